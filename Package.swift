@@ -1,0 +1,95 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One set of compiler settings for every target, so the whole package reads the same way.
+// A computed `var` (not a `let`) so each target gets its own copy, as penny-bot notes.
+var swiftSettings: [SwiftSetting] {
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}
+
+let package = Package(
+    name: "caravan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "caravan", targets: ["caravan"]),
+    ],
+    dependencies: [
+        // Vapor 4 on purpose: its main branch is Vapor 5.
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.115.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.12.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.4.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.8.0"..<"5.0.0"),
+    ],
+    targets: [
+        // Domain: plain Swift, Foundation at most. Never Vapor, Fluent or NIO
+        // (LayeringTests in CaravanServerTests fails the build's tests when one does).
+        .target(
+            name: "CaravanDomain",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CaravanSearch",
+            swiftSettings: swiftSettings
+        ),
+        // The only module that imports Vapor and Fluent.
+        .target(
+            name: "CaravanServer",
+            dependencies: [
+                "CaravanDomain",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [
+                .copy("Resources/Views"),
+                .copy("Resources/Locales"),
+                .copy("Resources/Public"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: [
+                .plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator"),
+            ]
+        ),
+        // The executable only starts the server.
+        .executableTarget(
+            name: "caravan",
+            dependencies: ["CaravanServer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaravanDomainTests",
+            dependencies: ["CaravanDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaravanSearchTests",
+            dependencies: ["CaravanSearch"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaravanServerTests",
+            dependencies: [
+                "CaravanServer",
+                "CaravanDomain",
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,39 @@
+/// Who may do what with accounts. The one place this is decided; the server asks, never re-decides.
+public enum AccountsPolicy {
+    /// Roles an account may be opened with by `actor` (`nil` is someone not signed in).
+    public static func creatableRoles(by actor: Role?) -> Set<Role> {
+        switch actor {
+        case nil: Set(Role.allCases.filter(\.isSelfService))
+        case .admin?: Set(Role.allCases)
+        default: []
+        }
+    }
+
+    /// Only an admin changes roles, and never their own: an admin who demoted themselves
+    /// could leave an install with no admin at all.
+    public static func mayChangeRole(actor: Role, actorID: String, targetID: String) -> Bool {
+        actor == .admin && actorID != targetID
+    }
+
+    /// Only admins see the list of all accounts (it holds staff names and e-mail addresses).
+    public static func mayListAccounts(actor: Role) -> Bool {
+        actor == .admin
+    }
+}
+
+/// The parts of Caravan a role reaches from the navigation. The pages exist for what is listed.
+public enum Area: String, CaseIterable, Sendable {
+    case home
+    case account
+    case users
+
+    public static func visible(to role: Role?) -> [Area] {
+        guard let role else { return [.home] }
+        return allCases.filter { area in
+            switch area {
+            case .home, .account: true
+            case .users: AccountsPolicy.mayListAccounts(actor: role)
+            }
+        }
+    }
+}

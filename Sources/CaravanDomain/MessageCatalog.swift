@@ -1,0 +1,80 @@
+import Foundation
+
+/// The user-facing strings of one language: flat keys (`nav.home`) to text with `{name}` placeholders.
+public struct MessageCatalog: Sendable {
+    public let language: LanguageCode
+    public let messages: [String: String]
+
+    public init(language: LanguageCode, messages: [String: String]) {
+        self.language = language
+        self.messages = messages
+    }
+
+    /// The text for `key` with `{placeholders}` filled; `nil` when the key is missing.
+    public func text(_ key: String, _ arguments: [String: String] = [:]) -> String? {
+        guard var text = messages[key] else { return nil }
+        for (name, value) in arguments {
+            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return text
+    }
+}
+
+/// Every language Caravan speaks, loaded from a folder of `<code>.json` files.
+///
+/// A missing key falls back to the fallback language and then to the key itself, so a half-translated
+/// catalogue degrades to readable text; the catalogue test keeps shipped catalogues complete.
+public struct MessageCatalogs: Sendable {
+    public let catalogs: [LanguageCode: MessageCatalog]
+    public let fallback: LanguageCode
+
+    public init(catalogs: [LanguageCode: MessageCatalog], fallback: LanguageCode) {
+        self.catalogs = catalogs
+        self.fallback = fallback
+    }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case unreadable(file: String, reason: String)
+        case missingFallback(LanguageCode)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let file, let reason): "message catalogue \(file): \(reason)"
+            case .missingFallback(let code): "no message catalogue for the fallback language '\(code)'"
+            }
+        }
+    }
+
+    /// Loads every `xx.json` in `folder`. Each file is one JSON object of string keys to string values.
+    public static func load(from folder: URL, fallback: LanguageCode = .russian) throws -> MessageCatalogs {
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+        var catalogs: [LanguageCode: MessageCatalog] = [:]
+        for file in files {
+            guard let code = LanguageCode(rawValue: file.deletingPathExtension().lastPathComponent) else { continue }
+            do {
+                let data = try Data(contentsOf: file)
+                let messages = try JSONDecoder().decode([String: String].self, from: data)
+                catalogs[code] = MessageCatalog(language: code, messages: messages)
+            } catch {
+                throw LoadError.unreadable(file: file.lastPathComponent, reason: "\(error)")
+            }
+        }
+        guard catalogs[fallback] != nil else { throw LoadError.missingFallback(fallback) }
+        return MessageCatalogs(catalogs: catalogs, fallback: fallback)
+    }
+
+    public var languages: Set<LanguageCode> { Set(catalogs.keys) }
+
+    public func text(_ key: String, in language: LanguageCode, _ arguments: [String: String] = [:]) -> String {
+        catalogs[language]?.text(key, arguments)
+            ?? catalogs[fallback]?.text(key, arguments)
+            ?? key
+    }
+
+    /// Keys present in some catalogue but missing from `language`'s.
+    public func missingKeys(in language: LanguageCode) -> Set<String> {
+        let all = catalogs.values.reduce(into: Set<String>()) { $0.formUnion($1.messages.keys) }
+        return all.subtracting(catalogs[language]?.messages.keys.map { $0 } ?? [])
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// A request to open an account, checked field by field.
+public struct SignUpRequest: Sendable {
+    public var email: String
+    public var password: String
+    public var displayName: String
+    public var role: String
+    public var language: String?
+
+    public init(email: String, password: String, displayName: String, role: String, language: String? = nil) {
+        self.email = email
+        self.password = password
+        self.displayName = displayName
+        self.role = role
+        self.language = language
+    }
+}
+
+/// A sign-up that passed every rule; only this can become an account.
+public struct ValidSignUp: Sendable {
+    public let email: EmailAddress
+    public let password: String
+    public let displayName: String
+    public let role: Role
+    public let language: LanguageCode
+}
+
+public enum SignUpRules {
+    /// NIST SP 800-63B asks for at least 8; 10 keeps a family's shared phone PIN out.
+    public static let passwordMinimum = 10
+    /// bcrypt reads at most 72 bytes; 128 characters of UTF-8 can exceed that, so the byte limit is checked too.
+    public static let passwordMaximum = 128
+    public static let passwordMaximumBytes = 72
+    public static let displayNameMaximum = 120
+
+    /// Checks a sign-up. `allowedRoles` is the policy's answer to who may be created by whom;
+    /// `languages` are the catalogues that exist.
+    public static func validate(
+        _ request: SignUpRequest,
+        allowedRoles: Set<Role>,
+        languages: Set<LanguageCode>,
+        defaultLanguage: LanguageCode
+    ) throws(ValidationFailure) -> ValidSignUp {
+        var validator = Validator()
+        let email = EmailAddress(request.email)
+        if request.email.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            validator.add("email", "email.required")
+        } else if email == nil {
+            validator.add("email", "email.invalid")
+        }
+        validatePassword(request.password, email: email, into: &validator)
+
+        let name = request.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty {
+            validator.add("displayName", "displayName.required")
+        } else if name.count > displayNameMaximum {
+            validator.add("displayName", "displayName.tooLong", ["max": "\(displayNameMaximum)"])
+        } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            validator.add("displayName", "displayName.invalid")
+        }
+
+        let role = Role(rawValue: request.role)
+        if role == nil {
+            validator.add("role", "role.unknown")
+        } else if !allowedRoles.contains(role!) {
+            validator.add("role", "role.notAllowed")
+        }
+
+        var language = defaultLanguage
+        if let raw = request.language, !raw.isEmpty {
+            if let code = LanguageCode(rawValue: raw), languages.contains(code) {
+                language = code
+            } else {
+                validator.add("language", "language.unsupported")
+            }
+        }
+        try validator.check()
+        return ValidSignUp(email: email!, password: request.password, displayName: name, role: role!, language: language)
+    }
+
+    public static func validatePassword(_ password: String, email: EmailAddress?, into validator: inout Validator) {
+        if password.count < passwordMinimum {
+            validator.add("password", "password.tooShort", ["min": "\(passwordMinimum)"])
+        } else if password.count > passwordMaximum || password.utf8.count > passwordMaximumBytes {
+            validator.add("password", "password.tooLong", ["max": "\(passwordMaximumBytes)"])
+        } else if let email, password.lowercased() == email.value {
+            validator.add("password", "password.sameAsEmail")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Vapor
+
+/// The Vapor request behind the OpenAPI handler that is running, so handlers can reach the database,
+/// the caller's language and the `Authorization` header.
+enum APIRequestContext {
+    @TaskLocal static var request: Request?
+
+    static var current: Request {
+        guard let request else {
+            preconditionFailure("APIRequestContextMiddleware wraps every API route")
+        }
+        return request
+    }
+}
+
+struct APIRequestContextMiddleware: AsyncMiddleware {
+    /// The largest JSON body the API takes. The generated handlers read bodies as streams, so the
+    /// route-level limit does not apply; this does, before anything is read.
+    static let maximumBody = 64 * 1024
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > Self.maximumBody {
+            throw AppError.payloadTooLarge
+        }
+        if request.headers.first(name: .contentLength) == nil, request.body.data == nil,
+           [.POST, .PUT, .PATCH].contains(request.method) {
+            // A chunked body has no length up front: read it within the limit (413 past it).
+            _ = try await request.body.collect(max: Self.maximumBody).get()
+        }
+        return try await APIRequestContext.$request.withValue(request) {
+            try await next.respond(to: request)
+        }
+    }
+}
+
+extension Request {
+    /// The account of the bearer token on this request, or the reason there is none.
+    func bearerUser() async throws -> (User, APIToken) {
+        guard let bearer = headers.bearerAuthorization else {
+            throw AppError.unauthorized(code: "authentication-required")
+        }
+        return try await accounts.user(forToken: bearer.token)
+    }
+}

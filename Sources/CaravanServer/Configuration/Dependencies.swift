@@ -1,0 +1,59 @@
+import Foundation
+import Vapor
+
+/// The outside world, injected: tests replace the clock and the token source to move time and
+/// predict values; production uses the system's.
+public struct Dependencies: Sendable {
+    /// Now. Deadlines, token expiry and throttling all read this and nothing else.
+    public var now: @Sendable () -> Date
+    /// A new secret token (URL-safe, 256 bits of entropy from the system's generator).
+    public var newToken: @Sendable () -> String
+
+    public init(now: @escaping @Sendable () -> Date, newToken: @escaping @Sendable () -> String) {
+        self.now = now
+        self.newToken = newToken
+    }
+
+    public static let live = Dependencies(
+        now: { Date() },
+        newToken: {
+            var generator = SystemRandomNumberGenerator()
+            let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            return Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+    )
+}
+
+extension Application {
+    private struct DependenciesKey: StorageKey {
+        typealias Value = Dependencies
+    }
+
+    private struct ConfigurationKey: StorageKey {
+        typealias Value = AppConfiguration
+    }
+
+    /// Set once by `configure`; reading it before is a programming error caught by every test.
+    public var dependencies: Dependencies {
+        get { storage[DependenciesKey.self] ?? .live }
+        set { storage[DependenciesKey.self] = newValue }
+    }
+
+    public var caravanConfiguration: AppConfiguration {
+        get {
+            guard let configuration = storage[ConfigurationKey.self] else {
+                preconditionFailure("configure(_:configuration:) sets the configuration before anything reads it")
+            }
+            return configuration
+        }
+        set { storage[ConfigurationKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var dependencies: Dependencies { application.dependencies }
+    var now: Date { application.dependencies.now() }
+}

@@ -1,0 +1,99 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import Leaf
+import LeafKit
+import NIOCore
+import OpenAPIVapor
+import Vapor
+
+/// The composition root: builds the whole application from one configuration and the outside world.
+public func configure(
+    _ app: Application,
+    configuration: AppConfiguration,
+    dependencies: Dependencies = .live
+) async throws {
+    app.caravanConfiguration = configuration
+    app.dependencies = dependencies
+    app.logger.logLevel = configuration.logLevel
+    try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+
+    app.catalogs = try MessageCatalogs.load(from: Localization.localesFolder, fallback: .russian)
+    MetricsBootstrap.bootstrap()
+
+    // Database
+    try DatabaseSetup.use(configuration.database, on: app)
+    app.migrations.add(DatabaseSetup.migrations)
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+
+    // Accounts
+    app.signInThrottle = SignInThrottle(now: dependencies.now)
+    let cost = configuration.bcryptCost
+    app.decoyPasswordHash = try await app.threadPool.runIfActive {
+        try Bcrypt.hash(UUID().uuidString, cost: cost)
+    }
+
+    // Sessions live in the database, so a restart signs no one out.
+    app.sessions.use(.fluent)
+    let secure = configuration.usesTLS
+    app.sessions.configuration = SessionsConfiguration(cookieName: "caravan_session") { id in
+        HTTPCookies.Value(string: id.string, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    // Views
+    let views = Bundle.module.resourceURL!.appendingPathComponent("Views").path + "/"
+    app.views.use(.leaf)
+    app.leaf.sources = .singleSource(NIOLeafFiles(
+        fileio: app.fileio, limits: .default, sandboxDirectory: views, viewDirectory: views
+    ))
+    app.leaf.tags["t"] = LocalizeTag()
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    // HTTP: the largest body any route takes; the web forms and the API are far below it.
+    app.routes.defaultMaxBodySize = "64kb"
+    app.http.server.configuration.reportMetrics = true
+
+    app.middleware = Middlewares()
+    app.middleware.use(CaravanErrorMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(FileMiddleware(
+        publicDirectory: Bundle.module.resourceURL!.appendingPathComponent("Public").path + "/",
+        defaultFile: nil
+    ))
+
+    try registerRoutes(app)
+
+    // Commands
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(UsersCommand(), as: "users")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
+}
+
+func registerRoutes(_ app: Application) throws {
+    try app.register(collection: OperationsRoutes())
+
+    // The JSON API, generated from openapi.yaml; bearer tokens, no cookies.
+    let api = app.grouped("api", "v1").grouped(APIRequestContextMiddleware())
+    try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/api/v1")!)
+
+    // The web pages: cookie session, CSRF on every form.
+    let web = app.grouped(app.sessions.middleware, User.sessionAuthenticator(), CSRFMiddleware())
+    try web.register(collection: AccountPages())
+    try web.register(collection: AuthPages())
+    try web.register(collection: AdminPages())
+}
+
+/// Headers every response carries: no framing, no sniffing, no third-party anything.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        response.headers.replaceOrAdd(
+            name: "Content-Security-Policy",
+            value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
+        return response
+    }
+}

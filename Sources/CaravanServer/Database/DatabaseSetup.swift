@@ -1,0 +1,37 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+enum DatabaseSetup {
+    /// Points Fluent at the configured database. A SQLite file's folder is created if missing.
+    static func use(_ database: AppConfiguration.Database, on app: Application) throws {
+        switch database {
+        case .sqliteMemory:
+            app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+        case .sqliteFile(let path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        case .postgres(let url):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            // The default search_path and a name in logs make a shared server easier to read.
+            configuration.searchPath = ["public"]
+            // Eight connections per event loop: enough for the API under load on two cores,
+            // far below PostgreSQL's default max_connections of 100.
+            app.databases.use(
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, sqlLogLevel: .debug),
+                as: .psql
+            )
+        }
+    }
+
+    /// Every migration, in the order it must run. New ones go at the end; none is ever edited once shipped.
+    static let migrations: [any Migration] = [
+        CreateUser(),
+        CreateAPIToken(),
+        CreateAuditEvent(),
+        SessionRecord.migration,
+    ]
+}

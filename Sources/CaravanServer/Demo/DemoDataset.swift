@@ -1,0 +1,48 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// The demo: one account for each role, with people who look like the programme's. Loading it twice
+/// changes nothing (accounts are found by e-mail before they are made).
+enum DemoDataset {
+    struct Account {
+        let role: Role
+        let email: String
+        let displayName: String
+        let language: LanguageCode
+    }
+
+    /// Every demo account shares this password; it is printed by `caravan demo` and is not for real installs.
+    static let password = "caravan-demo-2026"
+
+    static let accounts: [Account] = [
+        Account(role: .specialist, email: "aziz.karimov@demo.caravan.test", displayName: "Азиз Каримов", language: .russian),
+        Account(role: .employer, email: "hr@kazan-soft.demo.caravan.test", displayName: "Елена Галиева", language: .russian),
+        Account(role: .migrationOfficer, email: "officer@demo.caravan.test", displayName: "Ирина Волкова", language: .russian),
+        Account(role: .centreStaff, email: "centre.tashkent@demo.caravan.test", displayName: "Нодира Юсупова", language: .russian),
+        Account(role: .universityAdmissions, email: "admissions@demo.caravan.test", displayName: "Алексей Петров", language: .russian),
+        Account(role: .registryOfficer, email: "registry@demo.caravan.test", displayName: "Марат Ахметов", language: .russian),
+        Account(role: .analyst, email: "analyst@demo.caravan.test", displayName: "Dana Seitkali", language: .english),
+        Account(role: .admin, email: "admin@demo.caravan.test", displayName: "Caravan Admin", language: .english),
+    ]
+
+    /// Creates what is missing; returns how many accounts were made this time.
+    @discardableResult
+    static func load(on app: Application) async throws -> Int {
+        let service = AccountService(app: app)
+        var created = 0
+        for account in accounts {
+            if try await User.query(on: app.db).filter(\.$email == account.email).first() != nil { continue }
+            _ = try await service.create(
+                SignUpRequest(
+                    email: account.email, password: password, displayName: account.displayName,
+                    role: account.role.rawValue, language: account.language.rawValue
+                ),
+                by: nil, asOperator: true
+            )
+            created += 1
+        }
+        return created
+    }
+}

@@ -1,0 +1,66 @@
+import CaravanDomain
+import Vapor
+
+/// The errors Caravan answers with on purpose. Mapped once, at the edge, to problem+json or an error page.
+enum AppError: Error, Sendable {
+    /// 422: the content broke a rule; each field says which.
+    case validation(ValidationFailure)
+    /// 400: the body is not the JSON the operation takes.
+    case malformedRequest
+    /// 409: the request conflicts with what exists (`code` names it, e.g. `account.emailTaken`).
+    case conflict(code: String)
+    /// 401: not signed in, or the credentials or token do not hold (`code` says which, without saying why a
+    /// sign-in failed: a wrong e-mail and a wrong password answer alike).
+    case unauthorized(code: String)
+    /// 403: signed in, but this role may not.
+    case forbidden
+    /// 403: a web form came back without this session's CSRF token (often: a form left open past sign-out).
+    case csrfRejected
+    /// 404: nothing here (also for things that exist but the caller may not know about).
+    case notFound
+    /// 405: the path exists with other methods.
+    case methodNotAllowed(allowed: [HTTPMethod])
+    /// 413: the body is larger than this endpoint takes.
+    case payloadTooLarge
+    /// 429: too many failed attempts; try again after `retryAfter` seconds.
+    case throttled(retryAfter: Int)
+
+    var status: HTTPResponseStatus {
+        switch self {
+        case .validation: .unprocessableEntity
+        case .malformedRequest: .badRequest
+        case .conflict: .conflict
+        case .unauthorized: .unauthorized
+        case .forbidden, .csrfRejected: .forbidden
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .payloadTooLarge: .payloadTooLarge
+        case .throttled: .tooManyRequests
+        }
+    }
+
+    /// A stable slug: the problem `type` is `urn:caravan:problem:<slug>` and the catalogue key `problem.<slug>`.
+    var slug: String {
+        switch self {
+        case .validation: "validation"
+        case .malformedRequest: "malformed-request"
+        case .conflict(let code): code
+        case .unauthorized(let code): code
+        case .forbidden: "forbidden"
+        case .csrfRejected: "form-expired"
+        case .notFound: "not-found"
+        case .methodNotAllowed: "method-not-allowed"
+        case .payloadTooLarge: "payload-too-large"
+        case .throttled: "throttled"
+        }
+    }
+
+    var headers: HTTPHeaders {
+        switch self {
+        case .throttled(let seconds): ["Retry-After": "\(seconds)"]
+        case .methodNotAllowed(let allowed): ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]
+        case .unauthorized: ["WWW-Authenticate": "Bearer"]
+        default: [:]
+        }
+    }
+}

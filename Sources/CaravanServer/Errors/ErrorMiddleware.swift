@@ -1,0 +1,163 @@
+import CaravanDomain
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+/// The one place errors become responses: problem+json under `/api`, an error page elsewhere,
+/// in the caller's language. Unexpected errors are logged as critical with their type only (a database
+/// error's text can quote the row it refused, and rows hold personal data), and answered with a plain 500.
+struct CaravanErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let appError = classify(error, for: request)
+            if appError == nil {
+                request.logger.critical("unhandled error", metadata: ["error.type": "\(type(of: unwrap(error)))"])
+            }
+            return try await render(appError, for: request)
+        }
+    }
+
+    /// Unwraps the OpenAPI runtime's wrapper to the error a handler threw.
+    private func unwrap(_ error: any Error) -> any Error {
+        if let serverError = error as? ServerError { return unwrap(serverError.underlyingError) }
+        return error
+    }
+
+    /// The `AppError` an error means, or `nil` for a fault of ours.
+    private func classify(_ error: any Error, for request: Request) -> AppError? {
+        let error = unwrap(error)
+        switch error {
+        case let appError as AppError:
+            return appError
+        case let failure as ValidationFailure:
+            return .validation(failure)
+        case is RouteNotFound:
+            let allowed = RouteTable.methods(matching: request.url.path, in: request.application.routes)
+            return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        case let decoding as DecodingError:
+            return Self.validation(from: decoding) ?? .malformedRequest
+        case let abort as any AbortError:
+            switch abort.status {
+            case .notFound: return .notFound
+            case .payloadTooLarge: return .payloadTooLarge
+            case .unauthorized: return .unauthorized(code: "authentication-required")
+            case .forbidden: return .forbidden
+            case .methodNotAllowed: return .methodNotAllowed(allowed: [])
+            case .unsupportedMediaType, .badRequest, .unprocessableEntity: return .malformedRequest
+            default: return abort.status.code < 500 ? .malformedRequest : nil
+            }
+        default:
+            // The OpenAPI runtime reports a body or parameter it could not decode with its own error types;
+            // they are client errors whatever their name.
+            let name = String(describing: type(of: error))
+            if name.contains("DecodingError") || name.contains("RuntimeError") { return .malformedRequest }
+            return nil
+        }
+    }
+
+    /// A missing or mistyped JSON field is a field error the client can show, not just "bad request".
+    static func validation(from error: DecodingError) -> AppError? {
+        func field(_ path: [any CodingKey]) -> String? {
+            path.last { $0.intValue == nil }?.stringValue
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let name = field(context.codingPath + [key]) ?? key.stringValue
+            return .validation(ValidationFailure(field: name, code: "field.required"))
+        case .valueNotFound(_, let context):
+            guard let name = field(context.codingPath) else { return nil }
+            return .validation(ValidationFailure(field: name, code: "field.required"))
+        case .typeMismatch(_, let context):
+            guard let name = field(context.codingPath) else { return nil }
+            return .validation(ValidationFailure(field: name, code: "field.type"))
+        default:
+            return nil
+        }
+    }
+
+    private func render(_ error: AppError?, for request: Request) async throws -> Response {
+        let status = error?.status ?? .internalServerError
+        let slug = error?.slug ?? "internal"
+        let isAPI = request.url.path.hasPrefix("/api/")
+        let response: Response
+        if isAPI || !(request.headers.accept.mediaTypes.contains(.html) || request.headers.accept.isEmpty) {
+            var fieldErrors: [Problem.FieldError]?
+            if case .validation(let failure)? = error {
+                fieldErrors = failure.errors.map {
+                    Problem.FieldError(field: $0.field, code: $0.code, message: request.message(for: $0))
+                }
+            }
+            let problem = Problem(
+                type: "urn:caravan:problem:\(slug)",
+                title: request.t("problem.\(slug).title"),
+                status: Int(status.code),
+                detail: request.t("problem.\(slug).detail"),
+                errors: fieldErrors
+            )
+            response = Response(status: status)
+            try response.content.encode(problem, as: .init(type: "application", subType: "problem+json"))
+        } else {
+            let page = ErrorPage(
+                layout: try PageLayout(request: request, titleKey: "problem.\(slug).title"),
+                status: Int(status.code),
+                detail: request.t("problem.\(slug).detail")
+            )
+            response = try await request.view.render("error", page).encodeResponse(status: status, for: request)
+        }
+        for (name, value) in error?.headers ?? [:] {
+            response.headers.replaceOrAdd(name: name, value: value)
+        }
+        response.headers.replaceOrAdd(name: .contentLanguage, value: request.language.rawValue)
+        return response
+    }
+}
+
+/// RFC 9457 problem details, as the API documents them.
+struct Problem: Content {
+    struct FieldError: Codable {
+        let field: String
+        let code: String
+        let message: String
+    }
+
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String?
+    let errors: [FieldError]?
+}
+
+struct ErrorPage: Encodable {
+    let layout: PageLayout
+    let status: Int
+    let detail: String
+}
+
+/// Which methods the router knows for a path, to tell a wrong method (405) from a wrong path (404).
+enum RouteTable {
+    static func methods(matching path: String, in routes: Routes) -> [HTTPMethod] {
+        let segments = path.split(separator: "/").map(String.init)
+        var methods: [HTTPMethod] = []
+        for route in routes.all where matches(route.path, segments) && !methods.contains(route.method) {
+            methods.append(route.method)
+        }
+        return methods
+    }
+
+    private static func matches(_ pattern: [PathComponent], _ segments: [String]) -> Bool {
+        var index = 0
+        for component in pattern {
+            switch component {
+            case .catchall: return true
+            case .anything, .parameter:
+                guard index < segments.count else { return false }
+            case .constant(let constant):
+                guard index < segments.count, segments[index] == constant else { return false }
+            }
+            index += 1
+        }
+        return index == segments.count
+    }
+}

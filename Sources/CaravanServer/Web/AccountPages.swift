@@ -1,0 +1,113 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// The home page, the language switch, and the signed-in person's own account.
+struct AccountPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.home.pathComponents, use: home)
+        routes.get(SiteURL.language(.english).pathComponents, use: switchLanguage)
+        let signedIn = routes.grouped(SignedInOnly())
+        signedIn.get(SiteURL.account.pathComponents, use: account)
+        signedIn.post(SiteURL.accountLanguage.pathComponents, use: setLanguage)
+        signedIn.post(SiteURL.accountTokens.pathComponents, use: revokeTokens)
+    }
+
+    struct HomePage: Encodable {
+        let layout: PageLayout
+        let signedIn: Bool
+    }
+
+    func home(req: Request) async throws -> Response {
+        try await req.renderPage("home", HomePage(layout: try PageLayout(request: req, titleKey: "home.title"), signedIn: req.auth.has(User.self)))
+    }
+
+    /// `GET /language/<code>?next=/path`: a plain link, so switching works without JavaScript.
+    func switchLanguage(req: Request) async throws -> Response {
+        guard let code = req.parameters.get("code").flatMap(LanguageCode.init(rawValue:)),
+              req.application.catalogs.languages.contains(code)
+        else { throw AppError.notFound }
+        if let user = req.auth.get(User.self) {
+            try await req.accounts.setLanguage(of: user, to: code)
+        }
+        let next = SiteURL.safeLocalPath(try? req.query.get(String.self, at: "next")) ?? SiteURL.home.path
+        let response = req.redirect(to: next, redirectType: .normal)
+        response.cookies[Localization.cookieName] = Localization.cookie(for: code, secure: req.application.caravanConfiguration.usesTLS)
+        return response
+    }
+
+    struct AccountPage: Encodable {
+        let layout: PageLayout
+        let displayName: String
+        let email: String
+        let role: String
+        let memberSince: String
+        let activeTokens: Int
+        let languageAction: String
+        let tokensAction: String
+        let languages: [AuthPages.Choice]
+        let notice: String?
+    }
+
+    func account(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let now = req.now
+        let activeTokens = try await APIToken.query(on: req.db)
+            .filter(\.$user.$id == user.requireID())
+            .filter(\.$revokedAt == nil)
+            .filter(\.$expiresAt > now)
+            .count()
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: req.language.rawValue)
+        formatter.dateStyle = .long
+        formatter.timeStyle = .none
+        let languages = req.application.catalogs.languages.sorted { $0.rawValue > $1.rawValue }.map {
+            AuthPages.Choice(value: $0.rawValue, label: req.application.catalogs.text("language.self", in: $0), selected: $0.rawValue == user.language)
+        }
+        let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["language-saved", "tokens-revoked"].contains($0) ? $0 : nil }
+        let page = AccountPage(
+            layout: try PageLayout(request: req, titleKey: "account.title"),
+            displayName: user.displayName, email: user.email,
+            role: req.t(user.domainRole?.messageKey ?? "role.unknown"),
+            memberSince: user.createdAt.map(formatter.string(from:)) ?? "",
+            activeTokens: activeTokens,
+            languageAction: SiteURL.accountLanguage.path, tokensAction: SiteURL.accountTokens.path,
+            languages: languages, notice: notice.map { req.t("account.notice.\($0)") }
+        )
+        return try await req.renderPage("account", page)
+    }
+
+    func setLanguage(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let raw = (try? req.content.get(String.self, at: "language")) ?? ""
+        guard let code = LanguageCode(rawValue: raw), req.application.catalogs.languages.contains(code) else {
+            throw AppError.validation(ValidationFailure(field: "language", code: "language.unsupported"))
+        }
+        try await req.accounts.setLanguage(of: user, to: code)
+        let response = req.redirect(to: SiteURL.account.path + "?notice=language-saved", redirectType: .normal)
+        response.cookies[Localization.cookieName] = Localization.cookie(for: code, secure: req.application.caravanConfiguration.usesTLS)
+        return response
+    }
+
+    func revokeTokens(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        _ = try await req.accounts.revokeAllTokens(of: user)
+        return req.redirect(to: SiteURL.account.path + "?notice=tokens-revoked", redirectType: .normal)
+    }
+}
+
+/// Pages for signed-in people: anyone else is sent to sign in and brought back afterwards.
+struct SignedInOnly: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.auth.has(User.self) else {
+            var components = URLComponents()
+            components.path = SiteURL.signIn.path
+            if request.method == .GET, let path = SiteURL.safeLocalPath(request.url.path) {
+                components.queryItems = [URLQueryItem(name: "next", value: path)]
+            }
+            return request.redirect(to: components.string ?? SiteURL.signIn.path, redirectType: .normal)
+        }
+        return try await next.respond(to: request)
+    }
+}

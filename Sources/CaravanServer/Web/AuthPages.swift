@@ -1,0 +1,160 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// Sign up, sign in, sign out.
+struct AuthPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.signUp.pathComponents, use: signUpForm)
+        routes.post(SiteURL.signUp.pathComponents, use: signUp)
+        routes.get(SiteURL.signIn.pathComponents, use: signInForm)
+        routes.post(SiteURL.signIn.pathComponents, use: signIn)
+        routes.post(SiteURL.signOut.pathComponents, use: signOut)
+    }
+
+    // MARK: Sign up
+
+    struct SignUpForm: Content {
+        var email: String?
+        var password: String?
+        var displayName: String?
+        var role: String?
+    }
+
+    struct SignUpPage: Encodable {
+        let layout: PageLayout
+        let action: String
+        let email: String
+        let displayName: String
+        let roles: [Choice]
+        let errors: [String: String]
+    }
+
+    struct Choice: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    func signUpForm(req: Request) async throws -> Response {
+        try await renderSignUp(req, form: SignUpForm(role: Role.specialist.rawValue), errors: [:])
+    }
+
+    func signUp(req: Request) async throws -> Response {
+        let form = (try? req.content.decode(SignUpForm.self)) ?? SignUpForm()
+        let request = SignUpRequest(
+            email: form.email ?? "", password: form.password ?? "", displayName: form.displayName ?? "",
+            role: form.role ?? "", language: req.language.rawValue
+        )
+        do {
+            let user = try await req.accounts.create(request, by: nil)
+            try await startSession(for: user, on: req)
+            return req.redirect(to: SiteURL.account.path, redirectType: .normal)
+        } catch AppError.validation(let failure) {
+            return try await renderSignUp(req, form: form, errors: fieldMessages(failure, req), status: .unprocessableEntity)
+        } catch AppError.conflict {
+            let errors = ["email": req.t("error.account-email-taken")]
+            return try await renderSignUp(req, form: form, errors: errors, status: .conflict)
+        }
+    }
+
+    private func renderSignUp(_ req: Request, form: SignUpForm, errors: [String: String], status: HTTPStatus = .ok) async throws -> Response {
+        let roles = Role.allCases.filter(\.isSelfService).map {
+            Choice(value: $0.rawValue, label: req.t("signup.as.\($0.rawValue)"), selected: $0.rawValue == form.role)
+        }
+        let page = SignUpPage(
+            layout: try PageLayout(request: req, titleKey: "signup.title"),
+            action: SiteURL.signUp.path, email: form.email ?? "", displayName: form.displayName ?? "",
+            roles: roles, errors: errors
+        )
+        return try await req.renderPage("signup", page, status: status)
+    }
+
+    // MARK: Sign in
+
+    struct SignInForm: Content {
+        var email: String?
+        var password: String?
+        var next: String?
+    }
+
+    struct SignInPage: Encodable {
+        let layout: PageLayout
+        let action: String
+        let email: String
+        let next: String
+        let error: String?
+    }
+
+    func signInForm(req: Request) async throws -> Response {
+        let next = SiteURL.safeLocalPath(try? req.query.get(String.self, at: "next")) ?? ""
+        return try await renderSignIn(req, email: "", next: next, error: nil)
+    }
+
+    func signIn(req: Request) async throws -> Response {
+        let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm()
+        let next = SiteURL.safeLocalPath(form.next) ?? SiteURL.account.path
+        do {
+            let user = try await req.accounts.authenticate(
+                email: form.email ?? "", password: form.password ?? "", address: req.clientAddress
+            )
+            try await startSession(for: user, on: req)
+            return req.redirect(to: next, redirectType: .normal)
+        } catch AppError.unauthorized {
+            return try await renderSignIn(req, email: form.email ?? "", next: next, error: req.t("error.invalid-credentials"), status: .unauthorized)
+        } catch AppError.throttled(let seconds) {
+            let minutes = String(max(1, (seconds + 59) / 60))
+            let response = try await renderSignIn(
+                req, email: form.email ?? "", next: next, error: req.t("error.throttled", ["minutes": minutes]), status: .tooManyRequests
+            )
+            response.headers.replaceOrAdd(name: .retryAfter, value: "\(seconds)")
+            return response
+        }
+    }
+
+    private func renderSignIn(_ req: Request, email: String, next: String, error: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let page = SignInPage(
+            layout: try PageLayout(request: req, titleKey: "signin.title"),
+            action: SiteURL.signIn.path, email: email, next: next, error: error
+        )
+        return try await req.renderPage("signin", page, status: status)
+    }
+
+    // MARK: Sign out
+
+    func signOut(req: Request) async throws -> Response {
+        req.auth.logout(User.self)
+        req.session.destroy()
+        return req.redirect(to: SiteURL.home.path, redirectType: .normal)
+    }
+
+    /// Signs in on a fresh session id, so an id planted before sign-in (session fixation) is worth nothing.
+    private func startSession(for user: User, on req: Request) async throws {
+        if let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req).get()
+            req.session.id = nil
+        }
+        req.session.data[CSRFMiddleware.fieldName] = req.application.dependencies.newToken()
+        req.auth.login(user)
+        req.session.authenticate(user)
+        let language = LanguageCode(rawValue: user.language) ?? req.language
+        req.cookies[Localization.cookieName] = Localization.cookie(for: language, secure: req.application.caravanConfiguration.usesTLS)
+    }
+}
+
+func fieldMessages(_ failure: ValidationFailure, _ req: Request) -> [String: String] {
+    var messages: [String: String] = [:]
+    for error in failure.errors where messages[error.field] == nil {
+        messages[error.field] = req.message(for: error)
+    }
+    return messages
+}
+
+extension Request {
+    /// The client's address for throttling: the peer's IP (Caravan is served directly or behind a proxy that
+    /// sets X-Forwarded-For only when configured; until then the header is not trusted, since anyone can send it).
+    var clientAddress: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,81 @@
+import CaravanDomain
+import Foundation
+import Vapor
+
+/// What the shared layout needs on every page: language, title, navigation for the role, the signed-in
+/// person, the CSRF token for forms and the language switcher.
+struct PageLayout: Encodable {
+    struct Link: Encodable {
+        let href: String
+        let label: String
+        let current: Bool
+        var code: String? = nil
+    }
+
+    struct SignedIn: Encodable {
+        let displayName: String
+        let role: String
+    }
+
+    let lang: String
+    let title: String
+    let nav: [Link]
+    let user: SignedIn?
+    let csrf: String
+    let languages: [Link]
+    let signOutURL: String
+    let signInURL: String
+    let signUpURL: String
+    let stylesheetURL: String
+
+    init(request: Request, titleKey: String, titleArguments: [String: String] = [:]) throws {
+        let user = request.auth.get(User.self)
+        let role = user?.domainRole
+        let path = request.url.path
+        lang = request.language.rawValue
+        title = request.t(titleKey, titleArguments)
+        nav = Area.visible(to: role).map { area in
+            let url = area.url
+            return Link(href: url.path, label: request.t("nav.\(area.rawValue)"), current: url.path == path)
+        }
+        self.user = user.map { SignedIn(displayName: $0.displayName, role: request.t(role?.messageKey ?? "role.unknown")) }
+        csrf = request.csrfToken
+        let next = SiteURL.safeLocalPath(path) ?? "/"
+        languages = request.application.catalogs.languages.sorted { $0.rawValue > $1.rawValue }.map { code in
+            var components = URLComponents()
+            components.path = SiteURL.language(code).path
+            components.queryItems = [URLQueryItem(name: "next", value: next)]
+            return Link(
+                href: components.string ?? SiteURL.language(code).path,
+                label: request.application.catalogs.text("language.self", in: code),
+                current: code == request.language,
+                code: code.rawValue
+            )
+        }
+        signOutURL = SiteURL.signOut.path
+        signInURL = SiteURL.signIn.path
+        signUpURL = SiteURL.signUp.path
+        stylesheetURL = SiteURL.stylesheet.path
+    }
+}
+
+extension Area {
+    var url: SiteURL {
+        switch self {
+        case .home: .home
+        case .account: .account
+        case .users: .adminUsers
+        }
+    }
+}
+
+extension Request {
+    /// Renders a page with a status (forms that failed answer 422, not 200).
+    func renderPage(_ template: String, _ context: some Encodable, status: HTTPStatus = .ok) async throws -> Response {
+        let response = try await view.render(template, context).encodeResponse(status: status, for: self)
+        response.headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)
+        // Pages show personal data; no shared cache may keep them.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

@@ -1,0 +1,57 @@
+import CaravanDomain
+import Foundation
+import Vapor
+
+/// Every page's address, in one place: routes are registered from it and templates get links from it,
+/// so no template builds a path by hand.
+enum SiteURL: Equatable {
+    case home
+    case signUp
+    case signIn
+    case signOut
+    case account
+    case accountLanguage
+    case accountTokens
+    case language(LanguageCode)
+    case adminUsers
+    case adminUserRole(UUID)
+    case stylesheet
+
+    var path: String {
+        "/" + components.map(\.description).joined(separator: "/")
+    }
+
+    /// The route's path components; parameters are named so handlers read them by name.
+    var pathComponents: [PathComponent] {
+        switch self {
+        case .language: ["language", ":code"]
+        case .adminUserRole: ["admin", "users", ":userID", "role"]
+        default: components.map { PathComponent(stringLiteral: $0) }
+        }
+    }
+
+    private var components: [String] {
+        switch self {
+        case .home: []
+        case .signUp: ["signup"]
+        case .signIn: ["signin"]
+        case .signOut: ["signout"]
+        case .account: ["account"]
+        case .accountLanguage: ["account", "language"]
+        case .accountTokens: ["account", "tokens"]
+        case .language(let code): ["language", code.rawValue]
+        case .adminUsers: ["admin", "users"]
+        case .adminUserRole(let id): ["admin", "users", id.uuidString.lowercased(), "role"]
+        case .stylesheet: ["caravan.css"]
+        }
+    }
+
+    /// A local path that is safe to redirect to after an action (no scheme, no host, no `//`).
+    static func safeLocalPath(_ candidate: String?) -> String? {
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.contains("\\"),
+              candidate.utf8.count <= 512,
+              !candidate.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { return nil }
+        return candidate
+    }
+}

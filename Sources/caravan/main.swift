@@ -1,0 +1,3 @@
+import CaravanServer
+
+await CaravanEntrypoint.main()
