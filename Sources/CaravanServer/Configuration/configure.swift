@@ -44,7 +44,8 @@ public func configure(
     let views = Bundle.module.resourceURL!.appendingPathComponent("Views").path + "/"
     app.views.use(.leaf)
     app.leaf.sources = .singleSource(NIOLeafFiles(
-        fileio: app.fileio, limits: .default, sandboxDirectory: views, viewDirectory: views
+        // Not `.default`: it refuses any path with a dot-folder, and a build lives in `.build/`.
+        fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views
     ))
     app.leaf.tags["t"] = LocalizeTag()
     app.leaf.cache.isEnabled = app.environment.isRelease
@@ -60,6 +61,10 @@ public func configure(
         publicDirectory: Bundle.module.resourceURL!.appendingPathComponent("Public").path + "/",
         defaultFile: nil
     ))
+    // Sessions for every route after the static files, so error pages (a 404 too) know who is signed in.
+    // The API never reads them: it takes bearer tokens only, so cookies cannot act for a caller there.
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(User.sessionAuthenticator())
 
     try registerRoutes(app)
 
@@ -73,11 +78,11 @@ func registerRoutes(_ app: Application) throws {
     try app.register(collection: OperationsRoutes())
 
     // The JSON API, generated from openapi.yaml; bearer tokens, no cookies.
-    let api = app.grouped("api", "v1").grouped(APIRequestContextMiddleware())
+    let api = app.grouped(APIRequestContextMiddleware())
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/api/v1")!)
 
     // The web pages: cookie session, CSRF on every form.
-    let web = app.grouped(app.sessions.middleware, User.sessionAuthenticator(), CSRFMiddleware())
+    let web = app.grouped(CSRFMiddleware())
     try web.register(collection: AccountPages())
     try web.register(collection: AuthPages())
     try web.register(collection: AdminPages())

@@ -1,5 +1,6 @@
 import CaravanDomain
 import Foundation
+import LeafKit
 import OpenAPIRuntime
 import Vapor
 
@@ -13,9 +14,19 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
         } catch {
             let appError = classify(error, for: request)
             if appError == nil {
-                request.logger.critical("unhandled error", metadata: ["error.type": "\(type(of: unwrap(error)))"])
+                var metadata: Logger.Metadata = ["error.type": "\(type(of: unwrap(error)))"]
+                // A template error names a template and a line, never a person's data: worth logging whole.
+                if let leaf = unwrap(error) as? LeafError { metadata["error.reason"] = "\(leaf)" }
+                request.logger.critical("unhandled error", metadata: metadata)
             }
-            return try await render(appError, for: request)
+            do {
+                return try await render(appError, for: request)
+            } catch {
+                // The error page itself failed (a broken template): answer in plain text rather than not at all.
+                request.logger.critical("error page failed", metadata: ["error.type": "\(type(of: error))"])
+                let status = appError?.status ?? .internalServerError
+                return Response(status: status, body: .init(string: "\(status.code) \(status.reasonPhrase)\n"))
+            }
         }
     }
 
@@ -96,8 +107,9 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
                 detail: request.t("problem.\(slug).detail"),
                 errors: fieldErrors
             )
-            response = Response(status: status)
-            try response.content.encode(problem, as: .init(type: "application", subType: "problem+json"))
+            var headers = HTTPHeaders()
+            headers.contentType = Problem.mediaType
+            response = Response(status: status, headers: headers, body: .init(data: try Problem.encoder.encode(problem)))
         } else {
             let page = ErrorPage(
                 layout: try PageLayout(request: request, titleKey: "problem.\(slug).title"),
@@ -115,7 +127,14 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
 }
 
 /// RFC 9457 problem details, as the API documents them.
-struct Problem: Content {
+struct Problem: Codable {
+    static let mediaType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     struct FieldError: Codable {
         let field: String
         let code: String
