@@ -59,6 +59,8 @@ let package = Package(
                 .copy("Resources/Views"),
                 .copy("Resources/Locales"),
                 .copy("Resources/Public"),
+                // Served at /api/v1/openapi.yaml; the generator plugin reads the same file.
+                .copy("openapi.yaml"),
             ],
             swiftSettings: swiftSettings,
             plugins: [

@@ -81,6 +81,8 @@ extension ProtectedTerms {
         // Slash and hyphen names.
         "ci/cd": "ci/cd", "pl/sql": "pl/sql", "pl/pgsql": "pl/pgsql", "t-sql": "t-sql",
         "tcp/ip": "tcp/ip", "ui/ux": "ui/ux", "ux/ui": "ux/ui", "a/b": "a/b", "i/o": "i/o",
+        // Names the English stemmer would fold into another skill's name ("solidity" → "solid", as SOLID).
+        "solidity": "solidity",
         // Ampersand names.
         "r&d": "r&d", "q&a": "q&a", "at&t": "at&t",
     ])

@@ -64,6 +64,7 @@ public func configure(
     // Sessions for every route after the static files, so error pages (a 404 too) know who is signed in.
     // The API never reads them: it takes bearer tokens only, so cookies cannot act for a caller there.
     app.middleware.use(app.sessions.middleware)
+    app.middleware.use(SessionsReadyMiddleware())
     app.middleware.use(User.sessionAuthenticator())
 
     try registerRoutes(app)

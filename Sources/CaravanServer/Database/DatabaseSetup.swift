@@ -6,14 +6,16 @@ import Vapor
 
 enum DatabaseSetup {
     /// Points Fluent at the configured database. A SQLite file's folder is created if missing.
+    /// SQL is not logged (SQLite: never; PostgreSQL: only at `trace`, which is for a developer's own machine):
+    /// statements carry bound values, and values are personal data.
     static func use(_ database: AppConfiguration.Database, on app: Application) throws {
         switch database {
         case .sqliteMemory:
-            app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+            app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)
             // The default search_path and a name in logs make a shared server easier to read.
@@ -21,7 +23,7 @@ enum DatabaseSetup {
             // Eight connections per event loop: enough for the API under load on two cores,
             // far below PostgreSQL's default max_connections of 100.
             app.databases.use(
-                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, sqlLogLevel: .debug),
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace),
                 as: .psql
             )
         }

@@ -42,3 +42,20 @@ extension Request {
         return token
     }
 }
+
+/// Marks that the sessions middleware ran for this request, so code that may run before it
+/// (an error page for a failure in an earlier middleware) can tell whether `session` is usable.
+struct SessionsReadyMiddleware: AsyncMiddleware {
+    struct Key: StorageKey {
+        typealias Value = Bool
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        request.storage[Key.self] = true
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    var sessionsReady: Bool { storage[SessionsReadyMiddleware.Key.self] ?? false }
+}

@@ -39,7 +39,7 @@ struct PageLayout: Encodable {
             return Link(href: url.path, label: request.t("nav.\(area.rawValue)"), current: url.path == path)
         }
         self.user = user.map { SignedIn(displayName: $0.displayName, role: request.t(role?.messageKey ?? "role.unknown")) }
-        csrf = request.hasSession ? request.csrfToken : ""
+        csrf = request.sessionsReady ? request.csrfToken : ""
         let next = SiteURL.safeLocalPath(path) ?? "/"
         languages = request.application.catalogs.languages.sorted { $0.rawValue > $1.rawValue }.map { code in
             var components = URLComponents()

@@ -1,0 +1,167 @@
+import CaravanDomain
+@testable import CaravanServer
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct WebPagesTests {
+    @Test func pagesFollowAcceptLanguageAndTheChosenLanguageIsRemembered() async throws {
+        try await withTestApp { app in
+            let browser = WebClient(app, acceptLanguage: "en-GB,en;q=0.9")
+            let english = try await browser.get("/")
+            #expect(english.status == .ok)
+            #expect(english.text.contains(#"<html lang="en">"#))
+            #expect(english.text.contains("Sign up"))
+
+            let switched = try await browser.get("/language/ru?next=/signin")
+            #expect(switched.status == .seeOther)
+            #expect(switched.headers.first(name: .location) == "/signin")
+            let russian = try await browser.get("/signin")
+            #expect(russian.text.contains(#"<html lang="ru">"#))
+            #expect(russian.text.contains("Вход"))
+
+            // An unknown language is not found; an outside redirect target is ignored.
+            #expect(try await browser.get("/language/xx").status == .notFound)
+            let outside = try await browser.get("/language/en?next=//evil.example/")
+            #expect(outside.headers.first(name: .location) == "/")
+        }
+    }
+
+    @Test func signUpSignOutSignInThroughTheForms() async throws {
+        try await withTestApp { app in
+            let browser = WebClient(app, acceptLanguage: "en")
+            try await browser.get("/signup")
+            let created = try await browser.post("/signup", form: [
+                "role": "employer", "displayName": "Елена Галиева", "email": "hr@kazan.example", "password": "correct horse",
+            ])
+            #expect(created.status == .seeOther)
+            #expect(created.headers.first(name: .location) == "/account")
+            let session = try #require(created.headers[.setCookie].first { $0.hasPrefix("caravan_session=") })
+            #expect(session.contains("HttpOnly"))
+            #expect(session.contains("SameSite=Lax"))
+
+            let account = try await browser.get("/account")
+            #expect(account.status == .ok)
+            #expect(account.text.contains("Елена Галиева"))
+            #expect(account.text.contains("Employer"))
+
+            let signedOut = try await browser.post("/signout", form: [:])
+            #expect(signedOut.status == .seeOther)
+            let afterSignOut = try await browser.get("/account")
+            #expect(afterSignOut.status == .seeOther)
+            #expect(afterSignOut.headers.first(name: .location) == "/signin?next=/account")
+
+            try await browser.get("/signin")
+            let signedIn = try await browser.post("/signin", form: ["email": "HR@kazan.example", "password": "correct horse", "next": "/account"])
+            #expect(signedIn.status == .seeOther)
+            #expect(try await browser.get("/account").status == .ok)
+        }
+    }
+
+    @Test func badFormsShowEveryErrorInTheLanguageAndChangeNothing() async throws {
+        try await withTestApp { app in
+            let browser = WebClient(app, acceptLanguage: "ru")
+            try await browser.get("/signup")
+            let response = try await browser.post("/signup", form: ["role": "admin", "displayName": "", "email": "nope", "password": "123"])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.text.contains("Это не похоже на адрес электронной почты"))
+            #expect(response.text.contains("Пароль должен быть не короче 10 символов."))
+            #expect(response.text.contains("С этой ролью нельзя зарегистрироваться самостоятельно"))
+            #expect(response.text.contains(#"aria-invalid="true""#))
+            #expect(try await User.query(on: app.db).count() == 0)
+
+            let wrong = try await browser.post("/signin", form: ["email": "nobody@example.org", "password": "whatever123"])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.text.contains("Неверный адрес почты или пароль."))
+        }
+    }
+
+    @Test func formsWithoutTheSessionsCSRFTokenAreRefused() async throws {
+        try await withTestApp { app in
+            let browser = WebClient(app, acceptLanguage: "en")
+            try await browser.get("/signup")
+            let forged = try await browser.post("/signup", form: [
+                "role": "specialist", "displayName": "X", "email": "x@example.org", "password": "correct horse",
+            ], csrf: "forged")
+            #expect(forged.status == .forbidden)
+            #expect(forged.text.contains("The form has expired"))
+            let stranger = WebClient(app)
+            let noSession = try await stranger.post("/signin", form: ["email": "x@example.org", "password": "correct horse"], csrf: "")
+            #expect(noSession.status == .forbidden)
+            #expect(try await User.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func userTextIsEscaped() async throws {
+        try await withTestApp { app in
+            let browser = WebClient(app, acceptLanguage: "en")
+            try await browser.get("/signup")
+            try await browser.post("/signup", form: [
+                "role": "specialist", "displayName": "<script>alert(1)</script>", "email": "xss@example.org", "password": "correct horse",
+            ])
+            let account = try await browser.get("/account")
+            #expect(!account.text.contains("<script>alert(1)</script>"))
+            #expect(account.text.contains("&lt;script&gt;"))
+        }
+    }
+
+    @Test func errorPagesAreInTheUsersLanguage() async throws {
+        try await withTestApp { app in
+            let russian = try await WebClient(app, acceptLanguage: "ru").get("/no/such/page")
+            #expect(russian.status == .notFound)
+            #expect(russian.text.contains("Страница не найдена"))
+            let english = try await WebClient(app, acceptLanguage: "en").get("/no/such/page")
+            #expect(english.text.contains("Not found"))
+            #expect(english.headers.contentType == .html)
+        }
+    }
+
+    @Test func theAdminPagesAreForAdminsOnly() async throws {
+        try await withTestApp { app in
+            let service = AccountService(app: app)
+            for role in ["specialist", "employer", "migration_officer", "centre_staff", "university_admissions", "registry_officer", "analyst", "admin"] {
+                _ = try await service.create(.init(email: "\(role)@example.org", password: "correct horse", displayName: role, role: role), by: nil, asOperator: true)
+            }
+            for role in Role.allCases {
+                let browser = WebClient(app, acceptLanguage: "en")
+                try await browser.get("/signin")
+                try await browser.post("/signin", form: ["email": "\(role.rawValue)@example.org", "password": "correct horse"])
+                let page = try await browser.get("/admin/users")
+                #expect(page.status == (role == .admin ? .ok : .forbidden), "role \(role)")
+                let home = try await browser.get("/")
+                #expect(home.text.contains(#"href="/admin/users""#) == (role == .admin), "navigation for \(role)")
+            }
+        }
+    }
+
+    @Test func anAdminCreatesStaffAndChangesRolesWithAnAuditTrail() async throws {
+        try await withTestApp { app in
+            _ = try await AccountService(app: app).create(.init(email: "admin@example.org", password: "correct horse", displayName: "Admin", role: "admin"), by: nil, asOperator: true)
+            let browser = WebClient(app, acceptLanguage: "en")
+            try await browser.get("/signin")
+            try await browser.post("/signin", form: ["email": "admin@example.org", "password": "correct horse"])
+            try await browser.get("/admin/users")
+            let created = try await browser.post("/admin/users", form: [
+                "displayName": "Ирина Волкова", "email": "officer@example.org", "role": "migration_officer", "password": "temporary pass",
+            ])
+            #expect(created.status == .seeOther)
+            let officer = try #require(try await User.query(on: app.db).filter(\.$email == "officer@example.org").first())
+            #expect(officer.role == "migration_officer")
+
+            try await browser.get("/admin/users")
+            let changed = try await browser.post("/admin/users/\(try officer.requireID().uuidString.lowercased())/role", form: ["role": "analyst"])
+            #expect(changed.status == .seeOther)
+            let reloaded = try #require(try await User.find(officer.id, on: app.db))
+            #expect(reloaded.role == "analyst")
+            let actions = try await AuditEvent.query(on: app.db).sort(\.$sequence).all().map(\.action)
+            #expect(actions.suffix(2) == ["account.created", "account.role-changed"])
+
+            let bogus = try await browser.post("/admin/users/\(UUID().uuidString)/role", form: ["role": "analyst"])
+            #expect(bogus.status == .notFound)
+            let badRole = try await browser.post("/admin/users/\(try officer.requireID().uuidString)/role", form: ["role": "emperor"])
+            #expect(badRole.status == .unprocessableEntity)
+        }
+    }
+}
