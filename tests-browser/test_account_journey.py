@@ -181,11 +181,11 @@ def test_signed_out_visitor_is_sent_to_sign_in_from_admin_users(page: Page) -> N
     expect_signed_out(page)
 
 
-def test_favicon_is_served(page: Page, base_url: str) -> None:
+def test_favicon_is_served(context, base_url: str) -> None:
     # Browsers ask for /favicon.ico on their own; a 404 there is a console error on whichever page they
     # happened to ask from (the page guard excuses that one request so as not to be flaky, and this test
     # checks it once, deterministically).
-    response = page.request.get(f"{base_url}/favicon.ico")
+    response = context.request.get(f"{base_url}/favicon.ico")
     assert response.status == 200, f"/favicon.ico answered {response.status}"
 
 

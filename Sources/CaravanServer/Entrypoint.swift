@@ -20,7 +20,7 @@ public enum CaravanEntrypoint {
             try LoggingSystem.bootstrap(from: &environment) { level in
                 let chosen = level
                 return { label in
-                    var handler = StreamLogHandler.standardOutput(label: label)
+                    var handler = PrivacyLogHandler(wrapping: StreamLogHandler.standardOutput(label: label))
                     handler.logLevel = chosen
                     return handler
                 }

@@ -1,0 +1,85 @@
+import CaravanDomain
+@testable import CaravanServer
+import Foundation
+import Testing
+
+/// Every user-facing string comes from the catalogues; these tests fail when a key is missing anywhere.
+@Suite struct CatalogTests {
+    static let catalogs = try! MessageCatalogs.load(from: Localization.localesFolder)
+    static let viewsFolder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/CaravanServer/Resources/Views")
+
+    @Test func russianAndEnglishExist() {
+        #expect(Self.catalogs.languages.isSuperset(of: [.russian, .english]))
+    }
+
+    @Test func everyCatalogueHasEveryKey() {
+        for language in Self.catalogs.languages {
+            let missing = Self.catalogs.missingKeys(in: language)
+            #expect(missing.isEmpty, "\(language) lacks \(missing.sorted())")
+        }
+    }
+
+    @Test func noMessageIsEmpty() {
+        for (language, catalog) in Self.catalogs.catalogs {
+            let empty = catalog.messages.filter { $0.value.trimmingCharacters(in: .whitespaces).isEmpty }.keys
+            #expect(empty.isEmpty, "\(language) has empty messages: \(empty.sorted())")
+        }
+    }
+
+    @Test func everyKeyTheTemplatesUseExists() throws {
+        let files = try FileManager.default.contentsOfDirectory(at: Self.viewsFolder, includingPropertiesForKeys: nil)
+        let pattern = try Regex(#"#t\("([A-Za-z0-9_.\-]+)""#)
+        var used: Set<String> = []
+        for file in files where file.pathExtension == "leaf" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: pattern) {
+                if let key = match.output[1].substring { used.insert(String(key)) }
+            }
+        }
+        #expect(used.count > 30)
+        for language in Self.catalogs.languages {
+            let missing = used.filter { Self.catalogs.catalogs[language]?.messages[$0] == nil }
+            #expect(missing.isEmpty, "\(language) lacks template keys \(missing.sorted())")
+        }
+    }
+
+    @Test func everyRoleAreaAndProblemHasItsMessages() {
+        var keys = Role.allCases.map(\.messageKey) + Area.allCases.map { "nav.\($0.rawValue)" }
+        let problems: [AppError] = [
+            .validation(ValidationFailure([])), .malformedRequest, .conflict(code: "account-email-taken"),
+            .unauthorized(code: "invalid-credentials"), .unauthorized(code: "token-invalid"), .unauthorized(code: "token-revoked"),
+            .unauthorized(code: "token-expired"), .unauthorized(code: "authentication-required"), .forbidden, .csrfRejected,
+            .notFound, .methodNotAllowed(allowed: []), .payloadTooLarge, .throttled(retryAfter: 1),
+        ]
+        keys += problems.flatMap { ["problem.\($0.slug).title", "problem.\($0.slug).detail"] } + ["problem.internal.title", "problem.internal.detail"]
+        for language in Self.catalogs.languages {
+            let missing = keys.filter { Self.catalogs.catalogs[language]?.messages[$0] == nil }
+            #expect(missing.isEmpty, "\(language) lacks \(missing)")
+        }
+    }
+
+    @Test func everyValidationCodeHasAMessage() {
+        // Provoke every rule the sign-up has, and check each code it reports can be shown.
+        let requests = [
+            SignUpRequest(email: "", password: "", displayName: "", role: "x", language: "zz"),
+            SignUpRequest(email: "bad", password: String(repeating: "x", count: 200), displayName: String(repeating: "x", count: 200), role: "admin"),
+            SignUpRequest(email: "a@b.co", password: "A@B.CO-A@B.CO", displayName: "\u{1}", role: "specialist"),
+            SignUpRequest(email: "same@b.co", password: "SAME@B.CO", displayName: "A", role: "specialist"),
+        ]
+        var codes: Set<String> = ["field.required", "field.type"]
+        for request in requests {
+            do {
+                _ = try SignUpRules.validate(request, allowedRoles: [.specialist], languages: [.russian], defaultLanguage: .russian)
+            } catch {
+                codes.formUnion(error.errors.map(\.code))
+            }
+        }
+        #expect(codes.count >= 10)
+        for language in Self.catalogs.languages {
+            let missing = codes.filter { Self.catalogs.catalogs[language]?.messages["error.\($0)"] == nil }
+            #expect(missing.isEmpty, "\(language) lacks \(missing.sorted())")
+        }
+    }
+}
