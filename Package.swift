@@ -40,6 +40,12 @@ let package = Package(
             name: "CaravanSearch",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CaravanMatching",
+            dependencies: ["CaravanSearch"],
+            resources: [.copy("Resources/skills.json")],
+            swiftSettings: swiftSettings
+        ),
         // The only module that imports Vapor and Fluent.
         .target(
             name: "CaravanServer",
@@ -82,6 +88,11 @@ let package = Package(
             name: "CaravanSearchTests",
             dependencies: ["CaravanSearch"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaravanMatchingTests",
+            dependencies: ["CaravanMatching", "CaravanSearch"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

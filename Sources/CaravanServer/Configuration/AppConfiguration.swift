@@ -24,6 +24,8 @@ public struct AppConfiguration: Sendable {
     public var bcryptCost: Int
     /// API tokens live 30 days: long enough for a phone app, short enough that a lost one dies.
     public var tokenLifetime: TimeInterval
+    /// Whether `serve` migrates first (on for real runs; tests migrate explicitly).
+    public var migrateBeforeServing = true
 
     public init(
         database: Database,
@@ -150,12 +152,14 @@ extension AppConfiguration {
 extension AppConfiguration {
     /// An in-memory configuration for tests: in-memory SQLite, a temporary data folder, cheap bcrypt.
     public static func testing(database: Database = .sqliteMemory) -> AppConfiguration {
-        AppConfiguration(
+        var configuration = AppConfiguration(
             database: database,
             dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("caravan-test-\(UUID().uuidString)"),
             baseURL: URL(string: "http://127.0.0.1:8080")!,
             logLevel: .warning,
             bcryptCost: 4
         )
+        configuration.migrateBeforeServing = false
+        return configuration
     }
 }

@@ -69,6 +69,9 @@ public func configure(
 
     try registerRoutes(app)
 
+    // `caravan serve` (the default command) migrates before it listens, so an upgrade is one restart.
+    if configuration.migrateBeforeServing { app.lifecycle.use(MigrateBeforeServing()) }
+
     // Commands
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(UsersCommand(), as: "users")
@@ -101,5 +104,14 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
         )
         return response
+    }
+}
+
+/// Runs pending migrations when the server is about to start serving (not for other commands).
+struct MigrateBeforeServing: LifecycleHandler {
+    func willBootAsync(_ application: Application) async throws {
+        let command = application.environment.commandInput.arguments.first
+        guard command == nil || command == "serve" || command?.hasPrefix("-") == true else { return }
+        try await application.autoMigrate()
     }
 }

@@ -1,0 +1,94 @@
+import CaravanSearch
+
+/// Ranks candidates for a vacancy and vacancies for a candidate, with reasons.
+///
+/// Both directions score a pair the same way (`evaluate`), so "why is this vacancy first for me" and
+/// "why is this candidate first for us" never disagree. Hard constraints exclude a pair; soft ones each
+/// give a 0…1 component that `MatchingWeights` combine. Equal scores rank by id, so the same inputs
+/// always give the same order.
+///
+/// This is the exact, scan-based ranking; the inverted skill index will prune with it as the reference.
+public struct Matcher: Sendable {
+    public let taxonomy: SkillTaxonomy
+    public let weights: MatchingWeights
+    let analyzer = Analyzer()
+
+    public init(taxonomy: SkillTaxonomy, weights: MatchingWeights = .standard) {
+        self.taxonomy = taxonomy
+        self.weights = weights
+    }
+
+    /// The best `limit` candidates for `vacancy`. Throws if the vacancy names skills the taxonomy does not
+    /// know (the query itself is wrong); a candidate's unknown skills only add a reason to that candidate.
+    public func candidates(for vacancy: VacancyProfile, among candidates: [CandidateProfile],
+                           limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
+        let unknown = taxonomy.unknownIDs(in: vacancy.required.map(\.skill) + vacancy.niceToHave)
+        guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
+        return ranked(candidates.compactMap { result(id: $0.id, evaluate($0, for: vacancy)) }, limit: limit)
+    }
+
+    /// The best `limit` vacancies for `candidate`; throws if the candidate's own skills are unknown.
+    public func vacancies(for candidate: CandidateProfile, among vacancies: [VacancyProfile],
+                          limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
+        let unknown = taxonomy.unknownIDs(in: candidate.skills.map(\.skill))
+        guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
+        return ranked(vacancies.compactMap { result(id: $0.id, evaluate(candidate, for: $0)) }, limit: limit)
+    }
+
+    /// The verdict on one pair: excluded (with every hard constraint that failed) or scored with reasons.
+    public func evaluate(_ candidate: CandidateProfile, for vacancy: VacancyProfile) -> MatchEvaluation {
+        let exclusions = hardConstraints(candidate, vacancy)
+        guard exclusions.isEmpty else { return .excluded(exclusions) }
+
+        var reasons: [MatchReason] = []
+        var components: [MatchComponent: Double] = [:]
+        components[.requiredSkills] = requiredSkills(candidate, vacancy, &reasons)
+        components[.niceToHaveSkills] = niceToHaveSkills(candidate, vacancy, &reasons)
+        components[.experience] = experience(candidate, vacancy, &reasons)
+        components[.russian] = russian(candidate, vacancy, &reasons)
+        components[.salary] = salary(candidate, vacancy, &reasons)
+        components[.location] = location(candidate, vacancy, &reasons)
+        components[.text] = text(candidate, vacancy, &reasons)
+
+        // Summed in the fixed order of `allCases`, so equal inputs give bit-identical scores.
+        var total = 0.0
+        var weightSum = 0.0
+        for component in MatchComponent.allCases {
+            let weight = weights.weight(of: component)
+            total += weight * (components[component] ?? 0)
+            weightSum += weight
+        }
+        return .scored(score: weightSum > 0 ? total / weightSum : 0, components: components, reasons: reasons)
+    }
+
+    private func result(id: String, _ evaluation: MatchEvaluation) -> MatchResult? {
+        guard case .scored(let score, let components, let reasons) = evaluation else { return nil }
+        return MatchResult(id: id, score: score, components: components, reasons: reasons)
+    }
+
+    private func ranked(_ results: [MatchResult], limit: Int) -> [MatchResult] {
+        Array(results.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(max(0, limit)))
+    }
+
+    /// Every hard constraint the pair fails, so the employer sees all of them at once.
+    func hardConstraints(_ candidate: CandidateProfile, _ vacancy: VacancyProfile) -> [MatchReason] {
+        var reasons: [MatchReason] = []
+        if let minimum = vacancy.minimumRussian, candidate.russian.map({ $0 < minimum }) ?? true {
+            reasons.append(MatchReason("match.excluded.russian", .russian, .excluding,
+                                       ["need": minimum.code, "have": candidate.russian?.code ?? "-"]))
+        }
+        if let eligible = vacancy.eligibleCitizenships, !eligible.contains(candidate.citizenship) {
+            reasons.append(MatchReason("match.excluded.citizenship", nil, .excluding,
+                                       ["citizenship": candidate.citizenship]))
+        }
+        if vacancy.workPlace != .remote, !sameCity(candidate, vacancy), !candidate.willingToRelocate {
+            reasons.append(MatchReason("match.excluded.location", .location, .excluding,
+                                       ["city": vacancy.city, "candidateCity": candidate.city]))
+        }
+        return reasons
+    }
+
+    func sameCity(_ candidate: CandidateProfile, _ vacancy: VacancyProfile) -> Bool {
+        !vacancy.city.isEmpty && candidate.city.lowercased() == vacancy.city.lowercased()
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// BM25 as Lucene and tantivy compute it, summed over fields with weights:
+///
+///     score(term, doc) = Σ_field weight · idf_field · tf · (k1 + 1) / (tf + k1 · (1 − b + b · len / avgLen))
+///     idf_field = ln(1 + (N − df_field + 0.5) / (df_field + 0.5))
+///
+/// Everything that depends only on the query and the corpus statistics is folded into two constants
+/// per field and one per (term, field), so scoring a posting is a few multiply-adds per field it occurs in.
+struct BM25Constants: Sendable {
+    /// k1 · (1 − b), per field.
+    var lengthBase = SIMD8<Double>()
+    /// k1 · b / avgLen, per field.
+    var lengthSlope = SIMD8<Double>()
+    let fieldCount: Int
+    let documentCount: Double
+    let k1: Double
+    let fieldWeights: SIMD8<Double>
+
+    init(schema: IndexSchema, documentCount: Int, totalLengths: [UInt64]) {
+        fieldCount = schema.fields.count
+        self.documentCount = Double(documentCount)
+        k1 = schema.k1
+        var weights = SIMD8<Double>()
+        for (index, field) in schema.fields.enumerated() {
+            weights[index] = field.weight
+            // An empty corpus or field has no average; 1 keeps the formula finite and changes no ranking.
+            let average = documentCount > 0 && totalLengths[index] > 0
+                ? Double(totalLengths[index]) / Double(documentCount) : 1
+            lengthBase[index] = schema.k1 * (1 - schema.b)
+            lengthSlope[index] = schema.k1 * schema.b / average
+        }
+        fieldWeights = weights
+    }
+
+    /// weight · idf · (k1 + 1) per field, for a term with the given per-field document frequencies.
+    func termWeights(documentFrequency: SIMD8<UInt32>) -> SIMD8<Double> {
+        var result = SIMD8<Double>()
+        for field in 0..<fieldCount where documentFrequency[field] > 0 {
+            let df = Double(documentFrequency[field])
+            let idf = log(1 + (documentCount - df + 0.5) / (df + 0.5))
+            result[field] = fieldWeights[field] * idf * (k1 + 1)
+        }
+        return result
+    }
+
+    /// One posting's score: `frequencies` holds `fieldCount` values, `lengths` the document's field lengths.
+    @inline(__always)
+    func score(mask: UInt8, frequencies: UnsafePointer<UInt32>, lengths: UnsafePointer<UInt32>,
+               weights: SIMD8<Double>) -> Double {
+        var sum = 0.0
+        var rest = mask
+        while rest != 0 {
+            let field = rest.trailingZeroBitCount
+            let tf = Double(frequencies[field])
+            sum += weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(lengths[field]))
+            rest &= rest - 1
+        }
+        return sum
+    }
+
+    /// An upper bound for any posting in a block: the highest frequency with the shortest length, per field.
+    func bound(maxFrequencies: UnsafePointer<UInt32>, minLengths: UnsafePointer<UInt32>,
+               weights: SIMD8<Double>) -> Double {
+        var sum = 0.0
+        for field in 0..<fieldCount where maxFrequencies[field] > 0 {
+            let tf = Double(maxFrequencies[field])
+            sum += weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(minLengths[field]))
+        }
+        return sum
+    }
+}

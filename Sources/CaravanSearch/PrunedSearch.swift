@@ -1,0 +1,144 @@
+/// Top-k retrieval that skips what cannot reach the top k.
+///
+/// Both algorithms visit candidate documents in ascending id order, keep the best k in a `TopK`, and
+/// compare upper bounds (per list: `maxScore`; per block: the block bound) with the current threshold.
+/// A document's final score is always summed in query-term order from `partial`, whatever order its terms
+/// were found in, so it equals the exhaustive reference's score bit for bit.
+struct PrunedSearch {
+    let constants: BM25Constants
+    let lengths: UnsafePointer<UInt32>
+    let allowed: Bitset
+    /// Score of each query term for the current document (0 where it does not occur).
+    private var partial: [Double]
+    private(set) var scoredDocuments = 0
+
+    init(constants: BM25Constants, lengths: UnsafePointer<UInt32>, allowed: Bitset, termCount: Int) {
+        self.constants = constants
+        self.lengths = lengths
+        self.allowed = allowed
+        partial = Array(repeating: 0, count: termCount)
+    }
+
+    /// The canonical sum, clearing `partial` for the next document.
+    @inline(__always)
+    private mutating func takeScore() -> Double {
+        var sum = 0.0
+        for index in partial.indices {
+            sum += partial[index]
+            partial[index] = 0
+        }
+        return sum
+    }
+
+    private mutating func clearPartial() {
+        for index in partial.indices { partial[index] = 0 }
+    }
+
+    /// OR with MaxScore (Turtle & Flood): lists sorted by their best possible score; the weakest lists,
+    /// whose bounds together cannot beat the threshold, are "non-essential" — they never propose
+    /// candidates, and are only probed (after a block-bound check) for documents the others found.
+    mutating func disjunction(_ cursors: inout [PostingCursor], into top: inout TopK) {
+        cursors.sort { $0.maxScore < $1.maxScore }
+        let count = cursors.count
+        // prefix[i]: the most lists 0...i can add together.
+        var prefix = [Double](repeating: 0, count: count)
+        var running = 0.0
+        for index in 0..<count {
+            running += cursors[index].maxScore
+            prefix[index] = running
+        }
+        var firstEssential = 0
+
+        while firstEssential < count {
+            var doc = DocID.exhausted
+            for index in firstEssential..<count { doc = min(doc, cursors[index].doc) }
+            guard doc != .exhausted else { break }
+
+            guard allowed.contains(doc) else {
+                for index in firstEssential..<count where cursors[index].doc == doc { cursors[index].next() }
+                continue
+            }
+            var sum = 0.0
+            for index in firstEssential..<count where cursors[index].doc == doc {
+                let score = cursors[index].score(constants: constants, lengths: lengths)
+                partial[cursors[index].termIndex] = score
+                sum += score
+                cursors[index].next()
+            }
+
+            let threshold = top.threshold
+            var pruned = false
+            var index = firstEssential - 1
+            while index >= 0 {
+                let others = index > 0 ? prefix[index - 1] : 0
+                if sum + prefix[index] <= threshold
+                    || sum + others + cursors[index].bound(at: doc) <= threshold {
+                    pruned = true
+                    break
+                }
+                cursors[index].advance(to: doc)
+                if cursors[index].doc == doc {
+                    let score = cursors[index].score(constants: constants, lengths: lengths)
+                    partial[cursors[index].termIndex] = score
+                    sum += score
+                }
+                index -= 1
+            }
+            if pruned {
+                clearPartial()
+                continue
+            }
+            scoredDocuments += 1
+            if top.offer(score: takeScore(), doc: doc) {
+                let newThreshold = top.threshold
+                while firstEssential < count, prefix[firstEssential] <= newThreshold { firstEssential += 1 }
+            }
+        }
+    }
+
+    /// AND: the rarest list leads, the others are advanced to its document; before aligning, the block
+    /// bounds of all lists at the candidate are summed, and if they cannot beat the threshold the lead
+    /// jumps past the nearest block end (block-max skipping).
+    mutating func conjunction(_ cursors: inout [PostingCursor], into top: inout TopK) {
+        cursors.sort { $0.list.count < $1.list.count }
+        let count = cursors.count
+        var doc = cursors[0].doc
+
+        candidates: while doc != .exhausted {
+            guard allowed.contains(doc) else {
+                cursors[0].next()
+                doc = cursors[0].doc
+                continue
+            }
+            if top.isFull {
+                var bound = 0.0
+                var blockEnd = DocID.exhausted
+                for index in 0..<count {
+                    bound += cursors[index].bound(at: doc)
+                    blockEnd = min(blockEnd, cursors[index].shallowBlockEnd)
+                }
+                if bound <= top.threshold {
+                    guard blockEnd != .exhausted else { break }
+                    cursors[0].advance(to: blockEnd + 1)
+                    doc = cursors[0].doc
+                    continue
+                }
+            }
+            for index in 1..<count {
+                cursors[index].advance(to: doc)
+                if cursors[index].doc != doc {
+                    cursors[0].advance(to: cursors[index].doc)
+                    doc = cursors[0].doc
+                    continue candidates
+                }
+            }
+            for index in 0..<count {
+                partial[cursors[index].termIndex] = cursors[index].score(constants: constants, lengths: lengths)
+            }
+            scoredDocuments += 1
+            top.offer(score: takeScore(), doc: doc)
+            cursors[0].next()
+            doc = cursors[0].doc
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import CaravanSearch
+
+/// The pruned search must return exactly what scoring every posting returns.
+@Suite struct PrunedSearchEquivalenceTests {
+    static let vocabulary = (0..<400).map { "w\($0)" }
+
+    /// A few thousand documents with a skewed (Zipf-like) word distribution, like real text: a few very
+    /// common terms with long lists (many blocks) and a long tail of rare ones.
+    static let corpus: InvertedIndex = {
+        var generator = SeededGenerator(seed: 2024)
+        var index = InvertedIndex()
+        for number in 0..<4000 {
+            func words(_ count: Int) -> String {
+                (0..<count).map { _ in vocabulary[skewedIndex(&generator)] }.joined(separator: " ")
+            }
+            index.add(SearchDocument(
+                key: "doc\(number)",
+                fields: ["title": words(Int.random(in: 1...4, using: &generator)),
+                         "skills": words(Int.random(in: 0...8, using: &generator)),
+                         "summary": words(Int.random(in: 0...60, using: &generator))],
+                facets: ["country": [["uz", "kz", "kg", "tj"][number % 4]]],
+                numbers: ["salary": Int64.random(in: 50...500, using: &generator) * 1000]))
+        }
+        // Some churn, so tombstones are exercised too.
+        for number in stride(from: 0, to: 4000, by: 7) { index.remove(key: "doc\(number)") }
+        return index
+    }()
+
+    static func skewedIndex(_ generator: inout SeededGenerator) -> Int {
+        let uniform = Double.random(in: 0..<1, using: &generator)
+        return min(vocabulary.count - 1, Int(pow(uniform, 3) * Double(vocabulary.count)))
+    }
+
+    static func queries(seed: UInt64, count: Int) -> [String] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in
+            (0..<Int.random(in: 1...4, using: &generator)).map { _ in vocabulary[skewedIndex(&generator)] }
+                .joined(separator: " ")
+        }
+    }
+
+    @Test(arguments: [SearchQuery.Mode.any, .all], [1, 10, 50])
+    func prunedEqualsExhaustive(mode: SearchQuery.Mode, limit: Int) {
+        var prunedWork = 0
+        var exhaustiveWork = 0
+        for text in Self.queries(seed: UInt64(limit), count: 150) {
+            let query = SearchQuery(text, mode: mode, limit: limit)
+            let pruned = Self.corpus.search(query)
+            let reference = Self.corpus.searchExhaustively(query)
+            #expect(pruned.hits == reference.hits, "\(text)")
+            prunedWork += pruned.scoredDocuments
+            exhaustiveWork += reference.scoredDocuments
+        }
+        // Not scoring every posting: for top-10 OR, far fewer documents are fully scored than postings read.
+        if mode == .any && limit == 10 { #expect(prunedWork * 2 < exhaustiveWork, "\(prunedWork) vs \(exhaustiveWork)") }
+    }
+
+    @Test(arguments: [SearchQuery.Mode.any, .all])
+    func prunedEqualsExhaustiveWithFilters(mode: SearchQuery.Mode) {
+        let filters: [SearchFilter] = [
+            .facet("country", "uz"),
+            .range("salary", 100_000...200_000),
+            .all([.not(.facet("country", "kz")), .atLeast("salary", 300_000)]),
+        ]
+        for (number, text) in Self.queries(seed: 99, count: 60).enumerated() {
+            let query = SearchQuery(text, mode: mode, filter: filters[number % filters.count], limit: 10)
+            #expect(Self.corpus.search(query).hits == Self.corpus.searchExhaustively(query).hits, "\(text)")
+        }
+    }
+}
+
+@Suite struct SearchBadInputTests {
+    let index = PrunedSearchEquivalenceTests.corpus
+
+    @Test func emptyAndStopWordOnlyQueriesReturnNothing() {
+        #expect(index.search(SearchQuery("")).hits.isEmpty)
+        #expect(index.search(SearchQuery("   \n\t ")).hits.isEmpty)
+        #expect(index.search(SearchQuery("the and of", mode: .all)).hits.isEmpty)
+    }
+
+    @Test func hugeBinaryAndMixedScriptQueriesFinishQuickly() {
+        var generator = SeededGenerator(seed: 5)
+        let binary = String(decoding: (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) },
+                            as: UTF8.self)
+        let huge = String(repeating: "w1 w2 разработчик java ", count: 5000)
+        let mixed = "w1 Jаvа (Cyrillic а) 日本語 w3 ☃ \u{0}\u{FFFF} w5"
+        let started = Date()
+        for text in [binary, huge, mixed] {
+            for mode in [SearchQuery.Mode.any, .all] {
+                let result = index.search(SearchQuery(text, mode: mode))
+                #expect(result.hits.count <= 10)
+            }
+        }
+        #expect(index.search(SearchQuery(huge)).hits.count == 10)
+        // Generous for a debug build on a shared machine; a hang would take forever, not seconds.
+        #expect(Date().timeIntervalSince(started) < 20)
+    }
+}
+
+@Suite struct SearchBuildingBlockTests {
+    @Test func varIntRoundTrips() {
+        var bytes = ContiguousArray<UInt8>()
+        let values: [UInt64] = [0, 1, 127, 128, 300, 16_383, 16_384, UInt64(UInt32.max), UInt64.max]
+        for value in values { VarInt.append(value, to: &bytes) }
+        var decoded: [UInt64] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count { decoded.append(VarInt.read(buffer, at: &offset)) }
+        }
+        #expect(decoded == values)
+        #expect(bytes.count == 1 + 1 + 1 + 2 + 2 + 2 + 3 + 5 + 10)
+    }
+
+    @Test func postingListDecodesEveryBlock() {
+        var list = PostingList(fieldCount: 3)
+        let docs: [DocID] = (0..<300).map { DocID($0 * 5 + ($0 % 5)) }
+        for (number, doc) in docs.enumerated() {
+            list.append(doc, frequencies: SIMD8(UInt32(number % 4), 1, 0, 0, 0, 0, 0, 0),
+                        lengths: SIMD8(10, 5, 0, 0, 0, 0, 0, 0))
+        }
+        #expect(list.blockCount == 3)
+        var decoded: [DocID] = []
+        let buffer = UnsafeMutablePointer<DocID>.allocate(capacity: 128)
+        let masks = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
+        let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: 128 * 3)
+        defer { buffer.deallocate(); masks.deallocate(); frequencies.deallocate() }
+        for block in 0..<list.blockCount {
+            let count = list.decode(block: block, docs: buffer, masks: masks, frequencies: frequencies)
+            decoded += (0..<count).map { buffer[$0] }
+        }
+        #expect(decoded == docs)
+        #expect(list.fieldDocumentFrequency[0] == 225)
+        #expect(list.fieldDocumentFrequency[1] == 300)
+    }
+
+    @Test func topKKeepsTheBestAndBreaksTiesById() {
+        var top = TopK(k: 3)
+        for (score, doc) in [(1.0, 9), (5.0, 4), (5.0, 2), (3.0, 1), (0.5, 0), (5.0, 3)] as [(Double, DocID)] {
+            top.offer(score: score, doc: doc)
+        }
+        #expect(top.sorted().map(\.doc) == [2, 3, 4])
+    }
+
+    @Test func bitsetOperations() {
+        var a = Bitset(capacity: 130, filled: true)
+        #expect(a.count == 130)
+        #expect(!a.contains(130))
+        var b = Bitset()
+        b.insert(5)
+        b.insert(129)
+        b.insert(1000)
+        a.formIntersection(b)
+        #expect(a.count == 2)
+        a.subtract(b)
+        #expect(a.isEmpty)
+        var collected: [UInt32] = []
+        b.forEach { collected.append($0) }
+        #expect(collected == [5, 129, 1000])
+    }
+}
