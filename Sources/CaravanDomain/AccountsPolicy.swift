@@ -25,6 +25,8 @@ public enum AccountsPolicy {
 public enum Area: String, CaseIterable, Sendable {
     case home
     case account
+    case company
+    case companies
     case users
 
     public static func visible(to role: Role?) -> [Area] {
@@ -32,6 +34,8 @@ public enum Area: String, CaseIterable, Sendable {
         return allCases.filter { area in
             switch area {
             case .home, .account: true
+            case .company: CompaniesPolicy.mayRegister(role)
+            case .companies: CompaniesPolicy.mayListAll(role)
             case .users: AccountsPolicy.mayListAccounts(actor: role)
             }
         }

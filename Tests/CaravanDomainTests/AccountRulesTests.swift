@@ -90,6 +90,8 @@ import Testing
         let areas = Area.visible(to: role)
         #expect(areas.contains(.home) && areas.contains(.account))
         #expect(areas.contains(.users) == (role == .admin))
+        #expect(areas.contains(.companies) == (role == .admin))
+        #expect(areas.contains(.company) == (role == .employer))
         #expect(Area.visible(to: nil) == [.home])
     }
 }

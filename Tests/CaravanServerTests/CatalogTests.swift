@@ -52,6 +52,7 @@ import Testing
             .unauthorized(code: "invalid-credentials"), .unauthorized(code: "token-invalid"), .unauthorized(code: "token-revoked"),
             .unauthorized(code: "token-expired"), .unauthorized(code: "authentication-required"), .forbidden, .csrfRejected,
             .notFound, .methodNotAllowed(allowed: []), .payloadTooLarge, .throttled(retryAfter: 1),
+            .conflict(code: "company-exists"), .conflict(code: "company-already-registered"),
         ]
         keys += problems.flatMap { ["problem.\($0.slug).title", "problem.\($0.slug).detail"] } + ["problem.internal.title", "problem.internal.detail"]
         for language in Self.catalogs.languages {
@@ -76,7 +77,18 @@ import Testing
                 codes.formUnion(error.errors.map(\.code))
             }
         }
-        #expect(codes.count >= 10)
+        for request in [
+            CompanyRegistrationRequest(legalName: "", inn: "", ogrn: "", city: "", size: ""),
+            CompanyRegistrationRequest(legalName: String(repeating: "x", count: 400), inn: "1", ogrn: "1", city: String(repeating: "x", count: 200), size: "x"),
+            CompanyRegistrationRequest(legalName: "x", inn: "500100732259", ogrn: "304500125000002", city: "x", size: "x"),
+        ] {
+            do { _ = try CompanyRules.validate(request) } catch { codes.formUnion(error.errors.map(\.code)) }
+        }
+        for (number, date) in [("", ""), ("bad number!", "2999-01-01"), ("x", "2025-02-30")] {
+            do { _ = try AccreditationRules.validate(.init(accredited: true, registryNumber: number, date: date), today: "2026-01-01") }
+            catch { codes.formUnion(error.errors.map(\.code)) }
+        }
+        #expect(codes.count >= 20)
         for language in Self.catalogs.languages {
             let missing = codes.filter { Self.catalogs.catalogs[language]?.messages["error.\($0)"] == nil }
             #expect(missing.isEmpty, "\(language) lacks \(missing.sorted())")

@@ -90,6 +90,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: AccountPages())
     try web.register(collection: AuthPages())
     try web.register(collection: AdminPages())
+    try web.register(collection: CompanyPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

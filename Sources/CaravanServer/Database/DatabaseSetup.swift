@@ -35,5 +35,6 @@ enum DatabaseSetup {
         CreateAPIToken(),
         CreateAuditEvent(),
         SessionRecord.migration,
+        CreateCompany(),
     ]
 }

@@ -64,6 +64,8 @@ extension Area {
         switch self {
         case .home: .home
         case .account: .account
+        case .company: .company
+        case .companies: .adminCompanies
         case .users: .adminUsers
         }
     }

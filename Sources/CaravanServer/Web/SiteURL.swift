@@ -15,6 +15,9 @@ enum SiteURL: Equatable {
     case language(LanguageCode)
     case adminUsers
     case adminUserRole(UUID)
+    case company
+    case adminCompanies
+    case adminCompanyAccreditation(UUID)
     case stylesheet
 
     var path: String {
@@ -26,6 +29,7 @@ enum SiteURL: Equatable {
         switch self {
         case .language: ["language", ":code"]
         case .adminUserRole: ["admin", "users", ":userID", "role"]
+        case .adminCompanyAccreditation: ["admin", "companies", ":companyID", "accreditation"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -42,6 +46,9 @@ enum SiteURL: Equatable {
         case .language(let code): ["language", code.rawValue]
         case .adminUsers: ["admin", "users"]
         case .adminUserRole(let id): ["admin", "users", id.uuidString.lowercased(), "role"]
+        case .company: ["company"]
+        case .adminCompanies: ["admin", "companies"]
+        case .adminCompanyAccreditation(let id): ["admin", "companies", id.uuidString.lowercased(), "accreditation"]
         case .stylesheet: ["caravan.css"]
         }
     }

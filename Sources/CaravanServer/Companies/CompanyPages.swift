@@ -1,0 +1,167 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// An employer's company page (register it, see its accreditation) and the admin's accreditation list.
+struct CompanyPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(SignedInOnly())
+        signedIn.get(SiteURL.company.pathComponents, use: show)
+        signedIn.post(SiteURL.company.pathComponents, use: register)
+        signedIn.get(SiteURL.adminCompanies.pathComponents, use: list)
+        signedIn.post(SiteURL.adminCompanyAccreditation(UUID()).pathComponents, use: accredit)
+    }
+
+    struct Form: Content {
+        var legalName: String?
+        var inn: String?
+        var ogrn: String?
+        var city: String?
+        var size: String?
+    }
+
+    struct CompanyCard: Encodable {
+        let id: String
+        let legalName: String
+        let inn: String
+        let ogrn: String
+        let city: String
+        let size: String
+        let sizeLabel: String
+        let accredited: Bool
+        let accreditationNumber: String
+        let accreditationDate: String
+        let accreditationAction: String
+
+        init(_ company: Company, _ req: Request) throws {
+            let id = try company.requireID()
+            self.id = id.uuidString.lowercased()
+            legalName = company.legalName
+            inn = company.inn
+            ogrn = company.ogrn
+            city = company.city
+            size = company.size
+            sizeLabel = req.t("company.size.\(company.size)")
+            accredited = company.accredited
+            accreditationNumber = company.accreditationNumber ?? ""
+            accreditationDate = company.accreditationDate ?? ""
+            accreditationAction = SiteURL.adminCompanyAccreditation(id).path
+        }
+    }
+
+    struct CompanyPage: Encodable {
+        let layout: PageLayout
+        let company: CompanyCard?
+        let action: String
+        let form: Form
+        let sizes: [AuthPages.Choice]
+        let errors: [String: String]
+        let notice: String?
+    }
+
+    private func requireEmployer(_ req: Request) throws -> User {
+        let user = try req.auth.require(User.self)
+        guard let role = user.domainRole, CompaniesPolicy.mayRegister(role) else { throw AppError.forbidden }
+        return user
+    }
+
+    func show(req: Request) async throws -> Response {
+        let user = try requireEmployer(req)
+        let notice = (try? req.query.get(String.self, at: "notice")) == "registered" ? req.t("company.notice.registered") : nil
+        return try await render(req, company: try await req.companies.company(of: user), form: Form(size: CompanySize.small.rawValue), errors: [:], notice: notice)
+    }
+
+    func register(req: Request) async throws -> Response {
+        let user = try requireEmployer(req)
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        do {
+            _ = try await req.companies.register(
+                CompanyRegistrationRequest(
+                    legalName: form.legalName ?? "", inn: form.inn ?? "", ogrn: form.ogrn ?? "", city: form.city ?? "", size: form.size ?? ""
+                ),
+                by: user
+            )
+            return req.redirect(to: SiteURL.company.path + "?notice=registered", redirectType: .normal)
+        } catch AppError.validation(let failure) {
+            return try await render(req, company: nil, form: form, errors: fieldMessages(failure, req), notice: nil, status: .unprocessableEntity)
+        } catch AppError.conflict(let code) {
+            let existing = try await req.companies.company(of: user)
+            return try await render(req, company: existing, form: form, errors: ["inn": req.t("error.\(code)")], notice: nil, status: .conflict)
+        }
+    }
+
+    private func render(_ req: Request, company: Company?, form: Form, errors: [String: String], notice: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let sizes = CompanySize.allCases.map {
+            AuthPages.Choice(value: $0.rawValue, label: req.t("company.size.\($0.rawValue)"), selected: $0.rawValue == form.size)
+        }
+        let page = CompanyPage(
+            layout: try PageLayout(request: req, titleKey: "company.title"), company: try company.map { try CompanyCard($0, req) },
+            action: SiteURL.company.path, form: form, sizes: sizes, errors: errors, notice: notice
+        )
+        return try await req.renderPage("company", page, status: status)
+    }
+
+    // MARK: Admin
+
+    struct CompaniesPage: Encodable {
+        let layout: PageLayout
+        let companies: [CompanyCard]
+        let total: Int
+        let notice: String?
+        let today: String
+        let errors: [String]
+    }
+
+    private func requireAdmin(_ req: Request) throws -> User {
+        let user = try req.auth.require(User.self)
+        guard let role = user.domainRole, CompaniesPolicy.mayListAll(role) else { throw AppError.forbidden }
+        return user
+    }
+
+    /// 50 a page, newest first, with those still waiting for a decision on top.
+    func list(req: Request) async throws -> Response {
+        _ = try requireAdmin(req)
+        let notice = (try? req.query.get(String.self, at: "notice")) == "saved" ? req.t("companies.notice.saved") : nil
+        return try await renderList(req, notice: notice, errors: [])
+    }
+
+    private func renderList(_ req: Request, notice: String?, errors: [String], status: HTTPStatus = .ok) async throws -> Response {
+        let page = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 100_000)) } ?? 1
+        let companies = try await Company.query(on: req.db)
+            .sort(\.$accredited, .ascending)
+            .sort(\.$createdAt, .descending)
+            .range(((page - 1) * 50)..<(page * 50))
+            .all()
+        let model = CompaniesPage(
+            layout: try PageLayout(request: req, titleKey: "companies.title"), companies: try companies.map { try CompanyCard($0, req) },
+            total: try await Company.query(on: req.db).count(), notice: notice, today: CalendarDay.today(req.now), errors: errors
+        )
+        return try await req.renderPage("companies", model, status: status)
+    }
+
+    struct AccreditationForm: Content {
+        var accredited: String?
+        var registryNumber: String?
+        var date: String?
+    }
+
+    func accredit(req: Request) async throws -> Response {
+        let admin = try requireAdmin(req)
+        guard let id = req.parameters.get("companyID", as: UUID.self), let company = try await Company.find(id, on: req.db) else {
+            throw AppError.notFound
+        }
+        let form = (try? req.content.decode(AccreditationForm.self)) ?? AccreditationForm()
+        do {
+            try await req.companies.setAccreditation(
+                of: company,
+                to: AccreditationRequest(accredited: form.accredited == "yes", registryNumber: form.registryNumber, date: form.date),
+                by: admin
+            )
+        } catch AppError.validation(let failure) {
+            let messages = failure.errors.map { "\(company.legalName): \(req.t("field.\($0.field)")) — \(req.message(for: $0))" }
+            return try await renderList(req, notice: nil, errors: messages, status: .unprocessableEntity)
+        }
+        return req.redirect(to: SiteURL.adminCompanies.path + "?notice=saved", redirectType: .normal)
+    }
+}
