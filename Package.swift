@@ -51,6 +51,7 @@ let package = Package(
             name: "CaravanServer",
             dependencies: [
                 "CaravanDomain",
+                "CaravanMatching",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -25,6 +25,7 @@ public enum AccountsPolicy {
 public enum Area: String, CaseIterable, Sendable {
     case home
     case account
+    case profile
     case company
     case companies
     case users
@@ -34,6 +35,7 @@ public enum Area: String, CaseIterable, Sendable {
         return allCases.filter { area in
             switch area {
             case .home, .account: true
+            case .profile: role == .specialist
             case .company: CompaniesPolicy.mayRegister(role)
             case .companies: CompaniesPolicy.mayListAll(role)
             case .users: AccountsPolicy.mayListAccounts(actor: role)

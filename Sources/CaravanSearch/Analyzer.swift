@@ -31,16 +31,7 @@ public struct Analyzer: Sendable {
         var result: [AnalyzedToken] = []
         tokenizer.scan(text) { raw in
             var scalars = raw.scalars
-            switch raw.kind {
-            case .cyrillic:
-                if stopWords.contains(scalars, language: .russian) { return }
-                russian.stem(&scalars)
-            case .latin:
-                if stopWords.contains(scalars, language: .english) { return }
-                english.stem(&scalars)
-            case .protected, .number, .alphanumeric, .other:
-                break
-            }
+            guard reduce(&scalars, kind: raw.kind) else { return }
             result.append(AnalyzedToken(
                 term: String(scalarValues: scalars),
                 kind: raw.kind,
@@ -49,6 +40,23 @@ public struct Analyzer: Sendable {
             ))
         }
         return result
+    }
+
+    /// A token's folded scalars → its term, in place: stop words give false, Cyrillic and Latin words are
+    /// stemmed, everything else is kept. The one place this rule lives, for `analyze` and the indexer.
+    @inline(__always)
+    func reduce(_ scalars: inout Scalars, kind: Token.Kind) -> Bool {
+        switch kind {
+        case .cyrillic:
+            if stopWords.contains(scalars, language: .russian) { return false }
+            russian.stem(&scalars)
+        case .latin:
+            if stopWords.contains(scalars, language: .english) { return false }
+            english.stem(&scalars)
+        case .protected, .number, .alphanumeric, .other:
+            break
+        }
+        return true
     }
 
     /// Just the terms, in order.

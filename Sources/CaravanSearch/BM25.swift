@@ -52,8 +52,9 @@ struct BM25Constants: Sendable {
         var rest = mask
         while rest != 0 {
             let field = rest.trailingZeroBitCount
-            let tf = Double(frequencies[field])
-            sum += weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(lengths[field]))
+            // Through Int: the concrete conversions compile to one instruction, the generic one to a call.
+            let tf = Double(Int(frequencies[field]))
+            sum += weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(Int(lengths[field])))
             rest &= rest - 1
         }
         return sum
@@ -64,8 +65,8 @@ struct BM25Constants: Sendable {
                weights: SIMD8<Double>) -> Double {
         var sum = 0.0
         for field in 0..<fieldCount where maxFrequencies[field] > 0 {
-            let tf = Double(maxFrequencies[field])
-            sum += weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(minLengths[field]))
+            let tf = Double(Int(maxFrequencies[field]))
+            sum += weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(Int(minLengths[field])))
         }
         return sum
     }

@@ -77,7 +77,7 @@ extension InvertedIndex {
         var seen = Set<String>()
         var lists: [PostingList] = []
         for term in analyzer.terms(query.text) where seen.insert(term).inserted {
-            if let termID = termIDs[term] {
+            if let termID = vocabulary.termID(of: term) {
                 lists.append(postings[Int(termID)])
             } else if query.mode == .all {
                 return nil

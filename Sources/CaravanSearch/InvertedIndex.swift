@@ -12,7 +12,8 @@ public struct InvertedIndex: Sendable {
     public let schema: IndexSchema
     public let analyzer: Analyzer
 
-    private(set) var termIDs: [String: Int32] = [:]
+    /// Term ids (dense, = index into `postings`) and the indexing word-form cache.
+    private(set) var vocabulary = IndexVocabulary()
     private(set) var postings: [PostingList] = []
     /// `fieldCount` lengths (in terms) per document id.
     private(set) var lengths = ContiguousArray<UInt32>()
@@ -22,6 +23,8 @@ public struct InvertedIndex: Sendable {
     /// Documents not deleted.
     private(set) var live = Bitset()
     private(set) var facetStore = FacetStore()
+    /// Reused per document while adding, so counting a document's terms allocates nothing.
+    private var scratch = DocumentScratch()
 
     public init(schema: IndexSchema = .profile, analyzer: Analyzer = Analyzer()) {
         self.schema = schema
@@ -33,7 +36,7 @@ public struct InvertedIndex: Sendable {
     public var documentCount: Int { keys.count }
     /// Documents a search can return.
     public var liveDocumentCount: Int { idByKey.count }
-    public var termCount: Int { termIDs.count }
+    public var termCount: Int { vocabulary.count }
 
     public func contains(key: String) -> Bool { idByKey[key] != nil }
     public func docID(for key: String) -> DocID? { idByKey[key] }
@@ -47,37 +50,22 @@ public struct InvertedIndex: Sendable {
         let doc = DocID(keys.count)
         let fieldCount = schema.fields.count
 
-        // Per distinct term of this document: its frequency in each field.
-        var slotByTerm: [String: Int] = [:]
-        var frequencies: [SIMD8<UInt32>] = []
+        // Per distinct term of this document (first-seen order): its frequency in each field.
+        scratch.begin(doc)
         var docLengths = SIMD8<UInt32>()
         for (field, spec) in schema.fields.enumerated() {
             guard let text = document.fields[spec.name], !text.isEmpty else { continue }
-            let terms = analyzer.terms(text)
-            docLengths[field] = UInt32(clamping: terms.count)
-            for term in terms {
-                let slot: Int
-                if let known = slotByTerm[term] {
-                    slot = known
-                } else {
-                    slot = frequencies.count
-                    slotByTerm[term] = slot
-                    frequencies.append(SIMD8())
-                }
-                frequencies[slot][field] &+= 1
-            }
+            scratch.ids.removeAll(keepingCapacity: true)
+            vocabulary.appendTermIDs(of: text, analyzer: analyzer, into: &scratch.ids)
+            docLengths[field] = UInt32(clamping: scratch.ids.count)
+            scratch.countField(field, termCount: vocabulary.count)
         }
 
-        for (term, slot) in slotByTerm {
-            let termID: Int
-            if let known = termIDs[term] {
-                termID = Int(known)
-            } else {
-                termID = postings.count
-                termIDs[term] = Int32(termID)
-                postings.append(PostingList(fieldCount: fieldCount))
-            }
-            postings[termID].append(doc, frequencies: frequencies[slot], lengths: docLengths)
+        if postings.count < vocabulary.count {
+            while postings.count < vocabulary.count { postings.append(PostingList(fieldCount: fieldCount)) }
+        }
+        for slot in 0..<scratch.distinct.count {
+            postings[Int(scratch.distinct[slot])].append(doc, frequencies: scratch.frequencies[slot], lengths: docLengths)
         }
         for field in 0..<fieldCount {
             lengths.append(docLengths[field])
@@ -88,6 +76,18 @@ public struct InvertedIndex: Sendable {
         live.insert(doc)
         facetStore.add(doc, facets: document.facets, numbers: document.numbers)
         return doc
+    }
+
+    /// An index of `documents`, built in one go: the same index as adding them one by one (later
+    /// duplicates of a key replace earlier ones), with the per-document tables sized up front.
+    public static func build(documents: some Collection<SearchDocument>, schema: IndexSchema = .profile,
+                             analyzer: Analyzer = Analyzer()) -> InvertedIndex {
+        var index = InvertedIndex(schema: schema, analyzer: analyzer)
+        index.keys.reserveCapacity(documents.count)
+        index.idByKey.reserveCapacity(documents.count)
+        index.lengths.reserveCapacity(documents.count * schema.fields.count)
+        for document in documents { index.add(document) }
+        return index
     }
 
     /// Same as `add`: replacing is deleting the old version and appending the new one.
@@ -114,6 +114,7 @@ public struct InvertedIndex: Sendable {
     /// Approximate heap bytes of postings, lengths and filters, for the benchmark's memory report.
     public var memoryFootprint: Int {
         postings.reduce(0) { $0 + $1.memoryFootprint } + lengths.capacity * 4 + live.words.capacity * 8
+            + vocabulary.memoryFootprint
     }
 
     /// Drops deleted documents for good: postings, lengths, filters and keys are rebuilt without them and
@@ -145,14 +146,14 @@ public struct InvertedIndex: Sendable {
             newKeys.append(keys[old])
         }
 
-        var newTermIDs: [String: Int32] = [:]
+        var newVocabulary = IndexVocabulary()
         var newPostings: [PostingList] = []
         let docs = UnsafeMutablePointer<DocID>.allocate(capacity: PostingList.blockSize)
         let masks = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingList.blockSize)
         let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingList.blockSize * fieldCount)
         defer { docs.deallocate(); masks.deallocate(); frequencies.deallocate() }
-        for (term, termID) in termIDs {
-            let list = postings[Int(termID)]
+        for termID in 0..<vocabulary.count {
+            let list = postings[termID]
             var moved = PostingList(fieldCount: fieldCount)
             for block in 0..<list.blockCount {
                 let count = list.decode(block: block, docs: docs, masks: masks, frequencies: frequencies)
@@ -169,11 +170,12 @@ public struct InvertedIndex: Sendable {
             }
             guard moved.count > 0 else { continue }
             moved.shrinkToFit()
-            newTermIDs[term] = Int32(newPostings.count)
+            vocabulary.terms.withKey(at: termID) { newVocabulary.terms.insert($0, hash: ScalarTable.hash($0), value: 0) }
             newPostings.append(moved)
         }
 
-        termIDs = newTermIDs
+        vocabulary = newVocabulary
+        scratch = DocumentScratch()
         postings = newPostings
         lengths = newLengths
         totalLengths = newTotals
@@ -181,5 +183,43 @@ public struct InvertedIndex: Sendable {
         keys = newKeys
         idByKey = Dictionary(uniqueKeysWithValues: newKeys.enumerated().map { ($1, DocID($0)) })
         live = Bitset(capacity: liveCount, filled: true)
+    }
+}
+
+/// Per-document term counting without a dictionary: a stamp per term id says whether the term was
+/// already seen in the current document, and where its row of field frequencies is.
+struct DocumentScratch: Sendable {
+    /// The current field's term ids, in text order.
+    var ids: [Int32] = []
+    /// The document's distinct term ids, first-seen order, and their per-field frequencies.
+    private(set) var distinct: [Int32] = []
+    private(set) var frequencies: [SIMD8<UInt32>] = []
+    private var stamp = ContiguousArray<UInt32>()
+    private var slot = ContiguousArray<Int32>()
+    private var current: UInt32 = 0
+
+    mutating func begin(_ doc: DocID) {
+        distinct.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        // Stamps are doc + 1, so a fresh (zeroed) stamp never matches.
+        current = doc &+ 1
+    }
+
+    mutating func countField(_ field: Int, termCount: Int) {
+        if stamp.count < termCount {
+            let grown = max(termCount, stamp.count * 2)
+            stamp.append(contentsOf: repeatElement(0, count: grown - stamp.count))
+            slot.append(contentsOf: repeatElement(0, count: grown - slot.count))
+        }
+        for id in ids {
+            let term = Int(id)
+            if stamp[term] != current {
+                stamp[term] = current
+                slot[term] = Int32(distinct.count)
+                distinct.append(id)
+                frequencies.append(SIMD8())
+            }
+            frequencies[Int(slot[term])][field] &+= 1
+        }
     }
 }

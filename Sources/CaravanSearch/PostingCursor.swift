@@ -16,6 +16,11 @@ struct PostingCursor {
     private var block = -1
     private var index = 0
     private var postingsInBlock = 0
+    /// Frequencies are decoded lazily, only as far as the postings scored: the block they belong to,
+    /// how many rows of it are decoded, and where the next row starts in `frequencyBytes`.
+    private var frequencyBlock = -1
+    private var frequencyRows = 0
+    private var frequencyOffset = 0
     /// Block the last `bound(at:)` looked at; only moves forward.
     private var shallowBlock = 0
     private var docs: UnsafeMutablePointer<DocID>
@@ -54,7 +59,7 @@ struct PostingCursor {
 
     private mutating func load(_ newBlock: Int) {
         block = newBlock
-        postingsInBlock = list.decode(block: newBlock, docs: docs, masks: masks, frequencies: frequencies)
+        postingsInBlock = list.decodeDocuments(block: newBlock, docs: docs, masks: masks)
         index = 0
         doc = docs[0]
     }
@@ -98,10 +103,22 @@ struct PostingCursor {
         shallowBlock < list.blockCount ? list.blockLastDoc[shallowBlock] : .exhausted
     }
 
-    /// Binary search over block ends from `start`.
+    /// Galloping search over block ends from `start`: targets only move forward, and the block wanted is
+    /// usually the next one or close to it, so this is a few comparisons where a binary search over the
+    /// whole list would be a dozen.
+    @inline(__always)
     private func firstBlock(endingAtOrAfter target: DocID, from start: Int) -> Int {
-        var low = start
-        var high = list.blockCount
+        let blockCount = list.blockCount
+        guard start < blockCount, list.blockLastDoc[start] < target else { return start }
+        var low = start + 1
+        var step = 1
+        var high = low
+        while high < blockCount, list.blockLastDoc[high] < target {
+            low = high + 1
+            high += step
+            step <<= 1
+        }
+        high = min(high, blockCount)
         while low < high {
             let middle = (low + high) >> 1
             if list.blockLastDoc[middle] < target { low = middle + 1 } else { high = middle }
@@ -111,10 +128,28 @@ struct PostingCursor {
 
     /// The current posting's score. `lengths` points at the document-length table (fieldCount per document).
     @inline(__always)
-    func score(constants: BM25Constants, lengths: UnsafePointer<UInt32>) -> Double {
+    mutating func score(constants: BM25Constants, lengths: UnsafePointer<UInt32>) -> Double {
         let fields = list.fieldCount
+        if frequencyBlock != block || frequencyRows <= index { decodeFrequencies() }
         return constants.score(mask: masks[index], frequencies: frequencies + index * fields,
                                lengths: lengths + Int(doc) * fields, weights: weights)
+    }
+
+    /// Decodes frequency rows of the current block up to the current posting.
+    private mutating func decodeFrequencies() {
+        if frequencyBlock != block {
+            frequencyBlock = block
+            frequencyRows = 0
+            frequencyOffset = Int(list.blockFrequencyStart[block])
+        }
+        let fields = list.fieldCount
+        list.frequencyBytes.withUnsafeBufferPointer { buffer in
+            while frequencyRows <= index {
+                list.decodeFrequencies(buffer, at: &frequencyOffset, mask: masks[frequencyRows],
+                                       into: frequencies + frequencyRows * fields)
+                frequencyRows += 1
+            }
+        }
     }
 }
 

@@ -1,9 +1,10 @@
 /// Every document one term occurs in, packed into one growable byte array.
 ///
 /// Postings are grouped in blocks of `blockSize`. Each posting is a varint of
-/// `(docGap << fieldCount) | fieldMask` followed by one varint term frequency per field in the mask; the
-/// first gap of a block is taken from the previous block's last document, so any block decodes on its own
-/// and a cursor can jump to it. Per block the list keeps the last document (to skip) and, per field, the
+/// `(docGap << fieldCount) | fieldMask` in `bytes`, and one varint term frequency per field in the mask in
+/// `frequencyBytes` (a separate stream, so a cursor can find documents without reading frequencies, and
+/// read those only for the postings it scores); the first gap of a block is taken from the previous
+/// block's last document, so any block decodes on its own and a cursor can jump to it. Per block the list keeps the last document (to skip) and, per field, the
 /// highest term frequency and the shortest field length (to bound the block's BM25 score whatever the
 /// corpus statistics are when a query runs). Appending a document with a higher id than any before is
 /// O(1) amortised, which is how added and updated documents enter the index without a rebuild.
@@ -16,6 +17,8 @@ struct PostingList: Sendable {
     private(set) var bytes = ContiguousArray<UInt8>()
     private(set) var blockLastDoc = ContiguousArray<DocID>()
     private(set) var blockStart = ContiguousArray<UInt32>()
+    private(set) var frequencyBytes = ContiguousArray<UInt8>()
+    private(set) var blockFrequencyStart = ContiguousArray<UInt32>()
     /// `fieldCount` entries per block.
     private(set) var blockMaxFrequency = ContiguousArray<UInt32>()
     /// `fieldCount` entries per block; `UInt32.max` where the field has no posting in the block.
@@ -41,6 +44,7 @@ struct PostingList: Sendable {
         precondition(count == 0 || doc > previous, "postings must be appended in ascending document order")
         if count % Self.blockSize == 0 {
             blockStart.append(UInt32(bytes.count))
+            blockFrequencyStart.append(UInt32(frequencyBytes.count))
             blockLastDoc.append(doc)
             blockMaxFrequency.append(contentsOf: repeatElement(0, count: fieldCount))
             blockMinLength.append(contentsOf: repeatElement(UInt32.max, count: fieldCount))
@@ -51,7 +55,7 @@ struct PostingList: Sendable {
 
         let meta = (blockCount - 1) * fieldCount
         for field in 0..<fieldCount where frequencies[field] > 0 {
-            VarInt.append(UInt64(frequencies[field]), to: &bytes)
+            VarInt.append(UInt64(frequencies[field]), to: &frequencyBytes)
             blockMaxFrequency[meta + field] = max(blockMaxFrequency[meta + field], frequencies[field])
             blockMinLength[meta + field] = min(blockMinLength[meta + field], lengths[field])
             fieldDocumentFrequency[field] += 1
@@ -64,31 +68,50 @@ struct PostingList: Sendable {
     /// per posting (zero for fields not in the mask). Returns the number of postings.
     func decode(block: Int, docs: UnsafeMutablePointer<DocID>, masks: UnsafeMutablePointer<UInt8>,
                 frequencies: UnsafeMutablePointer<UInt32>) -> Int {
-        let postings = postingsInBlock(block)
-        let fields = fieldCount
-        var doc: DocID = block == 0 ? 0 : blockLastDoc[block - 1]
-        bytes.withUnsafeBufferPointer { buffer in
-            var offset = Int(blockStart[block])
-            let fieldMask = UInt64(1) << UInt64(fields) - 1
+        let postings = decodeDocuments(block: block, docs: docs, masks: masks)
+        var offset = Int(blockFrequencyStart[block])
+        frequencyBytes.withUnsafeBufferPointer { buffer in
             for index in 0..<postings {
-                let head = VarInt.read(buffer, at: &offset)
-                doc &+= DocID(truncatingIfNeeded: head >> UInt64(fields))
-                let mask = UInt8(truncatingIfNeeded: head & fieldMask)
-                docs[index] = doc
-                masks[index] = mask
-                let row = frequencies + index * fields
-                for field in 0..<fields {
-                    row[field] = mask & (1 << UInt8(field)) != 0
-                        ? UInt32(truncatingIfNeeded: VarInt.read(buffer, at: &offset)) : 0
-                }
+                decodeFrequencies(buffer, at: &offset, mask: masks[index], into: frequencies + index * fieldCount)
             }
         }
         return postings
     }
 
+    /// Decodes one block's documents and field masks only. Returns the number of postings.
+    @inline(__always)
+    func decodeDocuments(block: Int, docs: UnsafeMutablePointer<DocID>, masks: UnsafeMutablePointer<UInt8>) -> Int {
+        let postings = postingsInBlock(block)
+        let fields = UInt64(fieldCount)
+        var doc: DocID = block == 0 ? 0 : blockLastDoc[block - 1]
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = Int(blockStart[block])
+            let fieldMask = UInt64(1) << fields - 1
+            for index in 0..<postings {
+                let head = VarInt.read(buffer, at: &offset)
+                doc &+= DocID(truncatingIfNeeded: head >> fields)
+                docs[index] = doc
+                masks[index] = UInt8(truncatingIfNeeded: head & fieldMask)
+            }
+        }
+        return postings
+    }
+
+    /// One posting's frequencies from `frequencyBytes` at `offset` (advanced past them), written as a
+    /// full row of `fieldCount` values (zero for fields not in `mask`).
+    @inline(__always)
+    func decodeFrequencies(_ buffer: UnsafeBufferPointer<UInt8>, at offset: inout Int, mask: UInt8,
+                           into row: UnsafeMutablePointer<UInt32>) {
+        for field in 0..<fieldCount {
+            row[field] = mask & (1 << UInt8(field)) != 0
+                ? UInt32(truncatingIfNeeded: VarInt.read(buffer, at: &offset)) : 0
+        }
+    }
+
     /// Heap bytes used, for memory reports.
     var memoryFootprint: Int {
-        bytes.capacity + (blockLastDoc.capacity + blockStart.capacity) * 4
+        bytes.capacity + frequencyBytes.capacity
+            + (blockLastDoc.capacity + blockStart.capacity + blockFrequencyStart.capacity) * 4
             + (blockMaxFrequency.capacity + blockMinLength.capacity) * 4
     }
 
@@ -97,6 +120,8 @@ struct PostingList: Sendable {
         bytes = ContiguousArray(bytes)
         blockLastDoc = ContiguousArray(blockLastDoc)
         blockStart = ContiguousArray(blockStart)
+        frequencyBytes = ContiguousArray(frequencyBytes)
+        blockFrequencyStart = ContiguousArray(blockFrequencyStart)
         blockMaxFrequency = ContiguousArray(blockMaxFrequency)
         blockMinLength = ContiguousArray(blockMinLength)
     }

@@ -43,7 +43,8 @@ public struct ProtectedTerms: Sendable {
     }
 
     /// The longest term starting at `start` in folded text, with the word boundary after it checked.
-    func match(in text: Scalars, classes: [ScalarClass], at start: Int) -> Term? {
+    @inline(__always)
+    func match(in text: UnsafeBufferPointer<UInt32>, classes: UnsafeBufferPointer<ScalarClass>, at start: Int) -> Term? {
         guard let candidates = termsByFirstScalar[text[start]] else { return nil }
         for term in candidates {
             let end = start + term.scalars.count

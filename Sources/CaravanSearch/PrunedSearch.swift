@@ -54,6 +54,23 @@ struct PrunedSearch {
             for index in firstEssential..<count { doc = min(doc, cursors[index].doc) }
             guard doc != .exhausted else { break }
 
+            // Block-max skip: every document up to the nearest block end of the essential lists scores at
+            // most their block bounds plus all non-essential lists; if that cannot beat the threshold, the
+            // essential lists jump past it without decoding or scoring a posting.
+            if top.isFull {
+                var bound = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+                var blockEnd = DocID.exhausted
+                for index in firstEssential..<count {
+                    bound += cursors[index].bound(at: doc)
+                    blockEnd = min(blockEnd, cursors[index].shallowBlockEnd)
+                }
+                if bound <= top.threshold {
+                    guard blockEnd != .exhausted else { break }
+                    for index in firstEssential..<count { cursors[index].advance(to: blockEnd + 1) }
+                    continue
+                }
+            }
+
             guard allowed.contains(doc) else {
                 for index in firstEssential..<count where cursors[index].doc == doc { cursors[index].next() }
                 continue

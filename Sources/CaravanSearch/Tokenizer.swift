@@ -71,24 +71,33 @@ public struct Tokenizer: Sendable {
     }
 
     func scan(_ text: String, _ emit: (RawToken) -> Void) {
-        let folded = FoldedText(text)
-        let chars = folded.scalars
-        let classes = folded.classes
-        let count = chars.count
+        var folded = FoldedText()
+        folded.fold(text, trackUTF16: true)
         var position = 0
-        var index = 0
-
-        func send(_ scalars: Scalars, _ kind: Token.Kind, _ range: Range<Int>) {
-            emit(RawToken(scalars: scalars, kind: kind, position: position,
-                          utf16Range: folded.utf16Start[range.lowerBound]..<folded.utf16End[range.upperBound - 1]))
+        scanRanges(folded) { start, end, kind, canonical in
+            emit(RawToken(scalars: canonical ?? Scalars(folded.scalars[start..<end]), kind: kind, position: position,
+                          utf16Range: folded.utf16Start[start]..<folded.utf16End[end - 1]))
             position += 1
         }
+    }
 
+    /// The tokens of already folded text as ranges of `folded.scalars`, with their kind and, for protected
+    /// terms, the canonical spelling (which replaces the range's scalars). Allocates nothing: indexing runs
+    /// every document through here with reused buffers.
+    @inline(__always)
+    func scanRanges(_ folded: borrowing FoldedText,
+                    _ emit: (_ start: Int, _ end: Int, _ kind: Token.Kind, _ canonical: Scalars?) -> Void) {
+        let count = folded.count
+        folded.scalars.withUnsafeBufferPointer { allChars in
+        folded.classes.withUnsafeBufferPointer { allClasses in
+        let chars = UnsafeBufferPointer(rebasing: allChars[..<count])
+        let classes = UnsafeBufferPointer(rebasing: allClasses[..<count])
+        var index = 0
         while index < count {
             let atWordStart = index == 0 || !classes[index - 1].isWordCharacter
             if atWordStart, let term = protectedTerms.match(in: chars, classes: classes, at: index) {
                 let end = index + term.scalars.count
-                send(term.canonical, .protected, index..<end)
+                emit(index, end, .protected, term.canonical)
                 index = end
                 continue
             }
@@ -113,9 +122,11 @@ public struct Tokenizer: Sendable {
                 }
             }
             if end - index <= maximumTokenLength {
-                send(Scalars(chars[index..<end]), scripts.kind, index..<end)
+                emit(index, end, scripts.kind, nil)
             }
             index = end
+        }
+        }
         }
     }
 
@@ -158,34 +169,109 @@ private struct ScriptMix {
 /// The text folded scalar by scalar, with each kept scalar's place in the original (UTF-16 offsets).
 /// Combining marks after a letter are merged into it: "и" + breve is "й", "е" + diaeresis is "е",
 /// any other mark is dropped — so decomposed (NFD) input tokenizes like composed input.
-private struct FoldedText {
+///
+/// Reusable: `fold` keeps the buffers' capacity, so the indexer folds millions of texts without
+/// allocating; only the first `count` entries of `scalars` and `classes` are this text's. UTF-16 offsets
+/// are only tracked when asked for (the index does not need them).
+struct FoldedText {
     var scalars: Scalars = []
     var classes: [ScalarClass] = []
+    var count = 0
     var utf16Start: [Int] = []
     var utf16End: [Int] = []
 
-    init(_ text: String) {
-        let capacity = text.utf8.count
-        scalars.reserveCapacity(capacity)
-        classes.reserveCapacity(capacity)
-        utf16Start.reserveCapacity(capacity)
-        utf16End.reserveCapacity(capacity)
+    init() {}
 
-        var offset = 0
-        for scalar in text.unicodeScalars {
-            let width = scalar.value > 0xFFFF ? 2 : 1
-            defer { offset += width }
-            let value = Folding.fold(scalar.value)
-            let charClass = ScalarClass(value)
-            if charClass == .combiningMark, let last = classes.last, last.isLetter {
-                if value == 0x306, scalars[scalars.count - 1] == 0x438 { scalars[scalars.count - 1] = 0x439 } // й → й
-                utf16End[utf16End.count - 1] = offset + width
-                continue
-            }
-            scalars.append(value)
-            classes.append(charClass == .combiningMark ? .other : charClass)
-            utf16Start.append(offset)
-            utf16End.append(offset + width)
+    mutating func fold(_ text: String, trackUTF16: Bool) {
+        utf16Start.removeAll(keepingCapacity: true)
+        utf16End.removeAll(keepingCapacity: true)
+        let capacity = text.utf8.count
+        // Never more scalars than UTF-8 bytes: size the buffers once, then write through pointers.
+        if scalars.count < capacity {
+            let grown = max(capacity, scalars.count * 2)
+            scalars.append(contentsOf: repeatElement(0, count: grown - scalars.count))
+            classes.append(contentsOf: repeatElement(.other, count: grown - classes.count))
         }
+        if trackUTF16 {
+            utf16Start.reserveCapacity(capacity)
+            utf16End.reserveCapacity(capacity)
+        }
+
+        var text = text
+        var kept = 0
+        scalars.withUnsafeMutableBufferPointer { scalars in
+        classes.withUnsafeMutableBufferPointer { classes in
+        text.withUTF8 { utf8 in
+            let end = utf8.count
+            var byte = 0
+            var offset = 0
+            while byte < end {
+                // `String` storage is valid UTF-8, so decoding needs no validation.
+                let lead = UInt32(utf8[byte])
+                var value: UInt32
+                var charClass: ScalarClass
+                if lead < 0x80 {
+                    byte += 1
+                    // ASCII fast path, same results as `Folding.fold` and `ScalarClass.init`.
+                    if lead &- 0x61 < 26 {
+                        value = lead
+                        charClass = .latin
+                    } else if lead &- 0x41 < 26 {
+                        value = lead + 0x20
+                        charClass = .latin
+                    } else if lead &- 0x30 < 10 {
+                        value = lead
+                        charClass = .digit
+                    } else if lead == 0x60 {
+                        value = Folding.apostrophe
+                        charClass = .apostrophe
+                    } else {
+                        value = lead
+                        charClass = lead == 0x27 ? .apostrophe : .other
+                    }
+                } else if lead < 0xE0 {
+                    value = (lead & 0x1F) << 6 | UInt32(utf8[byte + 1] & 0x3F)
+                    byte += 2
+                    // Basic Cyrillic fast path.
+                    if value &- 0x430 < 32 {
+                        charClass = .cyrillic
+                    } else if value &- 0x410 < 32 {
+                        value += 0x20
+                        charClass = .cyrillic
+                    } else {
+                        value = Folding.fold(value)
+                        charClass = ScalarClass(value)
+                    }
+                } else if lead < 0xF0 {
+                    value = (lead & 0x0F) << 12 | UInt32(utf8[byte + 1] & 0x3F) << 6 | UInt32(utf8[byte + 2] & 0x3F)
+                    byte += 3
+                    value = Folding.fold(value)
+                    charClass = ScalarClass(value)
+                } else {
+                    value = (lead & 0x07) << 18 | UInt32(utf8[byte + 1] & 0x3F) << 12
+                        | UInt32(utf8[byte + 2] & 0x3F) << 6 | UInt32(utf8[byte + 3] & 0x3F)
+                    byte += 4
+                    value = Folding.fold(value)
+                    charClass = ScalarClass(value)
+                }
+                let width = value > 0xFFFF ? 2 : 1
+                defer { offset += width }
+                if charClass == .combiningMark, kept > 0, classes[kept - 1].isLetter {
+                    if value == 0x306, scalars[kept - 1] == 0x438 { scalars[kept - 1] = 0x439 } // й → й
+                    if trackUTF16 { utf16End[utf16End.count - 1] = offset + width }
+                    continue
+                }
+                scalars[kept] = value
+                classes[kept] = charClass == .combiningMark ? .other : charClass
+                kept += 1
+                if trackUTF16 {
+                    utf16Start.append(offset)
+                    utf16End.append(offset + width)
+                }
+            }
+        }
+        }
+        }
+        count = kept
     }
 }

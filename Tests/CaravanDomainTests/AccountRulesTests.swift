@@ -92,6 +92,7 @@ import Testing
         #expect(areas.contains(.users) == (role == .admin))
         #expect(areas.contains(.companies) == (role == .admin))
         #expect(areas.contains(.company) == (role == .employer))
+        #expect(areas.contains(.profile) == (role == .specialist))
         #expect(Area.visible(to: nil) == [.home])
     }
 }

@@ -155,3 +155,27 @@ import Testing
         #expect(keys(.atMost("unknownNumber", 5)).isEmpty)
     }
 }
+
+@Suite struct InvertedIndexBulkBuildTests {
+    @Test func bulkBuildEqualsAddingOneByOne() {
+        let documents = (0..<300).map { number in
+            SearchDocument(key: "d\(number % 280)", fields: [
+                "title": ["Java разработчик", "Senior Python developer", "Тестировщик 1С", "C++ engineer"][number % 4],
+                "summary": "опыт \(number) лет, разработчиками backend-систем, developers building services",
+            ])
+        }
+        var oneByOne = InvertedIndex()
+        for document in documents { oneByOne.add(document) }
+        let built = InvertedIndex.build(documents: documents)
+        #expect(built.documentCount == oneByOne.documentCount)
+        #expect(built.liveDocumentCount == 280)
+        #expect(built.termCount == oneByOne.termCount)
+        for text in ["java разработчики", "python developers", "c++", "опыт лет", "1c тестировщики"] {
+            for mode in [SearchQuery.Mode.any, .all] {
+                let query = SearchQuery(text, mode: mode, limit: 20)
+                #expect(built.search(query) == oneByOne.search(query), "\(text)")
+                #expect(built.search(query).hits == built.searchExhaustively(query).hits, "\(text)")
+            }
+        }
+    }
+}

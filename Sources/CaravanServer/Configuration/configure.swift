@@ -1,4 +1,5 @@
 import CaravanDomain
+import CaravanMatching
 import Fluent
 import Foundation
 import Leaf
@@ -19,6 +20,7 @@ public func configure(
     try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
 
     app.catalogs = try MessageCatalogs.load(from: Localization.localesFolder, fallback: .russian)
+    app.skillTaxonomy = try SkillTaxonomy.bundled()
     MetricsBootstrap.bootstrap()
 
     // Database
@@ -91,6 +93,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: AuthPages())
     try web.register(collection: AdminPages())
     try web.register(collection: CompanyPages())
+    try web.register(collection: ProfilePages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

@@ -36,5 +36,6 @@ enum DatabaseSetup {
         CreateAuditEvent(),
         SessionRecord.migration,
         CreateCompany(),
+        CreateSpecialistProfile(),
     ]
 }

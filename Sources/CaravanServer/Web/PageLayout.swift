@@ -64,6 +64,7 @@ extension Area {
         switch self {
         case .home: .home
         case .account: .account
+        case .profile: .profile
         case .company: .company
         case .companies: .adminCompanies
         case .users: .adminUsers

@@ -15,6 +15,11 @@ enum SiteURL: Equatable {
     case language(LanguageCode)
     case adminUsers
     case adminUserRole(UUID)
+    case profile
+    case profileSkills
+    case profileSkillsRemove
+    case profileFamily
+    case profileFamilyRemove
     case company
     case adminCompanies
     case adminCompanyAccreditation(UUID)
@@ -46,6 +51,11 @@ enum SiteURL: Equatable {
         case .language(let code): ["language", code.rawValue]
         case .adminUsers: ["admin", "users"]
         case .adminUserRole(let id): ["admin", "users", id.uuidString.lowercased(), "role"]
+        case .profile: ["profile"]
+        case .profileSkills: ["profile", "skills"]
+        case .profileSkillsRemove: ["profile", "skills", "remove"]
+        case .profileFamily: ["profile", "family"]
+        case .profileFamilyRemove: ["profile", "family", "remove"]
         case .company: ["company"]
         case .adminCompanies: ["admin", "companies"]
         case .adminCompanyAccreditation(let id): ["admin", "companies", id.uuidString.lowercased(), "accreditation"]

@@ -1,0 +1,68 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+extension APIHandler {
+    func getProfile(_ input: Operations.GetProfile.Input) async throws -> Operations.GetProfile.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        let profile = try await req.profiles.profile(of: user)
+        return .ok(.init(body: .json(.init(profile, req))))
+    }
+
+    func replaceProfile(_ input: Operations.ReplaceProfile.Input) async throws -> Operations.ReplaceProfile.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        try req.profiles.requireSpecialist(user)
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+
+        // Check every part first and report all problems together; save only when all hold.
+        var errors: [FieldError] = []
+        var basics = ProfileBasics.empty
+        do {
+            basics = try ProfileRules.validate(ProfileBasicsInput(
+                citizenship: body.citizenship ?? "", countryOfResidence: body.countryOfResidence ?? "", city: body.city ?? "",
+                phone: body.phone ?? "", headline: body.headline ?? "", summary: body.summary ?? "",
+                russianLevel: body.russianLevel ?? "", expectedSalary: body.expectedSalary.map(String.init) ?? "",
+                relocation: body.relocation ?? false, remote: body.remote ?? ""
+            ))
+        } catch { errors += error.errors }
+        let skills = (body.skills ?? []).map { SpecialistProfile.StoredSkill(skill: $0.skill, level: $0.level, years: $0.years) }
+        do { _ = try req.profiles.validateSkills(skills) } catch AppError.validation(let failure) { errors += failure.errors }
+        let familyInput = (body.family ?? []).map {
+            FamilyMemberInput(name: $0.name, relation: $0.relation, birthDate: $0.birthDate, citizenship: $0.citizenship)
+        }
+        var family: [FamilyMember] = []
+        do { family = try req.profiles.validateFamily(familyInput) } catch AppError.validation(let failure) { errors += failure.errors }
+        if !errors.isEmpty { throw AppError.validation(ValidationFailure(errors)) }
+
+        let profile = try await req.profiles.profile(of: user)
+        profile.apply(basics)
+        profile.skills = skills
+        profile.family = family
+        try await profile.save(on: req.db)
+        return .ok(.init(body: .json(.init(profile, req))))
+    }
+}
+
+extension Components.Schemas.Profile {
+    init(_ profile: SpecialistProfile, _ req: Request) {
+        let basics = profile.basics
+        let completeness = ProfileCompleteness.of(basics, skillCount: profile.skills.count)
+        self.init(
+            value1: .init(
+                citizenship: basics.citizenship?.rawValue, countryOfResidence: basics.countryOfResidence?.rawValue,
+                city: basics.city, phone: basics.phone, headline: basics.headline, summary: basics.summary,
+                russianLevel: basics.russianLevel?.rawValue, expectedSalary: basics.expectedSalary,
+                relocation: basics.relocation, remote: basics.remote.rawValue,
+                skills: profile.skills.map { .init(skill: $0.skill, level: $0.level, years: $0.years) },
+                family: profile.family.map {
+                    .init(name: $0.name, relation: $0.relation.rawValue, birthDate: $0.birthDate, citizenship: $0.citizenship.rawValue)
+                }
+            ),
+            value2: .init(completeness: .init(percent: completeness.percent, next: completeness.next.map { req.t($0) }))
+        )
+    }
+}

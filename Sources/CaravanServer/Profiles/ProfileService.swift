@@ -1,0 +1,112 @@
+import CaravanDomain
+import CaravanMatching
+import Fluent
+import Foundation
+import Vapor
+
+/// Reading and changing a specialist's own profile. Every change is checked whole before anything is written.
+struct ProfileService: Sendable {
+    let app: Application
+    let database: any Database
+
+    /// A profile holds at most 50 skills: more is a keyword list, not a profile, and slows matching for everyone.
+    static let skillLimit = 50
+    /// The permit law's family is small; 12 covers spouse, children, their spouses, parents and grandparents.
+    static let familyLimit = 12
+
+    func requireSpecialist(_ user: User) throws {
+        guard user.domainRole == .specialist else { throw AppError.forbidden }
+    }
+
+    /// The profile of `user`, made empty on first use.
+    func profile(of user: User) async throws -> SpecialistProfile {
+        try requireSpecialist(user)
+        if let existing = try await SpecialistProfile.query(on: database).filter(\.$user.$id == user.requireID()).first() {
+            return existing
+        }
+        let profile = SpecialistProfile(userID: try user.requireID())
+        try await profile.save(on: database)
+        return profile
+    }
+
+    func updateBasics(of user: User, _ input: ProfileBasicsInput) async throws -> SpecialistProfile {
+        let basics: ProfileBasics
+        do { basics = try ProfileRules.validate(input) } catch { throw AppError.validation(error) }
+        let profile = try await profile(of: user)
+        profile.apply(basics)
+        try await profile.save(on: database)
+        return profile
+    }
+
+    /// Checks skills against the taxonomy and the limits; `field` prefixes the error fields (`skills[2].skill`).
+    func validateSkills(_ skills: [SpecialistProfile.StoredSkill]) throws -> [SpecialistProfile.StoredSkill] {
+        var validator = Validator()
+        if skills.count > Self.skillLimit { validator.add("skills", "skills.tooMany", ["max": "\(Self.skillLimit)"]) }
+        var seen: Set<String> = []
+        for (index, skill) in skills.enumerated() {
+            if !app.skillTaxonomy.contains(SkillID(skill.skill)) {
+                validator.add("skills[\(index)].skill", "skill.unknown", ["skill": String(skill.skill.prefix(60))])
+            } else if !seen.insert(skill.skill).inserted {
+                validator.add("skills[\(index)].skill", "skill.duplicate", ["skill": skill.skill])
+            }
+            if !(1...5).contains(skill.level) { validator.add("skills[\(index)].level", "skill.level") }
+            // Sixty years of one skill is a career; more is a typo.
+            if !(0...60).contains(skill.years) || skill.years.isNaN { validator.add("skills[\(index)].years", "skill.years") }
+        }
+        do { try validator.check() } catch { throw AppError.validation(error) }
+        return skills
+    }
+
+    func setSkills(of user: User, _ skills: [SpecialistProfile.StoredSkill]) async throws -> SpecialistProfile {
+        let valid = try validateSkills(skills)
+        let profile = try await profile(of: user)
+        profile.skills = valid
+        try await profile.save(on: database)
+        return profile
+    }
+
+    func validateFamily(_ members: [FamilyMemberInput]) throws -> [FamilyMember] {
+        let today = CalendarDay.today(app.dependencies.now())
+        var errors: [FieldError] = []
+        var valid: [FamilyMember] = []
+        if members.count > Self.familyLimit {
+            errors.append(FieldError(field: "family", code: "family.tooMany", arguments: ["max": "\(Self.familyLimit)"]))
+        }
+        for (index, member) in members.enumerated() {
+            do {
+                valid.append(try ProfileRules.validate(member, today: today))
+            } catch {
+                errors += error.errors.map { FieldError(field: "family[\(index)].\($0.field)", code: $0.code, arguments: $0.arguments) }
+            }
+        }
+        if members.filter({ $0.relation == FamilyRelation.spouse.rawValue }).count > 1 {
+            errors.append(FieldError(field: "family", code: "family.oneSpouse"))
+        }
+        if !errors.isEmpty { throw AppError.validation(ValidationFailure(errors)) }
+        return valid
+    }
+
+    func setFamily(of user: User, _ members: [FamilyMemberInput]) async throws -> SpecialistProfile {
+        let valid = try validateFamily(members)
+        let profile = try await profile(of: user)
+        profile.family = valid
+        try await profile.save(on: database)
+        return profile
+    }
+}
+
+extension Application {
+    private struct TaxonomyKey: StorageKey {
+        typealias Value = SkillTaxonomy
+    }
+
+    /// The skill taxonomy, loaded once at start from CaravanMatching's bundled data.
+    var skillTaxonomy: SkillTaxonomy {
+        get { storage[TaxonomyKey.self]! }
+        set { storage[TaxonomyKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var profiles: ProfileService { ProfileService(app: application, database: db) }
+}

@@ -1,0 +1,92 @@
+import CaravanDomain
+import Fluent
+import Foundation
+
+/// A specialist's profile: one per account. Lists (skills, family) are stored as JSON in the row: they are
+/// always read and written with the profile, and the same JSON works on SQLite and PostgreSQL.
+final class SpecialistProfile: Model, @unchecked Sendable {
+    static let schema = "specialist_profiles"
+
+    struct StoredSkill: Codable, Hashable, Sendable {
+        /// A taxonomy id (`java`, `spring-boot`).
+        var skill: String
+        /// 1 (beginner) … 5 (expert).
+        var level: Int
+        var years: Double
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: User
+    @OptionalField(key: "citizenship") var citizenship: String?
+    @OptionalField(key: "country_of_residence") var countryOfResidence: String?
+    @Field(key: "city") var city: String
+    @Field(key: "phone") var phone: String
+    @Field(key: "headline") var headline: String
+    @Field(key: "summary") var summary: String
+    @OptionalField(key: "russian_level") var russianLevel: String?
+    @OptionalField(key: "expected_salary") var expectedSalary: Int?
+    @Field(key: "relocation") var relocation: Bool
+    @Field(key: "remote") var remote: String
+    @Field(key: "skills") var skills: [StoredSkill]
+    @Field(key: "family") var family: [FamilyMember]
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(userID: UUID) {
+        $user.id = userID
+        apply(.empty)
+        skills = []
+        family = []
+    }
+
+    var basics: ProfileBasics {
+        ProfileBasics(
+            citizenship: citizenship.flatMap(CountryCode.init(rawValue:)),
+            countryOfResidence: countryOfResidence.flatMap(CountryCode.init(rawValue:)),
+            city: city, phone: phone, headline: headline, summary: summary,
+            russianLevel: russianLevel.flatMap(CEFRLevel.init(rawValue:)), expectedSalary: expectedSalary,
+            relocation: relocation, remote: RemotePreference(rawValue: remote) ?? .any
+        )
+    }
+
+    func apply(_ basics: ProfileBasics) {
+        citizenship = basics.citizenship?.rawValue
+        countryOfResidence = basics.countryOfResidence?.rawValue
+        city = basics.city
+        phone = basics.phone
+        headline = basics.headline
+        summary = basics.summary
+        russianLevel = basics.russianLevel?.rawValue
+        expectedSalary = basics.expectedSalary
+        relocation = basics.relocation
+        remote = basics.remote.rawValue
+    }
+}
+
+struct CreateSpecialistProfile: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SpecialistProfile.schema)
+            .id()
+            .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
+            .field("citizenship", .string)
+            .field("country_of_residence", .string)
+            .field("city", .string, .required)
+            .field("phone", .string, .required)
+            .field("headline", .string, .required)
+            .field("summary", .string, .required)
+            .field("russian_level", .string)
+            .field("expected_salary", .int)
+            .field("relocation", .bool, .required)
+            .field("remote", .string, .required)
+            .field("skills", .json, .required)
+            .field("family", .json, .required)
+            .field("updated_at", .datetime)
+            .unique(on: "user_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(SpecialistProfile.schema).delete()
+    }
+}
