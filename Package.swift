@@ -46,6 +46,12 @@ let package = Package(
             resources: [.copy("Resources/skills.json")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CaravanPermits",
+            dependencies: ["CaravanDomain"],
+            resources: [.copy("Resources/calendars"), .copy("Resources/rulebooks")],
+            swiftSettings: swiftSettings
+        ),
         // The only module that imports Vapor and Fluent.
         .target(
             name: "CaravanServer",
@@ -94,6 +100,11 @@ let package = Package(
         .testTarget(
             name: "CaravanMatchingTests",
             dependencies: ["CaravanMatching", "CaravanSearch"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaravanPermitsTests",
+            dependencies: ["CaravanPermits", "CaravanDomain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

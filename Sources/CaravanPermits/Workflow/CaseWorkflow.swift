@@ -1,0 +1,80 @@
+import CaravanDomain
+
+/// A move the workflow refused, with the state the case is in so the caller can say where it stands (409).
+public struct TransitionError: Error, Sendable, Equatable {
+    public enum Reason: Sendable, Equatable {
+        /// The event is not possible in the current state.
+        case notAllowedInState
+        case roleNotPermitted(Role)
+        /// The officer who proposed a refusal tried to confirm it.
+        case sameOfficer
+        case emptyDecision
+        /// A permit for a case where everyone was refused.
+        case nothingApproved
+    }
+
+    public let current: CaseState
+    public let event: CaseEventKind
+    public let reason: Reason
+
+    public init(current: CaseState, event: CaseEventKind, reason: Reason) {
+        self.current = current
+        self.event = event
+        self.reason = reason
+    }
+}
+
+/// The permit case state machine: a pure function from state, event and actor to the next state.
+public enum CaseWorkflow {
+    public static func transition(
+        from state: CaseState, event: CaseEvent, actor: CaseActor
+    ) -> Result<CaseState, TransitionError> {
+        func refuse(_ reason: TransitionError.Reason) -> Result<CaseState, TransitionError> {
+            .failure(TransitionError(current: state, event: event.kind, reason: reason))
+        }
+        guard CasePolicy.mayFire(event.kind, role: actor.role) else { return refuse(.roleNotPermitted(actor.role)) }
+
+        switch (state, event) {
+        case (.draft, .submit):
+            return .success(.submitted)
+        case (.submitted, .startReview), (.resubmitted, .startReview):
+            return .success(.inReview)
+        case (.inReview, .requestInformation), (.resubmitted, .requestInformation):
+            return .success(.informationRequested)
+        case (.informationRequested, .resubmit):
+            return .success(.resubmitted)
+        case (.inReview, .decide(let decision)), (.resubmitted, .decide(let decision)):
+            guard !decision.verdicts.isEmpty else { return refuse(.emptyDecision) }
+            return .success(decision.refusesAnyone ? .refusalProposed(decision, proposedBy: actor.id) : .decided(decision))
+        case (.refusalProposed(let decision, let proposer), .confirmRefusal):
+            guard proposer != actor.id else { return refuse(.sameOfficer) }
+            return .success(.decided(decision))
+        case (.refusalProposed, .returnToReview):
+            return .success(.inReview)
+        case (.decided(let decision), .issuePermit):
+            guard decision.approvesAnyone else { return refuse(.nothingApproved) }
+            return .success(.permitIssued(decision))
+        case (.permitIssued(let decision), .registerArrival):
+            return .success(.arrivalRegistered(decision))
+        case (.draft, .withdraw), (.submitted, .withdraw), (.inReview, .withdraw), (.informationRequested, .withdraw),
+             (.resubmitted, .withdraw), (.refusalProposed, .withdraw):
+            // Until a decision takes effect the application can be withdrawn; a proposed refusal is not yet one.
+            return .success(.withdrawn)
+        case (.permitIssued, .cancel(let reason)), (.arrivalRegistered, .cancel(let reason)):
+            return .success(.cancelled(reason))
+        default:
+            return refuse(.notAllowedInState)
+        }
+    }
+
+    /// The events `actor` could fire now, for the buttons a page shows. Payload-free events are tried as they
+    /// are; `decide` and `cancel` with a representative payload.
+    public static func availableEvents(in state: CaseState, for actor: CaseActor) -> [CaseEventKind] {
+        let samples: [CaseEvent] = [
+            .submit, .startReview, .requestInformation, .resubmit,
+            .decide(CaseDecision([.init(person: "-", verdict: .approved)])), .confirmRefusal, .returnToReview,
+            .issuePermit, .registerArrival, .withdraw, .cancel(.graceLapsed),
+        ]
+        return samples.filter { (try? transition(from: state, event: $0, actor: actor).get()) != nil }.map(\.kind)
+    }
+}
