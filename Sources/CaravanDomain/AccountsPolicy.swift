@@ -26,6 +26,8 @@ public enum Area: String, CaseIterable, Sendable {
     case home
     case account
     case profile
+    case matches
+    case vacancies
     case company
     case companies
     case users
@@ -36,6 +38,8 @@ public enum Area: String, CaseIterable, Sendable {
             switch area {
             case .home, .account: true
             case .profile: role == .specialist
+            case .matches: VacanciesPolicy.mayBeMatched(role)
+            case .vacancies: VacanciesPolicy.mayWrite(role)
             case .company: CompaniesPolicy.mayRegister(role)
             case .companies: CompaniesPolicy.mayListAll(role)
             case .users: AccountsPolicy.mayListAccounts(actor: role)

@@ -93,6 +93,8 @@ import Testing
         #expect(areas.contains(.companies) == (role == .admin))
         #expect(areas.contains(.company) == (role == .employer))
         #expect(areas.contains(.profile) == (role == .specialist))
+        #expect(areas.contains(.matches) == (role == .specialist))
+        #expect(areas.contains(.vacancies) == (role == .employer))
         #expect(Area.visible(to: nil) == [.home])
     }
 }

@@ -45,6 +45,24 @@ import Testing
         }
     }
 
+    /// The matching engine names its reasons by key; each one it can emit must read in every language.
+    @Test func everyMatchReasonTheEngineEmitsHasAMessage() throws {
+        let folder = Self.viewsFolder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("CaravanMatching")
+        let pattern = try Regex(#""(match\.[a-z]+\.[a-z\-]+)""#)
+        var keys: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) where file.pathExtension == "swift" {
+            for match in try String(contentsOf: file, encoding: .utf8).matches(of: pattern) {
+                if let key = match.output[1].substring { keys.insert(String(key)) }
+            }
+        }
+        #expect(keys.count >= 20)
+        for language in Self.catalogs.languages {
+            let missing = keys.filter { Self.catalogs.catalogs[language]?.messages[$0] == nil }
+            #expect(missing.isEmpty, "\(language) lacks \(missing.sorted())")
+        }
+    }
+
     @Test func everyRoleAreaAndProblemHasItsMessages() {
         var keys = Role.allCases.map(\.messageKey) + Area.allCases.map { "nav.\($0.rawValue)" }
         let problems: [AppError] = [
@@ -52,7 +70,7 @@ import Testing
             .unauthorized(code: "invalid-credentials"), .unauthorized(code: "token-invalid"), .unauthorized(code: "token-revoked"),
             .unauthorized(code: "token-expired"), .unauthorized(code: "authentication-required"), .forbidden, .csrfRejected,
             .notFound, .methodNotAllowed(allowed: []), .payloadTooLarge, .throttled(retryAfter: 1),
-            .conflict(code: "company-exists"), .conflict(code: "company-already-registered"),
+            .conflict(code: "company-exists"), .conflict(code: "company-already-registered"), .conflict(code: "company-required"),
         ]
         keys += problems.flatMap { ["problem.\($0.slug).title", "problem.\($0.slug).detail"] } + ["problem.internal.title", "problem.internal.detail"]
         for language in Self.catalogs.languages {

@@ -21,6 +21,7 @@ public func configure(
 
     app.catalogs = try MessageCatalogs.load(from: Localization.localesFolder, fallback: .russian)
     app.skillTaxonomy = try SkillTaxonomy.bundled()
+    app.vacancyIndex = VacancyIndex()
     MetricsBootstrap.bootstrap()
 
     // Database
@@ -94,6 +95,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: AdminPages())
     try web.register(collection: CompanyPages())
     try web.register(collection: ProfilePages())
+    try web.register(collection: VacancyPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

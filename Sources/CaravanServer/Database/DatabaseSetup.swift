@@ -37,5 +37,6 @@ enum DatabaseSetup {
         SessionRecord.migration,
         CreateCompany(),
         CreateSpecialistProfile(),
+        CreateVacancy(),
     ]
 }

@@ -11,6 +11,9 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
+        } catch let abort as Abort where (300..<400).contains(abort.status.code) {
+            // A page's "go there instead" (e.g. register your company first) is a redirect, not a failure.
+            return Response(status: abort.status, headers: abort.headers)
         } catch {
             let appError = classify(error, for: request)
             if appError == nil {

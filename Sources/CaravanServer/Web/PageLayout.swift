@@ -65,6 +65,8 @@ extension Area {
         case .home: .home
         case .account: .account
         case .profile: .profile
+        case .matches: .matches
+        case .vacancies: .vacancies
         case .company: .company
         case .companies: .adminCompanies
         case .users: .adminUsers

@@ -20,6 +20,10 @@ enum SiteURL: Equatable {
     case profileSkillsRemove
     case profileFamily
     case profileFamilyRemove
+    case vacancies
+    case vacancy(UUID)
+    case vacancyStatus(UUID)
+    case matches
     case company
     case adminCompanies
     case adminCompanyAccreditation(UUID)
@@ -35,6 +39,8 @@ enum SiteURL: Equatable {
         case .language: ["language", ":code"]
         case .adminUserRole: ["admin", "users", ":userID", "role"]
         case .adminCompanyAccreditation: ["admin", "companies", ":companyID", "accreditation"]
+        case .vacancy: ["vacancies", ":vacancyID"]
+        case .vacancyStatus: ["vacancies", ":vacancyID", "status"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -56,6 +62,10 @@ enum SiteURL: Equatable {
         case .profileSkillsRemove: ["profile", "skills", "remove"]
         case .profileFamily: ["profile", "family"]
         case .profileFamilyRemove: ["profile", "family", "remove"]
+        case .vacancies: ["vacancies"]
+        case .vacancy(let id): ["vacancies", id.uuidString.lowercased()]
+        case .vacancyStatus(let id): ["vacancies", id.uuidString.lowercased(), "status"]
+        case .matches: ["matches"]
         case .company: ["company"]
         case .adminCompanies: ["admin", "companies"]
         case .adminCompanyAccreditation(let id): ["admin", "companies", id.uuidString.lowercased(), "accreditation"]

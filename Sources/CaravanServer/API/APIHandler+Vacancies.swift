@@ -1,0 +1,88 @@
+import CaravanDomain
+import CaravanMatching
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+extension APIHandler {
+    func createVacancy(_ input: Operations.CreateVacancy.Input) async throws -> Operations.CreateVacancy.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        let vacancy = try await save(body, into: nil, by: user, req)
+        return .created(.init(body: .json(try .init(vacancy, companyName: try await companyName(vacancy, req)))))
+    }
+
+    func getVacancy(_ input: Operations.GetVacancy.Input) async throws -> Operations.GetVacancy.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard let id = UUID(uuidString: input.path.vacancyId) else { throw AppError.notFound }
+        let vacancy = try await req.vacancies.visibleVacancy(id, to: user)
+        return .ok(.init(body: .json(try .init(vacancy, companyName: try await companyName(vacancy, req)))))
+    }
+
+    func replaceVacancy(_ input: Operations.ReplaceVacancy.Input) async throws -> Operations.ReplaceVacancy.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard let id = UUID(uuidString: input.path.vacancyId) else { throw AppError.notFound }
+        let existing = try await req.vacancies.ownVacancy(id, of: user)
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        let vacancy = try await save(body, into: existing, by: user, req)
+        return .ok(.init(body: .json(try .init(vacancy, companyName: try await companyName(vacancy, req)))))
+    }
+
+    func getVacancyMatches(_ input: Operations.GetVacancyMatches.Input) async throws -> Operations.GetVacancyMatches.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        let limit = input.query.limit ?? 20
+        guard (1...100).contains(limit) else {
+            throw AppError.validation(ValidationFailure(field: "limit", code: "limit.range", arguments: ["max": "100"]))
+        }
+        let matches = try await req.matching.vacancies(for: user, limit: limit)
+        let taxonomy = req.application.skillTaxonomy
+        return .ok(.init(body: .json(.init(matches: matches.map { match in
+            .init(
+                vacancyId: match.result.id, title: match.vacancy.title, companyName: match.vacancy.company.legalName,
+                city: match.vacancy.city, score: (match.result.score * 1000).rounded() / 1000,
+                reasons: match.result.reasons.map {
+                    .init(key: $0.key, effect: $0.effect.rawValue, text: MatchingService.text(of: $0, taxonomy: taxonomy, req: req))
+                }
+            )
+        }))))
+    }
+
+    private func save(_ body: Components.Schemas.VacancyInput, into vacancy: Vacancy?, by user: User, _ req: Request) async throws -> Vacancy {
+        let input = VacancyInput(
+            title: body.title, description: body.description ?? "", occupation: body.occupation ?? "",
+            minimumYears: body.minimumYears.map { String($0) } ?? "", minimumRussian: body.minimumRussian ?? "",
+            salaryMin: body.salaryMin.map(String.init) ?? "", salaryMax: body.salaryMax.map(String.init) ?? "",
+            city: body.city ?? "", workArrangement: body.workArrangement ?? "onsite",
+            visaSupport: body.visaSupport ?? false, housing: body.housing ?? false, familyRelocation: body.familyRelocation ?? false
+        )
+        return try await req.vacancies.save(
+            input, required: (body.requiredSkills ?? []).map { .init(skill: $0.skill, level: $0.level) },
+            nice: body.niceToHaveSkills ?? [], status: body.status, into: vacancy, by: user
+        )
+    }
+
+    private func companyName(_ vacancy: Vacancy, _ req: Request) async throws -> String {
+        if let company = vacancy.$company.value { return company.legalName }
+        return try await Company.find(vacancy.$company.id, on: req.db)?.legalName ?? ""
+    }
+}
+
+extension Components.Schemas.Vacancy {
+    init(_ vacancy: Vacancy, companyName: String) throws {
+        self.init(
+            value1: .init(
+                title: vacancy.title, description: vacancy.description, occupation: vacancy.occupation,
+                requiredSkills: vacancy.requiredSkills.map { .init(skill: $0.skill, level: $0.level) },
+                niceToHaveSkills: vacancy.niceSkills, minimumYears: vacancy.minimumYears, minimumRussian: vacancy.minimumRussian,
+                salaryMin: vacancy.salaryMin, salaryMax: vacancy.salaryMax, city: vacancy.city, workArrangement: vacancy.workArrangement,
+                visaSupport: vacancy.visaSupport, housing: vacancy.housing, familyRelocation: vacancy.familyRelocation, status: vacancy.status
+            ),
+            value2: .init(id: try vacancy.requireID().uuidString.lowercased(), companyId: vacancy.$company.id.uuidString.lowercased(), companyName: companyName)
+        )
+    }
+}

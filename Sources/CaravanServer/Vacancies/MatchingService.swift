@@ -1,0 +1,49 @@
+import CaravanDomain
+import CaravanMatching
+import Fluent
+import Foundation
+import Vapor
+
+/// "Vacancies for me": the engine ranks, this turns its structured reasons into sentences in the reader's language.
+struct MatchingService: Sendable {
+    let app: Application
+    let database: any Database
+
+    struct Match {
+        let vacancy: Vacancy
+        let result: MatchResult
+    }
+
+    func vacancies(for user: User, limit: Int) async throws -> [Match] {
+        guard let role = user.domainRole, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
+        let profile = try await ProfileService(app: app, database: database).profile(of: user)
+        let candidate = MatchingAdapter.candidate(of: profile)
+        let published = try await app.vacancyIndex.published(on: database, taxonomy: app.skillTaxonomy)
+        let results = try Matcher(taxonomy: app.skillTaxonomy).vacancies(for: candidate, among: published, limit: limit)
+        let ids = results.compactMap { UUID(uuidString: $0.id) }
+        let rows = try await Vacancy.query(on: database).filter(\.$id ~~ ids).with(\.$company).all()
+        let byID = Dictionary(uniqueKeysWithValues: rows.compactMap { row in row.id.map { ($0.uuidString.lowercased(), row) } })
+        return results.compactMap { result in byID[result.id].map { Match(vacancy: $0, result: result) } }
+    }
+
+    /// A reason as a sentence: skill ids become the skill's name in the language, skill levels their words.
+    static func text(of reason: MatchReason, taxonomy: SkillTaxonomy, req: Request) -> String {
+        var arguments = reason.arguments
+        for key in ["skill", "via"] {
+            if let id = arguments[key], let skill = taxonomy.skill(SkillID(id)) {
+                arguments[key] = req.language == .russian ? skill.russianName : skill.englishName
+            }
+        }
+        if reason.key.hasPrefix("match.skill.") {
+            for key in ["level", "have", "need"] {
+                if let code = arguments[key] { arguments[key] = req.t("skilllevel.\(code)") }
+            }
+        }
+        if let terms = arguments["terms"] { arguments["terms"] = terms }
+        return req.t(reason.key, arguments)
+    }
+}
+
+extension Request {
+    var matching: MatchingService { MatchingService(app: application, database: db) }
+}

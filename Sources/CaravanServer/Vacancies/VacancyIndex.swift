@@ -1,0 +1,95 @@
+import CaravanDomain
+import CaravanMatching
+import Fluent
+import Foundation
+import Vapor
+
+/// The published vacancies in the matcher's terms, built from the database on first use and kept current
+/// by every write, so "vacancies for me" reads memory, not the database.
+/// (One process serves Caravan today; a second would rebuild its own copy and miss the other's writes.)
+actor VacancyIndex {
+    private var profiles: [UUID: VacancyProfile] = [:]
+    private var loaded = false
+
+    func published(on database: any Database, taxonomy: SkillTaxonomy) async throws -> [VacancyProfile] {
+        if !loaded {
+            let all = try await Vacancy.query(on: database).filter(\.$status == VacancyStatus.published.rawValue).all()
+            for vacancy in all {
+                if let id = vacancy.id { profiles[id] = MatchingAdapter.profile(of: vacancy) }
+            }
+            loaded = true
+        }
+        return Array(profiles.values)
+    }
+
+    func update(_ vacancy: Vacancy, taxonomy: SkillTaxonomy) {
+        guard let id = vacancy.id else { return }
+        profiles[id] = vacancy.vacancyStatus == .published ? MatchingAdapter.profile(of: vacancy) : nil
+    }
+}
+
+extension Application {
+    private struct VacancyIndexKey: StorageKey {
+        typealias Value = VacancyIndex
+    }
+
+    var vacancyIndex: VacancyIndex {
+        get { storage[VacancyIndexKey.self]! }
+        set { storage[VacancyIndexKey.self] = newValue }
+    }
+}
+
+/// Translates stored profiles and vacancies into the matcher's terms.
+enum MatchingAdapter {
+    /// Profiles rate skills 1–5; the matcher has four levels. 2 and 3 are both "working knowledge".
+    static func level(_ value: Int) -> SkillLevel {
+        switch value {
+        case ...1: .beginner
+        case 2, 3: .intermediate
+        case 4: .advanced
+        default: .expert
+        }
+    }
+
+    static func language(_ level: CEFRLevel?) -> LanguageLevel? {
+        guard let level else { return nil }
+        return LanguageLevel(rawValue: CEFRLevel.allCases.firstIndex(of: level)! + 1)
+    }
+
+    static func profile(of vacancy: Vacancy) -> VacancyProfile {
+        VacancyProfile(
+            id: vacancy.id?.uuidString.lowercased() ?? "",
+            title: vacancy.title,
+            required: vacancy.requiredSkills.map { SkillClaim(SkillID($0.skill), level($0.level)) },
+            niceToHave: vacancy.niceSkills.map { SkillID($0) },
+            minimumYears: vacancy.minimumYears,
+            minimumRussian: language(vacancy.minimumRussian.flatMap(CEFRLevel.init(rawValue:))),
+            salaryMax: vacancy.salaryMax,
+            city: vacancy.city,
+            workPlace: WorkArrangement(rawValue: vacancy.workArrangement).map {
+                switch $0 {
+                case .onsite: .onSite
+                case .hybrid: .hybrid
+                case .remote: .remote
+                }
+            } ?? .onSite,
+            relocationSupport: vacancy.visaSupport || vacancy.housing || vacancy.familyRelocation
+        )
+    }
+
+    static func candidate(of profile: SpecialistProfile) -> CandidateProfile {
+        let basics = profile.basics
+        return CandidateProfile(
+            id: profile.id?.uuidString.lowercased() ?? "",
+            skills: profile.skills.map { SkillClaim(SkillID($0.skill), level($0.level)) },
+            yearsOfExperience: profile.skills.map(\.years).max() ?? 0,
+            russian: language(basics.russianLevel),
+            expectedSalary: basics.expectedSalary,
+            citizenship: basics.citizenship?.rawValue.lowercased() ?? "",
+            city: basics.city,
+            openToRemote: basics.remote != .onsite,
+            willingToRelocate: basics.relocation,
+            summary: basics.headline + " " + basics.summary
+        )
+    }
+}

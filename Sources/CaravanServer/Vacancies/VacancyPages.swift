@@ -1,0 +1,322 @@
+import CaravanDomain
+import CaravanMatching
+import Fluent
+import Foundation
+import Vapor
+
+/// Employers' vacancy pages and the specialist's "vacancies for me".
+struct VacancyPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(SignedInOnly())
+        signedIn.get(SiteURL.vacancies.pathComponents, use: list)
+        signedIn.post(SiteURL.vacancies.pathComponents, use: create)
+        signedIn.get(SiteURL.vacancy(UUID()).pathComponents, use: show)
+        signedIn.post(SiteURL.vacancy(UUID()).pathComponents, use: update)
+        signedIn.post(SiteURL.vacancyStatus(UUID()).pathComponents, use: changeStatus)
+        signedIn.get(SiteURL.matches.pathComponents, use: matches)
+    }
+
+    struct Form: Content {
+        var title: String?
+        var description: String?
+        var occupation: String?
+        var requiredSkills: String?
+        var niceSkills: String?
+        var minimumYears: String?
+        var minimumRussian: String?
+        var salaryMin: String?
+        var salaryMax: String?
+        var city: String?
+        var workArrangement: String?
+        var visaSupport: String?
+        var housing: String?
+        var familyRelocation: String?
+        var status: String?
+    }
+
+    struct Row: Encodable {
+        let url: String
+        let title: String
+        let status: String
+        let city: String
+    }
+
+    struct EditorPage: Encodable {
+        let layout: PageLayout
+        let heading: String
+        let rows: [Row]
+        let form: Form
+        let action: String
+        let occupations: [AuthPages.Choice]
+        let russianLevels: [AuthPages.Choice]
+        let arrangements: [AuthPages.Choice]
+        let statuses: [AuthPages.Choice]
+        let errors: [String: String]
+        let notice: String?
+        let showList: Bool
+    }
+
+    /// The list page: the shared form template reads everything under `editor`.
+    struct ListPage: Encodable {
+        let layout: PageLayout
+        let editor: EditorPage
+    }
+
+    // MARK: Employer
+
+    func list(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let company = try await req.vacancies.requireCompanyForPage(of: user)
+        let notice = (try? req.query.get(String.self, at: "notice")) == "saved" ? req.t("vacancies.notice.saved") : nil
+        return try await renderEditor(req, company: company, form: Form(workArrangement: "onsite", status: "draft"),
+                                      action: SiteURL.vacancies.path, errors: [:], notice: notice, showList: true)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let company = try await req.vacancies.requireCompanyForPage(of: user)
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        do {
+            let vacancy = try await save(form, into: nil, user: user, req)
+            return req.redirect(to: SiteURL.vacancy(try vacancy.requireID()).path + "?notice=saved", redirectType: .normal)
+        } catch AppError.validation(let failure) {
+            return try await renderEditor(req, company: company, form: form, action: SiteURL.vacancies.path,
+                                          errors: fieldMessages(failure, req), notice: nil, showList: true, status: .unprocessableEntity)
+        }
+    }
+
+    func update(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let company = try await req.vacancies.requireCompanyForPage(of: user)
+        guard let id = req.parameters.get("vacancyID", as: UUID.self) else { throw AppError.notFound }
+        let vacancy = try await req.vacancies.ownVacancy(id, of: user)
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        do {
+            _ = try await save(form, into: vacancy, user: user, req)
+            return req.redirect(to: SiteURL.vacancy(id).path + "?notice=saved", redirectType: .normal)
+        } catch AppError.validation(let failure) {
+            return try await renderEditor(req, company: company, form: form, action: SiteURL.vacancy(id).path,
+                                          errors: fieldMessages(failure, req), notice: nil, showList: false, status: .unprocessableEntity)
+        }
+    }
+
+    func changeStatus(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("vacancyID", as: UUID.self) else { throw AppError.notFound }
+        let vacancy = try await req.vacancies.ownVacancy(id, of: user)
+        guard let status = (try? req.content.get(String.self, at: "status")).flatMap(VacancyStatus.init(rawValue:)) else {
+            throw AppError.validation(ValidationFailure(field: "status", code: "status.unknown"))
+        }
+        try await req.vacancies.setStatus(status, of: vacancy)
+        return req.redirect(to: SiteURL.vacancy(id).path + "?notice=saved", redirectType: .normal)
+    }
+
+    struct VacancyView: Encodable {
+        let title: String
+        let companyName: String
+        let accredited: Bool
+        let description: String
+        let required: [String]
+        let nice: [String]
+        let city: String
+        let arrangement: String
+        let salary: String
+        let russian: String
+        let years: String
+        let support: [String]
+        let status: String
+    }
+
+    struct ShowPage: Encodable {
+        let layout: PageLayout
+        let vacancy: VacancyView
+        let editor: EditorPage?
+    }
+
+    func show(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("vacancyID", as: UUID.self) else { throw AppError.notFound }
+        let vacancy = try await req.vacancies.visibleVacancy(id, to: user)
+        let company = try await Company.find(vacancy.$company.id, on: req.db)
+        let own = user.domainRole == .employer ? try await req.companies.company(of: user) : nil
+        var editor: EditorPage?
+        if let own, own.id == vacancy.$company.id {
+            let notice = (try? req.query.get(String.self, at: "notice")) == "saved" ? req.t("vacancies.notice.saved") : nil
+            editor = try await editorModel(req, company: own, form: form(of: vacancy, req), action: SiteURL.vacancy(id).path,
+                                           errors: [:], notice: notice, showList: false)
+        }
+        let page = ShowPage(layout: try PageLayout(request: req, titleKey: "vacancy.title", titleArguments: ["title": vacancy.title]),
+                            vacancy: view(of: vacancy, company: company, req), editor: editor)
+        return try await req.renderPage("vacancy", page)
+    }
+
+    // MARK: Specialist
+
+    struct MatchRow: Encodable {
+        let url: String
+        let title: String
+        let companyName: String
+        let city: String
+        let score: Int
+        let positive: [String]
+        let negative: [String]
+    }
+
+    struct MatchesPage: Encodable {
+        let layout: PageLayout
+        let matches: [MatchRow]
+        let profileURL: String
+        let completeness: Int
+    }
+
+    func matches(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let found = try await req.matching.vacancies(for: user, limit: 20)
+        let taxonomy = req.application.skillTaxonomy
+        let profile = try await req.profiles.profile(of: user)
+        let rows = try found.map { match in
+            MatchRow(
+                url: SiteURL.vacancy(try match.vacancy.requireID()).path, title: match.vacancy.title,
+                companyName: match.vacancy.company.legalName, city: match.vacancy.city,
+                score: Int((match.result.score * 100).rounded()),
+                positive: match.result.reasons.filter { $0.effect == .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) },
+                negative: match.result.reasons.filter { $0.effect != .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) }
+            )
+        }
+        let page = MatchesPage(
+            layout: try PageLayout(request: req, titleKey: "matches.title"), matches: rows, profileURL: SiteURL.profile.path,
+            completeness: ProfileCompleteness.of(profile.basics, skillCount: profile.skills.count).percent
+        )
+        return try await req.renderPage("matches", page)
+    }
+
+    // MARK: Helpers
+
+    /// "Java 4, Spring Boot, постгрес 3": each item resolved by the taxonomy, an optional trailing level 1–5 (default 3).
+    static func parseSkills(_ text: String, taxonomy: SkillTaxonomy, field: String) -> (skills: [Vacancy.RequiredSkill], errors: [FieldError]) {
+        var skills: [Vacancy.RequiredSkill] = []
+        var errors: [FieldError] = []
+        let items = text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for item in items.prefix(VacancyService.skillLimit + 1) {
+            var name = item
+            var level = 3
+            if let last = item.split(separator: " ").last, let number = Int(last), (1...5).contains(number), item.contains(" ") {
+                level = number
+                name = String(item.dropLast(last.count)).trimmingCharacters(in: .whitespaces)
+            }
+            guard name.count <= 100, let skill = taxonomy.skills(in: name).first else {
+                errors.append(FieldError(field: field, code: "skill.notFound", arguments: ["skill": String(name.prefix(60))]))
+                continue
+            }
+            if !skills.contains(where: { $0.skill == skill.rawValue }) { skills.append(.init(skill: skill.rawValue, level: level)) }
+        }
+        return (skills, errors)
+    }
+
+    private func save(_ form: Form, into vacancy: Vacancy?, user: User, _ req: Request) async throws -> Vacancy {
+        let taxonomy = req.application.skillTaxonomy
+        let required = Self.parseSkills(form.requiredSkills ?? "", taxonomy: taxonomy, field: "requiredSkills")
+        let nice = Self.parseSkills(form.niceSkills ?? "", taxonomy: taxonomy, field: "niceSkills")
+        let input = VacancyInput(
+            title: form.title ?? "", description: form.description ?? "", occupation: form.occupation ?? "",
+            minimumYears: form.minimumYears ?? "", minimumRussian: form.minimumRussian ?? "", salaryMin: form.salaryMin ?? "",
+            salaryMax: form.salaryMax ?? "", city: form.city ?? "", workArrangement: form.workArrangement ?? "",
+            visaSupport: form.visaSupport == "yes", housing: form.housing == "yes", familyRelocation: form.familyRelocation == "yes"
+        )
+        do {
+            if !(required.errors + nice.errors).isEmpty {
+                // Check the rest too, so the form shows every problem at once.
+                var errors = required.errors + nice.errors
+                do { _ = try VacancyRules.validate(input, occupations: Set(taxonomy.occupations.map(\.id))) } catch { errors += error.errors }
+                throw AppError.validation(ValidationFailure(errors))
+            }
+            return try await req.vacancies.save(input, required: required.skills, nice: nice.skills.map(\.skill),
+                                                 status: form.status, into: vacancy, by: user)
+        }
+    }
+
+    private func form(of vacancy: Vacancy, _ req: Request) -> Form {
+        let taxonomy = req.application.skillTaxonomy
+        func name(_ id: String) -> String {
+            guard let skill = taxonomy.skill(SkillID(id)) else { return id }
+            return req.language == .russian ? skill.russianName : skill.englishName
+        }
+        return Form(
+            title: vacancy.title, description: vacancy.description, occupation: vacancy.occupation,
+            requiredSkills: vacancy.requiredSkills.map { "\(name($0.skill)) \($0.level)" }.joined(separator: ", "),
+            niceSkills: vacancy.niceSkills.map(name).joined(separator: ", "),
+            minimumYears: String(format: "%g", vacancy.minimumYears), minimumRussian: vacancy.minimumRussian,
+            salaryMin: vacancy.salaryMin.map(String.init), salaryMax: vacancy.salaryMax.map(String.init), city: vacancy.city,
+            workArrangement: vacancy.workArrangement, visaSupport: vacancy.visaSupport ? "yes" : nil,
+            housing: vacancy.housing ? "yes" : nil, familyRelocation: vacancy.familyRelocation ? "yes" : nil, status: vacancy.status
+        )
+    }
+
+    private func view(of vacancy: Vacancy, company: Company?, _ req: Request) -> VacancyView {
+        let taxonomy = req.application.skillTaxonomy
+        func name(_ id: String) -> String {
+            guard let skill = taxonomy.skill(SkillID(id)) else { return id }
+            return req.language == .russian ? skill.russianName : skill.englishName
+        }
+        let money = NumberFormatter()
+        money.locale = Locale(identifier: req.language.rawValue)
+        money.numberStyle = .decimal
+        let salary: String = switch (vacancy.salaryMin, vacancy.salaryMax) {
+        case let (low?, high?): req.t("vacancy.salary.range", ["min": money.string(from: NSNumber(value: low)) ?? "\(low)", "max": money.string(from: NSNumber(value: high)) ?? "\(high)"])
+        case let (low?, nil): req.t("vacancy.salary.from", ["min": money.string(from: NSNumber(value: low)) ?? "\(low)"])
+        case let (nil, high?): req.t("vacancy.salary.upTo", ["max": money.string(from: NSNumber(value: high)) ?? "\(high)"])
+        default: req.t("vacancy.salary.none")
+        }
+        var support: [String] = []
+        if vacancy.visaSupport { support.append(req.t("vacancy.support.visa")) }
+        if vacancy.housing { support.append(req.t("vacancy.support.housing")) }
+        if vacancy.familyRelocation { support.append(req.t("vacancy.support.family")) }
+        return VacancyView(
+            title: vacancy.title, companyName: company?.legalName ?? "", accredited: company?.accredited ?? false,
+            description: vacancy.description,
+            required: vacancy.requiredSkills.map { "\(name($0.skill)) (\(req.t("skill.level.\($0.level)")))" },
+            nice: vacancy.niceSkills.map(name), city: vacancy.city, arrangement: req.t("remote.\(vacancy.workArrangement)"),
+            salary: salary, russian: vacancy.minimumRussian.map { req.t("level.\($0)") } ?? req.t("vacancy.russian.any"),
+            years: String(format: "%g", vacancy.minimumYears), support: support, status: req.t("vacancy.status.\(vacancy.status)")
+        )
+    }
+
+    private func renderEditor(_ req: Request, company: Company, form: Form, action: String, errors: [String: String], notice: String?,
+                              showList: Bool, status: HTTPStatus = .ok) async throws -> Response {
+        let editor = try await editorModel(req, company: company, form: form, action: action, errors: errors, notice: notice, showList: showList)
+        return try await req.renderPage("vacancies", ListPage(layout: editor.layout, editor: editor), status: status)
+    }
+
+    private func editorModel(_ req: Request, company: Company, form: Form, action: String, errors: [String: String], notice: String?,
+                             showList: Bool) async throws -> EditorPage {
+        let vacancies = showList
+            ? try await Vacancy.query(on: req.db).filter(\.$company.$id == company.requireID()).sort(\.$createdAt, .descending).limit(200).all()
+            : []
+        let occupations = req.application.skillTaxonomy.occupations
+        return EditorPage(
+            layout: try PageLayout(request: req, titleKey: "vacancies.title"),
+            heading: company.legalName,
+            rows: try vacancies.map { Row(url: SiteURL.vacancy(try $0.requireID()).path, title: $0.title, status: req.t("vacancy.status.\($0.status)"), city: $0.city) },
+            form: form, action: action,
+            occupations: [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: (form.occupation ?? "").isEmpty)]
+                + occupations.map { AuthPages.Choice(value: $0.id, label: "\($0.isco) · \(req.language == .russian ? $0.russianName : $0.englishName)", selected: $0.id == form.occupation) },
+            russianLevels: [AuthPages.Choice(value: "", label: req.t("vacancy.russian.any"), selected: (form.minimumRussian ?? "").isEmpty)]
+                + CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: $0.rawValue == form.minimumRussian) },
+            arrangements: WorkArrangement.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: $0.rawValue == (form.workArrangement ?? "onsite")) },
+            statuses: VacancyStatus.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("vacancy.status.\($0.rawValue)"), selected: $0.rawValue == (form.status ?? "draft")) },
+            errors: errors, notice: notice, showList: showList
+        )
+    }
+}
+
+extension VacancyService {
+    /// For pages: an employer without a company is sent to register it rather than shown an error.
+    func requireCompanyForPage(of user: User) async throws -> Company {
+        do {
+            return try await requireCompany(of: user)
+        } catch AppError.conflict {
+            throw Abort.redirect(to: SiteURL.company.path)
+        }
+    }
+}

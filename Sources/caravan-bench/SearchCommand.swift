@@ -1,0 +1,182 @@
+import ArgumentParser
+import CaravanSearch
+import Foundation
+
+/// `caravan-bench search`: builds our index from profiles.jsonl, times every query as OR and as AND,
+/// and sets the figures beside the peer's (tantivy), with recall@10 against the peer's top 10.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "BM25 top-10 over the generated profiles: build rate, memory, latency, recall against a peer.")
+
+    @Option(help: "Folder with profiles.jsonl and queries.txt (from `generate`).") var data: String
+    @Option(help: "The peer's results JSON (benchmarks/peers/tantivy_peer.py --out).") var peerResults: String?
+    @Option(help: "Where to write the figures.") var results = "bench-results/search.json"
+    @Option(help: "Timed runs of every query (after one warm-up run); a query's time is their median.")
+    var repeats = 3
+    @Option(help: "Results per query.") var limit = 10
+
+    func run() throws {
+        let peer = try peerResults.map(PeerResults.load)
+        let queries = try String(contentsOfFile: data + "/queries.txt", encoding: .utf8)
+            .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        if let peer {
+            guard peer.queries.map(\.text) == queries else {
+                throw BenchError("the peer ran other queries than \(data)/queries.txt: regenerate both from one folder")
+            }
+        }
+
+        let baseline = ProcessMemory.read()
+        let build = try buildIndex(from: data + "/profiles.jsonl")
+        let memory = ProcessMemory.read()
+        let index = build.index
+        log("indexed \(index.documentCount) profiles, \(index.termCount) terms in "
+            + String(format: "%.2f s (%.0f profiles/s; %.2f s with JSON parsing)",
+                     build.indexSeconds, build.rate, build.totalSeconds))
+
+        var figures: [(String, Any)] = [
+            ("profiles", index.documentCount), ("queries", queries.count), ("repeats", repeats),
+            ("terms", index.termCount),
+            ("build_profiles_per_s", build.rate.rounded()),
+            ("build_seconds", build.indexSeconds), ("build_seconds_with_parsing", build.totalSeconds),
+            ("rss_mb", memory?.rssMB ?? -1), ("peak_rss_mb", memory?.peakMB ?? -1),
+            ("rss_before_build_mb", baseline?.rssMB ?? -1),
+            ("index_footprint_mb", Double(index.memoryFootprint) / 1_048_576),
+        ]
+        var json: [String: Any] = [
+            "schema": Dictionary(uniqueKeysWithValues: index.schema.fields.map { ($0.name, $0.weight) }),
+            "k1": index.schema.k1, "b": index.schema.b,
+        ]
+
+        var ourTop: [String: [[String]]] = [:]
+        for (name, mode) in [("or", SearchQuery.Mode.any), ("and", .all)] {
+            let run = timeQueries(index, queries, mode: mode)
+            ourTop[name] = run.top
+            figures.append(("bm25_\(name)_p50_ms", Latency.percentileMS(run.nanoseconds, 50)))
+            figures.append(("bm25_\(name)_p95_ms", Latency.percentileMS(run.nanoseconds, 95)))
+            figures.append(("bm25_\(name)_pruned_equals_exhaustive",
+                            Self.prunedMatchesExhaustive(index, queries, mode: mode, limit: limit)))
+        }
+
+        if let peer {
+            let ourWeights = Dictionary(uniqueKeysWithValues: index.schema.fields.map { ($0.name, $0.weight) })
+            if peer.fieldWeights != ourWeights {
+                log("warning: the peer's field weights \(peer.fieldWeights) differ from ours \(ourWeights)")
+            }
+            let or = Recall.of(ours: ourTop["or"]!, peer: peer.queries.map(\.or))
+            let and = Recall.of(ours: ourTop["and"]!, peer: peer.queries.map(\.and))
+            let counted = or.0.queries + and.0.queries
+            let pooled = (or.0.tieAware * Double(or.0.queries) + and.0.tieAware * Double(and.0.queries))
+                / Double(max(counted, 1))
+            let pooledStrict = (or.0.strict * Double(or.0.queries) + and.0.strict * Double(and.0.queries))
+                / Double(max(counted, 1))
+            let ours = Dictionary(uniqueKeysWithValues: figures.map { ($0.0, $0.1) })
+            figures += [
+                ("bm25_or_p50_ratio", (ours["bm25_or_p50_ms"] as! Double) / peer.or.p50Ms),
+                ("bm25_and_p50_ratio", (ours["bm25_and_p50_ms"] as! Double) / peer.and.p50Ms),
+                ("recall_at_10", pooled), ("recall_at_10_or", or.0.tieAware), ("recall_at_10_and", and.0.tieAware),
+                ("recall_at_10_strict", pooledStrict),
+                ("peer_engine", "\(peer.engine) \(peer.version)"),
+                ("tantivy_or_p50_ms", peer.or.p50Ms), ("tantivy_or_p95_ms", peer.or.p95Ms),
+                ("tantivy_and_p50_ms", peer.and.p50Ms), ("tantivy_and_p95_ms", peer.and.p95Ms),
+                ("tantivy_build_profiles_per_s", peer.buildProfilesPerS.rounded()),
+                ("tantivy_rss_mb", peer.rssMb), ("tantivy_peak_rss_mb", peer.peakRssMb),
+            ]
+            // The queries that cost recall, worst first, so a shortfall can be looked into.
+            var misses: [[String: Any]] = []
+            for (mode, perQuery) in [("or", or.perQuery), ("and", and.perQuery)] {
+                for (position, value) in perQuery.enumerated() {
+                    guard let value, value < 1 else { continue }
+                    misses.append(["mode": mode, "query": queries[position], "recall": value,
+                                   "ours": ourTop[mode]![position],
+                                   "peer": mode == "or" ? peer.queries[position].or.ids : peer.queries[position].and.ids])
+                }
+            }
+            misses.sort { ($0["recall"] as! Double) < ($1["recall"] as! Double) }
+            json["recall_misses"] = Array(misses.prefix(20))
+        }
+
+        for (name, value) in figures {
+            json[name] = value
+            print("\(name): \(Self.format(value))")
+        }
+        try Self.write(json, to: results)
+        log("wrote \(results)")
+    }
+
+    struct Build {
+        var index: InvertedIndex
+        var indexSeconds: Double
+        var totalSeconds: Double
+        var rate: Double { Double(index.documentCount) / max(indexSeconds, 1e-9) }
+    }
+
+    /// Streams the file into the index. Only `add` is timed for the build rate: parsing JSON is the
+    /// benchmark's own cost, not the engine's (the peer likewise times only its indexing calls).
+    private func buildIndex(from path: String) throws -> Build {
+        var index = InvertedIndex(schema: .profile)
+        var indexNanoseconds: UInt64 = 0
+        var bad = 0
+        let start = monotonicNanoseconds()
+        try LineReader(path: path).forEachLine { line in
+            guard let fields = JSONLineParser.parseObject(line), let document = ProfileDocuments.document(fields) else {
+                bad += 1
+                return
+            }
+            let before = monotonicNanoseconds()
+            index.add(document)
+            indexNanoseconds += monotonicNanoseconds() - before
+        }
+        if bad > 0 { log("warning: skipped \(bad) unreadable lines in \(path)") }
+        return Build(index: index, indexSeconds: Double(indexNanoseconds) / 1e9,
+                     totalSeconds: Double(monotonicNanoseconds() - start) / 1e9)
+    }
+
+    /// Every query once to warm caches, then `repeats` timed runs; returns each query's median time
+    /// and its top ids from the last run.
+    private func timeQueries(_ index: InvertedIndex, _ queries: [String], mode: SearchQuery.Mode)
+        -> (nanoseconds: [UInt64], top: [[String]])
+    {
+        let prepared = queries.map { SearchQuery($0, mode: mode, limit: limit) }
+        var samples = [[UInt64]](repeating: [], count: queries.count)
+        var top = [[String]](repeating: [], count: queries.count)
+        for run in 0...repeats {
+            for (position, query) in prepared.enumerated() {
+                let start = monotonicNanoseconds()
+                let result = index.search(query)
+                let elapsed = monotonicNanoseconds() - start
+                if run > 0 { samples[position].append(elapsed) }
+                if run == repeats { top[position] = result.hits.map(\.key) }
+            }
+        }
+        return (samples.map(Latency.median), top)
+    }
+
+    /// How many queries' pruned top-k equals the exhaustive reference, as "n/m": a pruned search that
+    /// is fast because it skips documents that belong in the top k would show here.
+    private static func prunedMatchesExhaustive(_ index: InvertedIndex, _ queries: [String],
+                                                mode: SearchQuery.Mode, limit: Int) -> String {
+        var equal = 0
+        for text in queries {
+            let query = SearchQuery(text, mode: mode, limit: limit)
+            if index.search(query).hits.map(\.key) == index.searchExhaustively(query).hits.map(\.key) { equal += 1 }
+        }
+        return "\(equal)/\(queries.count)"
+    }
+
+    private static func format(_ value: Any) -> String {
+        switch value {
+        case let double as Double:
+            if double.rounded() == double, abs(double) >= 1000 { return String(Int(double)) }
+            return String(format: abs(double) < 10 ? "%.4f" : "%.1f", double)
+        default: return "\(value)"
+        }
+    }
+
+    private static func write(_ json: [String: Any], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: url)
+    }
+}
