@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "caravan", targets: ["caravan"]),
+        .executable(name: "caravan-bench", targets: ["caravan-bench"]),
     ],
     dependencies: [
         // Vapor 4 on purpose: its main branch is Vapor 5.
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.8.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
         // Domain: plain Swift, Foundation at most. Never Vapor, Fluent or NIO
@@ -84,6 +86,16 @@ let package = Package(
         .executableTarget(
             name: "caravan",
             dependencies: ["CaravanServer"],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks with seeded data generators; run release builds only (scripts/bench).
+        .executableTarget(
+            name: "caravan-bench",
+            dependencies: [
+                "CaravanSearch",
+                "CaravanMatching",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
