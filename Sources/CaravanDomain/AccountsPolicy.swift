@@ -27,6 +27,7 @@ public enum Area: String, CaseIterable, Sendable {
     case account
     case profile
     case matches
+    case applications
     case vacancies
     case company
     case companies
@@ -38,7 +39,7 @@ public enum Area: String, CaseIterable, Sendable {
             switch area {
             case .home, .account: true
             case .profile: role == .specialist
-            case .matches: VacanciesPolicy.mayBeMatched(role)
+            case .matches, .applications: VacanciesPolicy.mayBeMatched(role)
             case .vacancies: VacanciesPolicy.mayWrite(role)
             case .company: CompaniesPolicy.mayRegister(role)
             case .companies: CompaniesPolicy.mayListAll(role)

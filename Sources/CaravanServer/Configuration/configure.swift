@@ -96,6 +96,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: CompanyPages())
     try web.register(collection: ProfilePages())
     try web.register(collection: VacancyPages())
+    try web.register(collection: ApplicationPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

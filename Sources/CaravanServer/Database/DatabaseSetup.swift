@@ -38,5 +38,6 @@ enum DatabaseSetup {
         CreateCompany(),
         CreateSpecialistProfile(),
         CreateVacancy(),
+        CreateJobApplication(),
     ]
 }

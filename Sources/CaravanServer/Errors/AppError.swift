@@ -9,6 +9,8 @@ enum AppError: Error, Sendable {
     case malformedRequest
     /// 409: the request conflicts with what exists (`code` names it, e.g. `account.emailTaken`).
     case conflict(code: String)
+    /// 409: a move the workflow does not allow from the stage the thing is in (named, so the caller can catch up).
+    case stageConflict(current: String)
     /// 401: not signed in, or the credentials or token do not hold (`code` says which, without saying why a
     /// sign-in failed: a wrong e-mail and a wrong password answer alike).
     case unauthorized(code: String)
@@ -29,7 +31,7 @@ enum AppError: Error, Sendable {
         switch self {
         case .validation: .unprocessableEntity
         case .malformedRequest: .badRequest
-        case .conflict: .conflict
+        case .conflict, .stageConflict: .conflict
         case .unauthorized: .unauthorized
         case .forbidden, .csrfRejected: .forbidden
         case .notFound: .notFound
@@ -45,6 +47,7 @@ enum AppError: Error, Sendable {
         case .validation: "validation"
         case .malformedRequest: "malformed-request"
         case .conflict(let code): code
+        case .stageConflict: "stage-conflict"
         case .unauthorized(let code): code
         case .forbidden: "forbidden"
         case .csrfRejected: "form-expired"

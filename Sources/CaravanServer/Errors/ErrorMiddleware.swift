@@ -103,12 +103,19 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
                     Problem.FieldError(field: $0.field, code: $0.code, message: request.message(for: $0))
                 }
             }
+            var detailArguments: [String: String] = [:]
+            var current: String?
+            if case .stageConflict(let stage)? = error {
+                current = stage
+                detailArguments["stage"] = request.t("stage.\(stage)")
+            }
             let problem = Problem(
                 type: "urn:caravan:problem:\(slug)",
                 title: request.t("problem.\(slug).title"),
                 status: Int(status.code),
-                detail: request.t("problem.\(slug).detail"),
-                errors: fieldErrors
+                detail: request.t("problem.\(slug).detail", detailArguments),
+                errors: fieldErrors,
+                currentStage: current
             )
             var headers = HTTPHeaders()
             headers.contentType = Problem.mediaType
@@ -149,6 +156,8 @@ struct Problem: Codable {
     let status: Int
     let detail: String?
     let errors: [FieldError]?
+    /// With `stage-conflict`: the stage the thing is in now.
+    var currentStage: String? = nil
 }
 
 struct ErrorPage: Encodable {

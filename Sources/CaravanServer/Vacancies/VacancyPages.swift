@@ -131,6 +131,11 @@ struct VacancyPages: RouteCollection {
         let layout: PageLayout
         let vacancy: VacancyView
         let editor: EditorPage?
+        /// For a specialist: where to apply, or the stage of their application.
+        let applyAction: String?
+        let myStage: String?
+        /// For the employer: the applications to this vacancy.
+        let cards: [ApplicationPages.Card]
     }
 
     func show(req: Request) async throws -> Response {
@@ -145,8 +150,24 @@ struct VacancyPages: RouteCollection {
             editor = try await editorModel(req, company: own, form: form(of: vacancy, req), action: SiteURL.vacancy(id).path,
                                            errors: [:], notice: notice, showList: false)
         }
+        var cards: [ApplicationPages.Card] = []
+        if editor != nil {
+            let applications = try await JobApplication.query(on: req.db).filter(\.$vacancy.$id == id).with(\.$specialist)
+                .sort(\.$createdAt, .descending).limit(200).all()
+            cards = try applications.map { try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req) }
+        }
+        var applyAction: String?
+        var myStage: String?
+        if user.domainRole == .specialist {
+            let mine = try await JobApplication.query(on: req.db).filter(\.$vacancy.$id == id).filter(\.$specialist.$id == user.requireID()).first()
+            if let mine, mine.applicationStage != .invited {
+                myStage = req.t("stage.\(mine.stage)")
+            } else if vacancy.vacancyStatus == .published {
+                applyAction = SiteURL.vacancyApply(id).path
+            }
+        }
         let page = ShowPage(layout: try PageLayout(request: req, titleKey: "vacancy.title", titleArguments: ["title": vacancy.title]),
-                            vacancy: view(of: vacancy, company: company, req), editor: editor)
+                            vacancy: view(of: vacancy, company: company, req), editor: editor, applyAction: applyAction, myStage: myStage, cards: cards)
         return try await req.renderPage("vacancy", page)
     }
 

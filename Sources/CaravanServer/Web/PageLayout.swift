@@ -66,6 +66,7 @@ extension Area {
         case .account: .account
         case .profile: .profile
         case .matches: .matches
+        case .applications: .applications
         case .vacancies: .vacancies
         case .company: .company
         case .companies: .adminCompanies

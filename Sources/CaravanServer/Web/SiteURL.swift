@@ -24,6 +24,9 @@ enum SiteURL: Equatable {
     case vacancy(UUID)
     case vacancyStatus(UUID)
     case matches
+    case vacancyApply(UUID)
+    case applications
+    case applicationMove(UUID)
     case company
     case adminCompanies
     case adminCompanyAccreditation(UUID)
@@ -41,6 +44,8 @@ enum SiteURL: Equatable {
         case .adminCompanyAccreditation: ["admin", "companies", ":companyID", "accreditation"]
         case .vacancy: ["vacancies", ":vacancyID"]
         case .vacancyStatus: ["vacancies", ":vacancyID", "status"]
+        case .vacancyApply: ["vacancies", ":vacancyID", "apply"]
+        case .applicationMove: ["applications", ":applicationID", "move"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -66,6 +71,9 @@ enum SiteURL: Equatable {
         case .vacancy(let id): ["vacancies", id.uuidString.lowercased()]
         case .vacancyStatus(let id): ["vacancies", id.uuidString.lowercased(), "status"]
         case .matches: ["matches"]
+        case .vacancyApply(let id): ["vacancies", id.uuidString.lowercased(), "apply"]
+        case .applications: ["applications"]
+        case .applicationMove(let id): ["applications", id.uuidString.lowercased(), "move"]
         case .company: ["company"]
         case .adminCompanies: ["admin", "companies"]
         case .adminCompanyAccreditation(let id): ["admin", "companies", id.uuidString.lowercased(), "accreditation"]

@@ -130,6 +130,7 @@ struct ProblemBody: Decodable {
     let status: Int
     let detail: String?
     let errors: [FieldError]?
+    let currentStage: String?
 }
 
 struct AccountBody: Decodable {

@@ -1,0 +1,108 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// Applying from a vacancy page, the specialist's list of applications, and moving an application.
+struct ApplicationPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(SignedInOnly())
+        signedIn.post(SiteURL.vacancyApply(UUID()).pathComponents, use: apply)
+        signedIn.get(SiteURL.applications.pathComponents, use: list)
+        signedIn.post(SiteURL.applicationMove(UUID()).pathComponents, use: move)
+    }
+
+    /// One application as a page shows it, with the moves its viewer may make.
+    struct Card: Encodable {
+        let id: String
+        let vacancyTitle: String
+        let vacancyURL: String
+        let stage: String
+        let note: String
+        let person: String
+        let email: String?
+        let offer: String?
+        let history: [String]
+        let moves: [AuthPages.Choice]
+        let moveAction: String
+        let canOffer: Bool
+    }
+
+    static func card(_ application: JobApplication, vacancy: Vacancy, specialist: User, for party: ApplicationParty, _ req: Request) throws -> Card {
+        let id = try application.requireID()
+        let stage = application.applicationStage
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: req.language.rawValue)
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
+        let offer = application.offer.map {
+            req.t("application.offer.terms", ["salary": "\($0.salary)", "date": $0.startDate, "city": $0.city, "contract": req.t("contract.\($0.contract)")])
+        }
+        return Card(
+            id: id.uuidString.lowercased(), vacancyTitle: vacancy.title, vacancyURL: SiteURL.vacancy(try vacancy.requireID()).path,
+            stage: req.t("stage.\(stage.rawValue)"), note: application.note, person: specialist.displayName,
+            email: party == .specialist || stage.sharesContacts ? specialist.email : nil, offer: offer,
+            history: application.history.map { "\(formatter.string(from: $0.at)) — \(req.t("stage.\($0.stage)"))" },
+            moves: ApplicationWorkflow.allowed(from: stage, by: party).sorted { $0.rawValue < $1.rawValue }
+                .map { AuthPages.Choice(value: $0.rawValue, label: req.t("move.\($0.rawValue)"), selected: false) },
+            moveAction: SiteURL.applicationMove(id).path,
+            canOffer: ApplicationWorkflow.allowed(from: stage, by: party).contains(.offer)
+        )
+    }
+
+    func apply(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("vacancyID", as: UUID.self) else { throw AppError.notFound }
+        let note = (try? req.content.get(String.self, at: "note")) ?? ""
+        do {
+            _ = try await req.applications.apply(to: id, note: note, by: user)
+        } catch AppError.conflict {
+            return req.redirect(to: SiteURL.applications.path + "?notice=exists", redirectType: .normal)
+        }
+        return req.redirect(to: SiteURL.applications.path + "?notice=applied", redirectType: .normal)
+    }
+
+    struct ListPage: Encodable {
+        let layout: PageLayout
+        let cards: [Card]
+        let notice: String?
+    }
+
+    func list(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard user.domainRole == .specialist else { throw AppError.forbidden }
+        let applications = try await JobApplication.query(on: req.db).filter(\.$specialist.$id == user.requireID())
+            .with(\.$vacancy).sort(\.$createdAt, .descending).limit(200).all()
+        let cards = try applications.map { try Self.card($0, vacancy: $0.vacancy, specialist: user, for: .specialist, req) }
+        let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["applied", "exists", "moved"].contains($0) ? $0 : nil }
+        return try await req.renderPage("applications", ListPage(
+            layout: try PageLayout(request: req, titleKey: "applications.title"), cards: cards, notice: notice.map { req.t("applications.notice.\($0)") }
+        ))
+    }
+
+    struct MoveForm: Content {
+        var stage: String?
+        var salary: String?
+        var startDate: String?
+        var city: String?
+        var contract: String?
+    }
+
+    func move(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("applicationID", as: UUID.self) else { throw AppError.notFound }
+        let (application, party) = try await req.applications.visible(id, to: user)
+        let form = (try? req.content.decode(MoveForm.self)) ?? MoveForm()
+        guard let stage = form.stage.flatMap(ApplicationStage.init(rawValue:)) else {
+            throw AppError.validation(ValidationFailure(field: "stage", code: "stage.unknown"))
+        }
+        let offer = stage == .offer
+            ? ApplicationService.OfferInput(salary: Int((form.salary ?? "").filter { !$0.isWhitespace }), startDate: form.startDate ?? "",
+                                            city: form.city ?? "", contract: form.contract ?? "")
+            : nil
+        _ = try await req.applications.move(application, to: stage, by: user, offer: offer)
+        let back = party == .employer ? SiteURL.vacancy(application.$vacancy.id).path + "#applications" : SiteURL.applications.path + "?notice=moved"
+        return req.redirect(to: back, redirectType: .normal)
+    }
+}

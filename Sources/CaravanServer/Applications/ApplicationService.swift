@@ -1,0 +1,104 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// Applying, inviting and moving applications through their stages, for the two parties only.
+struct ApplicationService: Sendable {
+    let app: Application
+    let database: any Database
+
+    private var now: Date { app.dependencies.now() }
+    /// A note is a cover letter, not a CV: 2,000 characters.
+    static let noteMaximum = 2000
+
+    func apply(to vacancyID: UUID, note rawNote: String, by user: User) async throws -> JobApplication {
+        guard user.domainRole == .specialist else { throw AppError.forbidden }
+        guard let vacancy = try await Vacancy.find(vacancyID, on: database), vacancy.vacancyStatus == .published else {
+            throw AppError.notFound
+        }
+        let note = rawNote.trimmingCharacters(in: .whitespacesAndNewlines)
+        if note.count > Self.noteMaximum {
+            throw AppError.validation(ValidationFailure(field: "note", code: "text.tooLong", arguments: ["max": "\(Self.noteMaximum)"]))
+        }
+        let userID = try user.requireID()
+        if let existing = try await JobApplication.query(on: database)
+            .filter(\.$vacancy.$id == vacancyID).filter(\.$specialist.$id == userID).first() {
+            // An invitation is answered by applying; anything else is a second application.
+            if existing.applicationStage == .invited {
+                return try await move(existing, to: .applied, by: user, offer: nil)
+            }
+            throw AppError.conflict(code: "application-exists")
+        }
+        let application = JobApplication(
+            vacancyID: vacancyID, specialistID: userID, companyID: vacancy.$company.id, stage: .applied, note: note,
+            by: .specialist, at: now
+        )
+        do {
+            try await application.create(on: database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw AppError.conflict(code: "application-exists")
+        }
+        return application
+    }
+
+    /// The application as `user` may see it: their own, or one to their company's vacancy. Others get 404.
+    func visible(_ id: UUID, to user: User) async throws -> (JobApplication, ApplicationParty) {
+        guard let application = try await JobApplication.query(on: database).filter(\.$id == id)
+            .with(\.$vacancy).with(\.$specialist).first()
+        else { throw AppError.notFound }
+        if user.domainRole == .specialist, application.$specialist.id == user.id { return (application, .specialist) }
+        if user.domainRole == .employer, let company = try await CompanyService(app: app, database: database).company(of: user),
+           company.id == application.companyID {
+            return (application, .employer)
+        }
+        throw AppError.notFound
+    }
+
+    /// Moves an application; a move outside the workflow is a 409 that names the current stage.
+    func move(_ application: JobApplication, to target: ApplicationStage, by user: User, offer: OfferInput?) async throws -> JobApplication {
+        let party: ApplicationParty = user.domainRole == .employer ? .employer : .specialist
+        switch ApplicationWorkflow.move(from: application.applicationStage, to: target, by: party) {
+        case .failure(let refusal):
+            throw AppError.stageConflict(current: refusal.current.rawValue)
+        case .success(let stage):
+            if stage == .offer {
+                guard let offer else {
+                    throw AppError.validation(ValidationFailure(field: "offer", code: "field.required"))
+                }
+                application.offer = try validate(offer)
+            }
+            application.stage = stage.rawValue
+            application.history.append(.init(stage: stage.rawValue, by: party.name, at: now))
+            try await application.save(on: database)
+            return application
+        }
+    }
+
+    struct OfferInput: Sendable {
+        var salary: Int?
+        var startDate: String
+        var city: String
+        var contract: String
+    }
+
+    func validate(_ input: OfferInput) throws -> JobApplication.Offer {
+        var validator = Validator()
+        if let salary = input.salary, salary > 0, salary <= ProfileRules.salaryMaximum {} else { validator.add("offer.salary", "salary.invalid") }
+        let today = CalendarDay.today(now)
+        if !AccreditationRules.isCalendarDate(input.startDate) {
+            validator.add("offer.startDate", "date.invalid")
+        } else if input.startDate < today {
+            validator.add("offer.startDate", "date.past")
+        }
+        let city = input.city.trimmingCharacters(in: .whitespaces)
+        if city.isEmpty { validator.add("offer.city", "field.required") } else if city.count > 100 { validator.add("offer.city", "text.tooLong", ["max": "100"]) }
+        if !["employment", "civil"].contains(input.contract) { validator.add("offer.contract", "contract.unknown") }
+        do { try validator.check() } catch { throw AppError.validation(error) }
+        return .init(salary: input.salary!, startDate: input.startDate, city: city, contract: input.contract)
+    }
+}
+
+extension Request {
+    var applications: ApplicationService { ApplicationService(app: application, database: db) }
+}

@@ -1,0 +1,128 @@
+import CaravanDomain
+@testable import CaravanServer
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct ApplicationsTests {
+    /// An employer with a published vacancy and a specialist; returns (employer token, specialist token, vacancy id).
+    func market(_ app: Application) async throws -> (String, String, String) {
+        try await app.signUp(email: "hr@kazan.example", role: "employer")
+        let hr = try await app.token(email: "hr@kazan.example")
+        _ = try await app.api(.POST, "/companies", json: ["legalName": "ООО «Казань Софт»", "inn": "7707083893", "ogrn": "1027700132195", "city": "Казань", "size": "16-100"], token: hr)
+        let vacancy = try await app.api(.POST, "/vacancies", raw: VacanciesTests.javaVacancy, token: hr).json(VacancyBody.self)
+        try await app.signUp(email: "aziz@example.uz")
+        let aziz = try await app.token(email: "aziz@example.uz")
+        return (hr, aziz, vacancy.id)
+    }
+
+    @Test func fromApplicationToHireWithAnOffer() async throws {
+        let clock = TestClock()  // 2026-11-18
+        try await withTestApp(clock: clock) { app in
+            let (hr, aziz, vacancy) = try await market(app)
+            let applied = try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: #"{"note":"Готов переехать с семьёй"}"#, token: aziz)
+            #expect(applied.status == .created, "\(applied.text)")
+            let id = try applied.json(ApplicationBody.self).id
+
+            let second = try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: "{}", token: aziz)
+            #expect(second.status == .conflict)
+
+            let list = try await app.api(.GET, "/vacancies/\(vacancy)/applications", token: hr).json(ApplicationListBody.self)
+            #expect(list.applications.first?.specialistEmail == "aziz@example.uz")
+
+            for stage in ["screening", "interview"] {
+                #expect(try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"\#(stage)"}"#, token: hr).status == .ok)
+            }
+            let noTerms = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"offer"}"#, token: hr)
+            #expect(noTerms.status == .unprocessableEntity)
+            let badTerms = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"offer","offer":{"salary":0,"startDate":"2020-01-01","city":"","contract":"barter"}}"#, token: hr)
+            #expect(Set((try badTerms.json(ProblemBody.self).errors ?? []).map(\.field)) == ["offer.salary", "offer.startDate", "offer.city", "offer.contract"])
+            let offer = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"offer","offer":{"salary":300000,"startDate":"2027-02-01","city":"Казань","contract":"employment"}}"#, token: hr)
+            #expect(offer.status == .ok)
+
+            // The employer cannot accept on the specialist's behalf; the specialist can.
+            let forged = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"hired"}"#, token: hr, language: "en")
+            #expect(forged.status == .conflict)
+            #expect(try forged.json(ProblemBody.self).currentStage == "offer")
+            let hired = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"hired"}"#, token: aziz)
+            #expect(hired.status == .ok)
+            let body = try hired.json(ApplicationBody.self)
+            #expect(body.stage == "hired")
+            #expect(body.history.map(\.stage) == ["applied", "screening", "interview", "offer", "hired"])
+            #expect(body.offer?.salary == 300000)
+
+            let late = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"withdrawn"}"#, token: aziz, language: "en")
+            #expect(late.status == .conflict)
+            #expect(try late.json(ProblemBody.self).detail == "The current stage is: Hired. Reload to see it.")
+        }
+    }
+
+    @Test func strangersSeeNothing() async throws {
+        try await withTestApp { app in
+            let (_, aziz, vacancy) = try await market(app)
+            let id = try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: "{}", token: aziz).json(ApplicationBody.self).id
+            try await app.signUp(email: "other@example.uz")
+            let other = try await app.token(email: "other@example.uz")
+            #expect(try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"withdrawn"}"#, token: other).status == .notFound)
+            try await app.signUp(email: "hr@other.example", role: "employer")
+            let otherHR = try await app.token(email: "hr@other.example")
+            _ = try await app.api(.POST, "/companies", json: ["legalName": "Другая", "inn": "7736207543", "ogrn": "1027739609391", "city": "Москва", "size": "1-15"], token: otherHR)
+            #expect(try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"rejected"}"#, token: otherHR).status == .notFound)
+            #expect(try await app.api(.GET, "/vacancies/\(vacancy)/applications", token: otherHR).status == .notFound)
+            #expect(try await app.api(.GET, "/me/applications", token: otherHR).status == .forbidden)
+        }
+    }
+
+    @Test func thePagesCarryTheJourney() async throws {
+        try await withTestApp { app in
+            let (_, _, vacancy) = try await market(app)
+            let specialist = WebClient(app, acceptLanguage: "en")
+            try await specialist.get("/signin")
+            try await specialist.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
+            let page = try await specialist.get("/vacancies/\(vacancy)")
+            #expect(page.text.contains("Send application"))
+            #expect(try await specialist.post("/vacancies/\(vacancy)/apply", form: ["note": "Hello"]).status == .seeOther)
+            let mine = try await specialist.get("/applications")
+            #expect(mine.text.contains("Applied"))
+
+            let employer = WebClient(app, acceptLanguage: "en")
+            try await employer.get("/signin")
+            try await employer.post("/signin", form: ["email": "hr@kazan.example", "password": "correct horse"])
+            let own = try await employer.get("/vacancies/\(vacancy)")
+            #expect(own.text.contains("aziz@example.uz"))
+            let application = try #require(try await JobApplication.query(on: app.db).first())
+            let move = "/applications/\(try application.requireID().uuidString.lowercased())/move"
+            #expect(try await employer.post(move, form: ["stage": "screening"]).status == .seeOther)
+            #expect(try await employer.post(move, form: ["stage": "interview"]).status == .seeOther)
+            #expect(try await employer.post(move, form: ["stage": "offer", "salary": "280000", "startDate": "2027-03-01", "city": "Казань", "contract": "employment"]).status == .seeOther)
+            try await specialist.get("/applications")
+            #expect(try await specialist.post(move, form: ["stage": "hired"]).status == .seeOther)
+            let done = try await specialist.get("/applications")
+            #expect(done.text.contains("Hired"))
+            #expect(done.text.contains("280000"))
+        }
+    }
+}
+
+struct ApplicationBody: Decodable {
+    struct Step: Decodable {
+        let stage: String
+        let by: String
+    }
+
+    struct Offer: Decodable {
+        let salary: Int
+    }
+
+    let id: String
+    let stage: String
+    let history: [Step]
+    let offer: Offer?
+    let specialistEmail: String?
+}
+
+struct ApplicationListBody: Decodable {
+    let applications: [ApplicationBody]
+}
