@@ -55,6 +55,23 @@ public struct VacancyTerms: Hashable, Codable, Sendable {
     public var visaSupport: Bool
     public var housing: Bool
     public var familyRelocation: Bool
+
+    public init(title: String, description: String, occupation: String, minimumYears: Double, minimumRussian: CEFRLevel?,
+                salaryMin: Int?, salaryMax: Int?, city: String, workArrangement: WorkArrangement,
+                visaSupport: Bool, housing: Bool, familyRelocation: Bool) {
+        self.title = title
+        self.description = description
+        self.occupation = occupation
+        self.minimumYears = minimumYears
+        self.minimumRussian = minimumRussian
+        self.salaryMin = salaryMin
+        self.salaryMax = salaryMax
+        self.city = city
+        self.workArrangement = workArrangement
+        self.visaSupport = visaSupport
+        self.housing = housing
+        self.familyRelocation = familyRelocation
+    }
 }
 
 public enum VacancyRules {

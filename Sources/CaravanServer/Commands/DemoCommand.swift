@@ -26,6 +26,8 @@ struct DemoCommand: AsyncCommand {
         for account in DemoDataset.accounts {
             lines.append("  \(account.role.rawValue.padding(toLength: width, withPad: " ", startingAt: 0))  \(account.email)")
         }
+        lines.append("  …and \(DemoMarket.specialists) specialists (specialist.0001@demo.caravan.test …), \(DemoMarket.companies) companies")
+        lines.append("     (hr.001@demo.caravan.test …) with \(DemoMarket.vacancies) vacancies and applications in every stage.")
         lines.append("")
         lines.append("Open http://\(hostname):\(port)/  (API: http://\(hostname):\(port)/api/v1/openapi.yaml)")
         context.console.print(lines.joined(separator: "\n"))

@@ -43,6 +43,10 @@ enum DemoDataset {
             )
             created += 1
         }
+        // Everyone in the market shares the demo password; one bcrypt hash serves them all (2,000 hashes
+        // at cost 12 would take minutes).
+        let hash = try await service.hashPassword(password)
+        try await DemoMarket.load(on: app, passwordHash: hash)
         return created
     }
 }
