@@ -126,3 +126,48 @@ struct ApplicationBody: Decodable {
 struct ApplicationListBody: Decodable {
     let applications: [ApplicationBody]
 }
+
+@Suite struct CandidatesTests {
+    @Test func anEmployerSeesRankedCandidatesWithoutContactsAndInvitesOne() async throws {
+        try await withTestApp { app in
+            let (hr, aziz, vacancy) = try await ApplicationsTests().market(app)
+            let profile = #"{"citizenship":"UZ","city":"Ташкент","russianLevel":"B2","relocation":true,"skills":[{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":4}]}"#
+            #expect(try await app.api(.PUT, "/profile", raw: profile, token: aziz).status == .ok)
+            try await app.signUp(email: "nadia@example.kz")
+            let nadia = try await app.token(email: "nadia@example.kz")
+            #expect(try await app.api(.PUT, "/profile", raw: #"{"citizenship":"KZ","relocation":true,"skills":[{"skill":"python","level":4,"years":3}]}"#, token: nadia).status == .ok)
+
+            let response = try await app.api(.GET, "/vacancies/\(vacancy)/candidates", token: hr, language: "en")
+            #expect(response.status == .ok, "\(response.text)")
+            let candidates = try response.json(CandidatesBody.self).candidates
+            #expect(candidates.first?.name == "Test Person")
+            #expect(candidates.first?.email == nil)
+            #expect(candidates.first?.reasons.contains { $0.text == "Java: your level fits (advanced)" } == true)
+            #expect(candidates.count == 2)
+
+            let invited = try await app.api(.POST, "/vacancies/\(vacancy)/invitations", raw: #"{"specialistId":"\#(candidates[0].specialistId)"}"#, token: hr)
+            #expect(invited.status == .created, "\(invited.text)")
+            let again = try await app.api(.POST, "/vacancies/\(vacancy)/invitations", raw: #"{"specialistId":"\#(candidates[0].specialistId)"}"#, token: hr)
+            #expect(again.status == .conflict)
+            // Accepting the invitation is applying; then the employer sees the contacts.
+            #expect(try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: "{}", token: aziz).status == .created)
+            let after = try await app.api(.GET, "/vacancies/\(vacancy)/candidates", token: hr).json(CandidatesBody.self)
+            #expect(after.candidates.first?.email == "aziz@example.uz")
+            #expect(after.candidates.first?.stage == "applied")
+
+            #expect(try await app.api(.GET, "/vacancies/\(vacancy)/candidates", token: aziz).status == .forbidden)
+        }
+    }
+}
+
+struct CandidatesBody: Decodable {
+    struct Candidate: Decodable {
+        let specialistId: String
+        let name: String
+        let email: String?
+        let stage: String?
+        let reasons: [MatchesBody.Match.Reason]
+    }
+
+    let candidates: [Candidate]
+}

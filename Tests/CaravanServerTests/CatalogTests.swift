@@ -71,7 +71,7 @@ import Testing
             .unauthorized(code: "token-expired"), .unauthorized(code: "authentication-required"), .forbidden, .csrfRejected,
             .notFound, .methodNotAllowed(allowed: []), .payloadTooLarge, .throttled(retryAfter: 1),
             .conflict(code: "company-exists"), .conflict(code: "company-already-registered"), .conflict(code: "company-required"),
-            .conflict(code: "application-exists"), .stageConflict(current: "applied"),
+            .conflict(code: "application-exists"), .stageConflict(current: "applied"), .conflict(code: "vacancy-not-published"),
         ]
         keys += problems.flatMap { ["problem.\($0.slug).title", "problem.\($0.slug).detail"] } + ["problem.internal.title", "problem.internal.detail"]
         for language in Self.catalogs.languages {

@@ -1,4 +1,5 @@
 import CaravanDomain
+import CaravanMatching
 import Fluent
 import Foundation
 import OpenAPIRuntime
@@ -63,5 +64,51 @@ extension APIHandler {
             specialistName: specialist.displayName,
             specialistEmail: party == .specialist || shares ? specialist.email : nil
         )
+    }
+}
+
+extension APIHandler {
+    func getVacancyCandidates(_ input: Operations.GetVacancyCandidates.Input) async throws -> Operations.GetVacancyCandidates.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard let id = UUID(uuidString: input.path.vacancyId) else { throw AppError.notFound }
+        let vacancy = try await req.vacancies.ownVacancy(id, of: user)
+        let limit = input.query.limit ?? 20
+        guard (1...100).contains(limit) else {
+            throw AppError.validation(ValidationFailure(field: "limit", code: "limit.range", arguments: ["max": "100"]))
+        }
+        let taxonomy = req.application.skillTaxonomy
+        let found = vacancy.vacancyStatus == .published ? try await req.matching.candidates(for: vacancy, limit: limit) : []
+        return .ok(.init(body: .json(.init(candidates: try found.map { candidate in
+            let basics = candidate.profile.basics
+            return .init(
+                specialistId: try candidate.user.requireID().uuidString.lowercased(), name: candidate.user.displayName,
+                headline: basics.headline, city: basics.city, citizenship: basics.citizenship?.rawValue,
+                score: (candidate.result.score * 1000).rounded() / 1000, stage: candidate.stage?.rawValue,
+                email: candidate.stage?.sharesContacts == true ? candidate.user.email : nil,
+                reasons: candidate.result.reasons.map {
+                    .init(key: $0.key, effect: $0.effect.rawValue, text: MatchingService.text(of: $0, taxonomy: taxonomy, req: req))
+                }
+            )
+        }))))
+    }
+
+    func inviteToVacancy(_ input: Operations.InviteToVacancy.Input) async throws -> Operations.InviteToVacancy.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard let vacancyID = UUID(uuidString: input.path.vacancyId) else { throw AppError.notFound }
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        guard let specialistID = UUID(uuidString: body.specialistId) else {
+            throw AppError.validation(ValidationFailure(field: "specialistId", code: "field.type"))
+        }
+        let application = try await req.applications.invite(specialistID, to: vacancyID, by: user)
+        let vacancy = try await application.$vacancy.get(on: req.db)
+        let specialist = try await application.$specialist.get(on: req.db)
+        return .created(.init(body: .json(.init(
+            id: try application.requireID().uuidString.lowercased(), vacancyId: try vacancy.requireID().uuidString.lowercased(),
+            vacancyTitle: vacancy.title, stage: application.stage, note: application.note,
+            history: application.history.map { .init(stage: $0.stage, by: $0.by, at: $0.at) },
+            offer: nil, specialistName: specialist.displayName, specialistEmail: nil
+        ))))
     }
 }

@@ -42,7 +42,7 @@ extension APIHandler {
         profile.apply(basics)
         profile.skills = skills
         profile.family = family
-        try await profile.save(on: req.db)
+        try await req.profiles.store(profile)
         return .ok(.init(body: .json(.init(profile, req))))
     }
 }

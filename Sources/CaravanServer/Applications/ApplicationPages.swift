@@ -10,6 +10,16 @@ struct ApplicationPages: RouteCollection {
         signedIn.post(SiteURL.vacancyApply(UUID()).pathComponents, use: apply)
         signedIn.get(SiteURL.applications.pathComponents, use: list)
         signedIn.post(SiteURL.applicationMove(UUID()).pathComponents, use: move)
+        signedIn.post(SiteURL.vacancyInvite(UUID()).pathComponents, use: invite)
+    }
+
+    func invite(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let vacancyID = req.parameters.get("vacancyID", as: UUID.self),
+              let specialistID = (try? req.content.get(String.self, at: "specialist")).flatMap(UUID.init(uuidString:))
+        else { throw AppError.notFound }
+        _ = try await req.applications.invite(specialistID, to: vacancyID, by: user)
+        return req.redirect(to: SiteURL.vacancy(vacancyID).path + "#candidates", redirectType: .normal)
     }
 
     /// One application as a page shows it, with the moves its viewer may make.

@@ -42,6 +42,28 @@ struct ApplicationService: Sendable {
         return application
     }
 
+    /// An employer invites a specialist to one of their company's published vacancies. The specialist's contacts
+    /// stay hidden until they accept (by applying).
+    func invite(_ specialistID: UUID, to vacancyID: UUID, by user: User) async throws -> JobApplication {
+        let vacancy = try await VacancyService(app: app, database: database).ownVacancy(vacancyID, of: user)
+        guard vacancy.vacancyStatus == .published else { throw AppError.conflict(code: "vacancy-not-published") }
+        guard let specialist = try await User.find(specialistID, on: database), specialist.domainRole == .specialist else {
+            throw AppError.notFound
+        }
+        if try await JobApplication.query(on: database).filter(\.$vacancy.$id == vacancyID).filter(\.$specialist.$id == specialistID).first() != nil {
+            throw AppError.conflict(code: "application-exists")
+        }
+        let application = JobApplication(
+            vacancyID: vacancyID, specialistID: specialistID, companyID: vacancy.$company.id, stage: .invited, note: "", by: .employer, at: now
+        )
+        do {
+            try await application.create(on: database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw AppError.conflict(code: "application-exists")
+        }
+        return application
+    }
+
     /// The application as `user` may see it: their own, or one to their company's vacancy. Others get 404.
     func visible(_ id: UUID, to user: User) async throws -> (JobApplication, ApplicationParty) {
         guard let application = try await JobApplication.query(on: database).filter(\.$id == id)

@@ -22,6 +22,7 @@ public func configure(
     app.catalogs = try MessageCatalogs.load(from: Localization.localesFolder, fallback: .russian)
     app.skillTaxonomy = try SkillTaxonomy.bundled()
     app.vacancyIndex = VacancyIndex()
+    app.candidateIndex = CandidateIndex()
     MetricsBootstrap.bootstrap()
 
     // Database

@@ -190,7 +190,7 @@ struct ProfilePages: RouteCollection {
         let profile = try await req.profiles.profile(of: user)
         if let index = try? req.content.get(Int.self, at: "index"), profile.family.indices.contains(index) {
             profile.family.remove(at: index)
-            try await profile.save(on: req.db)
+            try await req.profiles.store(profile)
         }
         return req.redirect(to: SiteURL.profile.path + "?notice=member-removed#family", redirectType: .normal)
     }

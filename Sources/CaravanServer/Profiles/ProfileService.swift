@@ -25,8 +25,14 @@ struct ProfileService: Sendable {
             return existing
         }
         let profile = SpecialistProfile(userID: try user.requireID())
-        try await profile.save(on: database)
+        try await store(profile)
         return profile
+    }
+
+    /// Saves and keeps the candidate index current, so employers' rankings see the change at once.
+    func store(_ profile: SpecialistProfile) async throws {
+        try await profile.save(on: database)
+        await app.candidateIndex.update(profile)
     }
 
     func updateBasics(of user: User, _ input: ProfileBasicsInput) async throws -> SpecialistProfile {
@@ -34,7 +40,7 @@ struct ProfileService: Sendable {
         do { basics = try ProfileRules.validate(input) } catch { throw AppError.validation(error) }
         let profile = try await profile(of: user)
         profile.apply(basics)
-        try await profile.save(on: database)
+        try await store(profile)
         return profile
     }
 
@@ -61,7 +67,7 @@ struct ProfileService: Sendable {
         let valid = try validateSkills(skills)
         let profile = try await profile(of: user)
         profile.skills = valid
-        try await profile.save(on: database)
+        try await store(profile)
         return profile
     }
 
@@ -90,7 +96,7 @@ struct ProfileService: Sendable {
         let valid = try validateFamily(members)
         let profile = try await profile(of: user)
         profile.family = valid
-        try await profile.save(on: database)
+        try await store(profile)
         return profile
     }
 }

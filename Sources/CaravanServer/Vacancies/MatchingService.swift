@@ -26,6 +26,32 @@ struct MatchingService: Sendable {
         return results.compactMap { result in byID[result.id].map { Match(vacancy: $0, result: result) } }
     }
 
+    struct Candidate {
+        let user: User
+        let profile: SpecialistProfile
+        let result: MatchResult
+        /// Contacts only once the specialist applied or accepted an invitation.
+        let stage: ApplicationStage?
+    }
+
+    /// "Candidates for this vacancy": every specialist ranked by the engine; the employer sees names, headlines
+    /// and reasons, and contact details only where the specialist has applied.
+    func candidates(for vacancy: Vacancy, limit: Int) async throws -> [Candidate] {
+        let all = try await app.candidateIndex.all(on: database)
+        let results = try Matcher(taxonomy: app.skillTaxonomy).candidates(for: MatchingAdapter.profile(of: vacancy), among: all, limit: limit)
+        let ids = results.compactMap { UUID(uuidString: $0.id) }
+        let users = try await User.query(on: database).filter(\.$id ~~ ids).all()
+        let profiles = try await SpecialistProfile.query(on: database).filter(\.$user.$id ~~ ids).all()
+        let applications = try await JobApplication.query(on: database).filter(\.$vacancy.$id == vacancy.requireID()).filter(\.$specialist.$id ~~ ids).all()
+        let userByID = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user) } })
+        let profileByUser = Dictionary(profiles.map { ($0.$user.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let stageByUser = Dictionary(applications.map { ($0.$specialist.id, $0.applicationStage) }, uniquingKeysWith: { first, _ in first })
+        return results.compactMap { result in
+            guard let id = UUID(uuidString: result.id), let user = userByID[id], let profile = profileByUser[id] else { return nil }
+            return Candidate(user: user, profile: profile, result: result, stage: stageByUser[id])
+        }
+    }
+
     /// A reason as a sentence: skill ids become the skill's name in the language, skill levels their words.
     static func text(of reason: MatchReason, taxonomy: SkillTaxonomy, req: Request) -> String {
         var arguments = reason.arguments

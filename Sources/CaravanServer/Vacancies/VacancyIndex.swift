@@ -39,6 +39,38 @@ extension Application {
     }
 }
 
+/// Specialists' profiles in the matcher's terms, keyed by user id: built on first use, updated on every save.
+actor CandidateIndex {
+    private var profiles: [UUID: CandidateProfile] = [:]
+    private var loaded = false
+
+    func all(on database: any Database) async throws -> [CandidateProfile] {
+        if !loaded {
+            for profile in try await SpecialistProfile.query(on: database).all() {
+                profiles[profile.$user.id] = MatchingAdapter.candidate(of: profile)
+            }
+            loaded = true
+        }
+        return Array(profiles.values)
+    }
+
+    func update(_ profile: SpecialistProfile) {
+        guard loaded else { return }
+        profiles[profile.$user.id] = MatchingAdapter.candidate(of: profile)
+    }
+}
+
+extension Application {
+    private struct CandidateIndexKey: StorageKey {
+        typealias Value = CandidateIndex
+    }
+
+    var candidateIndex: CandidateIndex {
+        get { storage[CandidateIndexKey.self]! }
+        set { storage[CandidateIndexKey.self] = newValue }
+    }
+}
+
 /// Translates stored profiles and vacancies into the matcher's terms.
 enum MatchingAdapter {
     /// Profiles rate skills 1–5; the matcher has four levels. 2 and 3 are both "working knowledge".
@@ -80,7 +112,8 @@ enum MatchingAdapter {
     static func candidate(of profile: SpecialistProfile) -> CandidateProfile {
         let basics = profile.basics
         return CandidateProfile(
-            id: profile.id?.uuidString.lowercased() ?? "",
+            // The account's id: what an employer invites, and stable across profile rewrites.
+            id: profile.$user.id.uuidString.lowercased(),
             skills: profile.skills.map { SkillClaim(SkillID($0.skill), level($0.level)) },
             yearsOfExperience: profile.skills.map(\.years).max() ?? 0,
             russian: language(basics.russianLevel),

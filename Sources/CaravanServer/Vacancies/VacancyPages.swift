@@ -134,8 +134,22 @@ struct VacancyPages: RouteCollection {
         /// For a specialist: where to apply, or the stage of their application.
         let applyAction: String?
         let myStage: String?
-        /// For the employer: the applications to this vacancy.
+        /// For the employer: the applications to this vacancy, and the best candidates with reasons.
         let cards: [ApplicationPages.Card]
+        let candidates: [CandidateRow]
+        let inviteAction: String?
+    }
+
+    struct CandidateRow: Encodable {
+        let id: String
+        let name: String
+        let headline: String
+        let place: String
+        let score: Int
+        let positive: [String]
+        let negative: [String]
+        /// The application's stage when there is one; otherwise the employer may invite.
+        let stage: String?
     }
 
     func show(req: Request) async throws -> Response {
@@ -156,6 +170,21 @@ struct VacancyPages: RouteCollection {
                 .sort(\.$createdAt, .descending).limit(200).all()
             cards = try applications.map { try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req) }
         }
+        var candidates: [CandidateRow] = []
+        if editor != nil, vacancy.vacancyStatus == .published {
+            let taxonomy = req.application.skillTaxonomy
+            candidates = try await req.matching.candidates(for: vacancy, limit: 20).map { found in
+                let basics = found.profile.basics
+                let place = [basics.city, basics.citizenship?.name(in: req.language) ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+                return CandidateRow(
+                    id: try found.user.requireID().uuidString.lowercased(), name: found.user.displayName, headline: basics.headline, place: place,
+                    score: Int((found.result.score * 100).rounded()),
+                    positive: found.result.reasons.filter { $0.effect == .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) },
+                    negative: found.result.reasons.filter { $0.effect != .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) },
+                    stage: found.stage.map { req.t("stage.\($0.rawValue)") }
+                )
+            }
+        }
         var applyAction: String?
         var myStage: String?
         if user.domainRole == .specialist {
@@ -167,7 +196,8 @@ struct VacancyPages: RouteCollection {
             }
         }
         let page = ShowPage(layout: try PageLayout(request: req, titleKey: "vacancy.title", titleArguments: ["title": vacancy.title]),
-                            vacancy: view(of: vacancy, company: company, req), editor: editor, applyAction: applyAction, myStage: myStage, cards: cards)
+                            vacancy: view(of: vacancy, company: company, req), editor: editor, applyAction: applyAction, myStage: myStage, cards: cards,
+                            candidates: candidates, inviteAction: editor == nil ? nil : SiteURL.vacancyInvite(id).path)
         return try await req.renderPage("vacancy", page)
     }
 

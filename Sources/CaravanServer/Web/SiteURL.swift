@@ -25,6 +25,7 @@ enum SiteURL: Equatable {
     case vacancyStatus(UUID)
     case matches
     case vacancyApply(UUID)
+    case vacancyInvite(UUID)
     case applications
     case applicationMove(UUID)
     case company
@@ -45,6 +46,7 @@ enum SiteURL: Equatable {
         case .vacancy: ["vacancies", ":vacancyID"]
         case .vacancyStatus: ["vacancies", ":vacancyID", "status"]
         case .vacancyApply: ["vacancies", ":vacancyID", "apply"]
+        case .vacancyInvite: ["vacancies", ":vacancyID", "invite"]
         case .applicationMove: ["applications", ":applicationID", "move"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
@@ -72,6 +74,7 @@ enum SiteURL: Equatable {
         case .vacancyStatus(let id): ["vacancies", id.uuidString.lowercased(), "status"]
         case .matches: ["matches"]
         case .vacancyApply(let id): ["vacancies", id.uuidString.lowercased(), "apply"]
+        case .vacancyInvite(let id): ["vacancies", id.uuidString.lowercased(), "invite"]
         case .applications: ["applications"]
         case .applicationMove(let id): ["applications", id.uuidString.lowercased(), "move"]
         case .company: ["company"]
