@@ -13,6 +13,7 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DEMO_PASSWORD = "caravan-demo-2026"
 DEMO_ADMIN = "admin@demo.caravan.test"
 DEMO_SPECIALIST = "aziz.karimov@demo.caravan.test"
+DEMO_EMPLOYER = "hr@kazan-soft.demo.caravan.test"  # ООО «Казань Софт», accredited
 
 SIGN_UP_ROLE_LABELS = {"specialist": "An IT specialist", "employer": "An employer (company HR)"}
 
@@ -80,3 +81,10 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / name
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def switch_language(page: Page, link_label: str) -> None:
+    """Follows a footer language link ("Русский" or "English"); the same page comes back in that language.
+    (The footer's language navigation is itself labelled in the current language, so it is not looked up by name.)"""
+    with page.expect_navigation():
+        page.get_by_role("contentinfo").get_by_role("link", name=link_label, exact=True).click()

@@ -101,7 +101,7 @@ import VaporTesting
             #expect(try await specialist.post(move, form: ["stage": "hired"]).status == .seeOther)
             let done = try await specialist.get("/applications")
             #expect(done.text.contains("Hired"))
-            #expect(done.text.contains("280000"))
+            #expect(done.text.contains("280,000"))
         }
     }
 }
@@ -142,7 +142,7 @@ struct ApplicationListBody: Decodable {
             let candidates = try response.json(CandidatesBody.self).candidates
             #expect(candidates.first?.name == "Test Person")
             #expect(candidates.first?.email == nil)
-            #expect(candidates.first?.reasons.contains { $0.text == "Java: your level fits (advanced)" } == true)
+            #expect(candidates.first?.reasons.contains { $0.text == "Java: level fits (advanced)" } == true)
             #expect(candidates.count == 2)
 
             let invited = try await app.api(.POST, "/vacancies/\(vacancy)/invitations", raw: #"{"specialistId":"\#(candidates[0].specialistId)"}"#, token: hr)

@@ -87,7 +87,7 @@ extension APIHandler {
                 score: (candidate.result.score * 1000).rounded() / 1000, stage: candidate.stage?.rawValue,
                 email: candidate.stage?.sharesContacts == true ? candidate.user.email : nil,
                 reasons: candidate.result.reasons.map {
-                    .init(key: $0.key, effect: $0.effect.rawValue, text: MatchingService.text(of: $0, taxonomy: taxonomy, req: req))
+                    .init(key: $0.key, effect: $0.effect.rawValue, text: MatchingService.text(of: $0, taxonomy: taxonomy, req: req, for: .employer))
                 }
             )
         }))))

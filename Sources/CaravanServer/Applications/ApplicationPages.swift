@@ -38,6 +38,8 @@ struct ApplicationPages: RouteCollection {
         let canOffer: Bool
     }
 
+    static let forwardOrder: [ApplicationStage] = [.applied, .screening, .interview, .offer, .hired, .declined, .withdrawn, .rejected]
+
     static func card(_ application: JobApplication, vacancy: Vacancy, specialist: User, for party: ApplicationParty, _ req: Request) throws -> Card {
         let id = try application.requireID()
         let stage = application.applicationStage
@@ -46,16 +48,19 @@ struct ApplicationPages: RouteCollection {
         formatter.dateStyle = .medium
         formatter.timeStyle = .short
         formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
+        let allowed = ApplicationWorkflow.allowed(from: stage, by: party)
+            .sorted { forwardOrder.firstIndex(of: $0) ?? 99 < forwardOrder.firstIndex(of: $1) ?? 99 }
         let offer = application.offer.map {
-            req.t("application.offer.terms", ["salary": "\($0.salary)", "date": $0.startDate, "city": $0.city, "contract": req.t("contract.\($0.contract)")])
+            req.t("application.offer.terms", ["salary": MatchingService.money($0.salary, req), "date": $0.startDate, "city": $0.city, "contract": req.t("contract.\($0.contract)")])
         }
         return Card(
             id: id.uuidString.lowercased(), vacancyTitle: vacancy.title, vacancyURL: SiteURL.vacancy(try vacancy.requireID()).path,
             stage: req.t("stage.\(stage.rawValue)"), note: application.note, person: specialist.displayName,
             email: party == .specialist || stage.sharesContacts ? specialist.email : nil, offer: offer,
             history: application.history.map { "\(formatter.string(from: $0.at)) — \(req.t("stage.\($0.stage)"))" },
-            moves: ApplicationWorkflow.allowed(from: stage, by: party).sorted { $0.rawValue < $1.rawValue }
-                .map { AuthPages.Choice(value: $0.rawValue, label: req.t("move.\($0.rawValue)"), selected: false) },
+            // Forward moves first, and nothing chosen until the person chooses: a stray Confirm must not reject or decline.
+            moves: allowed.isEmpty ? [] : [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: true)]
+                + allowed.map { AuthPages.Choice(value: $0.rawValue, label: req.t("move.\($0.rawValue)"), selected: false) },
             moveAction: SiteURL.applicationMove(id).path,
             canOffer: ApplicationWorkflow.allowed(from: stage, by: party).contains(.offer)
         )
@@ -104,6 +109,8 @@ struct ApplicationPages: RouteCollection {
         guard let id = req.parameters.get("applicationID", as: UUID.self) else { throw AppError.notFound }
         let (application, party) = try await req.applications.visible(id, to: user)
         let form = (try? req.content.decode(MoveForm.self)) ?? MoveForm()
+        let back = party == .employer ? SiteURL.vacancy(application.$vacancy.id).path + "#applications" : SiteURL.applications.path + "?notice=moved"
+        if (form.stage ?? "").isEmpty { return req.redirect(to: back, redirectType: .normal) }
         guard let stage = form.stage.flatMap(ApplicationStage.init(rawValue:)) else {
             throw AppError.validation(ValidationFailure(field: "stage", code: "stage.unknown"))
         }
@@ -112,7 +119,6 @@ struct ApplicationPages: RouteCollection {
                                             city: form.city ?? "", contract: form.contract ?? "")
             : nil
         _ = try await req.applications.move(application, to: stage, by: user, offer: offer)
-        let back = party == .employer ? SiteURL.vacancy(application.$vacancy.id).path + "#applications" : SiteURL.applications.path + "?notice=moved"
         return req.redirect(to: back, redirectType: .normal)
     }
 }

@@ -67,7 +67,7 @@ struct CreateJobApplication: AsyncMigration {
             .field("company_id", .uuid, .required)
             .field("stage", .string, .required)
             .field("note", .string, .required)
-            .field("history", .json, .required)
+            .field("history", .array(of: .json), .required)
             .field("offer", .json)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)

@@ -74,6 +74,17 @@ enum DemoMarket {
     static let companyPrefixes = ["Казань", "Волга", "Урал", "Сибирь", "Нева", "Балт", "Север", "Альфа", "Вектор", "Квант", "Орбита", "Север-Запад", "Байкал", "Алтай", "Ока"]
     static let russianCities = ["Москва", "Санкт-Петербург", "Казань", "Новосибирск", "Екатеринбург", "Нижний Новгород", "Иннополис", "Томск"]
 
+    /// Women's first names in the lists above: their surnames take the feminine ending.
+    static let feminine: Set<String> = ["Нодира", "Гулнора", "Мадина", "Севара", "Зарина", "Парвина", "Айгерим", "Жылдыз", "Айдана", "Асель", "Дана", "Ани", "Лилит", "Анастасия", "Ольга", "Мария", "Екатерина"]
+
+    /// "Гулнора" + "Алиев" → "Гулнора Алиева"; Armenian -ян and Kazakh surnames do not change.
+    static func fullName(first: String, last: String) -> String {
+        guard feminine.contains(first) else { return "\(first) \(last)" }
+        if last.hasSuffix("ов") || last.hasSuffix("ев") || last.hasSuffix("ёв") || last.hasSuffix("ин") { return "\(first) \(last)а" }
+        if last.hasSuffix("ий") { return "\(first) \(last.dropLast(2))ая" }
+        return "\(first) \(last)"
+    }
+
     /// A valid organisation INN and OGRN for the n-th demo company (check digits computed, not invented).
     static func registryNumbers(_ n: Int) -> (inn: String, ogrn: String) {
         let innBody = String(format: "77%07d", 1_000_000 + n)
@@ -101,7 +112,7 @@ enum DemoMarket {
             for n in 0..<companies {
                 let numbers = registryNumbers(n)
                 let hr = User(email: EmailAddress("hr.\(String(format: "%03d", n + 1))@demo.caravan.test")!, passwordHash: passwordHash,
-                              displayName: "\(random.pick(nations[6].first)) \(random.pick(nations[6].last))", role: .employer, language: .russian)
+                              displayName: Self.fullName(first: random.pick(nations[6].first), last: random.pick(nations[6].last)), role: .employer, language: .russian)
                 try await hr.create(on: db)
                 let company = Company()
                 company.legalName = "ООО «\(companyPrefixes[n % companyPrefixes.count]) \(companyNames[(n / companyPrefixes.count) % companyNames.count])»"
@@ -193,7 +204,7 @@ enum DemoMarket {
             for n in 0..<specialists {
                 let nation = nations[[0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 6][n % 12]]
                 let stack = random.pick(stacks)
-                let name = "\(random.pick(nation.first)) \(random.pick(nation.last))"
+                let name = Self.fullName(first: random.pick(nation.first), last: random.pick(nation.last))
                 let user = User(email: EmailAddress("specialist.\(String(format: "%04d", n + 1))@demo.caravan.test")!, passwordHash: passwordHash,
                                 displayName: name, role: .specialist, language: n % 3 == 0 ? .english : .russian)
                 try await user.create(on: db)
@@ -203,7 +214,7 @@ enum DemoMarket {
                 profile.apply(ProfileBasics(
                     citizenship: CountryCode(rawValue: nation.country), countryOfResidence: CountryCode(rawValue: nation.country),
                     city: random.pick(nation.cities), phone: "+\(random.int(100...999)) \(random.int(10...99)) \(random.int(100...999)) \(random.int(10...99)) \(random.int(10...99))",
-                    headline: "\(stack.titleRU), \(years) лет опыта", summary: "Разрабатываю и сопровождаю продукты: \(stack.titleEN). Готов к переезду и работе в команде.",
+                    headline: "\(stack.titleRU), в профессии с \(2026 - years) года", summary: "Разрабатываю и сопровождаю продукты: \(stack.titleEN). Готов к переезду и работе в команде.",
                     russianLevel: russian, expectedSalary: random.int(15...45) * 10_000, relocation: random.chance(0.7),
                     remote: RemotePreference.allCases[random.int(0...3)]
                 ))

@@ -85,6 +85,8 @@ struct ProfilePages: RouteCollection {
         let errorSection: String?
         let notice: String?
         let urls: [String: String]
+        /// What was typed into the skill field, kept when it could not be added.
+        var typedSkill: String = ""
     }
 
     private func requireSpecialist(_ req: Request) throws -> User {
@@ -144,7 +146,7 @@ struct ProfilePages: RouteCollection {
                 }
             }
         }
-        return try await render(req, profile, form: BasicsForm(profile.basics), errors: errors, notice: nil, status: .unprocessableEntity)
+        return try await render(req, profile, form: BasicsForm(profile.basics), errors: errors, notice: nil, status: .unprocessableEntity, typedSkill: typed)
     }
 
     func removeSkill(req: Request) async throws -> Response {
@@ -197,7 +199,8 @@ struct ProfilePages: RouteCollection {
 
     // MARK: Rendering
 
-    private func render(_ req: Request, _ profile: SpecialistProfile, form: BasicsForm, errors: [String: String], notice: String?, status: HTTPStatus = .ok) async throws -> Response {
+    private func render(_ req: Request, _ profile: SpecialistProfile, form: BasicsForm, errors: [String: String], notice: String?,
+                        status: HTTPStatus = .ok, typedSkill: String = "") async throws -> Response {
         let language = req.language
         let taxonomy = req.application.skillTaxonomy
         let completeness = ProfileCompleteness.of(profile.basics, skillCount: profile.skills.count)
@@ -213,7 +216,7 @@ struct ProfilePages: RouteCollection {
             let name = (language == .russian ? skill?.russianName : skill?.englishName) ?? stored.skill
             return SkillRow(id: stored.skill, name: name, level: req.t("skill.level.\(stored.level)"), years: String(format: "%g", stored.years))
         }
-        let page = ProfilePage(
+        var page = ProfilePage(
             layout: try PageLayout(request: req, titleKey: "profile.title"),
             percent: completeness.percent, next: completeness.next.map { req.t($0) }, form: form,
             countries: countryChoices(form.citizenship), residenceCountries: countryChoices(form.countryOfResidence),
@@ -237,6 +240,7 @@ struct ProfilePages: RouteCollection {
                 "addMember": SiteURL.profileFamily.path, "removeMember": SiteURL.profileFamilyRemove.path,
             ]
         )
+        page.typedSkill = String(typedSkill.prefix(100))
         return try await req.renderPage("profile", page, status: status)
     }
 }

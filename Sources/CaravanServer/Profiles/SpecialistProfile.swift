@@ -79,8 +79,9 @@ struct CreateSpecialistProfile: AsyncMigration {
             .field("expected_salary", .int)
             .field("relocation", .bool, .required)
             .field("remote", .string, .required)
-            .field("skills", .json, .required)
-            .field("family", .json, .required)
+            // Arrays are arrays of JSON: PostgreSQL binds a Swift array as jsonb[], SQLite as JSON text.
+            .field("skills", .array(of: .json), .required)
+            .field("family", .array(of: .json), .required)
             .field("updated_at", .datetime)
             .unique(on: "user_id")
             .create()

@@ -53,8 +53,23 @@ struct MatchingService: Sendable {
     }
 
     /// A reason as a sentence: skill ids become the skill's name in the language, skill levels their words.
-    static func text(of reason: MatchReason, taxonomy: SkillTaxonomy, req: Request) -> String {
+    /// Whom a reason speaks to: the specialist ("your level fits") or the employer ("their level fits").
+    enum Audience {
+        case specialist, employer
+    }
+
+    static func money(_ value: Int, _ req: Request) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: req.language.rawValue)
+        formatter.numberStyle = .decimal
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+
+    static func text(of reason: MatchReason, taxonomy: SkillTaxonomy, req: Request, for audience: Audience = .specialist) -> String {
         var arguments = reason.arguments
+        for key in ["expected", "budget"] {
+            if let raw = arguments[key], let value = Int(raw) { arguments[key] = money(value, req) }
+        }
         for key in ["skill", "via"] {
             if let id = arguments[key], let skill = taxonomy.skill(SkillID(id)) {
                 arguments[key] = req.language == .russian ? skill.russianName : skill.englishName
@@ -65,7 +80,10 @@ struct MatchingService: Sendable {
                 if let code = arguments[key] { arguments[key] = req.t("skilllevel.\(code)") }
             }
         }
-        if let terms = arguments["terms"] { arguments["terms"] = terms }
+        // The employer's reading of a reason has its own wording where the specialist's says "you".
+        if audience == .employer, req.application.catalogs.catalogs[req.language]?.messages[reason.key + ".employer"] != nil {
+            return req.t(reason.key + ".employer", arguments)
+        }
         return req.t(reason.key, arguments)
     }
 }

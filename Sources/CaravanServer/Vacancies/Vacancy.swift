@@ -68,8 +68,9 @@ struct CreateVacancy: AsyncMigration {
             .field("title", .string, .required)
             .field("description", .string, .required)
             .field("occupation", .string, .required)
-            .field("required_skills", .json, .required)
-            .field("nice_skills", .json, .required)
+            // Arrays are arrays of JSON: PostgreSQL binds a Swift array as jsonb[], SQLite as JSON text.
+            .field("required_skills", .array(of: .json), .required)
+            .field("nice_skills", .array(of: .string), .required)
             .field("minimum_years", .double, .required)
             .field("minimum_russian", .string)
             .field("salary_min", .int)

@@ -179,8 +179,8 @@ struct VacancyPages: RouteCollection {
                 return CandidateRow(
                     id: try found.user.requireID().uuidString.lowercased(), name: found.user.displayName, headline: basics.headline, place: place,
                     score: Int((found.result.score * 100).rounded()),
-                    positive: found.result.reasons.filter { $0.effect == .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) },
-                    negative: found.result.reasons.filter { $0.effect != .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) },
+                    positive: found.result.reasons.filter { $0.effect == .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req, for: .employer) },
+                    negative: found.result.reasons.filter { $0.effect != .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req, for: .employer) },
                     stage: found.stage.map { req.t("stage.\($0.rawValue)") }
                 )
             }
