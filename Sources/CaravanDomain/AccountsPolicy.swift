@@ -32,12 +32,14 @@ public enum Area: String, CaseIterable, Sendable {
     case company
     case companies
     case users
+    /// Notifications: everyone signed in has an inbox.
+    case inbox
 
     public static func visible(to role: Role?) -> [Area] {
         guard let role else { return [.home] }
         return allCases.filter { area in
             switch area {
-            case .home, .account: true
+            case .home, .account, .inbox: true
             case .profile: role == .specialist
             case .matches, .applications: VacanciesPolicy.mayBeMatched(role)
             case .vacancies: VacanciesPolicy.mayWrite(role)

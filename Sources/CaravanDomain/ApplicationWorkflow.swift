@@ -76,3 +76,13 @@ public enum ApplicationWorkflow {
         }
     }
 }
+
+extension ApplicationParty {
+    /// The party told about a move: the one who did not make it (the one who did knows already).
+    public var other: ApplicationParty {
+        switch self {
+        case .specialist: .employer
+        case .employer: .specialist
+        }
+    }
+}

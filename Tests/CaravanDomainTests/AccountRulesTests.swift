@@ -88,7 +88,7 @@ import Testing
     @Test(arguments: Role.allCases)
     func navigationFollowsThePolicy(role: Role) {
         let areas = Area.visible(to: role)
-        #expect(areas.contains(.home) && areas.contains(.account))
+        #expect(areas.contains(.home) && areas.contains(.account) && areas.contains(.inbox))
         #expect(areas.contains(.users) == (role == .admin))
         #expect(areas.contains(.companies) == (role == .admin))
         #expect(areas.contains(.company) == (role == .employer))

@@ -34,11 +34,7 @@ struct ApplicationService: Sendable {
             vacancyID: vacancyID, specialistID: userID, companyID: vacancy.$company.id, stage: .applied, note: note,
             by: .specialist, at: now
         )
-        do {
-            try await application.create(on: database)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw AppError.conflict(code: "application-exists")
-        }
+        try await record(application, entering: .applied, by: .specialist, isNew: true)
         return application
     }
 
@@ -56,12 +52,21 @@ struct ApplicationService: Sendable {
         let application = JobApplication(
             vacancyID: vacancyID, specialistID: specialistID, companyID: vacancy.$company.id, stage: .invited, note: "", by: .employer, at: now
         )
+        try await record(application, entering: .invited, by: .employer, isNew: true)
+        return application
+    }
+
+    /// Saves the application and tells the other party, in one transaction; then sends the mail that waits.
+    private func record(_ application: JobApplication, entering stage: ApplicationStage, by party: ApplicationParty, isNew: Bool) async throws {
         do {
-            try await application.create(on: database)
+            try await database.transaction { database in
+                if isNew { try await application.create(on: database) } else { try await application.save(on: database) }
+                try await NotificationService(app: app, database: database).applicationMoved(application, to: stage, by: party)
+            }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw AppError.conflict(code: "application-exists")
         }
-        return application
+        await app.outbox.sweep(app: app, on: database)
     }
 
     /// The application as `user` may see it: their own, or one to their company's vacancy. Others get 404.
@@ -92,7 +97,7 @@ struct ApplicationService: Sendable {
             }
             application.stage = stage.rawValue
             application.history.append(.init(stage: stage.rawValue, by: party.name, at: now))
-            try await application.save(on: database)
+            try await record(application, entering: stage, by: party, isNew: false)
             return application
         }
     }

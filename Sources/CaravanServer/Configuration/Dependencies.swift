@@ -9,9 +9,16 @@ public struct Dependencies: Sendable {
     /// A new secret token (URL-safe, 256 bits of entropy from the system's generator).
     public var newToken: @Sendable () -> String
 
-    public init(now: @escaping @Sendable () -> Date, newToken: @escaping @Sendable () -> String) {
+    /// Where e-mail goes; by default a line in the log with nothing personal in it.
+    public var mailSender: (@Sendable (Logger) -> any MailSender)
+
+    public init(
+        now: @escaping @Sendable () -> Date, newToken: @escaping @Sendable () -> String,
+        mailSender: @escaping @Sendable (Logger) -> any MailSender = { LogMailSender(logger: $0) }
+    ) {
         self.now = now
         self.newToken = newToken
+        self.mailSender = mailSender
     }
 
     public static let live = Dependencies(

@@ -24,6 +24,7 @@ public func configure(
     app.vacancyIndex = VacancyIndex()
     app.candidateIndex = CandidateIndex()
     MetricsBootstrap.bootstrap()
+    app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
 
     // Database
     try DatabaseSetup.use(configuration.database, on: app)
@@ -90,7 +91,7 @@ func registerRoutes(_ app: Application) throws {
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/api/v1")!)
 
     // The web pages: cookie session, CSRF on every form.
-    let web = app.grouped(CSRFMiddleware())
+    let web = app.grouped(CSRFMiddleware(), UnreadNoticesMiddleware())
     try web.register(collection: AccountPages())
     try web.register(collection: AuthPages())
     try web.register(collection: AdminPages())
@@ -98,6 +99,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: ProfilePages())
     try web.register(collection: VacancyPages())
     try web.register(collection: ApplicationPages())
+    try web.register(collection: NoticePages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

@@ -39,5 +39,6 @@ enum DatabaseSetup {
         CreateSpecialistProfile(),
         CreateVacancy(),
         CreateJobApplication(),
+        CreateNotices(),
     ]
 }

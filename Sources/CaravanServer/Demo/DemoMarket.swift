@@ -109,6 +109,8 @@ enum DemoMarket {
             var random = Random(state: 20_220_901)
             // Companies, each with one HR account; four in five accredited.
             var companyIDs: [UUID] = []
+            // Who hears about each company's applications, and what its notices call it.
+            var hrByCompany: [UUID: (user: UUID, name: String)] = [:]
             for n in 0..<companies {
                 let numbers = registryNumbers(n)
                 let hr = User(email: EmailAddress("hr.\(String(format: "%03d", n + 1))@demo.caravan.test")!, passwordHash: passwordHash,
@@ -125,6 +127,7 @@ enum DemoMarket {
                 company.accreditationDate = company.accredited ? "2025-0\(1 + n % 9)-1\(n % 9)" : nil
                 try await company.create(on: db)
                 try await CompanyMember(companyID: company.requireID(), userID: hr.requireID()).create(on: db)
+                hrByCompany[try company.requireID()] = (try hr.requireID(), company.legalName)
                 try await audit.append(AuditEntry(actor: "cli", action: "company.registered", subject: AuditEntry.company(company.id),
                                                   payload: ["inn": numbers.inn, "ogrn": numbers.ogrn, "by": "demo"]), on: db)
                 if company.accredited {
@@ -135,7 +138,7 @@ enum DemoMarket {
             }
 
             // Vacancies: a stack, a city, a salary band; most published.
-            var vacancyIDs: [(UUID, UUID)] = []
+            var vacancyIDs: [(id: UUID, company: UUID, title: String)] = []
             for n in 0..<vacancies {
                 let stack = random.pick(stacks)
                 let companyID = companyIDs[n % companyIDs.count]
@@ -152,7 +155,7 @@ enum DemoMarket {
                 vacancy.niceSkills = Array(known(stack.extra).shuffled(using: &random).prefix(2))
                 vacancy.status = n % 10 == 9 ? VacancyStatus.closed.rawValue : n % 10 == 8 ? VacancyStatus.draft.rawValue : VacancyStatus.published.rawValue
                 try await vacancy.create(on: db)
-                if vacancy.vacancyStatus == .published { vacancyIDs.append((try vacancy.requireID(), companyID)) }
+                if vacancy.vacancyStatus == .published { vacancyIDs.append((try vacancy.requireID(), companyID, vacancy.title)) }
             }
 
             // The printed demo accounts get a full story: Aziz has a profile and a family, Kazan Soft a vacancy.
@@ -183,6 +186,7 @@ enum DemoMarket {
                 company.accreditationDate = "2024-06-03"
                 try await company.create(on: db)
                 try await CompanyMember(companyID: company.requireID(), userID: hr.requireID()).create(on: db)
+                hrByCompany[try company.requireID()] = (try hr.requireID(), company.legalName)
                 try await audit.append(AuditEntry(actor: "cli", action: "company.registered", subject: AuditEntry.company(company.id),
                                                   payload: ["inn": company.inn, "ogrn": company.ogrn, "by": "demo"]), on: db)
                 try await audit.append(AuditEntry(actor: "cli", action: "company.accreditation-changed", subject: AuditEntry.company(company.id),
@@ -197,6 +201,8 @@ enum DemoMarket {
                 vacancy.niceSkills = known(["kafka", "kubernetes"])
                 vacancy.status = VacancyStatus.published.rawValue
                 try await vacancy.create(on: db)
+                // Its HR manager opens the demo to applications waiting in the inbox.
+                vacancyIDs.append((try vacancy.requireID(), try company.requireID(), vacancy.title))
             }
 
             // Specialists with profiles, families and applications in every stage.
@@ -230,14 +236,25 @@ enum DemoMarket {
                 }
                 try await profile.create(on: db)
                 if n % 3 == 0, !vacancyIDs.isEmpty {
-                    let (vacancyID, companyID) = vacancyIDs[random.int(0...(vacancyIDs.count - 1))]
+                    let (vacancyID, companyID, title) = vacancyIDs[random.int(0...(vacancyIDs.count - 1))]
                     let stage = stages[(n / 3) % stages.count]
+                    let mover: ApplicationParty = [.invited, .screening, .interview, .offer, .rejected].contains(stage) ? .employer : .specialist
                     let application = JobApplication(vacancyID: vacancyID, specialistID: try user.requireID(), companyID: companyID,
-                                                     stage: stage, note: "", by: stage == .invited ? .employer : .specialist, at: app.dependencies.now())
+                                                     stage: stage, note: "", by: mover, at: app.dependencies.now())
                     if [.offer, .hired].contains(stage) {
                         application.offer = .init(salary: random.int(20...40) * 10_000, startDate: today, city: random.pick(russianCities), contract: "employment")
                     }
                     try await application.create(on: db)
+                    // The notice the last move left in the other party's inbox (demo mail is never sent).
+                    if let hr = hrByCompany[companyID] {
+                        let told = mover.other
+                        try await Notice(
+                            userID: told == .specialist ? try user.requireID() : hr.user, kind: "notice.\(told.name).\(stage.rawValue)",
+                            arguments: ["vacancy": title, "company": hr.name, "person": name], link: told == .specialist
+                                ? SiteURL.applications.path : SiteURL.vacancy(vacancyID).path + "#applications",
+                            at: app.dependencies.now()
+                        ).create(on: db)
+                    }
                 }
             }
         }

@@ -36,7 +36,9 @@ struct PageLayout: Encodable {
         title = request.t(titleKey, titleArguments)
         nav = Area.visible(to: role).map { area in
             let url = area.url
-            return Link(href: url.path, label: request.t("nav.\(area.rawValue)"), current: url.path == path)
+            var label = request.t("nav.\(area.rawValue)")
+            if area == .inbox, let unread = request.unreadNotices, unread > 0 { label += " (\(unread))" }
+            return Link(href: url.path, label: label, current: url.path == path)
         }
         self.user = user.map { SignedIn(displayName: $0.displayName, role: request.t(role?.messageKey ?? "role.unknown")) }
         csrf = request.sessionsReady ? request.csrfToken : ""
@@ -71,6 +73,7 @@ extension Area {
         case .company: .company
         case .companies: .adminCompanies
         case .users: .adminUsers
+        case .inbox: .inbox
         }
     }
 }

@@ -31,6 +31,8 @@ enum SiteURL: Equatable {
     case company
     case adminCompanies
     case adminCompanyAccreditation(UUID)
+    case inbox
+    case inboxRead
     case stylesheet
 
     var path: String {
@@ -80,6 +82,8 @@ enum SiteURL: Equatable {
         case .company: ["company"]
         case .adminCompanies: ["admin", "companies"]
         case .adminCompanyAccreditation(let id): ["admin", "companies", id.uuidString.lowercased(), "accreditation"]
+        case .inbox: ["inbox"]
+        case .inboxRead: ["inbox", "read"]
         case .stylesheet: ["caravan.css"]
         }
     }

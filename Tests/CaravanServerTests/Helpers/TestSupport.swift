@@ -35,6 +35,15 @@ final class TokenSequence: @unchecked Sendable {
     }
 }
 
+/// Keeps every e-mail the app sends, so a test can read what went out.
+actor RecordingMailSender: MailSender {
+    private(set) var sent: [Mail] = []
+
+    func send(_ mail: Mail) async throws {
+        sent.append(mail)
+    }
+}
+
 /// The database the server suite runs on: in-memory SQLite, or PostgreSQL when
 /// `CARAVAN_TEST_DATABASE_URL` is set (scripts/test sets it to a throwaway cluster).
 enum TestDatabase {
@@ -72,6 +81,7 @@ func withTestApp(
     clock: TestClock = TestClock(),
     migrate: Bool = true,
     database: AppConfiguration.Database? = nil,
+    mail: RecordingMailSender = RecordingMailSender(),
     _ body: (Application) async throws -> Void
 ) async throws {
     let usesSharedPostgres = database == nil && TestDatabase.postgresURL != nil
@@ -82,7 +92,7 @@ func withTestApp(
         let choice = database ?? TestDatabase.postgresURL.map { .postgres($0) } ?? .sqliteMemory
         try await configure(
             app, configuration: .testing(database: choice),
-            dependencies: Dependencies(now: { clock.now }, newToken: { tokens.next() })
+            dependencies: Dependencies(now: { clock.now }, newToken: { tokens.next() }, mailSender: { _ in mail })
         )
         if usesSharedPostgres, let sql = app.db as? any SQLDatabase {
             // A clean schema for every test: what one test wrote never leaks into the next.

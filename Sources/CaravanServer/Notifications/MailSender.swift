@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+
+/// One e-mail, rendered in its recipient's language.
+public struct Mail: Sendable {
+    /// The outbox row it came from; the only identifier a log may carry.
+    public let id: UUID
+    public let to: String
+    public let language: String
+    public let kind: String
+    public let subject: String
+    public let body: String
+}
+
+/// Delivers e-mail. The default writes a line to the log; a deployment plugs in SMTP or an HTTP mail service.
+public protocol MailSender: Sendable {
+    func send(_ mail: Mail) async throws
+}
+
+/// Logs that a message went out, with nothing personal in the line: no address, no name, no text.
+public struct LogMailSender: MailSender {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func send(_ mail: Mail) async throws {
+        logger.info("mail delivered", metadata: [
+            "outbox": .string(mail.id.uuidString.lowercased()), "kind": .string(mail.kind), "language": .string(mail.language),
+        ])
+    }
+}

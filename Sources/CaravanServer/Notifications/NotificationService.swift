@@ -1,0 +1,116 @@
+import CaravanDomain
+import Fluent
+import Foundation
+import Vapor
+
+/// Tells people what happened: a notice in the inbox and an e-mail in the outbox, written with the change.
+struct NotificationService: Sendable {
+    let app: Application
+    let database: any Database
+
+    /// Notices and e-mails for `userIDs`. Call inside the transaction of the change they report.
+    func notify(_ userIDs: [UUID], kind: String, arguments: [String: String], link: String) async throws {
+        let now = app.dependencies.now()
+        for userID in Set(userIDs).sorted(by: { $0.uuidString < $1.uuidString }) {
+            try await Notice(userID: userID, kind: kind, arguments: arguments, link: link, at: now).create(on: database)
+            try await OutboxMail(userID: userID, kind: kind, arguments: arguments, link: link, at: now).create(on: database)
+        }
+    }
+
+    /// An application entered `stage` because `party` moved it (or created it): the other party is told.
+    func applicationMoved(_ application: JobApplication, to stage: ApplicationStage, by party: ApplicationParty) async throws {
+        let vacancy = try await application.$vacancy.get(on: database)
+        let specialist = try await application.$specialist.get(on: database)
+        let company = try await Company.find(application.companyID, on: database)
+        let arguments = ["vacancy": vacancy.title, "company": company?.legalName ?? "", "person": specialist.displayName]
+        switch party.other {
+        case .specialist:
+            try await notify([try specialist.requireID()], kind: "notice.specialist.\(stage.rawValue)", arguments: arguments,
+                             link: SiteURL.applications.path)
+        case .employer:
+            let members = try await CompanyMember.query(on: database).filter(\.$company.$id == application.companyID).all()
+            try await notify(members.map { $0.$user.id }, kind: "notice.employer.\(stage.rawValue)", arguments: arguments,
+                             link: SiteURL.vacancy(try vacancy.requireID()).path + "#applications")
+        }
+    }
+
+    /// The newest notices first, and how many are unread.
+    func inbox(of userID: UUID, limit: Int = 50) async throws -> (notices: [Notice], unread: Int) {
+        let notices = try await Notice.query(on: database).filter(\.$user.$id == userID)
+            .sort(\.$createdAt, .descending).limit(limit).all()
+        return (notices, try await unreadCount(of: userID))
+    }
+
+    func unreadCount(of userID: UUID) async throws -> Int {
+        try await Notice.query(on: database).filter(\.$user.$id == userID).filter(\.$readAt == nil).count()
+    }
+
+    /// Marks the owner's notices read: the given ones, or all of them. Others' notices are untouched.
+    func markRead(_ ids: [UUID]?, of userID: UUID) async throws {
+        var query = Notice.query(on: database).filter(\.$user.$id == userID).filter(\.$readAt == nil)
+        if let ids { query = query.filter(\.$id ~~ ids) }
+        try await query.set(\.$readAt, to: app.dependencies.now()).update()
+    }
+}
+
+extension Request {
+    var notifications: NotificationService { NotificationService(app: application, database: db) }
+}
+
+/// Sends what waits in the outbox, one sweep at a time per process. A failed send stays for the next sweep
+/// (five attempts); a sent one is marked, so a restart sends nothing twice.
+actor OutboxDelivery {
+    static let maximumAttempts = 5
+    private let sender: any MailSender
+    private let logger: Logger
+
+    init(sender: any MailSender, logger: Logger) {
+        self.sender = sender
+        self.logger = logger
+    }
+
+    /// Delivers pending mail; returns how many went out.
+    @discardableResult
+    func sweep(app: Application, on database: any Database) async -> Int {
+        var delivered = 0
+        do {
+            let pending = try await OutboxMail.query(on: database).filter(\.$sentAt == nil)
+                .filter(\.$attempts < Self.maximumAttempts).sort(\.$createdAt, .ascending).with(\.$user).limit(500).all()
+            for mail in pending {
+                let language = LanguageCode(rawValue: mail.user.language) ?? .russian
+                let text = app.catalogs.text(mail.kind, in: language, mail.arguments)
+                let body = text + "\n\n" + app.catalogs.text("mail.open", in: language, ["link": mail.link])
+                mail.attempts += 1
+                do {
+                    try await sender.send(Mail(
+                        id: try mail.requireID(), to: mail.user.email, language: language.rawValue, kind: mail.kind,
+                        subject: app.catalogs.text("mail.subject", in: language, ["text": text]), body: body
+                    ))
+                    mail.sentAt = app.dependencies.now()
+                    delivered += 1
+                } catch {
+                    logger.warning("mail not delivered", metadata: ["outbox": .string(mail.id?.uuidString.lowercased() ?? "")])
+                }
+                try await mail.save(on: database)
+            }
+        } catch {
+            logger.error("outbox sweep failed", metadata: ["error": .string(String(reflecting: type(of: error)))])
+        }
+        return delivered
+    }
+}
+
+extension Application {
+    private struct OutboxKey: StorageKey {
+        typealias Value = OutboxDelivery
+    }
+
+    /// The outbox's delivery; `configure` sets it with the log sender unless a sender was given.
+    var outbox: OutboxDelivery {
+        get {
+            guard let outbox = storage[OutboxKey.self] else { preconditionFailure("configure sets the outbox") }
+            return outbox
+        }
+        set { storage[OutboxKey.self] = newValue }
+    }
+}
