@@ -208,15 +208,17 @@ public struct ProfileCompleteness: Equatable, Sendable {
     /// Catalogue key of the next step (`profile.next.<item>`), or `nil` when nothing is missing.
     public let next: String?
 
-    public static func of(_ basics: ProfileBasics, skillCount: Int) -> ProfileCompleteness {
+    public static func of(_ basics: ProfileBasics, skillCount: Int, experienceCount: Int = 0, educationCount: Int = 0) -> ProfileCompleteness {
         let items: [(key: String, weight: Int, done: Bool)] = [
-            ("headline", 15, !basics.headline.isEmpty),
+            ("headline", 10, !basics.headline.isEmpty),
             ("skills", 25, skillCount >= 3),
             ("russian", 15, basics.russianLevel != nil),
             ("citizenship", 10, basics.citizenship != nil),
             ("city", 10, !basics.city.isEmpty && basics.countryOfResidence != nil),
-            ("summary", 10, basics.summary.count >= 100),
-            ("salary", 10, basics.expectedSalary != nil),
+            ("experience", 10, experienceCount > 0),
+            ("summary", 5, basics.summary.count >= 100),
+            ("salary", 5, basics.expectedSalary != nil),
+            ("education", 5, educationCount > 0),
             ("phone", 5, !basics.phone.isEmpty),
         ]
         let total = items.reduce(0) { $0 + $1.weight }

@@ -26,7 +26,8 @@ import VaporTesting
             #expect(profile.russianLevel == "B2")
             #expect(profile.skills.map(\.skill) == ["java", "spring-boot", "postgresql"])
             #expect(profile.family.count == 2)
-            #expect(profile.completeness.percent == 85)
+            #expect(profile.completeness.percent == 75)
+            #expect(profile.completeness.next == "Добавьте место работы.")
         }
     }
 
@@ -54,6 +55,73 @@ import VaporTesting
             #expect(errors["family"] == ["family.oneSpouse"])
             let stored = try await SpecialistProfile.query(on: app.db).first()
             #expect(stored?.skills.isEmpty ?? true)
+        }
+    }
+
+    @Test func experienceEducationLanguagesAndRolesThroughTheAPI() async throws {
+        let clock = TestClock()  // 2026-11-18
+        try await withTestApp(clock: clock) { app in
+            try await app.signUp(email: "aziz@example.uz")
+            let token = try await app.token(email: "aziz@example.uz")
+            let good = #"{"experience":[{"employer":"Uzcard","role":"Java developer","country":"UZ","start":"2019-03","description":"Payments"},{"employer":"EPAM","role":"Junior","start":"2016-09","end":"2019-02"}],"education":[{"institution":"TUIT","country":"UZ","degree":"bachelor","field":"Computer science","year":2016,"diplomaNumber":"B 1234567","recognition":"pending"}],"languages":[{"language":"UZ","level":"c2"},{"language":"en","level":"B2"}],"desiredRoles":["backend-developer"]}"#
+            let saved = try await app.api(.PUT, "/profile", raw: good, token: token)
+            #expect(saved.status == .ok, "\(saved.text)")
+            let profile = try saved.json(HistoryBody.self)
+            #expect(profile.experience.map(\.employer) == ["Uzcard", "EPAM"])
+            #expect(profile.experience.first?.end == nil)
+            #expect(profile.education.first?.recognition == "pending")
+            #expect(profile.languages.map(\.language) == ["uz", "en"])
+            #expect(profile.desiredRoles == ["backend-developer"])
+
+            let bad = #"{"experience":[{"employer":"","role":"Dev","start":"2027-01"},{"employer":"X","role":"Y","start":"2020-05","end":"2019-01"},{"employer":"X","role":"Y","start":"May 2020"}],"education":[{"institution":"TUIT","country":"ZZ","degree":"wizard","field":"CS","year":1800,"diplomaNumber":"<script>","recognition":"maybe"}],"languages":[{"language":"ru","level":"C2"},{"language":"xx","level":"B1"},{"language":"en","level":"Z9"}],"desiredRoles":["astronaut"]}"#
+            let refused = try await app.api(.PUT, "/profile", raw: bad, token: token, language: "en")
+            #expect(refused.status == .unprocessableEntity)
+            let errors = Dictionary(grouping: try refused.json(ProblemBody.self).errors ?? [], by: \.field).mapValues { $0.map(\.code) }
+            #expect(errors["experience[0].employer"] == ["field.required"])
+            #expect(errors["experience[0].start"] == ["date.future"])
+            #expect(errors["experience[1].end"] == ["period.endBeforeStart"])
+            #expect(errors["experience[2].start"] == ["month.invalid"])
+            #expect(errors["education[0].country"] == ["country.unknown"])
+            #expect(errors["education[0].degree"] == ["degree.unknown"])
+            #expect(errors["education[0].year"] == ["year.range"])
+            #expect(errors["education[0].diplomaNumber"] == ["diploma.invalid"])
+            #expect(errors["education[0].recognition"] == ["recognition.unknown"])
+            #expect(errors["languages[0].language"] == ["language.russianSeparate"])
+            #expect(errors["languages[1].language"] == ["language.unknown"])
+            #expect(errors["languages[2].level"] == ["level.unknown"])
+            #expect(errors["desiredRoles[0]"] == ["occupation.unknown"])
+            // Nothing of the refused body was saved.
+            let after = try await app.api(.GET, "/profile", token: token).json(HistoryBody.self)
+            #expect(after.experience.count == 2)
+        }
+    }
+
+    @Test func theProfilePageAddsAndRemovesHistory() async throws {
+        try await withTestApp { app in
+            try await app.signUp(email: "aziz@example.uz")
+            let web = WebClient(app, acceptLanguage: "en")
+            try await web.get("/signin")
+            try await web.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
+            try await web.get("/profile")
+            let added = try await web.post("/profile/experience", form: ["employer": "Uzcard", "role": "Java developer", "country": "UZ", "start": "2019-03", "end": ""])
+            #expect(added.status == .seeOther, "\(added.text.components(separatedBy: "class=\"error\"").dropFirst().map { $0.prefix(120) })")
+            #expect(try await web.post("/profile/education", form: ["institution": "TUIT", "country": "UZ", "degree": "specialist", "field": "Informatics", "year": "2015", "diplomaNumber": "", "recognition": "recognised"]).status == .seeOther)
+            #expect(try await web.post("/profile/languages", form: ["language": "uz", "level": "C2"]).status == .seeOther)
+            #expect(try await web.post("/profile/roles", form: ["role": "backend-developer"]).status == .seeOther)
+            let page = try await web.get("/profile")
+            #expect(page.text.contains("Java developer, Uzcard"))
+            #expect(page.text.contains("2019-03 — now"))
+            #expect(page.text.contains("Recognised in Russia"))
+            #expect(page.text.contains("Uzbek"))
+
+            let wrong = try await web.post("/profile/experience", form: ["employer": "X", "role": "Y", "start": "2020-05", "end": "2019-01"])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.text.contains("The end is before the start."))
+            #expect(wrong.text.contains("value=\"2020-05\""))
+            #expect(try await web.post("/profile/languages", form: ["language": "uz", "level": "B1"]).text.contains("already on your profile"))
+
+            #expect(try await web.post("/profile/experience/remove", form: ["index": "0"]).status == .seeOther)
+            #expect(!(try await web.get("/profile")).text.contains("Java developer, Uzcard"))
         }
     }
 
@@ -122,4 +190,24 @@ struct ProfileBody: Decodable {
     let skills: [Skill]
     let family: [Member]
     let completeness: Completeness
+}
+
+struct HistoryBody: Decodable {
+    struct Job: Decodable {
+        let employer: String
+        let end: String?
+    }
+
+    struct School: Decodable {
+        let recognition: String
+    }
+
+    struct Spoken: Decodable {
+        let language: String
+    }
+
+    let experience: [Job]
+    let education: [School]
+    let languages: [Spoken]
+    let desiredRoles: [String]
 }

@@ -36,12 +36,34 @@ extension APIHandler {
         }
         var family: [FamilyMember] = []
         do { family = try req.profiles.validateFamily(familyInput) } catch AppError.validation(let failure) { errors += failure.errors }
+        var experience: [ExperienceEntry] = []
+        do {
+            experience = try req.profiles.validateExperience((body.experience ?? []).map {
+                ExperienceInput(employer: $0.employer, role: $0.role, country: $0.country ?? "", start: $0.start, end: $0.end ?? "",
+                                description: $0.description ?? "")
+            })
+        } catch AppError.validation(let failure) { errors += failure.errors }
+        var education: [EducationEntry] = []
+        do {
+            education = try req.profiles.validateEducation((body.education ?? []).map {
+                EducationInput(institution: $0.institution, country: $0.country, degree: $0.degree, field: $0.field, year: String($0.year),
+                               diplomaNumber: $0.diplomaNumber ?? "", recognition: $0.recognition ?? "")
+            })
+        } catch AppError.validation(let failure) { errors += failure.errors }
+        var languages: [LanguageSkill] = []
+        do { languages = try req.profiles.validateLanguages((body.languages ?? []).map { ($0.language, $0.level) }) } catch AppError.validation(let failure) { errors += failure.errors }
+        var roles: [String] = []
+        do { roles = try req.profiles.validateDesiredRoles(body.desiredRoles ?? []) } catch AppError.validation(let failure) { errors += failure.errors }
         if !errors.isEmpty { throw AppError.validation(ValidationFailure(errors)) }
 
         let profile = try await req.profiles.profile(of: user)
         profile.apply(basics)
         profile.skills = skills
         profile.family = family
+        profile.experience = experience
+        profile.education = education
+        profile.languages = languages
+        profile.desiredRoles = roles
         try await req.profiles.store(profile)
         return .ok(.init(body: .json(.init(profile, req))))
     }
@@ -50,7 +72,7 @@ extension APIHandler {
 extension Components.Schemas.Profile {
     init(_ profile: SpecialistProfile, _ req: Request) {
         let basics = profile.basics
-        let completeness = ProfileCompleteness.of(basics, skillCount: profile.skills.count)
+        let completeness = profile.completeness
         self.init(
             value1: .init(
                 citizenship: basics.citizenship?.rawValue, countryOfResidence: basics.countryOfResidence?.rawValue,
@@ -60,7 +82,16 @@ extension Components.Schemas.Profile {
                 skills: profile.skills.map { .init(skill: $0.skill, level: $0.level, years: $0.years) },
                 family: profile.family.map {
                     .init(name: $0.name, relation: $0.relation.rawValue, birthDate: $0.birthDate, citizenship: $0.citizenship.rawValue)
-                }
+                },
+                experience: profile.experience.map {
+                    .init(employer: $0.employer, role: $0.role, country: $0.country?.rawValue, start: $0.start, end: $0.end, description: $0.description)
+                },
+                education: profile.education.map {
+                    .init(institution: $0.institution, country: $0.country.rawValue, degree: $0.degree.rawValue, field: $0.field, year: $0.year,
+                          diplomaNumber: $0.diplomaNumber, recognition: $0.recognition.rawValue)
+                },
+                languages: profile.languages.map { .init(language: $0.language, level: $0.level.rawValue) },
+                desiredRoles: profile.desiredRoles
             ),
             value2: .init(completeness: .init(percent: completeness.percent, next: completeness.next.map { req.t($0) }))
         )

@@ -40,5 +40,6 @@ enum DatabaseSetup {
         CreateVacancy(),
         CreateJobApplication(),
         CreateNotices(),
+        AddProfileHistory(),
     ]
 }

@@ -15,6 +15,10 @@ struct ProfilePages: RouteCollection {
         signedIn.post(SiteURL.profileSkillsRemove.pathComponents, use: removeSkill)
         signedIn.post(SiteURL.profileFamily.pathComponents, use: addFamilyMember)
         signedIn.post(SiteURL.profileFamilyRemove.pathComponents, use: removeFamilyMember)
+        for list in SiteURL.ProfileList.allCases {
+            signedIn.post(SiteURL.profileList(list).pathComponents) { try await addEntry(list, req: $0) }
+            signedIn.post(SiteURL.profileListRemove(list).pathComponents) { try await removeEntry(list, req: $0) }
+        }
     }
 
     struct BasicsForm: Content {
@@ -87,6 +91,26 @@ struct ProfilePages: RouteCollection {
         let urls: [String: String]
         /// What was typed into the skill field, kept when it could not be added.
         var typedSkill: String = ""
+        var experience: [ListRow] = []
+        var education: [ListRow] = []
+        var languages: [ListRow] = []
+        var roles: [ListRow] = []
+        var degrees: [AuthPages.Choice] = []
+        var recognitions: [AuthPages.Choice] = []
+        var languageChoices: [AuthPages.Choice] = []
+        var levels: [AuthPages.Choice] = []
+        var occupations: [AuthPages.Choice] = []
+        var allCountries: [AuthPages.Choice] = []
+        /// What was typed into a list's add form, kept when it could not be added.
+        var typed: [String: String] = [:]
+    }
+
+    /// One entry of experience, education, languages or roles, as the page lists it.
+    struct ListRow: Encodable {
+        let index: Int
+        let title: String
+        let detail: String
+        let note: String
     }
 
     private func requireSpecialist(_ req: Request) throws -> User {
@@ -98,7 +122,8 @@ struct ProfilePages: RouteCollection {
     func show(req: Request) async throws -> Response {
         let user = try requireSpecialist(req)
         let profile = try await req.profiles.profile(of: user)
-        let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["saved", "skill-added", "skill-removed", "member-added", "member-removed"].contains($0) ? $0 : nil }
+        let notice = (try? req.query.get(String.self, at: "notice"))
+            .flatMap { ["saved", "skill-added", "skill-removed", "member-added", "member-removed", "entry-added", "entry-removed"].contains($0) ? $0 : nil }
         return try await render(req, profile, form: BasicsForm(profile.basics), errors: [:], notice: notice.map { req.t("profile.notice.\($0)") })
     }
 
@@ -197,13 +222,87 @@ struct ProfilePages: RouteCollection {
         return req.redirect(to: SiteURL.profile.path + "?notice=member-removed#family", redirectType: .normal)
     }
 
+    // MARK: Experience, education, languages, desired roles
+
+    /// Adds one entry to a list: the whole list is checked again, so limits and duplicates hold.
+    func addEntry(_ list: SiteURL.ProfileList, req: Request) async throws -> Response {
+        let user = try requireSpecialist(req)
+        let profile = try await req.profiles.profile(of: user)
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        func field(_ name: String) -> String { String((form[name] ?? "").prefix(4000)) }
+        do {
+            _ = try await req.profiles.update(of: user) { profile in
+                switch list {
+                case .experience:
+                    let current = profile.experience.map {
+                        ExperienceInput(employer: $0.employer, role: $0.role, country: $0.country?.rawValue ?? "", start: $0.start, end: $0.end ?? "", description: $0.description)
+                    }
+                    profile.experience = try req.profiles.validateExperience(current + [ExperienceInput(
+                        employer: field("employer"), role: field("role"), country: field("country"), start: field("start"), end: field("end"),
+                        description: field("description")
+                    )]).sorted { ($0.end ?? "9999-99", $0.start) > ($1.end ?? "9999-99", $1.start) }
+                case .education:
+                    let current = profile.education.map {
+                        EducationInput(institution: $0.institution, country: $0.country.rawValue, degree: $0.degree.rawValue, field: $0.field,
+                                       year: String($0.year), diplomaNumber: $0.diplomaNumber, recognition: $0.recognition.rawValue)
+                    }
+                    profile.education = try req.profiles.validateEducation(current + [EducationInput(
+                        institution: field("institution"), country: field("country"), degree: field("degree"), field: field("field"),
+                        year: field("year"), diplomaNumber: field("diplomaNumber"), recognition: field("recognition")
+                    )]).sorted { $0.year > $1.year }
+                case .languages:
+                    profile.languages = try req.profiles.validateLanguages(
+                        profile.languages.map { ($0.language, $0.level.rawValue) } + [(field("language"), field("level"))]
+                    )
+                case .roles:
+                    profile.desiredRoles = try req.profiles.validateDesiredRoles(profile.desiredRoles + [field("role")])
+                }
+            }
+            return req.redirect(to: SiteURL.profile.path + "?notice=entry-added#\(list.rawValue)", redirectType: .normal)
+        } catch AppError.validation(let failure) {
+            var errors: [String: String] = [:]
+            for error in failure.errors {
+                // `education[2].year` → `educationYear`; `roles`-wide or list-wide errors → the list's name.
+                let parts = error.field.split(separator: ".")
+                let key = parts.count == 2 ? list.rawValue + parts[1].prefix(1).uppercased() + parts[1].dropFirst() : list.rawValue
+                errors[key] = errors[key] ?? req.message(for: error)
+            }
+            return try await render(req, profile, form: BasicsForm(profile.basics), errors: errors, notice: nil, status: .unprocessableEntity,
+                                    section: list.rawValue, typed: form.filter { $0.key != "csrf" })
+        }
+    }
+
+    func removeEntry(_ list: SiteURL.ProfileList, req: Request) async throws -> Response {
+        let user = try requireSpecialist(req)
+        if let index = try? req.content.get(Int.self, at: "index") {
+            _ = try await req.profiles.update(of: user) { profile in
+                switch list {
+                case .experience: if profile.experience.indices.contains(index) { profile.experience.remove(at: index) }
+                case .education: if profile.education.indices.contains(index) { profile.education.remove(at: index) }
+                case .languages: if profile.languages.indices.contains(index) { profile.languages.remove(at: index) }
+                case .roles: if profile.desiredRoles.indices.contains(index) { profile.desiredRoles.remove(at: index) }
+                }
+            }
+        }
+        return req.redirect(to: SiteURL.profile.path + "?notice=entry-removed#\(list.rawValue)", redirectType: .normal)
+    }
+
     // MARK: Rendering
 
+    /// Which form the errors belong to, so only that form says "please correct".
+    static func errorSection(_ errors: [String: String], _ section: String?) -> String? {
+        if errors.isEmpty { return nil }
+        if let section { return section }
+        if errors.keys.contains(where: { $0.hasPrefix("member") }) { return "family" }
+        if errors.keys.contains(where: { ["skill", "level", "years"].contains($0) }) { return "skills" }
+        return "basics"
+    }
+
     private func render(_ req: Request, _ profile: SpecialistProfile, form: BasicsForm, errors: [String: String], notice: String?,
-                        status: HTTPStatus = .ok, typedSkill: String = "") async throws -> Response {
+                        status: HTTPStatus = .ok, typedSkill: String = "", section: String? = nil, typed: [String: String] = [:]) async throws -> Response {
         let language = req.language
         let taxonomy = req.application.skillTaxonomy
-        let completeness = ProfileCompleteness.of(profile.basics, skillCount: profile.skills.count)
+        let completeness = profile.completeness
         let countries = CountryCode.all.compactMap(CountryCode.init(rawValue:))
             .map { ($0.rawValue, $0.name(in: language)) }
             .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
@@ -232,15 +331,59 @@ struct ProfilePages: RouteCollection {
             relations: FamilyRelation.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("relation.\($0.rawValue)"), selected: false) },
             familyCountries: countryChoices(form.citizenship),
             errors: errors,
-            errorSection: errors.isEmpty ? nil : errors.keys.contains { $0.hasPrefix("member") } ? "family"
-                : errors.keys.contains { ["skill", "level", "years"].contains($0) } ? "skills" : "basics",
+            errorSection: Self.errorSection(errors, section),
             notice: notice,
             urls: [
                 "basics": SiteURL.profile.path, "addSkill": SiteURL.profileSkills.path, "removeSkill": SiteURL.profileSkillsRemove.path,
                 "addMember": SiteURL.profileFamily.path, "removeMember": SiteURL.profileFamilyRemove.path,
-            ]
+            ].merging(SiteURL.ProfileList.allCases.flatMap { list in
+                [("add" + list.capitalized, SiteURL.profileList(list).path), ("remove" + list.capitalized, SiteURL.profileListRemove(list).path)]
+            }) { $1 }
         )
         page.typedSkill = String(typedSkill.prefix(100))
+        page.typed = typed.mapValues { String($0.prefix(2000)) }
+        let now = req.t("profile.experience.now")
+        page.experience = profile.experience.enumerated().map { index, entry in
+            ListRow(index: index, title: req.t("profile.experience.line", ["role": entry.role, "employer": entry.employer]),
+                    detail: "\(entry.start) — \(entry.end ?? now)" + (entry.country.map { " · " + $0.name(in: language) } ?? ""),
+                    note: entry.description)
+        }
+        page.education = profile.education.enumerated().map { index, entry in
+            ListRow(index: index, title: "\(entry.institution), \(entry.year)",
+                    detail: "\(req.t("degree.\(entry.degree.rawValue)")) · \(entry.field) · \(entry.country.name(in: language))"
+                        + (entry.diplomaNumber.isEmpty ? "" : " · " + req.t("profile.education.diploma", ["number": entry.diplomaNumber])),
+                    note: req.t("recognition.\(entry.recognition.rawValue)"))
+        }
+        let locale = Locale(identifier: language.rawValue)
+        func languageName(_ code: String) -> String { locale.localizedString(forLanguageCode: code) ?? code }
+        page.languages = profile.languages.enumerated().map { index, entry in
+            ListRow(index: index, title: languageName(entry.language), detail: req.t("cefr.\(entry.level.rawValue)"), note: "")
+        }
+        page.roles = profile.desiredRoles.enumerated().map { index, id in
+            let occupation = taxonomy.occupation(id)
+            return ListRow(index: index, title: (language == .russian ? occupation?.russianName : occupation?.englishName) ?? id,
+                           detail: occupation.map { "ISCO-08 \($0.isco)" } ?? "", note: "")
+        }
+        page.degrees = [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: typed["degree"] == nil)]
+            + DegreeLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("degree.\($0.rawValue)"), selected: typed["degree"] == $0.rawValue) }
+        page.recognitions = RecognitionStatus.allCases.map {
+            AuthPages.Choice(value: $0.rawValue, label: req.t("recognition.\($0.rawValue)"), selected: (typed["recognition"] ?? "not_requested") == $0.rawValue)
+        }
+        page.languageChoices = [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: typed["language"] == nil)]
+            + LanguageSkill.knownLanguages.filter { $0 != "ru" }.map { ($0, languageName($0)) }
+                .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
+                .map { AuthPages.Choice(value: $0.0, label: $0.1, selected: typed["language"] == $0.0) }
+        page.levels = CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("cefr.\($0.rawValue)"), selected: (typed["level"] ?? "B1") == $0.rawValue) }
+        page.occupations = [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: typed["role"] == nil)]
+            + taxonomy.occupations.map { ($0.id, language == .russian ? $0.russianName : $0.englishName) }
+                .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
+                .map { AuthPages.Choice(value: $0.0, label: $0.1, selected: typed["role"] == $0.0) }
+        page.allCountries = countryChoices(typed["country"])
         return try await req.renderPage("profile", page, status: status)
     }
+}
+
+extension SiteURL.ProfileList {
+    /// `experience` → `Experience`, for template keys such as `urls.addExperience`.
+    var capitalized: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
 }

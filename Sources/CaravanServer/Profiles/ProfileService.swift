@@ -101,6 +101,56 @@ struct ProfileService: Sendable {
     }
 }
 
+extension ProfileService {
+    /// Checks each entry of a list with `check`, naming errors by position (`experience[2].start`).
+    private func each<Input, Entry>(_ inputs: [Input], _ list: String, limit: Int,
+                                    _ check: (Input) throws(ValidationFailure) -> Entry) throws -> [Entry] {
+        var errors: [FieldError] = []
+        var valid: [Entry] = []
+        if inputs.count > limit { errors.append(FieldError(field: list, code: "list.tooMany", arguments: ["max": "\(limit)"])) }
+        for (index, input) in inputs.enumerated() {
+            do {
+                valid.append(try check(input))
+            } catch {
+                errors += error.errors.map { FieldError(field: "\(list)[\(index)].\($0.field)", code: $0.code, arguments: $0.arguments) }
+            }
+        }
+        if !errors.isEmpty { throw AppError.validation(ValidationFailure(errors)) }
+        return valid
+    }
+
+    func validateExperience(_ inputs: [ExperienceInput]) throws -> [ExperienceEntry] {
+        let thisMonth = String(CalendarDay.today(app.dependencies.now()).prefix(7))
+        return try each(inputs, "experience", limit: ProfileRules.experienceLimit) { (input) throws(ValidationFailure) in
+            try ProfileRules.validate(input, thisMonth: thisMonth)
+        }
+    }
+
+    func validateEducation(_ inputs: [EducationInput]) throws -> [EducationEntry] {
+        let thisYear = Int(CalendarDay.today(app.dependencies.now()).prefix(4)) ?? 2026
+        return try each(inputs, "education", limit: ProfileRules.educationLimit) { (input) throws(ValidationFailure) in
+            try ProfileRules.validate(input, thisYear: thisYear)
+        }
+    }
+
+    func validateLanguages(_ inputs: [(language: String, level: String)]) throws -> [LanguageSkill] {
+        do { return try ProfileRules.validate(languages: inputs) } catch { throw AppError.validation(error) }
+    }
+
+    func validateDesiredRoles(_ roles: [String]) throws -> [String] {
+        let taxonomy = app.skillTaxonomy
+        do { return try ProfileRules.validate(desiredRoles: roles) { taxonomy.occupation($0) != nil } } catch { throw AppError.validation(error) }
+    }
+
+    /// Replaces one list of the profile after checking it whole.
+    func update(of user: User, _ change: (SpecialistProfile) throws -> Void) async throws -> SpecialistProfile {
+        let profile = try await profile(of: user)
+        try change(profile)
+        try await store(profile)
+        return profile
+    }
+}
+
 extension Application {
     private struct TaxonomyKey: StorageKey {
         typealias Value = SkillTaxonomy

@@ -29,6 +29,11 @@ final class SpecialistProfile: Model, @unchecked Sendable {
     @Field(key: "remote") var remote: String
     @Field(key: "skills") var skills: [StoredSkill]
     @Field(key: "family") var family: [FamilyMember]
+    // Added after the first release, so optional in storage; read through the non-optional accessors below.
+    @OptionalField(key: "experience") var storedExperience: [ExperienceEntry]?
+    @OptionalField(key: "education") var storedEducation: [EducationEntry]?
+    @OptionalField(key: "languages") var storedLanguages: [LanguageSkill]?
+    @OptionalField(key: "desired_roles") var storedDesiredRoles: [String]?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
@@ -38,6 +43,31 @@ final class SpecialistProfile: Model, @unchecked Sendable {
         apply(.empty)
         skills = []
         family = []
+    }
+
+    var experience: [ExperienceEntry] {
+        get { storedExperience ?? [] }
+        set { storedExperience = newValue }
+    }
+
+    var education: [EducationEntry] {
+        get { storedEducation ?? [] }
+        set { storedEducation = newValue }
+    }
+
+    var languages: [LanguageSkill] {
+        get { storedLanguages ?? [] }
+        set { storedLanguages = newValue }
+    }
+
+    /// Occupation ids from the taxonomy.
+    var desiredRoles: [String] {
+        get { storedDesiredRoles ?? [] }
+        set { storedDesiredRoles = newValue }
+    }
+
+    var completeness: ProfileCompleteness {
+        ProfileCompleteness.of(basics, skillCount: skills.count, experienceCount: experience.count, educationCount: education.count)
     }
 
     var basics: ProfileBasics {
@@ -90,4 +120,25 @@ struct CreateSpecialistProfile: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(SpecialistProfile.schema).delete()
     }
+}
+
+/// Experience, education, other languages and desired roles: new nullable columns, so existing rows stay valid.
+struct AddProfileHistory: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        for (name, type) in Self.columns {
+            try await database.schema(SpecialistProfile.schema).field(.string(name), type).update()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for (name, _) in Self.columns.reversed() {
+            try await database.schema(SpecialistProfile.schema).deleteField(.string(name)).update()
+        }
+    }
+
+    static let columns: [(String, DatabaseSchema.DataType)] = [
+        ("experience", .array(of: .json)), ("education", .array(of: .json)), ("languages", .array(of: .json)),
+        ("desired_roles", .array(of: .string)),
+    ]
 }

@@ -236,7 +236,7 @@ struct VacancyPages: RouteCollection {
         }
         let page = MatchesPage(
             layout: try PageLayout(request: req, titleKey: "matches.title"), matches: rows, profileURL: SiteURL.profile.path,
-            completeness: ProfileCompleteness.of(profile.basics, skillCount: profile.skills.count).percent
+            completeness: profile.completeness.percent
         )
         return try await req.renderPage("matches", page)
     }

@@ -5,6 +5,10 @@ import Vapor
 /// Every page's address, in one place: routes are registered from it and templates get links from it,
 /// so no template builds a path by hand.
 enum SiteURL: Equatable {
+    enum ProfileList: String, CaseIterable, Sendable {
+        case experience, education, languages, roles
+    }
+
     case home
     case signUp
     case signIn
@@ -20,6 +24,9 @@ enum SiteURL: Equatable {
     case profileSkillsRemove
     case profileFamily
     case profileFamilyRemove
+    /// Experience, education, languages and desired roles: one add and one remove form each.
+    case profileList(ProfileList)
+    case profileListRemove(ProfileList)
     case vacancies
     case vacancy(UUID)
     case vacancyStatus(UUID)
@@ -71,6 +78,8 @@ enum SiteURL: Equatable {
         case .profileSkillsRemove: ["profile", "skills", "remove"]
         case .profileFamily: ["profile", "family"]
         case .profileFamilyRemove: ["profile", "family", "remove"]
+        case .profileList(let list): ["profile", list.rawValue]
+        case .profileListRemove(let list): ["profile", list.rawValue, "remove"]
         case .vacancies: ["vacancies"]
         case .vacancy(let id): ["vacancies", id.uuidString.lowercased()]
         case .vacancyStatus(let id): ["vacancies", id.uuidString.lowercased(), "status"]
