@@ -27,6 +27,8 @@ public enum Area: String, CaseIterable, Sendable {
     case account
     case profile
     case matches
+    /// Text search with filters: vacancies for specialists, specialists for employers.
+    case search
     case applications
     case vacancies
     case company
@@ -40,6 +42,7 @@ public enum Area: String, CaseIterable, Sendable {
         return allCases.filter { area in
             switch area {
             case .home, .account, .inbox: true
+            case .search: VacanciesPolicy.mayBeMatched(role) || VacanciesPolicy.mayWrite(role)
             case .profile: role == .specialist
             case .matches, .applications: VacanciesPolicy.mayBeMatched(role)
             case .vacancies: VacanciesPolicy.mayWrite(role)

@@ -99,3 +99,36 @@ struct PreparedQuery {
     var constants: BM25Constants
     var allowed: Bitset
 }
+
+extension InvertedIndex {
+    /// The live documents that pass `filter` (all live ones without a filter), newest first, at most `limit`:
+    /// browsing without words. Set operations only; nothing is scored.
+    public func browse(_ filter: SearchFilter?, limit: Int) -> (keys: [String], total: Int) {
+        var allowed = live
+        if let filter { allowed.formIntersection(facetStore.evaluate(filter, capacity: documentCount)) }
+        var docs: [DocID] = []
+        allowed.forEach { docs.append($0) }
+        return (docs.reversed().prefix(max(0, limit)).map { keys[Int($0)] }, docs.count)
+    }
+
+    /// How many live documents a query would match before the top-k cut (for "N results").
+    public func count(_ query: SearchQuery) -> Int {
+        guard let prepared = prepare(query) else { return 0 }
+        var matched = Bitset(capacity: documentCount)
+        var perDocument: [DocID: Int] = [:]
+        let docs = UnsafeMutablePointer<DocID>.allocate(capacity: PostingList.blockSize)
+        let masks = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingList.blockSize)
+        let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingList.blockSize * schema.fields.count)
+        defer { docs.deallocate(); masks.deallocate(); frequencies.deallocate() }
+        for list in prepared.lists {
+            for block in 0..<list.blockCount {
+                let count = list.decode(block: block, docs: docs, masks: masks, frequencies: frequencies)
+                for index in 0..<count where prepared.allowed.contains(docs[index]) {
+                    if query.mode == .all { perDocument[docs[index], default: 0] += 1 } else { matched.insert(docs[index]) }
+                }
+            }
+        }
+        if query.mode == .all { return perDocument.values.filter { $0 == prepared.lists.count }.count }
+        return matched.count
+    }
+}

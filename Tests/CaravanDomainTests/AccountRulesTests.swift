@@ -95,6 +95,7 @@ import Testing
         #expect(areas.contains(.profile) == (role == .specialist))
         #expect(areas.contains(.matches) == (role == .specialist))
         #expect(areas.contains(.vacancies) == (role == .employer))
+        #expect(areas.contains(.search) == (role == .employer || role == .specialist))
         #expect(Area.visible(to: nil) == [.home])
     }
 }

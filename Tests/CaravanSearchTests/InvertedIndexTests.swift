@@ -154,6 +154,24 @@ import Testing
         #expect(keys(.facet("city", "paris")).isEmpty)
         #expect(keys(.atMost("unknownNumber", 5)).isEmpty)
     }
+
+    @Test func browsingWithoutWordsListsTheFilteredDocumentsNewestFirst() {
+        var index = index
+        #expect(index.browse(nil, limit: 10).keys == ["olga", "timur", "dana", "aziz"])
+        let moscow = index.browse(.facet("city", "moscow"), limit: 1)
+        #expect(moscow.keys == ["timur"])
+        #expect(moscow.total == 2)
+        _ = index.remove(key: "timur")
+        #expect(index.browse(.facet("city", "moscow"), limit: 10).keys == ["aziz"])
+        #expect(index.browse(.facet("city", "moscow"), limit: 0).keys.isEmpty)
+    }
+
+    @Test func countingMatchesBeforeTheCut() {
+        #expect(index.count(SearchQuery("backend developer", limit: 1)) == 4)
+        #expect(index.count(SearchQuery("backend developer", mode: .all, filter: .facet("city", "moscow"))) == 2)
+        #expect(index.count(SearchQuery("backend kotlin", mode: .all)) == 0)
+        #expect(index.count(SearchQuery("")) == 0)
+    }
 }
 
 @Suite struct InvertedIndexBulkBuildTests {

@@ -22,7 +22,7 @@ public func configure(
     app.catalogs = try MessageCatalogs.load(from: Localization.localesFolder, fallback: .russian)
     app.skillTaxonomy = try SkillTaxonomy.bundled()
     app.vacancyIndex = VacancyIndex()
-    app.candidateIndex = CandidateIndex()
+    app.candidateIndex = CandidateIndex(taxonomy: app.skillTaxonomy)
     MetricsBootstrap.bootstrap()
     app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
 
@@ -100,6 +100,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: VacancyPages())
     try web.register(collection: ApplicationPages())
     try web.register(collection: NoticePages())
+    try web.register(collection: SearchPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

@@ -1,5 +1,6 @@
 import CaravanDomain
 import CaravanMatching
+import CaravanSearch
 import Fluent
 import Foundation
 import Vapor
@@ -9,22 +10,40 @@ import Vapor
 /// (One process serves Caravan today; a second would rebuild its own copy and miss the other's writes.)
 actor VacancyIndex {
     private var profiles: [UUID: VacancyProfile] = [:]
+    /// The same vacancies for text search (title, skills, description) with filters.
+    private var text = InvertedIndex()
     private var loaded = false
 
-    func published(on database: any Database, taxonomy: SkillTaxonomy) async throws -> [VacancyProfile] {
-        if !loaded {
-            let all = try await Vacancy.query(on: database).filter(\.$status == VacancyStatus.published.rawValue).all()
-            for vacancy in all {
-                if let id = vacancy.id { profiles[id] = MatchingAdapter.profile(of: vacancy) }
+    private func load(on database: any Database, taxonomy: SkillTaxonomy) async throws {
+        guard !loaded else { return }
+        let all = try await Vacancy.query(on: database).filter(\.$status == VacancyStatus.published.rawValue)
+            .sort(\.$createdAt, .ascending).all()
+        for vacancy in all {
+            if let id = vacancy.id {
+                profiles[id] = MatchingAdapter.profile(of: vacancy)
+                text.add(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy))
             }
-            loaded = true
         }
+        loaded = true
+    }
+
+    func published(on database: any Database, taxonomy: SkillTaxonomy) async throws -> [VacancyProfile] {
+        try await load(on: database, taxonomy: taxonomy)
         return Array(profiles.values)
+    }
+
+    func search(_ criteria: TextSearch, on database: any Database, taxonomy: SkillTaxonomy) async throws -> TextSearch.Found {
+        try await load(on: database, taxonomy: taxonomy)
+        return criteria.run(on: text)
     }
 
     func update(_ vacancy: Vacancy, taxonomy: SkillTaxonomy) {
         guard let id = vacancy.id else { return }
-        profiles[id] = vacancy.vacancyStatus == .published ? MatchingAdapter.profile(of: vacancy) : nil
+        let published = vacancy.vacancyStatus == .published
+        profiles[id] = published ? MatchingAdapter.profile(of: vacancy) : nil
+        // Before the first load there is nothing to keep current: the load reads the database.
+        guard loaded else { return }
+        if published { text.update(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy)) } else { _ = text.remove(key: id.uuidString.lowercased()) }
     }
 }
 
@@ -42,21 +61,37 @@ extension Application {
 /// Specialists' profiles in the matcher's terms, keyed by user id: built on first use, updated on every save.
 actor CandidateIndex {
     private var profiles: [UUID: CandidateProfile] = [:]
+    private var text = InvertedIndex()
     private var loaded = false
+    let taxonomy: SkillTaxonomy
+
+    init(taxonomy: SkillTaxonomy) {
+        self.taxonomy = taxonomy
+    }
+
+    private func load(on database: any Database) async throws {
+        guard !loaded else { return }
+        for profile in try await SpecialistProfile.query(on: database).sort(\.$updatedAt, .ascending).all() {
+            profiles[profile.$user.id] = MatchingAdapter.candidate(of: profile)
+            text.add(SearchDocuments.specialist(profile, taxonomy: taxonomy))
+        }
+        loaded = true
+    }
 
     func all(on database: any Database) async throws -> [CandidateProfile] {
-        if !loaded {
-            for profile in try await SpecialistProfile.query(on: database).all() {
-                profiles[profile.$user.id] = MatchingAdapter.candidate(of: profile)
-            }
-            loaded = true
-        }
+        try await load(on: database)
         return Array(profiles.values)
+    }
+
+    func search(_ criteria: TextSearch, on database: any Database) async throws -> TextSearch.Found {
+        try await load(on: database)
+        return criteria.run(on: text)
     }
 
     func update(_ profile: SpecialistProfile) {
         guard loaded else { return }
         profiles[profile.$user.id] = MatchingAdapter.candidate(of: profile)
+        text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
     }
 }
 

@@ -27,6 +27,8 @@ struct PageLayout: Encodable {
     let signInURL: String
     let signUpURL: String
     let stylesheetURL: String
+    /// This page's path and query, for forms that come back to it.
+    let currentPath: String
 
     init(request: Request, titleKey: String, titleArguments: [String: String] = [:]) throws {
         let user = request.auth.get(User.self)
@@ -35,7 +37,7 @@ struct PageLayout: Encodable {
         lang = request.language.rawValue
         title = request.t(titleKey, titleArguments)
         nav = Area.visible(to: role).map { area in
-            let url = area.url
+            let url = area == .search && role == .employer ? SiteURL.searchSpecialists : area.url
             var label = request.t("nav.\(area.rawValue)")
             if area == .inbox, let unread = request.unreadNotices, unread > 0 { label += " (\(unread))" }
             return Link(href: url.path, label: label, current: url.path == path)
@@ -58,6 +60,7 @@ struct PageLayout: Encodable {
         signInURL = SiteURL.signIn.path
         signUpURL = SiteURL.signUp.path
         stylesheetURL = SiteURL.stylesheet.path
+        currentPath = SiteURL.safeLocalPath(request.url.string) ?? path
     }
 }
 
@@ -74,6 +77,7 @@ extension Area {
         case .companies: .adminCompanies
         case .users: .adminUsers
         case .inbox: .inbox
+        case .search: .searchVacancies
         }
     }
 }

@@ -40,6 +40,9 @@ enum SiteURL: Equatable {
     case adminCompanyAccreditation(UUID)
     case inbox
     case inboxRead
+    case searchVacancies
+    case searchSpecialists
+    case searchInvite
     case stylesheet
 
     var path: String {
@@ -92,6 +95,9 @@ enum SiteURL: Equatable {
         case .adminCompanies: ["admin", "companies"]
         case .adminCompanyAccreditation(let id): ["admin", "companies", id.uuidString.lowercased(), "accreditation"]
         case .inbox: ["inbox"]
+        case .searchVacancies: ["search", "vacancies"]
+        case .searchSpecialists: ["search", "specialists"]
+        case .searchInvite: ["search", "specialists", "invite"]
         case .inboxRead: ["inbox", "read"]
         case .stylesheet: ["caravan.css"]
         }
