@@ -117,15 +117,20 @@ extension Matcher {
         return supported ? weights.relocationWithSupport : weights.relocationWithoutSupport
     }
 
-    /// The share of the vacancy title's words (stemmed) that the candidate's summary uses.
+    /// The share of the vacancy title's words (stemmed) that the candidate's summary uses. The reason names
+    /// the words as the title writes them ("платежи"), not their stems ("платеж").
     func text(_ candidate: CandidateProfile, _ vacancy: VacancyProfile, _ reasons: inout [MatchReason]) -> Double {
-        var title: [String] = []
-        for term in analyzer.terms(vacancy.title) where !title.contains(term) { title.append(term) }
+        var title: [(term: String, word: String)] = []
+        let utf16 = Array(vacancy.title.utf16)
+        for token in analyzer.analyze(vacancy.title) where !title.contains(where: { $0.term == token.term }) {
+            let word = String(decoding: utf16[token.utf16Range], as: UTF16.self).lowercased()
+            title.append((token.term, word))
+        }
         guard !title.isEmpty else { return 0 }
         let summary = Set(analyzer.terms(candidate.summary))
-        let shared = title.filter(summary.contains)
+        let shared = title.filter { summary.contains($0.term) }
         if !shared.isEmpty {
-            reasons.append(MatchReason("match.text.overlap", .text, .positive, ["terms": shared.joined(separator: ", ")]))
+            reasons.append(MatchReason("match.text.overlap", .text, .positive, ["terms": shared.map(\.word).joined(separator: ", ")]))
         }
         return Double(shared.count) / Double(title.count)
     }
