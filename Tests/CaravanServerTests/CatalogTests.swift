@@ -72,6 +72,8 @@ import Testing
             .notFound, .methodNotAllowed(allowed: []), .payloadTooLarge, .throttled(retryAfter: 1),
             .conflict(code: "company-exists"), .conflict(code: "company-already-registered"), .conflict(code: "company-required"),
             .conflict(code: "application-exists"), .stageConflict(current: "applied"), .conflict(code: "vacancy-not-published"),
+            .conflict(code: "already-member"), .conflict(code: "member-elsewhere"), .conflict(code: "invitation-exists"),
+            .conflict(code: "invitation-used"),
         ]
         keys += problems.flatMap { ["problem.\($0.slug).title", "problem.\($0.slug).detail"] } + ["problem.internal.title", "problem.internal.detail"]
         for language in Self.catalogs.languages {

@@ -47,3 +47,46 @@ extension Components.Schemas.Company {
         )
     }
 }
+
+extension APIHandler {
+    func getCompanyPeople(_ input: Operations.GetCompanyPeople.Input) async throws -> Operations.GetCompanyPeople.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard let company = try await req.companies.company(of: user) else { throw AppError.notFound }
+        let people = try await req.companies.people(of: company)
+        return .ok(.init(body: .json(.init(
+            members: people.members.map { .init(name: $0.displayName, email: $0.email) }, pending: people.pending.map(\.email)
+        ))))
+    }
+
+    func inviteCompanyMember(_ input: Operations.InviteCompanyMember.Input) async throws -> Operations.InviteCompanyMember.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        let invitation = try await req.companies.invite(body.email, by: user, language: req.language)
+        let company = try await invitation.$company.get(on: req.db)
+        return .created(.init(body: .json(try .init(invitation, company: company))))
+    }
+
+    func listMyCompanyInvitations(_ input: Operations.ListMyCompanyInvitations.Input) async throws -> Operations.ListMyCompanyInvitations.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        let pending = try await req.companies.pendingInvitations(for: user)
+        return .ok(.init(body: .json(.init(invitations: try pending.map { try .init($0, company: $0.company) }))))
+    }
+
+    func acceptCompanyInvitation(_ input: Operations.AcceptCompanyInvitation.Input) async throws -> Operations.AcceptCompanyInvitation.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard let id = UUID(uuidString: input.path.invitationId) else { throw AppError.notFound }
+        let company = try await req.companies.accept(id, by: user)
+        return .ok(.init(body: .json(try .init(company))))
+    }
+}
+
+extension Components.Schemas.CompanyInvitation {
+    init(_ invitation: CompanyInvitation, company: Company) throws {
+        self.init(id: try invitation.requireID().uuidString.lowercased(), company: company.legalName, email: invitation.email,
+                  createdAt: invitation.createdAt)
+    }
+}

@@ -9,6 +9,8 @@ struct CompanyPages: RouteCollection {
         let signedIn = routes.grouped(SignedInOnly())
         signedIn.get(SiteURL.company.pathComponents, use: show)
         signedIn.post(SiteURL.company.pathComponents, use: register)
+        signedIn.post(SiteURL.companyInvitations.pathComponents, use: invite)
+        signedIn.post(SiteURL.companyInvitationAccept(UUID()).pathComponents, use: accept)
         signedIn.get(SiteURL.adminCompanies.pathComponents, use: list)
         signedIn.post(SiteURL.adminCompanyAccreditation(UUID()).pathComponents, use: accredit)
     }
@@ -50,6 +52,11 @@ struct CompanyPages: RouteCollection {
         }
     }
 
+    struct Invitation: Encodable {
+        let company: String
+        let acceptAction: String
+    }
+
     struct CompanyPage: Encodable {
         let layout: PageLayout
         let company: CompanyCard?
@@ -58,6 +65,11 @@ struct CompanyPages: RouteCollection {
         let sizes: [AuthPages.Choice]
         let errors: [String: String]
         let notice: String?
+        var members: [String] = []
+        var pending: [String] = []
+        var invitations: [Invitation] = []
+        var inviteAction = SiteURL.companyInvitations.path
+        var inviteEmail = ""
     }
 
     private func requireEmployer(_ req: Request) throws -> User {
@@ -68,8 +80,30 @@ struct CompanyPages: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let user = try requireEmployer(req)
-        let notice = (try? req.query.get(String.self, at: "notice")) == "registered" ? req.t("company.notice.registered") : nil
+        let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["registered", "invited", "joined"].contains($0) ? req.t("company.notice.\($0)") : nil }
         return try await render(req, company: try await req.companies.company(of: user), form: Form(size: CompanySize.small.rawValue), errors: [:], notice: notice)
+    }
+
+    func invite(req: Request) async throws -> Response {
+        let user = try requireEmployer(req)
+        let email = String(((try? req.content.get(String.self, at: "email")) ?? "").prefix(320))
+        let company = try await req.companies.company(of: user)
+        do {
+            _ = try await req.companies.invite(email, by: user, language: req.language)
+            return req.redirect(to: SiteURL.company.path + "?notice=invited#people", redirectType: .normal)
+        } catch AppError.validation(let failure) {
+            return try await render(req, company: company, form: Form(), errors: ["inviteEmail": failure.errors.first.map(req.message(for:)) ?? ""],
+                                    notice: nil, status: .unprocessableEntity, inviteEmail: email)
+        } catch AppError.conflict(let code) {
+            return try await render(req, company: company, form: Form(), errors: ["inviteEmail": req.t("error.\(code)")], notice: nil, status: .conflict, inviteEmail: email)
+        }
+    }
+
+    func accept(req: Request) async throws -> Response {
+        let user = try requireEmployer(req)
+        guard let id = req.parameters.get("invitationID", as: UUID.self) else { throw AppError.notFound }
+        _ = try await req.companies.accept(id, by: user)
+        return req.redirect(to: SiteURL.company.path + "?notice=joined", redirectType: .normal)
     }
 
     func register(req: Request) async throws -> Response {
@@ -91,14 +125,25 @@ struct CompanyPages: RouteCollection {
         }
     }
 
-    private func render(_ req: Request, company: Company?, form: Form, errors: [String: String], notice: String?, status: HTTPStatus = .ok) async throws -> Response {
+    private func render(_ req: Request, company: Company?, form: Form, errors: [String: String], notice: String?, status: HTTPStatus = .ok,
+                        inviteEmail: String = "") async throws -> Response {
         let sizes = CompanySize.allCases.map {
             AuthPages.Choice(value: $0.rawValue, label: req.t("company.size.\($0.rawValue)"), selected: $0.rawValue == form.size)
         }
-        let page = CompanyPage(
+        var page = CompanyPage(
             layout: try PageLayout(request: req, titleKey: "company.title"), company: try company.map { try CompanyCard($0, req) },
             action: SiteURL.company.path, form: form, sizes: sizes, errors: errors, notice: notice
         )
+        page.inviteEmail = inviteEmail
+        if let company {
+            let people = try await req.companies.people(of: company)
+            page.members = people.members.map { "\($0.displayName) <\($0.email)>" }
+            page.pending = people.pending.map(\.email)
+        } else if let user = req.auth.get(User.self) {
+            page.invitations = try await req.companies.pendingInvitations(for: user).compactMap { invitation in
+                invitation.id.map { Invitation(company: invitation.company.legalName, acceptAction: SiteURL.companyInvitationAccept($0).path) }
+            }
+        }
         return try await req.renderPage("company", page, status: status)
     }
 

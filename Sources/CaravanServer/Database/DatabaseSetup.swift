@@ -41,5 +41,6 @@ enum DatabaseSetup {
         CreateJobApplication(),
         CreateNotices(),
         AddProfileHistory(),
+        CreateCompanyInvitation(),
     ]
 }

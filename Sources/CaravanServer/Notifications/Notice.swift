@@ -1,3 +1,4 @@
+import CaravanDomain
 import Fluent
 import Foundation
 
@@ -33,7 +34,10 @@ final class OutboxMail: Model, @unchecked Sendable {
     static let schema = "mail_outbox"
 
     @ID(key: .id) var id: UUID?
-    @Parent(key: "user_id") var user: User
+    /// The recipient's account; nil for someone invited who has none yet (then `address` and `language` say where and how).
+    @OptionalParent(key: "user_id") var user: User?
+    @OptionalField(key: "address") var address: String?
+    @OptionalField(key: "language") var language: String?
     @Field(key: "kind") var kind: String
     @Field(key: "arguments") var arguments: [String: String]
     @Field(key: "link") var link: String
@@ -43,8 +47,10 @@ final class OutboxMail: Model, @unchecked Sendable {
 
     init() {}
 
-    init(userID: UUID, kind: String, arguments: [String: String], link: String, at date: Date) {
+    init(userID: UUID?, address: String? = nil, language: LanguageCode? = nil, kind: String, arguments: [String: String], link: String, at date: Date) {
         $user.id = userID
+        self.address = address
+        self.language = language?.rawValue
         self.kind = kind
         self.arguments = arguments
         self.link = link
@@ -66,7 +72,9 @@ struct CreateNotices: AsyncMigration {
             .create()
         try await database.schema(OutboxMail.schema)
             .id()
-            .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
+            .field("user_id", .uuid, .references(User.schema, .id, onDelete: .cascade))
+            .field("address", .string)
+            .field("language", .string)
             .field("kind", .string, .required)
             .field("arguments", .json, .required)
             .field("link", .string, .required)

@@ -34,6 +34,12 @@ struct NotificationService: Sendable {
         }
     }
 
+    /// An e-mail to someone without an account (an invitation), in the language of the person who wrote it.
+    func mail(to address: String, language: LanguageCode, kind: String, arguments: [String: String], link: String) async throws {
+        try await OutboxMail(userID: nil, address: address, language: language, kind: kind, arguments: arguments, link: link,
+                             at: app.dependencies.now()).create(on: database)
+    }
+
     /// The newest notices first, and how many are unread.
     func inbox(of userID: UUID, limit: Int = 50) async throws -> (notices: [Notice], unread: Int) {
         let notices = try await Notice.query(on: database).filter(\.$user.$id == userID)
@@ -77,13 +83,14 @@ actor OutboxDelivery {
             let pending = try await OutboxMail.query(on: database).filter(\.$sentAt == nil)
                 .filter(\.$attempts < Self.maximumAttempts).sort(\.$createdAt, .ascending).with(\.$user).limit(500).all()
             for mail in pending {
-                let language = LanguageCode(rawValue: mail.user.language) ?? .russian
+                guard let address = mail.user?.email ?? mail.address else { continue }
+                let language = LanguageCode(rawValue: mail.user?.language ?? mail.language ?? "") ?? .russian
                 let text = app.catalogs.text(mail.kind, in: language, mail.arguments)
                 let body = text + "\n\n" + app.catalogs.text("mail.open", in: language, ["link": mail.link])
                 mail.attempts += 1
                 do {
                     try await sender.send(Mail(
-                        id: try mail.requireID(), to: mail.user.email, language: language.rawValue, kind: mail.kind,
+                        id: try mail.requireID(), to: address, language: language.rawValue, kind: mail.kind,
                         subject: app.catalogs.text("mail.subject", in: language, ["text": text]), body: body
                     ))
                     mail.sentAt = app.dependencies.now()

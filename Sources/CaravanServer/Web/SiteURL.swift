@@ -36,6 +36,8 @@ enum SiteURL: Equatable {
     case applications
     case applicationMove(UUID)
     case company
+    case companyInvitations
+    case companyInvitationAccept(UUID)
     case adminCompanies
     case adminCompanyAccreditation(UUID)
     case inbox
@@ -60,6 +62,7 @@ enum SiteURL: Equatable {
         case .vacancyApply: ["vacancies", ":vacancyID", "apply"]
         case .vacancyInvite: ["vacancies", ":vacancyID", "invite"]
         case .applicationMove: ["applications", ":applicationID", "move"]
+        case .companyInvitationAccept: ["company", "invitations", ":invitationID", "accept"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -92,6 +95,8 @@ enum SiteURL: Equatable {
         case .applications: ["applications"]
         case .applicationMove(let id): ["applications", id.uuidString.lowercased(), "move"]
         case .company: ["company"]
+        case .companyInvitations: ["company", "invitations"]
+        case .companyInvitationAccept(let id): ["company", "invitations", id.uuidString.lowercased(), "accept"]
         case .adminCompanies: ["admin", "companies"]
         case .adminCompanyAccreditation(let id): ["admin", "companies", id.uuidString.lowercased(), "accreditation"]
         case .inbox: ["inbox"]
