@@ -150,6 +150,16 @@ def test_specialist_builds_profile_applies_and_accepts_an_offer(new_context) -> 
     expect(member).to_contain_text("Spouse")
     expect(member).to_contain_text("Uzbekistan")
 
+    # A past job, with the month pickers' yyyy-MM values.
+    experience = region(page, "Experience")
+    experience.get_by_label("Job title").fill("Java developer")
+    experience.get_by_label("Employer").fill("Uzcard")
+    experience.get_by_label("Country").select_option("UZ")
+    experience.get_by_label("Started (year and month)").fill("2020-09")
+    response = submit(page, experience, "Add job")
+    assert response is not None and response.ok, f"adding a job answered {response and response.status}"
+    expect(region(page, "Experience").get_by_role("listitem").filter(has_text="Java developer, Uzcard")).to_contain_text("2020-09 — now")
+
     # "Vacancies for me": ranked cards, each linking to a vacancy, with the reasons spelled out.
     header(page).get_by_role("navigation", name="Main navigation").get_by_role("link", name="Vacancies for me").click()
     expect(page).to_have_url(re.compile(r"/matches$"))
@@ -189,6 +199,14 @@ def test_specialist_builds_profile_applies_and_accepts_an_offer(new_context) -> 
     expect(mine).to_have_count(1)
     expect(stage_of(mine)).to_have_text("Applied")
 
+    # The employer is told in the inbox, and the notice leads to the vacancy's applications.
+    employer.reload()
+    inbox_link = header(employer).get_by_role("navigation", name="Main navigation").get_by_role("link", name=re.compile(r"^Inbox \(\d+\)$"))
+    expect(inbox_link).to_have_count(1)
+    inbox_link.click()
+    notice = main(employer).get_by_role("listitem").filter(has_text=f"{name} applied for “{KAZAN_VACANCY}”.")
+    expect(notice).to_have_count(1)
+
     # The employer finds the application on the vacancy page and moves it on: screening, interview, offer.
     response = employer.goto(vacancy_path)
     assert response is not None and response.ok, f"the vacancy page answered its employer {response and response.status}"
@@ -209,7 +227,9 @@ def test_specialist_builds_profile_applies_and_accepts_an_offer(new_context) -> 
     expect(card).to_contain_text(offer_terms)
     expect(card.get_by_role("listitem", include_hidden=True)).to_have_count(4)  # the history (folded): applied, screening, interview, offer
 
-    # The specialist sees the offer and accepts it.
+    # The specialist is told of the offer in the inbox, then sees it and accepts it.
+    page.goto("/inbox")
+    expect(main(page).get_by_role("listitem").first).to_contain_text(f"has made you an offer for “{KAZAN_VACANCY}”")
     page.reload()
     header(page).get_by_role("navigation", name="Main navigation").get_by_role("link", name="My applications").click()
     expect(page).to_have_url(re.compile(r"/applications$"))

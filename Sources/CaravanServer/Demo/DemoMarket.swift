@@ -52,22 +52,24 @@ enum DemoMarket {
         let core: [String]
         let extra: [String]
         let occupation: String
+        /// The taxonomy occupation people in this stack say they want.
+        var role: String = "software-developer"
     }
 
     /// Role stacks by taxonomy id; skills that the taxonomy lacks are dropped at load, so this stays honest.
     static let stacks: [Stack] = [
-        Stack(titleRU: "Java-разработчик", titleEN: "Java developer", core: ["java", "spring-boot", "postgresql"], extra: ["kafka", "docker", "kubernetes", "hibernate", "redis", "microservices"], occupation: "2512"),
-        Stack(titleRU: "Python-разработчик", titleEN: "Python developer", core: ["python", "django", "postgresql"], extra: ["fastapi", "celery", "redis", "docker", "rabbitmq"], occupation: "2512"),
-        Stack(titleRU: "Frontend-разработчик", titleEN: "Frontend developer", core: ["javascript", "typescript", "react"], extra: ["vue", "nextjs", "css", "html", "redux", "webpack"], occupation: "2513"),
-        Stack(titleRU: "iOS-разработчик", titleEN: "iOS developer", core: ["swift", "ios", "swiftui"], extra: ["uikit", "combine", "core-data", "xcode"], occupation: "2514"),
-        Stack(titleRU: "Android-разработчик", titleEN: "Android developer", core: ["kotlin", "android", "jetpack-compose"], extra: ["java", "coroutines", "room", "gradle"], occupation: "2514"),
-        Stack(titleRU: "Go-разработчик", titleEN: "Go developer", core: ["go", "postgresql", "docker"], extra: ["kubernetes", "grpc", "kafka", "redis", "clickhouse"], occupation: "2512"),
-        Stack(titleRU: "DevOps-инженер", titleEN: "DevOps engineer", core: ["kubernetes", "docker", "linux"], extra: ["terraform", "ansible", "prometheus", "gitlab-ci", "helm", "aws"], occupation: "2522"),
-        Stack(titleRU: "Инженер данных", titleEN: "Data engineer", core: ["python", "sql", "apache-spark"], extra: ["airflow", "kafka", "clickhouse", "hadoop", "dbt"], occupation: "2521"),
-        Stack(titleRU: "Специалист по машинному обучению", titleEN: "Machine learning engineer", core: ["python", "machine-learning", "pytorch"], extra: ["pandas", "numpy", "scikit-learn", "tensorflow", "sql"], occupation: "2519"),
-        Stack(titleRU: "Тестировщик", titleEN: "QA engineer", core: ["manual-testing", "test-automation", "selenium"], extra: ["python", "java", "postman", "jmeter", "sql"], occupation: "2519"),
-        Stack(titleRU: "Программист 1С", titleEN: "1C developer", core: ["1c-enterprise", "1c-erp"], extra: ["sql", "1c-zup", "1c-accounting"], occupation: "2514"),
-        Stack(titleRU: "C#-разработчик", titleEN: "C# developer", core: ["csharp", "dotnet", "ms-sql"], extra: ["asp-net-core", "entity-framework", "docker", "azure", "rabbitmq"], occupation: "2512"),
+        Stack(titleRU: "Java-разработчик", titleEN: "Java developer", core: ["java", "spring-boot", "postgresql"], extra: ["kafka", "docker", "kubernetes", "hibernate", "redis", "microservices"], occupation: "2512", role: "backend-developer"),
+        Stack(titleRU: "Python-разработчик", titleEN: "Python developer", core: ["python", "django", "postgresql"], extra: ["fastapi", "celery", "redis", "docker", "rabbitmq"], occupation: "2512", role: "backend-developer"),
+        Stack(titleRU: "Frontend-разработчик", titleEN: "Frontend developer", core: ["javascript", "typescript", "react"], extra: ["vue", "nextjs", "css", "html", "redux", "webpack"], occupation: "2513", role: "frontend-developer"),
+        Stack(titleRU: "iOS-разработчик", titleEN: "iOS developer", core: ["swift", "ios", "swiftui"], extra: ["uikit", "combine", "core-data", "xcode"], occupation: "2514", role: "ios-developer"),
+        Stack(titleRU: "Android-разработчик", titleEN: "Android developer", core: ["kotlin", "android", "jetpack-compose"], extra: ["java", "coroutines", "room", "gradle"], occupation: "2514", role: "android-developer"),
+        Stack(titleRU: "Go-разработчик", titleEN: "Go developer", core: ["go", "postgresql", "docker"], extra: ["kubernetes", "grpc", "kafka", "redis", "clickhouse"], occupation: "2512", role: "backend-developer"),
+        Stack(titleRU: "DevOps-инженер", titleEN: "DevOps engineer", core: ["kubernetes", "docker", "linux"], extra: ["terraform", "ansible", "prometheus", "gitlab-ci", "helm", "aws"], occupation: "2522", role: "devops-engineer"),
+        Stack(titleRU: "Инженер данных", titleEN: "Data engineer", core: ["python", "sql", "apache-spark"], extra: ["airflow", "kafka", "clickhouse", "hadoop", "dbt"], occupation: "2521", role: "data-engineer"),
+        Stack(titleRU: "Специалист по машинному обучению", titleEN: "Machine learning engineer", core: ["python", "machine-learning", "pytorch"], extra: ["pandas", "numpy", "scikit-learn", "tensorflow", "sql"], occupation: "2519", role: "ml-engineer"),
+        Stack(titleRU: "Тестировщик", titleEN: "QA engineer", core: ["manual-testing", "test-automation", "selenium"], extra: ["python", "java", "postman", "jmeter", "sql"], occupation: "2519", role: "qa-engineer"),
+        Stack(titleRU: "Программист 1С", titleEN: "1C developer", core: ["1c-enterprise", "1c-erp"], extra: ["sql", "1c-zup", "1c-accounting"], occupation: "2514", role: "1c-developer"),
+        Stack(titleRU: "C#-разработчик", titleEN: "C# developer", core: ["csharp", "dotnet", "ms-sql"], extra: ["asp-net-core", "entity-framework", "docker", "azure", "rabbitmq"], occupation: "2512", role: "backend-developer"),
     ]
 
     static let companyNames = ["Софт", "Дата", "Лаб", "Системс", "Технологии", "Диджитал", "Клауд", "Код", "Интеграция", "Решения"]
@@ -173,6 +175,18 @@ enum DemoMarket {
                     FamilyMember(name: "Тимур Каримов", relation: .child, birthDate: "2016-09-10", citizenship: CountryCode(rawValue: "UZ")!),
                     FamilyMember(name: "Лола Каримова", relation: .child, birthDate: "2019-02-14", citizenship: CountryCode(rawValue: "UZ")!),
                 ]
+                profile.experience = [
+                    ExperienceEntry(employer: "Uzcard", role: "Java-разработчик", country: CountryCode(rawValue: "UZ"), start: "2021-03", end: nil,
+                                    description: "Процессинг карточных платежей: Spring Boot, PostgreSQL, Kafka."),
+                    ExperienceEntry(employer: "EPAM Systems", role: "Junior Java Developer", country: CountryCode(rawValue: "UZ"), start: "2019-07", end: "2021-02",
+                                    description: "Backend for a retail client's order service."),
+                ]
+                profile.education = [
+                    EducationEntry(institution: "Ташкентский университет информационных технологий", country: CountryCode(rawValue: "UZ")!,
+                                   degree: .bachelor, field: "Программная инженерия", year: 2019, diplomaNumber: "B 1904512", recognition: .pending),
+                ]
+                profile.languages = [LanguageSkill(language: "uz", level: .c2), LanguageSkill(language: "en", level: .b2)]
+                profile.desiredRoles = ["backend-developer", "software-developer"]
                 try await profile.create(on: db)
             }
             if let hr = try await User.query(on: db).filter(\.$email == "hr@kazan-soft.demo.caravan.test").first() {
@@ -226,6 +240,9 @@ enum DemoMarket {
                 ))
                 profile.skills = (known(stack.core) + Array(known(stack.extra).shuffled(using: &random).prefix(random.int(1...3))))
                     .map { .init(skill: $0, level: random.int(2...5), years: Double(random.int(1...years))) }
+                profile.desiredRoles = [stack.role]
+                profile.experience = [ExperienceEntry(employer: "\(random.pick(nation.cities)) \(["Tech", "Soft", "Lab", "Systems"][n % 4])", role: stack.titleEN,
+                                                      country: CountryCode(rawValue: nation.country), start: "\(2026 - years)-0\(1 + n % 9)", end: nil, description: "")]
                 if random.chance(0.5) {
                     profile.family.append(FamilyMember(name: "\(random.pick(nation.first)) \(nation.last[0])а", relation: .spouse,
                                                        birthDate: "19\(random.int(85...99))-0\(random.int(1...9))-1\(random.int(0...9))", citizenship: CountryCode(rawValue: nation.country)!))
