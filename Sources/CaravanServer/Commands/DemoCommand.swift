@@ -18,6 +18,7 @@ struct DemoCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let created = try await DemoDataset.load(on: app)
+        try await app.warmIndexes()
         let hostname = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
         let width = DemoDataset.accounts.map(\.role.rawValue.count).max() ?? 0

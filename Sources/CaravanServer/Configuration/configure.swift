@@ -124,5 +124,6 @@ struct MigrateBeforeServing: LifecycleHandler {
         let command = application.environment.commandInput.arguments.first
         guard command == nil || command == "serve" || command?.hasPrefix("-") == true else { return }
         try await application.autoMigrate()
+        try await application.warmIndexes()
     }
 }

@@ -48,6 +48,13 @@ actor VacancyIndex {
 }
 
 extension Application {
+    /// Builds the in-memory indexes (matching and text search, both directions) from the database, so the
+    /// first person to search does not wait for it. Writes keep them current from then on.
+    func warmIndexes() async throws {
+        _ = try await vacancyIndex.published(on: db, taxonomy: skillTaxonomy)
+        _ = try await candidateIndex.all(on: db)
+    }
+
     private struct VacancyIndexKey: StorageKey {
         typealias Value = VacancyIndex
     }
