@@ -59,6 +59,22 @@ import VaporTesting
         }
     }
 
+    @Test func noOfferOnAClosedVacancy() async throws {
+        try await withTestApp { app in
+            let (hr, aziz, vacancy) = try await market(app)
+            let id = try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: "{}", token: aziz).json(ApplicationBody.self).id
+            for stage in ["screening", "interview"] {
+                #expect(try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"\#(stage)"}"#, token: hr).status == .ok)
+            }
+            let closed = VacanciesTests.javaVacancy.replacingOccurrences(of: "\"published\"", with: "\"closed\"")
+            #expect(try await app.api(.PUT, "/vacancies/\(vacancy)", raw: closed, token: hr).status == .ok)
+            let offer = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"offer","offer":{"salary":300000,"startDate":"2027-02-01","city":"Казань","contract":"employment"}}"#, token: hr, language: "en")
+            #expect(offer.status == .conflict)
+            #expect(try offer.json(ProblemBody.self).type == "urn:caravan:problem:vacancy-not-published")
+            #expect(try await JobApplication.query(on: app.db).first()?.stage == "interview")
+        }
+    }
+
     @Test func strangersSeeNothing() async throws {
         try await withTestApp { app in
             let (_, aziz, vacancy) = try await market(app)

@@ -90,6 +90,9 @@ struct ApplicationService: Sendable {
             throw AppError.stageConflict(current: refusal.current.rawValue)
         case .success(let stage):
             if stage == .offer {
+                // An offer is made on a vacancy that is still open; a closed or withdrawn-to-draft one makes none.
+                let vacancy = try await application.$vacancy.get(on: database)
+                guard vacancy.vacancyStatus == .published else { throw AppError.conflict(code: "vacancy-not-published") }
                 guard let offer else {
                     throw AppError.validation(ValidationFailure(field: "offer", code: "field.required"))
                 }
