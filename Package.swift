@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "CaravanDomain",
                 "CaravanMatching",
+                "CaravanPermits",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -30,6 +30,8 @@ public enum Area: String, CaseIterable, Sendable {
     /// Text search with filters: vacancies for specialists, specialists for employers.
     case search
     case applications
+    /// Residence-permit cases: the applicant's, the sponsor's, the officers' queue.
+    case permits
     case vacancies
     case company
     case companies
@@ -43,6 +45,7 @@ public enum Area: String, CaseIterable, Sendable {
             switch area {
             case .home, .account, .inbox: true
             case .search: VacanciesPolicy.mayBeMatched(role) || VacanciesPolicy.mayWrite(role)
+            case .permits: role == .specialist || role == .employer || role == .migrationOfficer
             case .profile: role == .specialist
             case .matches, .applications: VacanciesPolicy.mayBeMatched(role)
             case .vacancies: VacanciesPolicy.mayWrite(role)

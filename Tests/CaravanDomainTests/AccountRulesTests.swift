@@ -96,6 +96,7 @@ import Testing
         #expect(areas.contains(.matches) == (role == .specialist))
         #expect(areas.contains(.vacancies) == (role == .employer))
         #expect(areas.contains(.search) == (role == .employer || role == .specialist))
+        #expect(areas.contains(.permits) == (role == .employer || role == .specialist || role == .migrationOfficer))
         #expect(Area.visible(to: nil) == [.home])
     }
 }

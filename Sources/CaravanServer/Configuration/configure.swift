@@ -23,6 +23,7 @@ public func configure(
     app.skillTaxonomy = try SkillTaxonomy.bundled()
     app.vacancyIndex = VacancyIndex()
     app.candidateIndex = CandidateIndex(taxonomy: app.skillTaxonomy)
+    app.permitRegistry = try PermitRegistry.load(dataDirectory: configuration.dataDirectory)
     MetricsBootstrap.bootstrap()
     app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
 
@@ -81,6 +82,7 @@ public func configure(
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(VerifyCommand(), as: "verify")
 }
 
 func registerRoutes(_ app: Application) throws {
@@ -101,6 +103,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: ApplicationPages())
     try web.register(collection: NoticePages())
     try web.register(collection: SearchPages())
+    try web.register(collection: PermitPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

@@ -42,5 +42,6 @@ enum DatabaseSetup {
         CreateNotices(),
         AddProfileHistory(),
         CreateCompanyInvitation(),
+        CreatePermitCase(),
     ]
 }

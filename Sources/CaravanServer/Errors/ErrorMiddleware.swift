@@ -96,18 +96,20 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
         let slug = error?.slug ?? "internal"
         let isAPI = request.url.path.hasPrefix("/api/")
         let response: Response
+        var detailArguments: [String: String] = [:]
+        var current: String?
+        if case .stageConflict(let stage)? = error {
+            current = stage
+            // Permit cases report their status (`permit.in_review`); applications their stage.
+            detailArguments["stage"] = stage.hasPrefix("permit.")
+                ? request.t("permit.status.\(stage.dropFirst("permit.".count))") : request.t("stage.\(stage)")
+        }
         if isAPI || !(request.headers.accept.mediaTypes.contains(.html) || request.headers.accept.isEmpty) {
             var fieldErrors: [Problem.FieldError]?
             if case .validation(let failure)? = error {
                 fieldErrors = failure.errors.map {
                     Problem.FieldError(field: $0.field, code: $0.code, message: request.message(for: $0))
                 }
-            }
-            var detailArguments: [String: String] = [:]
-            var current: String?
-            if case .stageConflict(let stage)? = error {
-                current = stage
-                detailArguments["stage"] = request.t("stage.\(stage)")
             }
             let problem = Problem(
                 type: "urn:caravan:problem:\(slug)",
@@ -124,7 +126,7 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
             let page = ErrorPage(
                 layout: try PageLayout(request: request, titleKey: "problem.\(slug).title"),
                 status: Int(status.code),
-                detail: request.t("problem.\(slug).detail")
+                detail: request.t("problem.\(slug).detail", detailArguments)
             )
             response = try await request.view.render("error", page).encodeResponse(status: status, for: request)
         }

@@ -37,7 +37,8 @@ struct PageLayout: Encodable {
         lang = request.language.rawValue
         title = request.t(titleKey, titleArguments)
         nav = Area.visible(to: role).map { area in
-            let url = area == .search && role == .employer ? SiteURL.searchSpecialists : area.url
+            let url = area == .search && role == .employer ? SiteURL.searchSpecialists
+                : area == .permits && role == .migrationOfficer ? SiteURL.officerCases : area.url
             var label = request.t("nav.\(area.rawValue)")
             if area == .inbox, let unread = request.unreadNotices, unread > 0 { label += " (\(unread))" }
             return Link(href: url.path, label: label, current: url.path == path)
@@ -78,6 +79,7 @@ extension Area {
         case .users: .adminUsers
         case .inbox: .inbox
         case .search: .searchVacancies
+        case .permits: .permits
         }
     }
 }

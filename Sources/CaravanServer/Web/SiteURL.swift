@@ -42,6 +42,15 @@ enum SiteURL: Equatable {
     case adminCompanyAccreditation(UUID)
     case inbox
     case inboxRead
+    case permits
+    case permitOpen
+    case permitCase(UUID)
+    case permitAction(UUID)
+    case permitPrint(UUID)
+    case permitFile(UUID)
+    case officerCases
+    case verify(String)
+    case signingKey
     case searchVacancies
     case searchSpecialists
     case searchInvite
@@ -63,6 +72,11 @@ enum SiteURL: Equatable {
         case .vacancyInvite: ["vacancies", ":vacancyID", "invite"]
         case .applicationMove: ["applications", ":applicationID", "move"]
         case .companyInvitationAccept: ["company", "invitations", ":invitationID", "accept"]
+        case .permitCase: ["permits", ":caseID"]
+        case .permitAction: ["permits", ":caseID", "actions"]
+        case .permitPrint: ["permits", ":caseID", "permit"]
+        case .permitFile: ["permits", ":caseID", "permit.json"]
+        case .verify: ["verify", ":number"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -100,6 +114,15 @@ enum SiteURL: Equatable {
         case .adminCompanies: ["admin", "companies"]
         case .adminCompanyAccreditation(let id): ["admin", "companies", id.uuidString.lowercased(), "accreditation"]
         case .inbox: ["inbox"]
+        case .permits: ["permits"]
+        case .permitOpen: ["permits", "open"]
+        case .permitCase(let id): ["permits", id.uuidString.lowercased()]
+        case .permitAction(let id): ["permits", id.uuidString.lowercased(), "actions"]
+        case .permitPrint(let id): ["permits", id.uuidString.lowercased(), "permit"]
+        case .permitFile(let id): ["permits", id.uuidString.lowercased(), "permit.json"]
+        case .officerCases: ["officer", "cases"]
+        case .verify(let number): ["verify", number]
+        case .signingKey: [".well-known", "caravan-signing-key"]
         case .searchVacancies: ["search", "vacancies"]
         case .searchSpecialists: ["search", "specialists"]
         case .searchInvite: ["search", "specialists", "invite"]

@@ -1,0 +1,180 @@
+import CaravanDomain
+import CaravanPermits
+@testable import CaravanServer
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct PermitTests {
+    static let family = #"[{"name":"Дилноза Каримова","relation":"spouse","birthDate":"1992-04-01","citizenship":"UZ"},{"name":"Тимур Каримов","relation":"child","birthDate":"2016-09-10","citizenship":"UZ"}]"#
+
+    /// A specialist with a family and an accepted offer from an accredited company; two officers. Returns the web
+    /// clients (specialist, officer one, officer two, employer) and the hired application's id.
+    func hired(_ app: Application, accredited: Bool = true) async throws -> (WebClient, WebClient, WebClient, WebClient, String) {
+        let (hr, aziz, vacancy) = try await ApplicationsTests().market(app)
+        let profile = #"{"citizenship":"UZ","city":"Ташкент","russianLevel":"B2","skills":[{"skill":"java","level":4,"years":6}],"family":\#(Self.family)}"#
+        #expect(try await app.api(.PUT, "/profile", raw: profile, token: aziz).status == .ok)
+        let id = try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: "{}", token: aziz).json(ApplicationBody.self).id
+        for stage in ["screening", "interview"] {
+            _ = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"\#(stage)"}"#, token: hr)
+        }
+        _ = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"offer","offer":{"salary":300000,"startDate":"2027-02-01","city":"Казань","contract":"employment"}}"#, token: hr)
+        #expect(try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"hired"}"#, token: aziz).status == .ok)
+        if accredited, let company = try await Company.query(on: app.db).first() {
+            company.accredited = true
+            company.accreditationNumber = "AO-1"
+            company.accreditationDate = "2024-01-10"
+            try await company.save(on: app.db)
+        }
+        let accounts = AccountService(app: app)
+        let admin = try await accounts.create(.init(email: "admin@example.org", password: "correct horse", displayName: "Admin", role: "admin"), by: nil, asOperator: true)
+        for (n, name) in ["Ирина Волкова", "Пётр Орлов"].enumerated() {
+            _ = try await accounts.create(.init(email: "officer\(n + 1)@example.org", password: "correct horse", displayName: name, role: "migration_officer"), by: admin)
+        }
+        func client(_ email: String) async throws -> WebClient {
+            let web = WebClient(app, acceptLanguage: "en")
+            try await web.get("/signin")
+            try await web.post("/signin", form: ["email": email, "password": "correct horse"])
+            return web
+        }
+        return (try await client("aziz@example.uz"), try await client("officer1@example.org"), try await client("officer2@example.org"),
+                try await client("hr@kazan.example"), id)
+    }
+
+    func act(_ client: WebClient, _ caseID: UUID, _ form: [String: String]) async throws -> TestingHTTPResponse {
+        try await client.get("/permits/\(caseID.uuidString.lowercased())")
+        return try await client.post("/permits/\(caseID.uuidString.lowercased())/actions", form: form)
+    }
+
+    @Test func aFamilyCaseFromOfferToAVerifiedPermit() async throws {
+        let clock = TestClock()  // 2026-11-18
+        try await withTestApp(clock: clock) { app in
+            let (aziz, officer, secondOfficer, employer, application) = try await hired(app)
+            try await aziz.get("/permits")
+            #expect(try await aziz.post("/permits/open", form: ["application": application]).status == .seeOther)
+            let permitCase = try #require(try await PermitCase.query(on: app.db).first())
+            let caseID = try permitCase.requireID()
+            #expect(permitCase.persons.map(\.relation) == ["principal", "spouse", "child"])
+            #expect(permitCase.rulebookVersion == "ru-it-fast-track@2022.1")
+            let page = try await aziz.get("/permits/\(caseID.uuidString.lowercased())")
+            #expect(page.text.contains("The employer is an accredited IT company."))
+            #expect(page.text.contains("The relation is covered by the route."))
+            // A second case for the same offer is refused.
+            #expect(try await aziz.post("/permits/open", form: ["application": application]).status == .conflict)
+
+            #expect(try await act(aziz, caseID, ["event": "submit"]).status == .seeOther)
+            let submitted = try await aziz.get("/permits/\(caseID.uuidString.lowercased())")
+            // Submitted 2026-11-18: three months later is 2027-02-18, a Thursday and a working day.
+            #expect(submitted.text.contains("February 18, 2027"))
+
+            // The applicant cannot decide; the officer starts the review and asks for something.
+            #expect(try await act(aziz, caseID, ["event": "start_review"]).status == .forbidden)
+            #expect(try await act(officer, caseID, ["event": "start_review"]).status == .seeOther)
+            #expect(try await act(officer, caseID, ["event": "request_information"]).status == .unprocessableEntity)
+            #expect(try await act(officer, caseID, ["event": "request_information", "message": "Please upload the child's birth certificate."]).status == .seeOther)
+            clock.advance(by: 7 * 86_400)
+            let paused = try await aziz.get("/permits/\(caseID.uuidString.lowercased())")
+            #expect(paused.text.contains("Please upload the child"))
+            #expect(paused.text.contains("the clock is paused"))
+            #expect(try await act(aziz, caseID, ["event": "resubmit", "message": "Uploaded."]).status == .seeOther)
+
+            // A refusal of one person needs a second officer; the proposer cannot confirm it.
+            let refuseChild = ["event": "decide", "verdict_p0": "approved", "verdict_p1": "approved", "verdict_p2": "refused", "ground_p2": "not_eligible"]
+            #expect(try await act(officer, caseID, refuseChild).status == .seeOther)
+            #expect(try await PermitCase.find(caseID, on: app.db)?.status == "refusal_proposed")
+            #expect(try await act(officer, caseID, ["event": "confirm_refusal"]).status == .conflict)
+            #expect(try await act(secondOfficer, caseID, ["event": "return_to_review"]).status == .seeOther)
+            let approveAll = ["event": "decide", "verdict_p0": "approved", "verdict_p1": "approved", "verdict_p2": "approved"]
+            #expect(try await act(secondOfficer, caseID, approveAll).status == .seeOther)
+            #expect(try await act(secondOfficer, caseID, ["event": "issue_permit"]).status == .seeOther)
+
+            let issued = try #require(try await PermitCase.find(caseID, on: app.db))
+            let number = try #require(issued.permitNumber)
+            #expect(number.hasPrefix("RP-2026-"))
+            let verify = try await WebClient(app, acceptLanguage: "en").get("/verify/\(number)")
+            #expect(verify.status == .ok)
+            #expect(verify.text.contains("Valid: the record matches its signature."))
+            #expect(verify.text.contains("Test P."))
+            // The sponsor sees the status, never the family's rules or documents.
+            let sponsorView = try await employer.get("/permits/\(caseID.uuidString.lowercased())")
+            #expect(sponsorView.text.contains("Permit issued"))
+            #expect(!sponsorView.text.contains("Дилноза"))
+            #expect(try await employer.get("/permits/\(caseID.uuidString.lowercased())/permit.json").status == .notFound)
+
+            // The signed file verifies offline, and one altered byte does not.
+            let file = try await aziz.get("/permits/\(caseID.uuidString.lowercased())/permit.json")
+            let signed = try JSONDecoder().decode(PermitDocument.Signed.self, from: Data(file.body.readableBytesView))
+            let key = app.permitRegistry.signer.publicKey
+            #expect(PermitDocument.verify(signed, trusting: key) == .valid)
+            let forged = PermitDocument.Signed(
+                permit: PermitDocument(number: signed.permit.number, issuedOn: "2026-11-26", persons: signed.permit.persons,
+                                       sponsor: signed.permit.sponsor, rulebook: signed.permit.rulebook),
+                signature: signed.signature, publicKey: signed.publicKey)
+            #expect(PermitDocument.verify(forged, trusting: key) == .badSignature)
+
+            // A record altered in the database fails on the public page, with the reason.
+            issued.persons[0].name = "Someone Else"
+            try await issued.save(on: app.db)
+            let altered = try await WebClient(app, acceptLanguage: "en").get("/verify/\(number)")
+            #expect(altered.text.contains("it was altered after issue"))
+            #expect(try await WebClient(app, acceptLanguage: "en").get("/verify/RP-0000-NOPE").status == .notFound)
+
+            // Every step is on the audit chain, and the applicant and the sponsor were told.
+            let actions = try await AuditEvent.query(on: app.db).all().map(\.action).filter { $0.hasPrefix("permit.") }
+            #expect(actions == ["permit.opened", "permit.submit", "permit.start_review", "permit.request_information", "permit.resubmit",
+                                "permit.decide", "permit.return_to_review", "permit.decide", "permit.issue_permit"])
+            #expect(try await Notice.query(on: app.db).filter(\.$kind == "notice.permit.permit_issued").count() == 1)
+            #expect(try await Notice.query(on: app.db).filter(\.$kind == "notice.permit.sponsor").count() >= 1)
+        }
+    }
+
+    @Test func theOfficersQueueShowsDeadlinesAndTheKeyIsPublished() async throws {
+        try await withTestApp { app in
+            let (aziz, officer, _, employer, application) = try await hired(app, accredited: false)
+            try await aziz.get("/permits")
+            #expect(try await aziz.post("/permits/open", form: ["application": application]).status == .seeOther)
+            let caseID = try #require(try await PermitCase.query(on: app.db).first()?.requireID())
+            // An unaccredited sponsor: the case opens, and the rule explains why it fails.
+            #expect(try await aziz.get("/permits/\(caseID.uuidString.lowercased())").text.contains("The employer is not an accredited IT company."))
+            _ = try await act(aziz, caseID, ["event": "submit"])
+            let queue = try await officer.get("/officer/cases")
+            #expect(queue.status == .ok)
+            #expect(queue.text.contains("Test Person"))
+            #expect(queue.text.contains("Submitted"))
+            #expect(try await aziz.get("/officer/cases").status == .forbidden)
+            #expect(try await employer.get("/officer/cases").status == .forbidden)
+            let key = try await WebClient(app).get("/.well-known/caravan-signing-key")
+            #expect(key.text.hasPrefix("ed25519 "))
+            #expect(key.text.contains(app.permitRegistry.signer.publicKeyBase64))
+            // Strangers see nothing.
+            try await app.signUp(email: "other@example.uz")
+            let stranger = WebClient(app, acceptLanguage: "en")
+            try await stranger.get("/signin")
+            try await stranger.post("/signin", form: ["email": "other@example.uz", "password": "correct horse"])
+            #expect(try await stranger.get("/permits/\(caseID.uuidString.lowercased())").status == .notFound)
+        }
+    }
+
+    @Test func twoOfficersActingAtOnceOneWins() async throws {
+        try await withTestApp { app in
+            let (aziz, _, _, _, application) = try await hired(app)
+            try await aziz.get("/permits")
+            _ = try await aziz.post("/permits/open", form: ["application": application])
+            let permitCase = try #require(try await PermitCase.query(on: app.db).first())
+            let caseID = try permitCase.requireID()
+            _ = try await act(aziz, caseID, ["event": "submit"])
+            let officers = try await User.query(on: app.db).filter(\.$role == "migration_officer").all()
+            // Both read the case in the same state, then both act.
+            let first = try #require(try await PermitCase.find(caseID, on: app.db))
+            let second = try #require(try await PermitCase.find(caseID, on: app.db))
+            let service = PermitService(app: app, database: app.db)
+            _ = try await service.fire(.startReview, on: first, by: officers[0])
+            await #expect(throws: AppError.self) { _ = try await service.fire(.startReview, on: second, by: officers[1]) }
+            let stored = try #require(try await PermitCase.find(caseID, on: app.db))
+            #expect(stored.status == "in_review")
+            #expect(stored.history.filter { $0.event == "start_review" }.count == 1)
+        }
+    }
+}
