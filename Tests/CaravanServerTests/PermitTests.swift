@@ -157,6 +157,70 @@ import VaporTesting
         }
     }
 
+    static let pdf = Array("%PDF-1.7\n% a test document\n".utf8) + [UInt8](repeating: 0x20, count: 1000)
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 100)
+
+    @Test func documentsAreTypedByContentStoredByHashAndReviewed() async throws {
+        try await withTestApp { app in
+            let (aziz, officer, _, employer, application) = try await hired(app)
+            try await aziz.get("/permits")
+            _ = try await aziz.post("/permits/open", form: ["application": application])
+            let caseID = try #require(try await PermitCase.query(on: app.db).first()?.requireID())
+            let path = "/permits/\(caseID.uuidString.lowercased())"
+            try await aziz.get(path)
+            // A text file named .pdf is refused by its content (415); nothing is stored.
+            let fake = try await aziz.upload(path + "/documents", form: ["person": "p0", "kind": "passport"], file: Array("not a pdf".utf8), filename: "passport.pdf")
+            #expect(fake.status == .unsupportedMediaType)
+            #expect(fake.text.contains("Only PDF, JPEG and PNG"))
+            // Eleven megabytes are refused (413).
+            try await aziz.get(path)
+            let huge = try await aziz.upload(path + "/documents", form: ["person": "p0", "kind": "passport"], file: Self.pdf + [UInt8](repeating: 0x20, count: 11 * 1024 * 1024), filename: "big.pdf")
+            #expect(huge.status == .payloadTooLarge)
+            try await aziz.get(path)
+            #expect(try await aziz.upload(path + "/documents", form: ["person": "p9", "kind": "passport"], file: Self.pdf, filename: "p.pdf").status == .unprocessableEntity)
+            #expect(try await PermitDocumentFile.query(on: app.db).count() == 0)
+
+            try await aziz.get(path)
+            #expect(try await aziz.upload(path + "/documents", form: ["person": "p0", "kind": "passport"], file: Self.pdf, filename: "whatever.bin").status == .seeOther)
+            try await aziz.get(path)
+            #expect(try await aziz.upload(path + "/documents", form: ["person": "p1", "kind": "marriage_certificate"], file: Self.png, filename: "marriage.png").status == .seeOther)
+            let files = try await PermitDocumentFile.query(on: app.db).all()
+            #expect(Set(files.map(\.contentType)) == ["application/pdf", "image/png"])
+            let stored = app.caravanConfiguration.dataDirectory.appendingPathComponent("documents")
+                .appendingPathComponent(String(files[0].sha256.prefix(2))).appendingPathComponent(files[0].sha256)
+            #expect(FileManager.default.fileExists(atPath: stored.path))
+
+            // The officer reviews once the case is submitted: a passport needs its expiry; a rejection needs a reason.
+            _ = try await act(aziz, caseID, ["event": "submit"])
+            _ = try await act(officer, caseID, ["event": "start_review"])
+            let passport = try #require(files.first { $0.kind == "passport" }?.id)
+            let marriage = try #require(files.first { $0.kind == "marriage_certificate" }?.id)
+            try await officer.get(path)
+            #expect(try await officer.post(path + "/documents/\(passport.uuidString.lowercased())/review", form: ["decision": "accept"]).status == .unprocessableEntity)
+            #expect(try await officer.post(path + "/documents/\(passport.uuidString.lowercased())/review", form: ["decision": "accept", "passportExpiresOn": "2027-01-10"]).status == .seeOther)
+            try await officer.get(path)
+            #expect(try await officer.post(path + "/documents/\(marriage.uuidString.lowercased())/review", form: ["decision": "reject"]).status == .unprocessableEntity)
+            #expect(try await officer.post(path + "/documents/\(marriage.uuidString.lowercased())/review", form: ["decision": "reject", "reason": "Unreadable scan"]).status == .seeOther)
+
+            let page = try await aziz.get(path)
+            // The passport rule now reads the expiry: less than six months left on the case's date.
+            #expect(page.text.contains("The passport expires in"))
+            #expect(page.text.contains("Unreadable scan"))
+            #expect(try await aziz.get(path + "/documents/\(passport.uuidString.lowercased())").headers.contentType?.description == "application/pdf")
+            // The sponsor never sees the family's documents.
+            #expect(try await employer.get(path + "/documents/\(passport.uuidString.lowercased())").status == .notFound)
+            #expect(try await employer.upload(path + "/documents", form: ["person": "p0", "kind": "photo"], file: Self.png, filename: "x.png").status == .forbidden)
+
+            // A rejected document is replaced by a new upload; the old one stays on record as replaced.
+            try await aziz.get(path)
+            #expect(try await aziz.upload(path + "/documents", form: ["person": "p1", "kind": "marriage_certificate"], file: Self.pdf, filename: "m.pdf").status == .seeOther)
+            #expect(try await PermitDocumentFile.query(on: app.db).filter(\.$status == "replaced").count() == 1)
+            let audit = try await AuditEvent.query(on: app.db).all().map(\.action)
+            #expect(audit.filter { $0 == "permit.document-uploaded" }.count == 3)
+            #expect(audit.contains("permit.document-accepted") && audit.contains("permit.document-rejected"))
+        }
+    }
+
     @Test func twoOfficersActingAtOnceOneWins() async throws {
         try await withTestApp { app in
             let (aziz, _, _, _, application) = try await hired(app)

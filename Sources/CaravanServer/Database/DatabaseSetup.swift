@@ -43,5 +43,6 @@ enum DatabaseSetup {
         AddProfileHistory(),
         CreateCompanyInvitation(),
         CreatePermitCase(),
+        CreatePermitDocumentFile(),
     ]
 }

@@ -24,6 +24,8 @@ enum AppError: Error, Sendable {
     case methodNotAllowed(allowed: [HTTPMethod])
     /// 413: the body is larger than this endpoint takes.
     case payloadTooLarge
+    /// 415: a file of a type this endpoint does not take (read from its bytes).
+    case unsupportedMediaType
     /// 429: too many failed attempts; try again after `retryAfter` seconds.
     case throttled(retryAfter: Int)
 
@@ -37,6 +39,7 @@ enum AppError: Error, Sendable {
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .payloadTooLarge: .payloadTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
         case .throttled: .tooManyRequests
         }
     }
@@ -54,6 +57,7 @@ enum AppError: Error, Sendable {
         case .notFound: "not-found"
         case .methodNotAllowed: "method-not-allowed"
         case .payloadTooLarge: "payload-too-large"
+        case .unsupportedMediaType: "unsupported-media-type"
         case .throttled: "throttled"
         }
     }

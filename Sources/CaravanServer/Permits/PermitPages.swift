@@ -19,6 +19,10 @@ struct PermitPages: RouteCollection {
         signedIn.get(SiteURL.permitPrint(UUID()).pathComponents, use: printable)
         signedIn.get(SiteURL.permitFile(UUID()).pathComponents, use: file)
         signedIn.get(SiteURL.officerCases.pathComponents, use: queue)
+        signedIn.on(.POST, SiteURL.permitDocuments(UUID()).pathComponents,
+                    body: .collect(maxSize: ByteCount(value: PermitDocumentRules.maximumRequestBytes)), use: upload)
+        signedIn.get(SiteURL.permitDocument(UUID(), UUID()).pathComponents, use: download)
+        signedIn.post(SiteURL.permitDocumentReview(UUID(), UUID()).pathComponents, use: review)
     }
 
     static func statusLabel(_ status: String, _ req: Request) -> String { req.t("permit.status.\(status)") }
@@ -108,6 +112,18 @@ struct PermitPages: RouteCollection {
         let reference: String
     }
 
+    struct DocumentRow: Encodable {
+        let kind: String
+        let label: String
+        /// `missing`, `pending`, `accepted`, `rejected`.
+        let state: String
+        let stateLabel: String
+        let reason: String?
+        let viewURL: String?
+        let reviewAction: String?
+        let isPassport: Bool
+    }
+
     struct PersonView: Encodable {
         let id: String
         let name: String
@@ -117,7 +133,8 @@ struct PermitPages: RouteCollection {
         let outcome: String
         let outcomeLabel: String
         let rules: [RuleLine]
-        let documents: [AuthPages.Choice]
+        let documents: [DocumentRow]
+        let kinds: [AuthPages.Choice]
     }
 
     struct ActionView: Encodable {
@@ -146,6 +163,9 @@ struct PermitPages: RouteCollection {
         let verifyURL: String?
         let informationRequest: String?
         let notice: String?
+        let uploadAction: String
+        let mayUpload: Bool
+        let mayReview: Bool
     }
 
     func show(req: Request) async throws -> Response {
@@ -161,6 +181,8 @@ struct PermitPages: RouteCollection {
         let (report, rulebook) = try await service.eligibility(of: permitCase)
         let clock = service.clock(of: permitCase)
         let id = try permitCase.requireID()
+        let files = viewer == .sponsor ? [] : try await service.documents(of: permitCase)
+        let mayReview = viewer == .officer && [.inReview, .resubmitted, .submitted].contains(permitCase.caseStatus)
         let persons = permitCase.persons.enumerated().map { index, person in
             let outcome = report.outcome(for: index)
             let lines = report.results(for: index).map { result in
@@ -172,11 +194,21 @@ struct PermitPages: RouteCollection {
                          reference: rulebook.rules[result.rule].legalReference)
             }
             let required = rulebook.checklist(relation: index == 0 ? nil : CaravanPermits.Relation(rawValue: person.relation) ?? .other)
+            let rows = required.kinds.map { kind -> DocumentRow in
+                let file = files.last { $0.person == person.id && $0.kind == kind.rawValue }
+                let state = file?.status ?? "missing"
+                return DocumentRow(
+                    kind: kind.rawValue, label: req.t("document.\(kind.rawValue)"), state: state, stateLabel: req.t("permit.document.\(state)"),
+                    reason: file?.reason, viewURL: file?.id.map { SiteURL.permitDocument(id, $0).path },
+                    reviewAction: mayReview && state == "pending" ? file?.id.map { SiteURL.permitDocumentReview(id, $0).path } : nil,
+                    isPassport: kind == .passport
+                )
+            }
             return PersonView(
                 id: person.id, name: person.name, relation: req.t(index == 0 ? "permit.principal" : "relation.\(person.relation)"),
                 birthDate: person.birthDate, citizenship: CountryCode(rawValue: person.citizenship)?.name(in: req.language) ?? person.citizenship,
-                outcome: outcome.rawValue, outcomeLabel: req.t("permit.outcome.\(outcome.rawValue)"), rules: lines,
-                documents: required.kinds.map { AuthPages.Choice(value: $0.rawValue, label: req.t("document.\($0.rawValue)"), selected: person.documents.contains($0.rawValue)) }
+                outcome: outcome.rawValue, outcomeLabel: req.t("permit.outcome.\(outcome.rawValue)"), rules: lines, documents: rows,
+                kinds: required.kinds.map { AuthPages.Choice(value: $0.rawValue, label: req.t("document.\($0.rawValue)"), selected: false) }
             )
         }
         let formatter = DateFormatter()
@@ -209,7 +241,9 @@ struct PermitPages: RouteCollection {
             permitURL: permitCase.permitNumber == nil || viewer == .sponsor ? nil : SiteURL.permitPrint(id).path,
             verifyURL: permitCase.permitNumber.map { SiteURL.verify($0).path },
             informationRequest: permitCase.caseStatus == .informationRequested ? lastRequest : nil,
-            notice: problem
+            notice: problem, uploadAction: SiteURL.permitDocuments(id).path,
+            mayUpload: viewer == .principal && [.draft, .submitted, .inReview, .informationRequested, .resubmitted].contains(permitCase.caseStatus),
+            mayReview: mayReview
         )
         return try await req.renderPage("permit-case", page, status: status)
     }
@@ -259,6 +293,74 @@ struct PermitPages: RouteCollection {
                                     problem: failure.errors.map { req.message(for: $0) }.joined(separator: " "))
         }
         return req.redirect(to: SiteURL.permitCase(id).path, redirectType: .normal)
+    }
+
+    // MARK: Documents
+
+    struct UploadForm: Content {
+        var person: String?
+        var kind: String?
+        var file: File?
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("caseID", as: UUID.self) else { throw AppError.notFound }
+        let (permitCase, viewer) = try await req.permits.visible(id, to: user)
+        guard viewer == .principal else { throw AppError.forbidden }
+        let form = (try? req.content.decode(UploadForm.self)) ?? UploadForm()
+        do {
+            guard let file = form.file, file.data.readableBytes > 0 else {
+                throw AppError.validation(ValidationFailure(field: "file", code: "document.fileRequired"))
+            }
+            _ = try await req.permits.upload(file.data, kind: form.kind ?? "", person: form.person ?? "", to: permitCase, by: user)
+        } catch let error as AppError {
+            let message: String
+            switch error {
+            case .validation(let failure): message = failure.errors.map { req.message(for: $0) }.joined(separator: " ")
+            case .unsupportedMediaType: message = req.t("problem.unsupported-media-type.detail")
+            case .payloadTooLarge: message = req.t("problem.payload-too-large.detail")
+            default: throw error
+            }
+            return try await render(req, permitCase, viewer: viewer, user: user, status: error.status, problem: message)
+        }
+        return req.redirect(to: SiteURL.permitCase(id).path + "#persons", redirectType: .normal)
+    }
+
+    func download(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("caseID", as: UUID.self), let documentID = req.parameters.get("documentID", as: UUID.self) else {
+            throw AppError.notFound
+        }
+        let (permitCase, viewer) = try await req.permits.visible(id, to: user)
+        // The sponsor sees the status, never the family's documents.
+        guard viewer != .sponsor,
+              let file = try await PermitDocumentFile.query(on: req.db).filter(\.$id == documentID).filter(\.$permitCase.$id == permitCase.requireID()).first(),
+              let data = FileManager.default.contents(atPath: req.permits.documentURL(file.sha256).path)
+        else { throw AppError.notFound }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: file.contentType)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(file.kind).\(file.contentType.split(separator: "/").last ?? "bin")\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    func review(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("caseID", as: UUID.self), let documentID = req.parameters.get("documentID", as: UUID.self) else {
+            throw AppError.notFound
+        }
+        let (permitCase, viewer) = try await req.permits.visible(id, to: user)
+        guard viewer == .officer else { throw AppError.forbidden }
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        do {
+            try await req.permits.review(documentID, on: permitCase, accept: form["decision"] == "accept", reason: form["reason"],
+                                         passportExpiresOn: form["passportExpiresOn"], by: user)
+        } catch AppError.validation(let failure) {
+            return try await render(req, permitCase, viewer: viewer, user: user, status: .unprocessableEntity,
+                                    problem: failure.errors.map { req.message(for: $0) }.joined(separator: " "))
+        }
+        return req.redirect(to: SiteURL.permitCase(id).path + "#persons", redirectType: .normal)
     }
 
     // MARK: Queue

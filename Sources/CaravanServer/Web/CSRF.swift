@@ -15,7 +15,9 @@ struct CSRFMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         // Read the body here, within the limit, so the token can be checked before any handler runs.
-        _ = try await request.body.collect(max: Self.maximumBody).get()
+        // A document upload is the one form that carries a file.
+        let limit = PermitDocumentRules.isUploadPath(request.url.path) ? PermitDocumentRules.maximumRequestBytes : Self.maximumBody
+        _ = try await request.body.collect(max: limit).get()
         let sent = try? request.content.get(String.self, at: Self.fieldName)
         guard let expected = request.session.data[Self.fieldName], let sent,
               Self.constantTimeEqual(Array(sent.utf8), Array(expected.utf8))

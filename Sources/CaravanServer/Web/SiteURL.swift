@@ -48,6 +48,9 @@ enum SiteURL: Equatable {
     case permitAction(UUID)
     case permitPrint(UUID)
     case permitFile(UUID)
+    case permitDocuments(UUID)
+    case permitDocument(UUID, UUID)
+    case permitDocumentReview(UUID, UUID)
     case officerCases
     case verify(String)
     case signingKey
@@ -77,6 +80,9 @@ enum SiteURL: Equatable {
         case .permitPrint: ["permits", ":caseID", "permit"]
         case .permitFile: ["permits", ":caseID", "permit.json"]
         case .verify: ["verify", ":number"]
+        case .permitDocuments: ["permits", ":caseID", "documents"]
+        case .permitDocument: ["permits", ":caseID", "documents", ":documentID"]
+        case .permitDocumentReview: ["permits", ":caseID", "documents", ":documentID", "review"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -120,6 +126,9 @@ enum SiteURL: Equatable {
         case .permitAction(let id): ["permits", id.uuidString.lowercased(), "actions"]
         case .permitPrint(let id): ["permits", id.uuidString.lowercased(), "permit"]
         case .permitFile(let id): ["permits", id.uuidString.lowercased(), "permit.json"]
+        case .permitDocuments(let id): ["permits", id.uuidString.lowercased(), "documents"]
+        case .permitDocument(let id, let document): ["permits", id.uuidString.lowercased(), "documents", document.uuidString.lowercased()]
+        case .permitDocumentReview(let id, let document): ["permits", id.uuidString.lowercased(), "documents", document.uuidString.lowercased(), "review"]
         case .officerCases: ["officer", "cases"]
         case .verify(let number): ["verify", number]
         case .signingKey: [".well-known", "caravan-signing-key"]

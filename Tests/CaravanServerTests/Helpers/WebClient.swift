@@ -20,6 +20,7 @@ final class WebClient: @unchecked Sendable {
         try await send(.GET, path, form: nil)
     }
 
+
     /// Posts a form; the CSRF token of the last page seen is added unless `csrf` says otherwise.
     @discardableResult
     func post(_ path: String, form: [String: String], csrf: String? = nil) async throws -> TestingHTTPResponse {
@@ -30,7 +31,23 @@ final class WebClient: @unchecked Sendable {
 
     private(set) var lastCSRF: String?
 
-    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?) async throws -> TestingHTTPResponse {
+    /// Posts a multipart form with one file, as a browser's file input does.
+    @discardableResult
+    func upload(_ path: String, form: [String: String], file: [UInt8], filename: String, contentType: String = "application/octet-stream") async throws -> TestingHTTPResponse {
+        let boundary = "caravan-test-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        var fields = form
+        if fields["csrf"] == nil { fields["csrf"] = lastCSRF }
+        for (name, value) in fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(contentType)\r\n\r\n")
+        body.writeBytes(file)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        return try await send(.POST, path, form: nil, raw: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?, raw: ByteBuffer? = nil, contentType: String? = nil) async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .accept, value: "text/html")
         if let acceptLanguage { headers.replaceOrAdd(name: .acceptLanguage, value: acceptLanguage) }
@@ -44,6 +61,10 @@ final class WebClient: @unchecked Sendable {
             components.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
             let encoded = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
             body = ByteBuffer(string: encoded)
+        }
+        if let raw, let contentType {
+            headers.replaceOrAdd(name: .contentType, value: contentType)
+            body = raw
         }
         let response = try await app.sendRequest(method, path, headers: headers, body: body)
         for header in response.headers[.setCookie] {
