@@ -221,6 +221,67 @@ import VaporTesting
         }
     }
 
+    struct CaseBody: Decodable {
+        struct Person: Decodable {
+            let id: String
+            let relation: String
+            let outcome: String
+        }
+
+        let id: String
+        let status: String
+        let persons: [Person]
+        let availableEvents: [String]?
+        let permitNumber: String?
+        let expectedDecisionDate: String?
+    }
+
+    @Test func theSameJourneyThroughTheAPI() async throws {
+        try await withTestApp { app in
+            _ = try await hired(app)
+            let aziz = try await app.token(email: "aziz@example.uz")
+            let officer = try await app.token(email: "officer1@example.org")
+            let hr = try await app.token(email: "hr@kazan.example")
+            let application = try #require(try await JobApplication.query(on: app.db).first()?.requireID())
+            let opened = try await app.api(.POST, "/permit-cases", raw: #"{"applicationId":"\#(application.uuidString.lowercased())"}"#, token: aziz)
+            #expect(opened.status == .created, "\(opened.text)")
+            let body = try opened.json(CaseBody.self)
+            #expect(body.persons.map(\.relation) == ["principal", "spouse", "child"])
+            #expect(body.availableEvents == ["submit", "withdraw"])
+
+            // Upload through the API: the body is the file.
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: aziz)
+            headers.contentType = .binary
+            let uploaded = try await app.sendRequest(.POST, "/api/v1/permit-cases/\(body.id)/documents?person=p0&kind=passport", headers: headers, body: ByteBuffer(bytes: Self.pdf))
+            #expect(uploaded.status == .created, "\(uploaded.text)")
+            let wrong = try await app.sendRequest(.POST, "/api/v1/permit-cases/\(body.id)/documents?person=p0&kind=photo", headers: headers, body: ByteBuffer(string: "GIF89a"))
+            #expect(wrong.status == .unsupportedMediaType)
+
+            #expect(try await app.api(.POST, "/permit-cases/\(body.id)/events", raw: #"{"event":"decide"}"#, token: aziz).status == .forbidden)
+            #expect(try await app.api(.POST, "/permit-cases/\(body.id)/events", raw: #"{"event":"submit"}"#, token: aziz).status == .ok)
+            let late = try await app.api(.POST, "/permit-cases/\(body.id)/events", raw: #"{"event":"submit"}"#, token: aziz, language: "en")
+            #expect(late.status == .conflict)
+            #expect(try late.json(ProblemBody.self).detail == "The current stage is: Submitted. Reload to see it.")
+            #expect(try await app.api(.POST, "/permit-cases/\(body.id)/events", raw: #"{"event":"start_review"}"#, token: officer).status == .ok)
+            let badDecision = try await app.api(.POST, "/permit-cases/\(body.id)/events", raw: #"{"event":"decide","decision":[{"person":"p0","verdict":"approved"},{"person":"p7","verdict":"refused","ground":"astrology"}]}"#, token: officer)
+            #expect(badDecision.status == .unprocessableEntity)
+            let decide = #"{"event":"decide","decision":[{"person":"p0","verdict":"approved"},{"person":"p1","verdict":"approved"},{"person":"p2","verdict":"approved"}]}"#
+            #expect(try await app.api(.POST, "/permit-cases/\(body.id)/events", raw: decide, token: officer).status == .ok)
+            let issued = try await app.api(.POST, "/permit-cases/\(body.id)/events", raw: #"{"event":"issue_permit"}"#, token: officer).json(CaseBody.self)
+            let number = try #require(issued.permitNumber)
+            struct Verification: Decodable { let valid: Bool; let personCount: Int }
+            let verification = try await app.api(.GET, "/permits/\(number)/verification").json(Verification.self)
+            #expect(verification.valid && verification.personCount == 3)
+            // The sponsor sees the status, not the persons.
+            let sponsorView = try await app.api(.GET, "/permit-cases/\(body.id)", token: hr).json(CaseBody.self)
+            #expect(sponsorView.status == "permit_issued" && sponsorView.persons.isEmpty)
+            let queue = try await app.api(.GET, "/permit-cases?status=permit_issued", token: officer).json([String: [CaseBody]].self)
+            #expect(queue["cases"]?.count == 1)
+            #expect(try await app.api(.GET, "/permit-cases?status=nonsense", token: officer).status == .unprocessableEntity)
+        }
+    }
+
     @Test func twoOfficersActingAtOnceOneWins() async throws {
         try await withTestApp { app in
             let (aziz, _, _, _, application) = try await hired(app)

@@ -18,14 +18,21 @@ struct APIRequestContextMiddleware: AsyncMiddleware {
     /// route-level limit does not apply; this does, before anything is read.
     static let maximumBody = 64 * 1024
 
+    /// A document upload is the one API body that is a file.
+    static func limit(for request: Request) -> Int {
+        request.url.path.hasPrefix("/api/v1/permit-cases/") && request.url.path.hasSuffix("/documents")
+            ? PermitDocumentRules.maximumBytes : maximumBody
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > Self.maximumBody {
+        let limit = Self.limit(for: request)
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
             throw AppError.payloadTooLarge
         }
         if request.headers.first(name: .contentLength) == nil, request.body.data == nil,
            [.POST, .PUT, .PATCH].contains(request.method) {
             // A chunked body has no length up front: read it within the limit (413 past it).
-            _ = try await request.body.collect(max: Self.maximumBody).get()
+            _ = try await request.body.collect(max: limit).get()
         }
         return try await APIRequestContext.$request.withValue(request) {
             try await next.respond(to: request)

@@ -154,6 +154,8 @@ struct PermitService: Sendable {
     func fire(_ event: CaseEvent, on permitCase: PermitCase, by user: User, message: String? = nil) async throws -> PermitCase {
         guard let role = user.domainRole else { throw AppError.forbidden }
         let actor = CaseActor(id: try user.requireID().uuidString.lowercased(), role: role)
+        // Who may act comes before what they sent: an applicant's "decision" is refused, not corrected.
+        guard CasePolicy.mayFire(event.kind, role: role) else { throw AppError.forbidden }
         if case .decide(let decision) = event, let rulebook = app.permitRegistry.rulebooks[permitCase.rulebookVersion] {
             do { try decision.validate(persons: permitCase.persons.map(\.id), rulebook: rulebook) } catch { throw AppError.validation(error) }
         }
