@@ -135,8 +135,9 @@ struct PermitService: Sendable {
         return (report, rulebook)
     }
 
-    /// Where the decision clock stands today (nil before submission).
+    /// Where the decision clock stands today: nil before submission and once a decision has taken effect.
     func clock(of permitCase: PermitCase) -> DecisionClockStatus? {
+        guard permitCase.state.clockRuns || permitCase.caseStatus == .informationRequested else { return nil }
         guard let submitted = permitCase.submittedOn.flatMap(CalendarDate.init),
               let rulebook = app.permitRegistry.rulebooks[permitCase.rulebookVersion],
               let clock = try? DecisionClock(submittedOn: submitted, termMonths: rulebook.decisionTermMonths, pauses: permitCase.pauses.compactMap {

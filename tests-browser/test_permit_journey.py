@@ -1,0 +1,146 @@
+"""The fast-track permit journey in a real browser (issue 5): a specialist with an accepted offer opens a case for
+self, spouse and child and uploads documents; an officer requests information; the specialist answers; the officer
+approves and issues the permit; the permit verifies on the public page.
+
+The accepted offer is set up through the API (sign-up, profile with family, application, the demo employer's
+offer, acceptance) so the browser part is the permit itself. Needs the demo data (`caravan demo`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+
+from helpers import DEMO_EMPLOYER, DEMO_PASSWORD, main, screenshot, sign_in, switch_language, unique_email
+
+PASSWORD = "a-long-enough-passphrase-42"
+DEMO_OFFICER = "officer@demo.caravan.test"
+KAZAN_VACANCY = "Java-разработчик (платежи)"
+PDF = b"%PDF-1.7\n% Caravan browser test document\n" + b" " * 2048
+
+
+def api(base_url: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+    request = urllib.request.Request(base_url + "/api/v1" + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Accept-Language", "en")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:  # noqa: S310 — the server under test on loopback
+        text = response.read()
+        return json.loads(text) if text else {}
+
+
+def token(base_url: str, email: str, password: str) -> str:
+    return api(base_url, "POST", "/sessions", {"email": email, "password": password})["token"]
+
+
+def hired_specialist(base_url: str) -> tuple[str, str]:
+    """A new specialist with a spouse and a child and an accepted offer from Kazan Soft; returns (email, name)."""
+    email, name = unique_email("permit"), "Bobur Yusupov"
+    api(base_url, "POST", "/accounts", {"email": email, "password": PASSWORD, "displayName": name, "role": "specialist"})
+    specialist = token(base_url, email, PASSWORD)
+    api(base_url, "PUT", "/profile", {
+        "citizenship": "UZ", "countryOfResidence": "UZ", "city": "Ташкент", "russianLevel": "B2", "relocation": True,
+        "skills": [{"skill": "java", "level": 4, "years": 6}, {"skill": "spring-boot", "level": 4, "years": 5}],
+        "family": [
+            {"name": "Madina Yusupova", "relation": "spouse", "birthDate": "1993-03-14", "citizenship": "UZ"},
+            {"name": "Timur Yusupov", "relation": "child", "birthDate": "2018-06-02", "citizenship": "UZ"},
+        ],
+    }, specialist)
+    employer = token(base_url, DEMO_EMPLOYER, DEMO_PASSWORD)
+    vacancy = next(v for v in api(base_url, "GET", "/search/vacancies?q=java&limit=100", token=specialist)["vacancies"]
+                   if v["title"] == KAZAN_VACANCY)
+    application = api(base_url, "POST", f"/vacancies/{vacancy['id']}/applications", {"note": "Ready to move with my family."}, specialist)
+    for stage in ("screening", "interview"):
+        api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": stage}, employer)
+    start = (date.today() + timedelta(days=60)).isoformat()
+    api(base_url, "POST", f"/applications/{application['id']}/moves",
+        {"stage": "offer", "offer": {"salary": 320000, "startDate": start, "city": "Казань", "contract": "employment"}}, employer)
+    api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": "hired"}, specialist)
+    return email, name
+
+
+def act(page: Page, button: str) -> None:
+    with page.expect_navigation():
+        main(page).get_by_role("button", name=button, exact=True).click()
+
+
+def test_a_family_gets_a_verified_permit(new_context, base_url: str) -> None:
+    email, name = hired_specialist(base_url)
+
+    # The specialist opens the case from the accepted offer.
+    page = new_context().new_page()
+    response = sign_in(page, email, PASSWORD)
+    assert response is not None and response.ok
+    page.goto("/permits")
+    expect(main(page).get_by_role("heading", level=1)).to_have_text("Residence permit")
+    act(page, "Open a case for me and my family")
+    expect(page).to_have_url(re.compile(r"/permits/[0-9a-f-]{36}$"))
+    case_path = page.url.split(base_url, 1)[1]
+    people = main(page).get_by_role("region", name="People on the case")
+    expect(people.get_by_role("article")).to_have_count(3)
+    expect(people).to_contain_text("The employer is an accredited IT company.")
+
+    # Documents for each person: the passport for everyone, the marriage and birth certificates that prove the relations.
+    for person, documents in ((name, ["Passport"]), ("Madina Yusupova", ["Passport", "Marriage certificate"]), ("Timur Yusupov", ["Birth certificate"])):
+        for document in documents:
+            card = main(page).get_by_role("region", name="People on the case").get_by_role("article").filter(has_text=person)
+            card.get_by_label("Document").select_option(label=document)
+            card.get_by_label("File").set_input_files(files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+            with page.expect_navigation():
+                card.get_by_role("button", name="Upload").click()
+            card = main(page).get_by_role("region", name="People on the case").get_by_role("article").filter(has_text=person)
+            expect(card.locator("ul.documents li").filter(has_text=document).first).to_contain_text("uploaded, waiting for review")
+    act(page, "Submit the application")
+    expect(main(page).locator("#case-status")).to_have_text("Submitted")
+    expect(main(page)).to_contain_text(re.compile(r"Expected decision.*\d{4}", re.S))
+
+    # The officer finds it in the queue, starts the review and asks for something.
+    officer = new_context().new_page()
+    response = sign_in(officer, DEMO_OFFICER, DEMO_PASSWORD)
+    assert response is not None and response.ok
+    switch_language(officer, "English")
+    officer.goto("/officer/cases")
+    expect(main(officer).get_by_role("heading", level=1)).to_have_text("Permit cases")
+    row = main(officer).locator("tbody tr").filter(has_text=name)
+    expect(row).to_have_count(1)
+    with officer.expect_navigation():
+        row.get_by_role("link", name=name).click()
+    act(officer, "Start review")
+    main(officer).get_by_label("What is needed (the applicant reads this)").fill("Please add the child's birth certificate translation.")
+    act(officer, "Request information")
+    expect(main(officer).locator("#case-status")).to_have_text("Information requested")
+
+    # The specialist reads the request and answers; the clock was paused meanwhile.
+    page.goto(case_path)
+    expect(main(page)).to_contain_text("Please add the child's birth certificate translation.")
+    expect(main(page)).to_contain_text("the clock is paused until the applicant answers")
+    main(page).get_by_label("Your answer to the officer").fill("Added to the birth certificate scan.")
+    act(page, "Send the answer")
+    expect(main(page).locator("#case-status")).to_have_text("Answer received")
+
+    # The officer approves everyone and issues the permit.
+    officer.goto(case_path)
+    act(officer, "Decide")  # every person is preselected as approved: no rule failed
+    expect(main(officer).locator("#case-status")).to_have_text("Decided")
+    act(officer, "Issue the permit")
+    expect(main(officer).locator("#case-status")).to_have_text("Permit issued")
+    number = main(officer).locator("dl.facts").get_by_text(re.compile(r"RP-\d{4}-[0-9A-F]{10}")).inner_text()
+    number = re.search(r"RP-\d{4}-[0-9A-F]{10}", number).group(0)
+
+    # The holder is told, and anyone can check the permit on the public page.
+    page.goto("/inbox")
+    expect(main(page).get_by_role("listitem").first).to_contain_text(f"Your residence permit {number} is issued.")
+    public = new_context().new_page()
+    response = public.goto(f"/verify/{number}")
+    assert response is not None and response.ok
+    expect(main(public).get_by_role("status")).to_contain_text("Valid: the record matches its signature.")
+    expect(main(public)).to_contain_text("Bobur Y.")
+    screenshot(public, "permit-verify-en.png")
+    page.goto(case_path)
+    screenshot(page, "permit-case-en.png")
