@@ -47,6 +47,7 @@ enum DemoDataset {
         // at cost 12 would take minutes).
         let hash = try await service.hashPassword(password)
         try await DemoMarket.load(on: app, passwordHash: hash)
+        try await DemoPermits.load(on: app)
         return created
     }
 }
