@@ -95,6 +95,7 @@ let package = Package(
             dependencies: [
                 "CaravanSearch",
                 "CaravanMatching",
+                "CaravanPermits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
