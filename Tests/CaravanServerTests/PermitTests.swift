@@ -282,6 +282,29 @@ import VaporTesting
         }
     }
 
+    @Test func losingAccreditationCancelsTheSponsorsPermits() async throws {
+        try await withTestApp { app in
+            _ = try await hired(app)
+            let aziz = try await app.token(email: "aziz@example.uz")
+            let officer = try await app.token(email: "officer1@example.org")
+            let application = try #require(try await JobApplication.query(on: app.db).first()?.requireID())
+            let id = try await app.api(.POST, "/permit-cases", raw: #"{"applicationId":"\#(application.uuidString.lowercased())"}"#, token: aziz).json(CaseBody.self).id
+            _ = try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"submit"}"#, token: aziz)
+            _ = try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"start_review"}"#, token: officer)
+            _ = try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"decide","decision":[{"person":"p0","verdict":"approved"},{"person":"p1","verdict":"approved"},{"person":"p2","verdict":"approved"}]}"#, token: officer)
+            #expect(try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"issue_permit"}"#, token: officer).status == .ok)
+
+            let admin = try #require(try await User.query(on: app.db).filter(\.$role == "admin").first())
+            let company = try #require(try await Company.query(on: app.db).first())
+            try await CompanyService(app: app, database: app.db).setAccreditation(of: company, to: .init(accredited: false, registryNumber: "", date: ""), by: admin)
+            let cancelled = try await app.api(.GET, "/permit-cases/\(id)", token: aziz).json(CaseBody.self)
+            #expect(cancelled.status == "cancelled")
+            #expect(try await Notice.query(on: app.db).filter(\.$kind == "notice.permit.cancelled.sponsor_lost_accreditation").count() == 1)
+            let last = try #require(try await AuditEvent.query(on: app.db).sort(\.$sequence, .descending).all().first { $0.action == "permit.cancel" })
+            #expect(last.actor == "system")
+        }
+    }
+
     @Test func twoOfficersActingAtOnceOneWins() async throws {
         try await withTestApp { app in
             let (aziz, _, _, _, application) = try await hired(app)

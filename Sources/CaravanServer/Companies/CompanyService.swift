@@ -1,4 +1,5 @@
 import CaravanDomain
+import CaravanPermits
 import Fluent
 import Foundation
 import Vapor
@@ -60,11 +61,17 @@ struct CompanyService: Sendable {
         } catch {
             throw AppError.validation(error)
         }
+        let wasAccredited = company.accredited
         try await database.transaction { db in
             company.accredited = valid.accredited
             company.accreditationNumber = valid.registryNumber
             company.accreditationDate = valid.date
             try await company.update(on: db)
+            // The law ties the fast-track permit to the sponsor's accreditation: losing it cancels the permits
+            // it sponsors, in the same transaction as the decision that causes it.
+            if wasAccredited && !valid.accredited {
+                try await PermitService(app: app, database: db).cancelPermits(sponsoredBy: try company.requireID(), reason: .sponsorLostAccreditation)
+            }
             try await audit.append(
                 AuditEntry(
                     actor: AuditEntry.user(actor.id), action: "company.accreditation-changed", subject: AuditEntry.company(company.id),
@@ -73,6 +80,7 @@ struct CompanyService: Sendable {
                 on: db
             )
         }
+        await app.outbox.sweep(app: app, on: database)
     }
 }
 

@@ -240,6 +240,29 @@ struct PermitService: Sendable {
         }
     }
 
+    /// Cancels every issued permit a sponsor holds, because the law does (the rule acts, not a person: the audit
+    /// actor is `system`). Call inside the transaction of the change that causes it.
+    func cancelPermits(sponsoredBy companyID: UUID, reason: CancellationReason) async throws {
+        let issued = try await PermitCase.query(on: database).filter(\.$sponsor.$id == companyID)
+            .filter(\.$status ~~ [CaseStatus.permitIssued.rawValue, CaseStatus.arrivalRegistered.rawValue]).all()
+        let system = CaseActor(id: "system", role: .migrationOfficer)
+        for permitCase in issued {
+            guard case .success(let next) = CaseWorkflow.transition(from: permitCase.state, event: .cancel(reason), actor: system) else { continue }
+            permitCase.store(next)
+            permitCase.revision += 1
+            permitCase.history.append(.init(event: "cancel", by: "system", at: now, message: nil))
+            try await permitCase.save(on: database)
+            try await AuditLog(now: app.dependencies.now).append(AuditEntry(
+                actor: "system", action: "permit.cancel", subject: Self.subject(permitCase.id),
+                payload: ["reason": reason.rawValue, "permit": permitCase.permitNumber ?? ""]
+            ), on: database)
+            try await NotificationService(app: app, database: database).notify(
+                [permitCase.$principal.id], kind: "notice.permit.cancelled.\(reason.rawValue)",
+                arguments: ["number": permitCase.permitNumber ?? ""], link: SiteURL.permitCase(try permitCase.requireID()).path
+            )
+        }
+    }
+
     /// Cases an officer works, soonest deadline first; overdue ones first of all.
     func queue(statuses: [CaseStatus]) async throws -> [(PermitCase, DecisionClockStatus?)] {
         let cases = try await PermitCase.query(on: database).filter(\.$status ~~ statuses.map(\.rawValue)).with(\.$sponsor).limit(1000).all()
