@@ -305,6 +305,76 @@ import VaporTesting
         }
     }
 
+    @Test func aRelationTheRouteDoesNotCoverIsExplainedNotRefused() async throws {
+        try await withTestApp { app in
+            let (aziz, _, _, _, application) = try await hired(app)
+            try await aziz.get("/permits")
+            _ = try await aziz.post("/permits/open", form: ["application": application])
+            let caseID = try #require(try await PermitCase.query(on: app.db).first()?.requireID())
+            let path = "/permits/\(caseID.uuidString.lowercased())"
+            try await aziz.get(path)
+            let bad = try await aziz.post(path + "/persons", form: ["op": "add", "name": "", "relation": "cousin", "birthDate": "2999-01-01", "citizenship": "XX"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try await PermitCase.find(caseID, on: app.db)?.persons.count == 3)
+            try await aziz.get(path)
+            #expect(try await aziz.post(path + "/persons", form: ["op": "add", "name": "Жасур Каримов", "relation": "sibling", "birthDate": "1995-02-03", "citizenship": "UZ"]).status == .seeOther)
+            try await aziz.get(path)
+            #expect(try await aziz.post(path + "/persons", form: ["op": "birthDate", "person": "p0", "birthDate": "1990-05-06"]).status == .seeOther)
+            let page = try await aziz.get(path)
+            #expect(page.text.contains("The route does not cover this relation (Brother or sister)"))
+            let stored = try #require(try await PermitCase.find(caseID, on: app.db))
+            #expect(stored.persons.map(\.relation) == ["principal", "spouse", "child", "sibling"])
+            #expect(stored.persons[0].birthDate == "1990-05-06")
+            #expect(try await aziz.post(path + "/persons", form: ["op": "remove", "person": "p3"]).status == .seeOther)
+            #expect(try await PermitCase.find(caseID, on: app.db)?.persons.count == 3)
+            // Once submitted, the people on the case are fixed.
+            _ = try await act(aziz, caseID, ["event": "submit"])
+            try await aziz.get(path)
+            #expect(try await aziz.post(path + "/persons", form: ["op": "remove", "person": "p2"]).status == .conflict)
+        }
+    }
+
+    @Test func aNewRulebookVersionAppliesToNewCasesOnly() async throws {
+        let clock = TestClock()  // 2026-11-18
+        try await withTestApp(clock: clock) { app in
+            _ = try await hired(app)
+            let aziz = try await app.token(email: "aziz@example.uz")
+            let first = try #require(try await JobApplication.query(on: app.db).first()?.requireID())
+            let old = try await app.api(.POST, "/permit-cases", raw: #"{"applicationId":"\#(first.uuidString.lowercased())"}"#, token: aziz).json(CaseBody.self)
+
+            // The law changes: a new rulebook version (a two-month term) ships; cases opened from now on use it.
+            let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Sources/CaravanPermits/Resources/rulebooks/ru-it-fast-track-2022.1.json")
+            let text = try String(contentsOf: file, encoding: .utf8)
+                .replacingOccurrences(of: #""version": "2022.1""#, with: #""version": "2027.1""#)
+                .replacingOccurrences(of: #""decisionTermMonths": 3"#, with: #""decisionTermMonths": 2"#)
+            let newer = try Rulebook(json: Data(text.utf8), name: "ru-it-fast-track-2027.1.json")
+            let registry = app.permitRegistry
+            app.permitRegistry = PermitRegistry(rulebooks: registry.rulebooks.merging([newer.qualifiedVersion: newer]) { $1 }, current: newer,
+                                                calendar: registry.calendar, signer: registry.signer)
+
+            // A second specialist with an accepted offer opens a case under the new version.
+            let (hr, _, vacancy) = (try await app.token(email: "hr@kazan.example"), aziz, try #require(try await Vacancy.query(on: app.db).first()?.requireID()))
+            try await app.signUp(email: "dana@example.kz")
+            let dana = try await app.token(email: "dana@example.kz")
+            let id = try await app.api(.POST, "/vacancies/\(vacancy.uuidString.lowercased())/applications", raw: "{}", token: dana).json(ApplicationBody.self).id
+            for stage in ["screening", "interview"] { _ = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"\#(stage)"}"#, token: hr) }
+            _ = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"offer","offer":{"salary":300000,"startDate":"2027-02-01","city":"Казань","contract":"employment"}}"#, token: hr)
+            _ = try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"hired"}"#, token: dana)
+            let new = try await app.api(.POST, "/permit-cases", raw: #"{"applicationId":"\#(id)"}"#, token: dana).json(CaseBody.self)
+
+            for (token, body) in [(aziz, old), (dana, new)] {
+                _ = try await app.api(.POST, "/permit-cases/\(body.id)/events", raw: #"{"event":"submit"}"#, token: token)
+            }
+            let oldNow = try await app.api(.GET, "/permit-cases/\(old.id)", token: aziz).json(CaseBody.self)
+            let newNow = try await app.api(.GET, "/permit-cases/\(new.id)", token: dana).json(CaseBody.self)
+            // Submitted 2026-11-18: three months → 2027-02-18 under the old version; two → 2027-01-18 (a Monday) under the new.
+            #expect(oldNow.expectedDecisionDate == "2027-02-18")
+            #expect(newNow.expectedDecisionDate == "2027-01-18")
+            #expect(try await PermitCase.query(on: app.db).all().map(\.rulebookVersion).sorted() == ["ru-it-fast-track@2022.1", "ru-it-fast-track@2027.1"])
+        }
+    }
+
     @Test func twoOfficersActingAtOnceOneWins() async throws {
         try await withTestApp { app in
             let (aziz, _, _, _, application) = try await hired(app)

@@ -22,6 +22,7 @@ struct PermitPages: RouteCollection {
         signedIn.on(.POST, SiteURL.permitDocuments(UUID()).pathComponents,
                     body: .collect(maxSize: ByteCount(value: PermitDocumentRules.maximumRequestBytes)), use: upload)
         signedIn.get(SiteURL.permitDocument(UUID(), UUID()).pathComponents, use: download)
+        signedIn.post(SiteURL.permitPersons(UUID()).pathComponents, use: persons)
         signedIn.post(SiteURL.permitDocumentReview(UUID(), UUID()).pathComponents, use: review)
     }
 
@@ -166,6 +167,10 @@ struct PermitPages: RouteCollection {
         let uploadAction: String
         let mayUpload: Bool
         let mayReview: Bool
+        let mayEditPersons: Bool
+        let personsAction: String
+        let relations: [AuthPages.Choice]
+        let countries: [AuthPages.Choice]
     }
 
     func show(req: Request) async throws -> Response {
@@ -243,7 +248,12 @@ struct PermitPages: RouteCollection {
             informationRequest: permitCase.caseStatus == .informationRequested ? lastRequest : nil,
             notice: problem, uploadAction: SiteURL.permitDocuments(id).path,
             mayUpload: viewer == .principal && [.draft, .submitted, .inReview, .informationRequested, .resubmitted].contains(permitCase.caseStatus),
-            mayReview: mayReview
+            mayReview: mayReview,
+            mayEditPersons: viewer == .principal && permitCase.caseStatus == .draft, personsAction: SiteURL.permitPersons(id).path,
+            relations: CaravanPermits.Relation.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("relation.\($0.rawValue)"), selected: false) },
+            countries: CountryCode.all.compactMap(CountryCode.init(rawValue:)).map { ($0.rawValue, $0.name(in: req.language)) }
+                .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
+                .map { AuthPages.Choice(value: $0.0, label: $0.1, selected: $0.0 == permitCase.persons.first?.citizenship) }
         )
         return try await req.renderPage("permit-case", page, status: status)
     }
@@ -293,6 +303,29 @@ struct PermitPages: RouteCollection {
                                     problem: failure.errors.map { req.message(for: $0) }.joined(separator: " "))
         }
         return req.redirect(to: SiteURL.permitCase(id).path, redirectType: .normal)
+    }
+
+    // MARK: People on a draft case
+
+    func persons(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("caseID", as: UUID.self) else { throw AppError.notFound }
+        let (permitCase, viewer) = try await req.permits.visible(id, to: user)
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let change: PermitService.PersonChange
+        switch form["op"] {
+        case "add": change = .add(name: form["name"] ?? "", relation: form["relation"] ?? "", birthDate: form["birthDate"] ?? "", citizenship: form["citizenship"] ?? "")
+        case "remove": change = .remove(id: form["person"] ?? "")
+        case "birthDate": change = .birthDate(id: form["person"] ?? "", date: form["birthDate"] ?? "")
+        default: throw AppError.validation(ValidationFailure(field: "op", code: "field.required"))
+        }
+        do {
+            try await req.permits.change(change, on: permitCase, by: user)
+        } catch AppError.validation(let failure) {
+            return try await render(req, permitCase, viewer: viewer, user: user, status: .unprocessableEntity,
+                                    problem: failure.errors.map { req.message(for: $0) }.joined(separator: " "))
+        }
+        return req.redirect(to: SiteURL.permitCase(id).path + "#persons", redirectType: .normal)
     }
 
     // MARK: Documents

@@ -240,6 +240,54 @@ struct PermitService: Sendable {
         }
     }
 
+    // MARK: Who is on the case
+
+    /// A change to the people on a draft case: the applicant adds someone (any relation — one the route does not
+    /// cover is then explained by its rule, not refused here), removes a family member, or gives a birth date.
+    enum PersonChange {
+        case add(name: String, relation: String, birthDate: String, citizenship: String)
+        case remove(id: String)
+        case birthDate(id: String, date: String)
+    }
+
+    func change(_ change: PersonChange, on permitCase: PermitCase, by user: User) async throws {
+        guard permitCase.$principal.id == user.id else { throw AppError.forbidden }
+        guard permitCase.caseStatus == .draft else { throw AppError.stageConflict(current: "permit.\(permitCase.status)") }
+        let today = self.today.description
+        var validator = Validator()
+        func checkDate(_ date: String, _ field: String) {
+            if date.isEmpty { validator.add(field, "field.required") } else if CalendarDate(date) == nil { validator.add(field, "date.invalid") } else if date > today { validator.add(field, "date.future") }
+        }
+        switch change {
+        case .add(let rawName, let relation, let birthDate, let citizenship):
+            let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+            if name.isEmpty { validator.add("name", "field.required") } else if name.count > 120 { validator.add("name", "text.tooLong", ["max": "120"]) }
+            if CaravanPermits.Relation(rawValue: relation) == nil { validator.add("relation", "relation.unknown") }
+            checkDate(birthDate, "birthDate")
+            if CountryCode(rawValue: citizenship) == nil { validator.add("citizenship", citizenship.isEmpty ? "field.required" : "country.unknown") }
+            if permitCase.persons.count >= 13 { validator.add("name", "family.tooMany", ["max": "12"]) }
+            do { try validator.check() } catch { throw AppError.validation(error) }
+            let next = (permitCase.persons.compactMap { Int($0.id.dropFirst()) }.max() ?? 0) + 1
+            permitCase.persons.append(.init(id: "p\(next)", name: name, relation: relation, birthDate: birthDate, citizenship: citizenship,
+                                            passportExpiresOn: nil, documents: []))
+        case .remove(let id):
+            guard id != "p0", permitCase.persons.contains(where: { $0.id == id }) else { throw AppError.notFound }
+            permitCase.persons.removeAll { $0.id == id }
+        case .birthDate(let id, let date):
+            checkDate(date, "birthDate")
+            do { try validator.check() } catch { throw AppError.validation(error) }
+            guard let index = permitCase.persons.firstIndex(where: { $0.id == id }) else { throw AppError.notFound }
+            permitCase.persons[index].birthDate = date
+        }
+        try await database.transaction { db in
+            try await permitCase.save(on: db)
+            try await AuditLog(now: app.dependencies.now).append(AuditEntry(
+                actor: AuditEntry.user(user.id), action: "permit.persons-changed", subject: Self.subject(permitCase.id),
+                payload: ["persons": String(permitCase.persons.count)]
+            ), on: db)
+        }
+    }
+
     /// Cancels every issued permit a sponsor holds, because the law does (the rule acts, not a person: the audit
     /// actor is `system`). Call inside the transaction of the change that causes it.
     func cancelPermits(sponsoredBy companyID: UUID, reason: CancellationReason) async throws {

@@ -49,6 +49,7 @@ enum SiteURL: Equatable {
     case permitPrint(UUID)
     case permitFile(UUID)
     case permitDocuments(UUID)
+    case permitPersons(UUID)
     case permitDocument(UUID, UUID)
     case permitDocumentReview(UUID, UUID)
     case officerCases
@@ -81,6 +82,7 @@ enum SiteURL: Equatable {
         case .permitFile: ["permits", ":caseID", "permit.json"]
         case .verify: ["verify", ":number"]
         case .permitDocuments: ["permits", ":caseID", "documents"]
+        case .permitPersons: ["permits", ":caseID", "persons"]
         case .permitDocument: ["permits", ":caseID", "documents", ":documentID"]
         case .permitDocumentReview: ["permits", ":caseID", "documents", ":documentID", "review"]
         default: components.map { PathComponent(stringLiteral: $0) }
@@ -127,6 +129,7 @@ enum SiteURL: Equatable {
         case .permitPrint(let id): ["permits", id.uuidString.lowercased(), "permit"]
         case .permitFile(let id): ["permits", id.uuidString.lowercased(), "permit.json"]
         case .permitDocuments(let id): ["permits", id.uuidString.lowercased(), "documents"]
+        case .permitPersons(let id): ["permits", id.uuidString.lowercased(), "persons"]
         case .permitDocument(let id, let document): ["permits", id.uuidString.lowercased(), "documents", document.uuidString.lowercased()]
         case .permitDocumentReview(let id, let document): ["permits", id.uuidString.lowercased(), "documents", document.uuidString.lowercased(), "review"]
         case .officerCases: ["officer", "cases"]
