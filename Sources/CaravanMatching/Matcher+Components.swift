@@ -4,9 +4,10 @@ import CaravanSearch
 extension Matcher {
     /// Required skills covered at their levels: the skill itself (scaled down by a level gap), a child
     /// skill (which implies it), or only its parent (partial credit). The mean over required skills.
-    func requiredSkills(_ candidate: CandidateProfile, _ vacancy: VacancyProfile,
+    func requiredSkills(_ context: CandidateContext, _ vacancy: VacancyProfile,
                         _ reasons: inout [MatchReason]) -> Double {
-        let held = heldSkills(candidate, &reasons)
+        let held = context.held
+        reasons += context.unknownSkillReasons
         guard !vacancy.required.isEmpty else { return 1 }
         var total = 0.0
         for need in vacancy.required {
@@ -37,11 +38,10 @@ extension Matcher {
     }
 
     /// Nice-to-have skills held directly or through a child: the share covered.
-    func niceToHaveSkills(_ candidate: CandidateProfile, _ vacancy: VacancyProfile,
+    func niceToHaveSkills(_ context: CandidateContext, _ vacancy: VacancyProfile,
                           _ reasons: inout [MatchReason]) -> Double {
         guard !vacancy.niceToHave.isEmpty else { return 1 }
-        var ignored: [MatchReason] = []
-        let held = heldSkills(candidate, &ignored)
+        let held = context.held
         var covered = 0
         for skill in vacancy.niceToHave {
             if held.direct[skill] != nil || held.throughChild[skill] != nil {
@@ -119,20 +119,42 @@ extension Matcher {
 
     /// The share of the vacancy title's words (stemmed) that the candidate's summary uses. The reason names
     /// the words as the title writes them ("платежи"), not their stems ("платеж").
-    func text(_ candidate: CandidateProfile, _ vacancy: VacancyProfile, _ reasons: inout [MatchReason]) -> Double {
-        var title: [(term: String, word: String)] = []
-        let utf16 = Array(vacancy.title.utf16)
-        for token in analyzer.analyze(vacancy.title) where !title.contains(where: { $0.term == token.term }) {
-            let word = String(decoding: utf16[token.utf16Range], as: UTF16.self).lowercased()
-            title.append((token.term, word))
-        }
-        guard !title.isEmpty else { return 0 }
-        let summary = Set(analyzer.terms(candidate.summary))
-        let shared = title.filter { summary.contains($0.term) }
+    func text(_ context: CandidateContext, _ title: TitleTerms, _ reasons: inout [MatchReason]) -> Double {
+        guard !title.terms.isEmpty else { return 0 }
+        let shared = title.terms.filter { context.summaryTerms.contains($0.term) }
         if !shared.isEmpty {
             reasons.append(MatchReason("match.text.overlap", .text, .positive, ["terms": shared.map(\.word).joined(separator: ", ")]))
         }
-        return Double(shared.count) / Double(title.count)
+        return Double(shared.count) / Double(title.terms.count)
+    }
+
+    /// A vacancy title's distinct terms with the words that produced them, analysed once per ranking.
+    struct TitleTerms {
+        let terms: [(term: String, word: String)]
+
+        init(_ title: String, analyzer: Analyzer) {
+            var terms: [(term: String, word: String)] = []
+            let utf16 = Array(title.utf16)
+            for token in analyzer.analyze(title) where !terms.contains(where: { $0.term == token.term }) {
+                terms.append((token.term, String(decoding: utf16[token.utf16Range], as: UTF16.self).lowercased()))
+            }
+            self.terms = terms
+        }
+    }
+
+    /// What a ranking needs of a candidate, worked out once however many vacancies it is compared with:
+    /// held skills (direct and implied), the reasons for unknown ones, the summary's terms.
+    struct CandidateContext {
+        let held: (direct: [SkillID: SkillLevel], throughChild: [SkillID: (SkillLevel, SkillID)])
+        let unknownSkillReasons: [MatchReason]
+        let summaryTerms: Set<String>
+
+        init(_ candidate: CandidateProfile, matcher: Matcher) {
+            var reasons: [MatchReason] = []
+            held = matcher.heldSkills(candidate, &reasons)
+            unknownSkillReasons = reasons
+            summaryTerms = Set(matcher.analyzer.terms(candidate.summary))
+        }
     }
 
     /// The candidate's skills by id (highest level if listed twice), and the skills they imply through

@@ -24,7 +24,10 @@ public struct Matcher: Sendable {
                            limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
         let unknown = taxonomy.unknownIDs(in: vacancy.required.map(\.skill) + vacancy.niceToHave)
         guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
-        return ranked(candidates.compactMap { result(id: $0.id, evaluate($0, for: vacancy)) }, limit: limit)
+        let title = TitleTerms(vacancy.title, analyzer: analyzer)
+        return ranked(candidates.compactMap {
+            result(id: $0.id, evaluate($0, CandidateContext($0, matcher: self), for: vacancy, title: title))
+        }, limit: limit)
     }
 
     /// The best `limit` vacancies for `candidate`; throws if the candidate's own skills are unknown.
@@ -32,23 +35,31 @@ public struct Matcher: Sendable {
                           limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
         let unknown = taxonomy.unknownIDs(in: candidate.skills.map(\.skill))
         guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
-        return ranked(vacancies.compactMap { result(id: $0.id, evaluate(candidate, for: $0)) }, limit: limit)
+        // The candidate's side is worked out once, not once per vacancy.
+        let context = CandidateContext(candidate, matcher: self)
+        return ranked(vacancies.compactMap {
+            result(id: $0.id, evaluate(candidate, context, for: $0, title: TitleTerms($0.title, analyzer: analyzer)))
+        }, limit: limit)
     }
 
     /// The verdict on one pair: excluded (with every hard constraint that failed) or scored with reasons.
     public func evaluate(_ candidate: CandidateProfile, for vacancy: VacancyProfile) -> MatchEvaluation {
+        evaluate(candidate, CandidateContext(candidate, matcher: self), for: vacancy, title: TitleTerms(vacancy.title, analyzer: analyzer))
+    }
+
+    func evaluate(_ candidate: CandidateProfile, _ context: CandidateContext, for vacancy: VacancyProfile, title: TitleTerms) -> MatchEvaluation {
         let exclusions = hardConstraints(candidate, vacancy)
         guard exclusions.isEmpty else { return .excluded(exclusions) }
 
         var reasons: [MatchReason] = []
         var components: [MatchComponent: Double] = [:]
-        components[.requiredSkills] = requiredSkills(candidate, vacancy, &reasons)
-        components[.niceToHaveSkills] = niceToHaveSkills(candidate, vacancy, &reasons)
+        components[.requiredSkills] = requiredSkills(context, vacancy, &reasons)
+        components[.niceToHaveSkills] = niceToHaveSkills(context, vacancy, &reasons)
         components[.experience] = experience(candidate, vacancy, &reasons)
         components[.russian] = russian(candidate, vacancy, &reasons)
         components[.salary] = salary(candidate, vacancy, &reasons)
         components[.location] = location(candidate, vacancy, &reasons)
-        components[.text] = text(candidate, vacancy, &reasons)
+        components[.text] = text(context, title, &reasons)
 
         // Summed in the fixed order of `allCases`, so equal inputs give bit-identical scores.
         var total = 0.0
