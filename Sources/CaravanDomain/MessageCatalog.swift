@@ -12,11 +12,29 @@ public struct MessageCatalog: Sendable {
 
     /// The text for `key` with `{placeholders}` filled; `nil` when the key is missing.
     public func text(_ key: String, _ arguments: [String: String] = [:]) -> String? {
-        guard var text = messages[key] else { return nil }
-        for (name, value) in arguments {
-            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        guard let text = messages[key] else { return nil }
+        return arguments.isEmpty ? text : Self.fill(text, arguments)
+    }
+
+    /// Replaces each `{name}` whose name is an argument, in one pass over the template (no Foundation search,
+    /// which cost more than the matching it described); unknown `{names}` stay as they are.
+    static func fill(_ template: String, _ arguments: [String: String]) -> String {
+        var result = ""
+        result.reserveCapacity(template.utf8.count + 32)
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}") else {
+                rest = rest[open...]
+                break
+            }
+            let name = String(rest[afterOpen..<close])
+            if let value = arguments[name] { result += value } else { result += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
         }
-        return text
+        result += rest
+        return result
     }
 }
 

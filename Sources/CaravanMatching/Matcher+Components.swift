@@ -129,7 +129,7 @@ extension Matcher {
     }
 
     /// A vacancy title's distinct terms with the words that produced them, analysed once per ranking.
-    struct TitleTerms {
+    struct TitleTerms: Sendable {
         let terms: [(term: String, word: String)]
 
         init(_ title: String, analyzer: Analyzer) {

@@ -42,6 +42,18 @@ public struct Matcher: Sendable {
         }, limit: limit)
     }
 
+    /// The same ranking over vacancies prepared once (their titles analysed when they were indexed, not on
+    /// every request): what a server keeps in memory.
+    public func vacancies(for candidate: CandidateProfile, among vacancies: [PreparedVacancy],
+                          limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
+        let unknown = taxonomy.unknownIDs(in: candidate.skills.map(\.skill))
+        guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
+        let context = CandidateContext(candidate, matcher: self)
+        return ranked(vacancies.compactMap {
+            result(id: $0.profile.id, evaluate(candidate, context, for: $0.profile, title: $0.title))
+        }, limit: limit)
+    }
+
     /// The verdict on one pair: excluded (with every hard constraint that failed) or scored with reasons.
     public func evaluate(_ candidate: CandidateProfile, for vacancy: VacancyProfile) -> MatchEvaluation {
         evaluate(candidate, CandidateContext(candidate, matcher: self), for: vacancy, title: TitleTerms(vacancy.title, analyzer: analyzer))
@@ -101,5 +113,16 @@ public struct Matcher: Sendable {
 
     func sameCity(_ candidate: CandidateProfile, _ vacancy: VacancyProfile) -> Bool {
         !vacancy.city.isEmpty && candidate.city.lowercased() == vacancy.city.lowercased()
+    }
+}
+
+/// A vacancy with the work that does not depend on the candidate done once.
+public struct PreparedVacancy: Sendable {
+    public let profile: VacancyProfile
+    let title: Matcher.TitleTerms
+
+    public init(_ profile: VacancyProfile) {
+        self.profile = profile
+        title = Matcher.TitleTerms(profile.title, analyzer: Analyzer())
     }
 }

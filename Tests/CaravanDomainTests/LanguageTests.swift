@@ -43,4 +43,11 @@ import Testing
         #expect(catalogs.missingKeys(in: .english) == ["only.ru"])
         #expect(catalogs.missingKeys(in: .russian).isEmpty)
     }
+
+    @Test func fillingIsOnePassAndLeavesStrangersAlone() {
+        let catalog = MessageCatalog(language: .english, messages: ["t": "{a} and {b}, {unknown}, {a} again; a { brace and {"])
+        // A value that looks like a placeholder is not filled again: one pass.
+        #expect(catalog.text("t", ["a": "{b}", "b": "two"]) == "{b} and two, {unknown}, {b} again; a { brace and {")
+        #expect(catalog.text("t") == "{a} and {b}, {unknown}, {a} again; a { brace and {")
+    }
 }

@@ -58,11 +58,17 @@ struct MatchingService: Sendable {
         case specialist, employer
     }
 
+    /// Whole roubles with digit groups as each language writes them: 250,000 in English, 250 000 (no-break
+    /// space) in Russian. By hand, because a NumberFormatter per reason cost more than the ranking.
     static func money(_ value: Int, _ req: Request) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: req.language.rawValue)
-        formatter.numberStyle = .decimal
-        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+        let separator = req.language == .english ? "," : "\u{00A0}"
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped += separator }
+            grouped.append(digit)
+        }
+        return value < 0 ? "-" + grouped : grouped
     }
 
     static func text(of reason: MatchReason, taxonomy: SkillTaxonomy, req: Request, for audience: Audience = .specialist) -> String {

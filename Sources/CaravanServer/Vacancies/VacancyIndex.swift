@@ -9,7 +9,7 @@ import Vapor
 /// by every write, so "vacancies for me" reads memory, not the database.
 /// (One process serves Caravan today; a second would rebuild its own copy and miss the other's writes.)
 actor VacancyIndex {
-    private var profiles: [UUID: VacancyProfile] = [:]
+    private var profiles: [UUID: PreparedVacancy] = [:]
     /// The same vacancies for text search (title, skills, description) with filters.
     private var text = InvertedIndex()
     private var loaded = false
@@ -20,14 +20,14 @@ actor VacancyIndex {
             .sort(\.$createdAt, .ascending).all()
         for vacancy in all {
             if let id = vacancy.id {
-                profiles[id] = MatchingAdapter.profile(of: vacancy)
+                profiles[id] = PreparedVacancy(MatchingAdapter.profile(of: vacancy))
                 text.add(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy))
             }
         }
         loaded = true
     }
 
-    func published(on database: any Database, taxonomy: SkillTaxonomy) async throws -> [VacancyProfile] {
+    func published(on database: any Database, taxonomy: SkillTaxonomy) async throws -> [PreparedVacancy] {
         try await load(on: database, taxonomy: taxonomy)
         return Array(profiles.values)
     }
@@ -40,7 +40,7 @@ actor VacancyIndex {
     func update(_ vacancy: Vacancy, taxonomy: SkillTaxonomy) {
         guard let id = vacancy.id else { return }
         let published = vacancy.vacancyStatus == .published
-        profiles[id] = published ? MatchingAdapter.profile(of: vacancy) : nil
+        profiles[id] = published ? PreparedVacancy(MatchingAdapter.profile(of: vacancy)) : nil
         // Before the first load there is nothing to keep current: the load reads the database.
         guard loaded else { return }
         if published { text.update(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy)) } else { _ = text.remove(key: id.uuidString.lowercased()) }
