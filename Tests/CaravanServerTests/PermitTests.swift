@@ -375,6 +375,83 @@ import VaporTesting
         }
     }
 
+    /// An approved family case with its permit issued; returns the case id.
+    func issued(_ app: Application) async throws -> String {
+        _ = try await hired(app)
+        let aziz = try await app.token(email: "aziz@example.uz")
+        let officer = try await app.token(email: "officer1@example.org")
+        let application = try #require(try await JobApplication.query(on: app.db).first()?.requireID())
+        let id = try await app.api(.POST, "/permit-cases", raw: #"{"applicationId":"\#(application.uuidString.lowercased())"}"#, token: aziz).json(CaseBody.self).id
+        _ = try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"submit"}"#, token: aziz)
+        _ = try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"start_review"}"#, token: officer)
+        _ = try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"decide","decision":[{"person":"p0","verdict":"approved"},{"person":"p1","verdict":"approved"},{"person":"p2","verdict":"approved"}]}"#, token: officer)
+        #expect(try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"issue_permit"}"#, token: officer).status == .ok)
+        return id
+    }
+
+    @Test func theGracePeriodWarnsThenCancelsAndANewContractStopsIt() async throws {
+        let clock = TestClock()  // 2026-11-18, a Wednesday
+        try await withTestApp(clock: clock) { app in
+            let id = try await issued(app)
+            let employer = WebClient(app, acceptLanguage: "en")
+            try await employer.get("/signin")
+            try await employer.post("/signin", form: ["email": "hr@kazan.example", "password": "correct horse"])
+            try await employer.get("/permits/\(id)")
+            #expect(try await employer.post("/permits/\(id)/contract-end", form: ["endedOn": "someday"]).status == .unprocessableEntity)
+            try await employer.get("/permits/\(id)")
+            #expect(try await employer.post("/permits/\(id)/contract-end", form: ["endedOn": "2026-11-20"]).status == .seeOther)
+            let aziz = WebClient(app, acceptLanguage: "en")
+            try await aziz.get("/signin")
+            try await aziz.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
+            // 30 working days from Monday 23 November 2026, across the holidays (31 December 2026 and 1–8 January
+            // 2027 are days off on the production calendar): the 30th is Tuesday 12 January 2027.
+            let page = try await aziz.get("/permits/\(id)")
+            #expect(page.text.contains("The contract ended on November 20, 2026."))
+            let permitCase = try #require(try await PermitCase.find(UUID(uuidString: id)!, on: app.db))
+            let grace = try #require(PermitService(app: app, database: app.db).grace(of: permitCase))
+            let last = try grace.clock.lastDay(calendar: app.permitRegistry.calendar)
+            #expect(last.description == "2027-01-12")
+            #expect(try await Notice.query(on: app.db).filter(\.$kind == "notice.permit.grace-started").count() == 1)
+
+            // On 29 December four working days are left (29, 30 December, 11, 12 January): one warning, however often
+            // the sweep runs.
+            clock.advance(by: 41 * 86_400)  // 2026-12-29
+            try await PermitService(app: app, database: app.db).sweepGrace()
+            try await PermitService(app: app, database: app.db).sweepGrace()
+            #expect(try await Notice.query(on: app.db).filter(\.$kind == "notice.permit.grace-warning").count() == 1)
+
+            // After the last day with no new contract, the permit is cancelled by the sweep.
+            clock.advance(by: 16 * 86_400)  // 2027-01-14
+            try await PermitService(app: app, database: app.db).sweepGrace()
+            let cancelled = try #require(try await PermitCase.find(UUID(uuidString: id)!, on: app.db))
+            #expect(cancelled.status == "cancelled")
+            #expect(try await Notice.query(on: app.db).filter(\.$kind == "notice.permit.cancelled.grace_lapsed").count() == 1)
+        }
+    }
+
+    @Test func aNewContractInTimeKeepsThePermit() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let id = try await issued(app)
+            let hr = try await app.token(email: "hr@kazan.example")
+            let permitCase = try #require(try await PermitCase.find(UUID(uuidString: id)!, on: app.db))
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "hr@kazan.example").first())
+            try await PermitService(app: app, database: app.db).contractEnded(on: "2026-11-20", for: permitCase, by: user)
+            // A second accepted offer from the (accredited) company, starting within the period.
+            let vacancy = try await app.api(.POST, "/vacancies", raw: VacanciesTests.javaVacancy.replacingOccurrences(of: "Java-разработчик", with: "Kotlin-разработчик"), token: hr).json(VacancyBody.self)
+            let aziz = try await app.token(email: "aziz@example.uz")
+            let second = try await app.api(.POST, "/vacancies/\(vacancy.id)/applications", raw: "{}", token: aziz).json(ApplicationBody.self).id
+            for stage in ["screening", "interview"] { _ = try await app.api(.POST, "/applications/\(second)/moves", raw: #"{"stage":"\#(stage)"}"#, token: hr) }
+            _ = try await app.api(.POST, "/applications/\(second)/moves", raw: #"{"stage":"offer","offer":{"salary":310000,"startDate":"2026-12-01","city":"Казань","contract":"employment"}}"#, token: hr)
+            #expect(try await app.api(.POST, "/applications/\(second)/moves", raw: #"{"stage":"hired"}"#, token: aziz).status == .ok)
+            clock.advance(by: 60 * 86_400)
+            try await PermitService(app: app, database: app.db).sweepGrace()
+            let kept = try #require(try await PermitCase.find(UUID(uuidString: id)!, on: app.db))
+            #expect(kept.status == "permit_issued")
+            #expect(kept.newContractOn == "2026-12-01")
+        }
+    }
+
     @Test func twoOfficersActingAtOnceOneWins() async throws {
         try await withTestApp { app in
             let (aziz, _, _, _, application) = try await hired(app)

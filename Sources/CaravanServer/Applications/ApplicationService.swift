@@ -62,6 +62,10 @@ struct ApplicationService: Sendable {
             try await database.transaction { database in
                 if isNew { try await application.create(on: database) } else { try await application.save(on: database) }
                 try await NotificationService(app: app, database: database).applicationMoved(application, to: stage, by: party)
+                // An accepted offer from an accredited company is a new contract: it stops a running grace period.
+                if stage == .hired, let offer = application.offer, let company = try await Company.find(application.companyID, on: database) {
+                    try await PermitService(app: app, database: database).newContract(startingOn: offer.startDate, for: application.$specialist.id, with: company)
+                }
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw AppError.conflict(code: "application-exists")

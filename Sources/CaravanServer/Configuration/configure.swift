@@ -77,6 +77,8 @@ public func configure(
 
     // `caravan serve` (the default command) migrates before it listens, so an upgrade is one restart.
     if configuration.migrateBeforeServing { app.lifecycle.use(MigrateBeforeServing()) }
+    // Grace periods run down with time, not with requests: an hourly sweep warns and cancels.
+    if app.environment != .testing { app.lifecycle.use(GraceSweeper()) }
 
     // Commands
     app.asyncCommands.use(DemoCommand(), as: "demo")

@@ -44,5 +44,6 @@ enum DatabaseSetup {
         CreateCompanyInvitation(),
         CreatePermitCase(),
         CreatePermitDocumentFile(),
+        AddPermitGrace(),
     ]
 }

@@ -63,6 +63,12 @@ final class PermitCase: Model, @unchecked Sendable {
     @OptionalField(key: "permit_issued_on") var permitIssuedOn: String?
     /// Base64 Ed25519 signature over `PermitDocument.payload`.
     @OptionalField(key: "permit_signature") var permitSignature: String?
+    /// The last day of the holder's contract, as the sponsor reported it (`yyyy-MM-dd`): the grace clock runs from it.
+    @OptionalField(key: "contract_ended_on") var contractEndedOn: String?
+    /// The start of a new contract with an accredited company, which stops the grace clock.
+    @OptionalField(key: "new_contract_on") var newContractOn: String?
+    /// The smallest warning threshold (working days left) the holder has been told of.
+    @OptionalField(key: "grace_warned") var graceWarned: Int?
     /// Bumped by every move: two officers acting at once cannot both win.
     @Field(key: "revision") var revision: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

@@ -23,6 +23,7 @@ struct PermitPages: RouteCollection {
                     body: .collect(maxSize: ByteCount(value: PermitDocumentRules.maximumRequestBytes)), use: upload)
         signedIn.get(SiteURL.permitDocument(UUID(), UUID()).pathComponents, use: download)
         signedIn.post(SiteURL.permitPersons(UUID()).pathComponents, use: persons)
+        signedIn.post(SiteURL.permitContractEnd(UUID()).pathComponents, use: contractEnd)
         signedIn.post(SiteURL.permitDocumentReview(UUID(), UUID()).pathComponents, use: review)
     }
 
@@ -171,6 +172,8 @@ struct PermitPages: RouteCollection {
         let personsAction: String
         let relations: [AuthPages.Choice]
         let countries: [AuthPages.Choice]
+        let grace: String?
+        let contractEndAction: String?
     }
 
     func show(req: Request) async throws -> Response {
@@ -253,7 +256,17 @@ struct PermitPages: RouteCollection {
             relations: CaravanPermits.Relation.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("relation.\($0.rawValue)"), selected: false) },
             countries: CountryCode.all.compactMap(CountryCode.init(rawValue:)).map { ($0.rawValue, $0.name(in: req.language)) }
                 .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
-                .map { AuthPages.Choice(value: $0.0, label: $0.1, selected: $0.0 == permitCase.persons.first?.citizenship) }
+                .map { AuthPages.Choice(value: $0.0, label: $0.1, selected: $0.0 == permitCase.persons.first?.citizenship) },
+            grace: service.grace(of: permitCase).map { _, status in
+                switch status {
+                case .running(let last, let left, _):
+                    req.t("permit.grace.running", ["ended": Self.date(permitCase.contractEndedOn, req), "lastDay": Self.date(last.description, req), "days": "\(left)"])
+                case .covered(let started): req.t("permit.grace.covered", ["date": Self.date(started.description, req)])
+                case .lapsed(let last): req.t("permit.grace.lapsed", ["lastDay": Self.date(last.description, req)])
+                }
+            },
+            contractEndAction: viewer == .sponsor && [.permitIssued, .arrivalRegistered].contains(permitCase.caseStatus)
+                ? SiteURL.permitContractEnd(id).path : nil
         )
         return try await req.renderPage("permit-case", page, status: status)
     }
@@ -326,6 +339,21 @@ struct PermitPages: RouteCollection {
                                     problem: failure.errors.map { req.message(for: $0) }.joined(separator: " "))
         }
         return req.redirect(to: SiteURL.permitCase(id).path + "#persons", redirectType: .normal)
+    }
+
+    /// The sponsor reports the last day of the holder's contract.
+    func contractEnd(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("caseID", as: UUID.self) else { throw AppError.notFound }
+        let (permitCase, viewer) = try await req.permits.visible(id, to: user)
+        guard viewer == .sponsor else { throw AppError.forbidden }
+        do {
+            try await req.permits.contractEnded(on: (try? req.content.get(String.self, at: "endedOn")) ?? "", for: permitCase, by: user)
+        } catch AppError.validation(let failure) {
+            return try await render(req, permitCase, viewer: viewer, user: user, status: .unprocessableEntity,
+                                    problem: failure.errors.map { req.message(for: $0) }.joined(separator: " "))
+        }
+        return req.redirect(to: SiteURL.permitCase(id).path, redirectType: .normal)
     }
 
     // MARK: Documents

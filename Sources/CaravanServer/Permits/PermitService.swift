@@ -293,22 +293,25 @@ struct PermitService: Sendable {
     func cancelPermits(sponsoredBy companyID: UUID, reason: CancellationReason) async throws {
         let issued = try await PermitCase.query(on: database).filter(\.$sponsor.$id == companyID)
             .filter(\.$status ~~ [CaseStatus.permitIssued.rawValue, CaseStatus.arrivalRegistered.rawValue]).all()
+        for permitCase in issued { try await cancel(permitCase, reason: reason) }
+    }
+
+    /// Cancels one issued permit as the system's act (the law, not a person), audited, the holder told why.
+    func cancel(_ permitCase: PermitCase, reason: CancellationReason) async throws {
         let system = CaseActor(id: "system", role: .migrationOfficer)
-        for permitCase in issued {
-            guard case .success(let next) = CaseWorkflow.transition(from: permitCase.state, event: .cancel(reason), actor: system) else { continue }
-            permitCase.store(next)
-            permitCase.revision += 1
-            permitCase.history.append(.init(event: "cancel", by: "system", at: now, message: nil))
-            try await permitCase.save(on: database)
-            try await AuditLog(now: app.dependencies.now).append(AuditEntry(
-                actor: "system", action: "permit.cancel", subject: Self.subject(permitCase.id),
-                payload: ["reason": reason.rawValue, "permit": permitCase.permitNumber ?? ""]
-            ), on: database)
-            try await NotificationService(app: app, database: database).notify(
-                [permitCase.$principal.id], kind: "notice.permit.cancelled.\(reason.rawValue)",
-                arguments: ["number": permitCase.permitNumber ?? ""], link: SiteURL.permitCase(try permitCase.requireID()).path
-            )
-        }
+        guard case .success(let next) = CaseWorkflow.transition(from: permitCase.state, event: .cancel(reason), actor: system) else { return }
+        permitCase.store(next)
+        permitCase.revision += 1
+        permitCase.history.append(.init(event: "cancel", by: "system", at: now, message: nil))
+        try await permitCase.save(on: database)
+        try await AuditLog(now: app.dependencies.now).append(AuditEntry(
+            actor: "system", action: "permit.cancel", subject: Self.subject(permitCase.id),
+            payload: ["reason": reason.rawValue, "permit": permitCase.permitNumber ?? ""]
+        ), on: database)
+        try await NotificationService(app: app, database: database).notify(
+            [permitCase.$principal.id], kind: "notice.permit.cancelled.\(reason.rawValue)",
+            arguments: ["number": permitCase.permitNumber ?? ""], link: SiteURL.permitCase(try permitCase.requireID()).path
+        )
     }
 
     /// Cases an officer works, soonest deadline first; overdue ones first of all.

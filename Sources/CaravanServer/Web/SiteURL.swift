@@ -50,6 +50,7 @@ enum SiteURL: Equatable {
     case permitFile(UUID)
     case permitDocuments(UUID)
     case permitPersons(UUID)
+    case permitContractEnd(UUID)
     case permitDocument(UUID, UUID)
     case permitDocumentReview(UUID, UUID)
     case officerCases
@@ -83,6 +84,7 @@ enum SiteURL: Equatable {
         case .verify: ["verify", ":number"]
         case .permitDocuments: ["permits", ":caseID", "documents"]
         case .permitPersons: ["permits", ":caseID", "persons"]
+        case .permitContractEnd: ["permits", ":caseID", "contract-end"]
         case .permitDocument: ["permits", ":caseID", "documents", ":documentID"]
         case .permitDocumentReview: ["permits", ":caseID", "documents", ":documentID", "review"]
         default: components.map { PathComponent(stringLiteral: $0) }
@@ -130,6 +132,7 @@ enum SiteURL: Equatable {
         case .permitFile(let id): ["permits", id.uuidString.lowercased(), "permit.json"]
         case .permitDocuments(let id): ["permits", id.uuidString.lowercased(), "documents"]
         case .permitPersons(let id): ["permits", id.uuidString.lowercased(), "persons"]
+        case .permitContractEnd(let id): ["permits", id.uuidString.lowercased(), "contract-end"]
         case .permitDocument(let id, let document): ["permits", id.uuidString.lowercased(), "documents", document.uuidString.lowercased()]
         case .permitDocumentReview(let id, let document): ["permits", id.uuidString.lowercased(), "documents", document.uuidString.lowercased(), "review"]
         case .officerCases: ["officer", "cases"]
