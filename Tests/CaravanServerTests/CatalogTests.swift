@@ -74,7 +74,7 @@ import Testing
             .conflict(code: "application-exists"), .stageConflict(current: "applied"), .conflict(code: "vacancy-not-published"),
             .conflict(code: "already-member"), .conflict(code: "member-elsewhere"), .conflict(code: "invitation-exists"),
             .conflict(code: "invitation-used"), .unsupportedMediaType, .conflict(code: "permit-needs-accepted-offer"),
-            .conflict(code: "permit-case-exists"), .conflict(code: "permit-same-officer"),
+            .conflict(code: "permit-case-exists"), .conflict(code: "permit-same-officer"), .conflict(code: "permit-assigned"),
         ]
         keys += problems.flatMap { ["problem.\($0.slug).title", "problem.\($0.slug).detail"] } + ["problem.internal.title", "problem.internal.detail"]
         for language in Self.catalogs.languages {

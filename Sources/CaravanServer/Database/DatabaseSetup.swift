@@ -45,5 +45,6 @@ enum DatabaseSetup {
         CreatePermitCase(),
         CreatePermitDocumentFile(),
         AddPermitGrace(),
+        AddPermitAssignment(),
     ]
 }

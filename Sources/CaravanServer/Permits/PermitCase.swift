@@ -69,6 +69,8 @@ final class PermitCase: Model, @unchecked Sendable {
     @OptionalField(key: "new_contract_on") var newContractOn: String?
     /// The smallest warning threshold (working days left) the holder has been told of.
     @OptionalField(key: "grace_warned") var graceWarned: Int?
+    /// The officer who has taken the case (nil: in the common queue).
+    @OptionalField(key: "assigned_to") var assignedTo: UUID?
     /// Bumped by every move: two officers acting at once cannot both win.
     @Field(key: "revision") var revision: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

@@ -129,3 +129,32 @@ struct GraceSweeper: LifecycleHandler {
         }
     }
 }
+
+/// Which officer has taken a case: a nullable column added after the first release.
+struct AddPermitAssignment: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(PermitCase.schema).field("assigned_to", .uuid).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(PermitCase.schema).deleteField("assigned_to").update()
+    }
+}
+
+extension PermitService {
+    /// An officer takes a case (or gives it back to the common queue). Audited; another officer's case can be
+    /// taken over only by releasing it first, so two officers never both think it is theirs.
+    func assign(_ permitCase: PermitCase, take: Bool, by user: User) async throws {
+        guard user.domainRole == .migrationOfficer else { throw AppError.forbidden }
+        let me = try user.requireID()
+        if take, let current = permitCase.assignedTo, current != me { throw AppError.conflict(code: "permit-assigned") }
+        if !take, permitCase.assignedTo != me { throw AppError.conflict(code: "permit-assigned") }
+        permitCase.assignedTo = take ? me : nil
+        try await database.transaction { db in
+            try await permitCase.save(on: db)
+            try await AuditLog(now: app.dependencies.now).append(AuditEntry(
+                actor: AuditEntry.user(user.id), action: take ? "permit.assigned" : "permit.released", subject: Self.subject(permitCase.id)
+            ), on: db)
+        }
+    }
+}

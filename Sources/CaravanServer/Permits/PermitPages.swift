@@ -24,6 +24,7 @@ struct PermitPages: RouteCollection {
         signedIn.get(SiteURL.permitDocument(UUID(), UUID()).pathComponents, use: download)
         signedIn.post(SiteURL.permitPersons(UUID()).pathComponents, use: persons)
         signedIn.post(SiteURL.permitContractEnd(UUID()).pathComponents, use: contractEnd)
+        signedIn.post(SiteURL.permitAssign(UUID()).pathComponents, use: assign)
         signedIn.post(SiteURL.permitDocumentReview(UUID(), UUID()).pathComponents, use: review)
     }
 
@@ -174,6 +175,10 @@ struct PermitPages: RouteCollection {
         let countries: [AuthPages.Choice]
         let grace: String?
         let contractEndAction: String?
+        let assignment: String?
+        let assignAction: String?
+        let mayTake: Bool
+        let mayRelease: Bool
     }
 
     func show(req: Request) async throws -> Response {
@@ -266,7 +271,11 @@ struct PermitPages: RouteCollection {
                 }
             },
             contractEndAction: viewer == .sponsor && [.permitIssued, .arrivalRegistered].contains(permitCase.caseStatus)
-                ? SiteURL.permitContractEnd(id).path : nil
+                ? SiteURL.permitContractEnd(id).path : nil,
+            assignment: viewer == .officer ? try await Self.assigneeName(permitCase, req) : nil,
+            assignAction: viewer == .officer ? SiteURL.permitAssign(id).path : nil,
+            mayTake: viewer == .officer && permitCase.assignedTo == nil,
+            mayRelease: viewer == .officer && permitCase.assignedTo == user.id
         )
         return try await req.renderPage("permit-case", page, status: status)
     }
@@ -356,6 +365,20 @@ struct PermitPages: RouteCollection {
         return req.redirect(to: SiteURL.permitCase(id).path, redirectType: .normal)
     }
 
+    static func assigneeName(_ permitCase: PermitCase, _ req: Request) async throws -> String {
+        guard let id = permitCase.assignedTo else { return req.t("permit.unassigned") }
+        return try await User.find(id, on: req.db)?.displayName ?? req.t("permit.unassigned")
+    }
+
+    func assign(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        guard let id = req.parameters.get("caseID", as: UUID.self) else { throw AppError.notFound }
+        let (permitCase, viewer) = try await req.permits.visible(id, to: user)
+        guard viewer == .officer else { throw AppError.forbidden }
+        try await req.permits.assign(permitCase, take: (try? req.content.get(String.self, at: "op")) != "release", by: user)
+        return req.redirect(to: SiteURL.permitCase(id).path, redirectType: .normal)
+    }
+
     // MARK: Documents
 
     struct UploadForm: Content {
@@ -434,12 +457,14 @@ struct PermitPages: RouteCollection {
         let expected: String
         let left: String
         let mark: String?
+        let assignee: String
     }
 
     struct QueuePage: Encodable {
         let layout: PageLayout
         let rows: [QueueRow]
         let filters: [AuthPages.Choice]
+        let assignmentFilters: [AuthPages.Choice]
     }
 
     static let openStatuses: [CaseStatus] = [.submitted, .inReview, .informationRequested, .resubmitted, .refusalProposed]
@@ -449,18 +474,34 @@ struct PermitPages: RouteCollection {
         guard user.domainRole == .migrationOfficer else { throw AppError.forbidden }
         let filter = (try? req.query.get(String.self, at: "status")).flatMap(CaseStatus.init(rawValue:))
         let statuses = filter.map { [$0] } ?? Self.openStatuses + [.decided]
-        let rows = try await req.permits.queue(statuses: statuses).map { permitCase, clock in
+        let assigned = try? req.query.get(String.self, at: "assigned")
+        let me = try user.requireID()
+        var names: [UUID: String] = [:]
+        for officer in try await User.query(on: req.db).filter(\.$role == Role.migrationOfficer.rawValue).all() { names[try officer.requireID()] = officer.displayName }
+        let rows = try await req.permits.queue(statuses: statuses).filter { permitCase, _ in
+            switch assigned {
+            case "me": permitCase.assignedTo == me
+            case "none": permitCase.assignedTo == nil
+            default: true
+            }
+        }.map { permitCase, clock in
             QueueRow(
                 url: SiteURL.permitCase(try permitCase.requireID()).path, person: permitCase.persons.first?.name ?? "",
                 company: permitCase.sponsor.legalName, status: Self.statusLabel(permitCase.status, req),
                 expected: clock.map { Self.date($0.expectedDecisionDate.description, req) } ?? "",
                 left: clock.map { $0.isOverdue ? "−\($0.overdueWorkingDays)" : "\($0.workingDaysLeft)" } ?? "",
-                mark: clock.flatMap { $0.isOverdue ? req.t("permit.mark.overdue") : $0.workingDaysLeft <= 10 && !$0.isPaused ? req.t("permit.mark.dueSoon") : nil }
+                mark: clock.flatMap { $0.isOverdue ? req.t("permit.mark.overdue") : $0.workingDaysLeft <= 10 && !$0.isPaused ? req.t("permit.mark.dueSoon") : nil },
+                assignee: permitCase.assignedTo.flatMap { names[$0] } ?? "—"
             )
         }
         let filters = [AuthPages.Choice(value: "", label: req.t("permit.filter.open"), selected: filter == nil)]
             + (Self.openStatuses + [.decided, .permitIssued]).map { AuthPages.Choice(value: $0.rawValue, label: Self.statusLabel($0.rawValue, req), selected: filter == $0) }
-        return try await req.renderPage("officer-cases", QueuePage(layout: try PageLayout(request: req, titleKey: "permit.queue.title"), rows: rows, filters: filters))
+        let assignmentFilters = [("", "permit.filter.everyone"), ("me", "permit.filter.mine"), ("none", "permit.filter.unassigned")].map {
+            AuthPages.Choice(value: $0.0, label: req.t($0.1), selected: (assigned ?? "") == $0.0)
+        }
+        return try await req.renderPage("officer-cases", QueuePage(
+            layout: try PageLayout(request: req, titleKey: "permit.queue.title"), rows: rows, filters: filters, assignmentFilters: assignmentFilters
+        ))
     }
 
     // MARK: The permit

@@ -51,6 +51,7 @@ enum SiteURL: Equatable {
     case permitDocuments(UUID)
     case permitPersons(UUID)
     case permitContractEnd(UUID)
+    case permitAssign(UUID)
     case permitDocument(UUID, UUID)
     case permitDocumentReview(UUID, UUID)
     case officerCases
@@ -85,6 +86,7 @@ enum SiteURL: Equatable {
         case .permitDocuments: ["permits", ":caseID", "documents"]
         case .permitPersons: ["permits", ":caseID", "persons"]
         case .permitContractEnd: ["permits", ":caseID", "contract-end"]
+        case .permitAssign: ["permits", ":caseID", "assignment"]
         case .permitDocument: ["permits", ":caseID", "documents", ":documentID"]
         case .permitDocumentReview: ["permits", ":caseID", "documents", ":documentID", "review"]
         default: components.map { PathComponent(stringLiteral: $0) }
@@ -133,6 +135,7 @@ enum SiteURL: Equatable {
         case .permitDocuments(let id): ["permits", id.uuidString.lowercased(), "documents"]
         case .permitPersons(let id): ["permits", id.uuidString.lowercased(), "persons"]
         case .permitContractEnd(let id): ["permits", id.uuidString.lowercased(), "contract-end"]
+        case .permitAssign(let id): ["permits", id.uuidString.lowercased(), "assignment"]
         case .permitDocument(let id, let document): ["permits", id.uuidString.lowercased(), "documents", document.uuidString.lowercased()]
         case .permitDocumentReview(let id, let document): ["permits", id.uuidString.lowercased(), "documents", document.uuidString.lowercased(), "review"]
         case .officerCases: ["officer", "cases"]
