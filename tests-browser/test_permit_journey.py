@@ -144,3 +144,11 @@ def test_a_family_gets_a_verified_permit(new_context, base_url: str) -> None:
     screenshot(public, "permit-verify-en.png")
     page.goto(case_path)
     screenshot(page, "permit-case-en.png")
+
+    # The same case in Russian, the holder's other language.
+    switch_language(page, "Русский")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(main(page).locator("#case-status")).to_have_text("ВНЖ выдан")
+    expect(main(page).get_by_role("region", name="Лица по делу")).to_contain_text("Работодатель — аккредитованная IT-компания.")
+    screenshot(page, "permit-case-ru.png")
+    switch_language(page, "English")
