@@ -45,7 +45,7 @@ struct CapturingHandler: LogHandler {
         let password = "Secret-\(UUID().uuidString)"
         var token = ""
         try await withTestApp { app in
-            app.logger.logLevel = .debug
+            app.logger.logLevel = .trace
             try await app.signUp(email: email, password: password)
             token = try await app.token(email: email, password: password)
             _ = try await app.api(.GET, "/me", token: token)

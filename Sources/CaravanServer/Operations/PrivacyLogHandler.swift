@@ -3,6 +3,7 @@ import Logging
 /// Wraps the real log handler and drops what would carry personal data: the database libraries log every
 /// query with its values at `debug` and `trace` ("Running query … email: …"), which would put e-mail
 /// addresses and passport numbers into logs the moment someone turns debugging on.
+/// Vapor's own trace lines are dropped too: they print request heads, bearer tokens and cookies included.
 /// Their warnings and errors (a lost connection, a failed migration) still pass.
 public struct PrivacyLogHandler: LogHandler {
     /// The `source` of the libraries whose chatty levels echo row values.
@@ -31,6 +32,8 @@ public struct PrivacyLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         if event.level <= .debug, Self.databaseSources.contains(event.source) { return }
+        // Vapor's trace lines print whole request heads: `Authorization: Bearer …` and session cookies.
+        if event.level == .trace, event.source == "Vapor" || event.source == "NIOHTTP1" { return }
         inner.log(event: event)
     }
 }
