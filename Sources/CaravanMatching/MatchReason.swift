@@ -33,6 +33,13 @@ public struct MatchResult: Hashable, Sendable {
     public var score: Double
     public var components: [MatchComponent: Double]
     public var reasons: [MatchReason]
+
+    public init(id: String, score: Double, components: [MatchComponent: Double], reasons: [MatchReason]) {
+        self.id = id
+        self.score = score
+        self.components = components
+        self.reasons = reasons
+    }
 }
 
 /// The verdict on one candidate–vacancy pair.

@@ -1,134 +1,201 @@
 import CaravanSearch
 
-/// The soft components of a match, each 0…1 with the reasons that explain it.
+/// The soft components of a match, each 0…1, with the reasons that explain it.
+///
+/// Every function here is generic over where its reasons go (`ReasonSink`): a ranking pass over every
+/// vacancy scores with `NoReasons`, which never builds a reason, and only the winners are scored again into
+/// a `ReasonList`. It is the same code both times, so a result's score and its explanation cannot disagree.
 extension Matcher {
+    /// Every hard constraint the pair fails goes to `sink`, so the employer sees all of them at once.
+    func passesHardConstraints<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ prepared: PreparedVacancy,
+                                                                _ sink: inout S) -> Bool {
+        let vacancy = prepared.profile
+        var passes = true
+        if let minimum = vacancy.minimumRussian, candidate.russian.map({ $0 < minimum }) ?? true {
+            passes = false
+            sink.add(MatchReason("match.excluded.russian", .russian, .excluding,
+                                 ["need": minimum.code, "have": candidate.russian?.code ?? "-"]))
+        }
+        if let eligible = vacancy.eligibleCitizenships, !eligible.contains(candidate.citizenship) {
+            passes = false
+            sink.add(MatchReason("match.excluded.citizenship", nil, .excluding, ["citizenship": candidate.citizenship]))
+        }
+        if vacancy.workPlace != .remote, !candidate.willingToRelocate, !candidate.livesIn(prepared) {
+            passes = false
+            sink.add(MatchReason("match.excluded.location", .location, .excluding,
+                                 ["city": vacancy.city, "candidateCity": candidate.city]))
+        }
+        return passes
+    }
+
+    /// The soft components of a pair that passed the hard constraints, in the order their reasons are shown.
+    func components<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: PreparedVacancy,
+                                                      _ sink: inout S) -> ComponentValues {
+        var values = ComponentValues()
+        values.requiredSkills = requiredSkills(candidate.skills, vacancy, &sink)
+        values.niceToHaveSkills = niceToHaveSkills(candidate.skills, vacancy, &sink)
+        values.experience = experience(candidate, vacancy.profile, &sink)
+        values.russian = russian(candidate, vacancy.profile, &sink)
+        values.salary = salary(candidate, vacancy.profile, &sink)
+        values.location = location(candidate, vacancy, &sink)
+        values.text = text(candidate, vacancy, &sink)
+        return values
+    }
+
+    /// The weighted mean of the components, summed in the fixed order of `MatchComponent.allCases` so equal
+    /// inputs give bit-identical scores on every path.
+    func combine(_ values: ComponentValues) -> Double {
+        var total = 0.0
+        var weightSum = 0.0
+        for component in MatchComponent.allCases {
+            let weight = weights.weight(of: component)
+            total += weight * values[component]
+            weightSum += weight
+        }
+        return weightSum > 0 ? total / weightSum : 0
+    }
+
     /// Required skills covered at their levels: the skill itself (scaled down by a level gap), a child
     /// skill (which implies it), or only its parent (partial credit). The mean over required skills.
-    func requiredSkills(_ context: CandidateContext, _ vacancy: VacancyProfile,
-                        _ reasons: inout [MatchReason]) -> Double {
-        let held = context.held
-        reasons += context.unknownSkillReasons
+    func requiredSkills<H: HeldSkills, S: ReasonSink>(_ held: H, _ vacancy: PreparedVacancy, _ sink: inout S) -> Double {
         guard !vacancy.required.isEmpty else { return 1 }
         var total = 0.0
         for need in vacancy.required {
-            let skill = need.skill.rawValue
-            if let have = held.direct[need.skill] {
+            if let have = held.direct(need.skill) {
                 if have >= need.level {
                     total += 1
-                    reasons.append(MatchReason("match.skill.matched", .requiredSkills, .positive,
-                                               ["skill": skill, "level": have.code]))
+                    sink.add(MatchReason("match.skill.matched", .requiredSkills, .positive,
+                                         ["skill": need.id.rawValue, "level": have.code]))
                 } else {
                     total += levelRatio(have, need.level)
-                    reasons.append(MatchReason("match.skill.level-gap", .requiredSkills, .partial,
-                                               ["skill": skill, "have": have.code, "need": need.level.code]))
+                    sink.add(MatchReason("match.skill.level-gap", .requiredSkills, .partial,
+                                         ["skill": need.id.rawValue, "have": have.code, "need": need.level.code]))
                 }
-            } else if let (level, via) = held.throughChild[need.skill] {
+            } else if let (level, via) = held.throughChild(need.skill) {
                 total += weights.childSkillCredit * levelRatio(level, need.level)
-                reasons.append(MatchReason("match.skill.via-child", .requiredSkills, .partial,
-                                           ["skill": skill, "via": via.rawValue]))
-            } else if let parent = taxonomy.ancestors(of: need.skill).first(where: { held.direct[$0] != nil }) {
-                total += weights.parentSkillCredit * levelRatio(held.direct[parent]!, need.level)
-                reasons.append(MatchReason("match.skill.via-parent", .requiredSkills, .partial,
-                                           ["skill": skill, "via": parent.rawValue]))
+                sink.add(MatchReason("match.skill.via-child", .requiredSkills, .partial,
+                                     ["skill": need.id.rawValue, "via": taxonomy.skills[via].id.rawValue]))
+            } else if let (parent, level) = nearestHeldAncestor(held, need) {
+                total += weights.parentSkillCredit * levelRatio(level, need.level)
+                sink.add(MatchReason("match.skill.via-parent", .requiredSkills, .partial,
+                                     ["skill": need.id.rawValue, "via": taxonomy.skills[parent].id.rawValue]))
             } else {
-                reasons.append(MatchReason("match.skill.missing", .requiredSkills, .negative, ["skill": skill]))
+                sink.add(MatchReason("match.skill.missing", .requiredSkills, .negative, ["skill": need.id.rawValue]))
             }
         }
         return total / Double(vacancy.required.count)
     }
 
+    private func nearestHeldAncestor<H: HeldSkills>(_ held: H, _ need: PreparedVacancy.Requirement) -> (Int, SkillLevel)? {
+        for ancestor in need.ancestors {
+            if let level = held.direct(ancestor) { return (ancestor, level) }
+        }
+        return nil
+    }
+
     /// Nice-to-have skills held directly or through a child: the share covered.
-    func niceToHaveSkills(_ context: CandidateContext, _ vacancy: VacancyProfile,
-                          _ reasons: inout [MatchReason]) -> Double {
+    func niceToHaveSkills<H: HeldSkills, S: ReasonSink>(_ held: H, _ vacancy: PreparedVacancy, _ sink: inout S) -> Double {
         guard !vacancy.niceToHave.isEmpty else { return 1 }
-        let held = context.held
         var covered = 0
-        for skill in vacancy.niceToHave {
-            if held.direct[skill] != nil || held.throughChild[skill] != nil {
+        for (skill, id) in vacancy.niceToHave {
+            if held.direct(skill) != nil || held.throughChild(skill) != nil {
                 covered += 1
-                reasons.append(MatchReason("match.nice.matched", .niceToHaveSkills, .positive, ["skill": skill.rawValue]))
+                sink.add(MatchReason("match.nice.matched", .niceToHaveSkills, .positive, ["skill": id.rawValue]))
             } else {
-                reasons.append(MatchReason("match.nice.missing", .niceToHaveSkills, .negative, ["skill": skill.rawValue]))
+                sink.add(MatchReason("match.nice.missing", .niceToHaveSkills, .negative, ["skill": id.rawValue]))
             }
         }
         return Double(covered) / Double(vacancy.niceToHave.count)
     }
 
-    func experience(_ candidate: CandidateProfile, _ vacancy: VacancyProfile, _ reasons: inout [MatchReason]) -> Double {
-        let arguments = ["years": format(candidate.yearsOfExperience), "need": format(vacancy.minimumYears)]
-        guard vacancy.minimumYears > 0, candidate.yearsOfExperience < vacancy.minimumYears else {
-            reasons.append(MatchReason("match.experience.fit", .experience, .positive, arguments))
+    func experience<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
+        let years = candidate.yearsOfExperience
+        guard vacancy.minimumYears > 0, years < vacancy.minimumYears else {
+            sink.add(MatchReason("match.experience.fit", .experience, .positive,
+                                 ["years": format(years), "need": format(vacancy.minimumYears)]))
             return 1
         }
-        reasons.append(MatchReason("match.experience.short", .experience, .partial, arguments))
-        return max(0, candidate.yearsOfExperience) / vacancy.minimumYears
+        sink.add(MatchReason("match.experience.short", .experience, .partial,
+                             ["years": format(years), "need": format(vacancy.minimumYears)]))
+        return max(0, years) / vacancy.minimumYears
     }
 
     /// The hard minimum has already passed; this rewards Russian up to the comfortable level.
-    func russian(_ candidate: CandidateProfile, _ vacancy: VacancyProfile, _ reasons: inout [MatchReason]) -> Double {
+    func russian<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
         guard let level = candidate.russian else {
-            reasons.append(MatchReason("match.russian.unknown", .russian, .negative))
+            sink.add(MatchReason("match.russian.unknown", .russian, .negative))
             return 0
         }
         let target = max(vacancy.minimumRussian ?? .a1, weights.comfortableRussian)
         if level >= target {
-            reasons.append(MatchReason("match.russian.fit", .russian, .positive, ["level": level.code]))
+            sink.add(MatchReason("match.russian.fit", .russian, .positive, ["level": level.code]))
             return 1
         }
-        reasons.append(MatchReason("match.russian.below-comfortable", .russian, .partial,
-                                   ["level": level.code, "target": target.code]))
+        sink.add(MatchReason("match.russian.below-comfortable", .russian, .partial,
+                             ["level": level.code, "target": target.code]))
         return Double(level.rawValue) / Double(target.rawValue)
     }
 
     /// Within budget scores 1; each 1 % over costs 2 %, so 50 % over the budget scores 0.
-    func salary(_ candidate: CandidateProfile, _ vacancy: VacancyProfile, _ reasons: inout [MatchReason]) -> Double {
+    func salary<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
         guard let expected = candidate.expectedSalary, let budget = vacancy.salaryMax, budget > 0 else {
             // Unknown on either side: neutral, neither a reward nor a penalty.
-            reasons.append(MatchReason("match.salary.unknown", .salary, .partial))
+            sink.add(MatchReason("match.salary.unknown", .salary, .partial))
             return 0.5
         }
-        let arguments = ["expected": String(expected), "budget": String(budget)]
         guard expected > budget else {
-            reasons.append(MatchReason("match.salary.fit", .salary, .positive, arguments))
+            sink.add(MatchReason("match.salary.fit", .salary, .positive,
+                                 ["expected": String(expected), "budget": String(budget)]))
             return 1
         }
-        reasons.append(MatchReason("match.salary.above", .salary, .negative, arguments))
+        sink.add(MatchReason("match.salary.above", .salary, .negative,
+                             ["expected": String(expected), "budget": String(budget)]))
         return max(0, 1 - 2 * Double(expected - budget) / Double(budget))
     }
 
-    func location(_ candidate: CandidateProfile, _ vacancy: VacancyProfile, _ reasons: inout [MatchReason]) -> Double {
+    func location<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ prepared: PreparedVacancy, _ sink: inout S) -> Double {
+        let vacancy = prepared.profile
         if vacancy.workPlace == .remote && candidate.openToRemote {
-            reasons.append(MatchReason("match.location.remote", .location, .positive))
+            sink.add(MatchReason("match.location.remote", .location, .positive))
             return 1
         }
-        if sameCity(candidate, vacancy) {
-            reasons.append(MatchReason("match.location.same-city", .location, .positive, ["city": vacancy.city]))
+        if candidate.livesIn(prepared) {
+            sink.add(MatchReason("match.location.same-city", .location, .positive, ["city": vacancy.city]))
             return 1
         }
         if vacancy.workPlace == .remote {
             // Remote work offered to someone who prefers an office: possible, not ideal.
-            reasons.append(MatchReason("match.location.remote-not-preferred", .location, .partial))
+            sink.add(MatchReason("match.location.remote-not-preferred", .location, .partial))
             return 0.5
         }
         // Hard constraints let this pair through only if the candidate will relocate.
         let supported = vacancy.relocationSupport
-        reasons.append(MatchReason(supported ? "match.location.relocation-supported" : "match.location.relocation",
-                                   .location, .partial, ["city": vacancy.city]))
+        sink.add(MatchReason(supported ? "match.location.relocation-supported" : "match.location.relocation",
+                             .location, .partial, ["city": vacancy.city]))
         return supported ? weights.relocationWithSupport : weights.relocationWithoutSupport
     }
 
     /// The share of the vacancy title's words (stemmed) that the candidate's summary uses. The reason names
     /// the words as the title writes them ("платежи"), not their stems ("платеж").
-    func text(_ context: CandidateContext, _ title: TitleTerms, _ reasons: inout [MatchReason]) -> Double {
-        guard !title.terms.isEmpty else { return 0 }
-        let shared = title.terms.filter { context.summaryTerms.contains($0.term) }
-        if !shared.isEmpty {
-            reasons.append(MatchReason("match.text.overlap", .text, .positive, ["terms": shared.map(\.word).joined(separator: ", ")]))
+    func text<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: PreparedVacancy, _ sink: inout S) -> Double {
+        guard !vacancy.title.terms.isEmpty else { return 0 }
+        let shared = candidate.sharedTitleTerms(vacancy)
+        if shared > 0 {
+            sink.add(MatchReason("match.text.overlap", .text, .positive,
+                                 ["terms": candidate.sharedTitleWords(vacancy).joined(separator: ", ")]))
         }
-        return Double(shared.count) / Double(title.terms.count)
+        return Double(shared) / Double(vacancy.title.terms.count)
     }
 
-    /// A vacancy title's distinct terms with the words that produced them, analysed once per ranking.
+    func levelRatio(_ have: SkillLevel, _ need: SkillLevel) -> Double {
+        min(1, Double(have.rawValue) / Double(need.rawValue))
+    }
+
+    private func format(_ years: Double) -> String {
+        years == years.rounded() ? String(Int(years)) : String(years)
+    }
+
+    /// A vacancy title's distinct terms with the words that produced them, analysed once per vacancy.
     struct TitleTerms: Sendable {
         let terms: [(term: String, word: String)]
 
@@ -141,50 +208,47 @@ extension Matcher {
             self.terms = terms
         }
     }
+}
 
-    /// What a ranking needs of a candidate, worked out once however many vacancies it is compared with:
-    /// held skills (direct and implied), the reasons for unknown ones, the summary's terms.
-    struct CandidateContext {
-        let held: (direct: [SkillID: SkillLevel], throughChild: [SkillID: (SkillLevel, SkillID)])
-        let unknownSkillReasons: [MatchReason]
-        let summaryTerms: Set<String>
+/// The seven component values of a scored pair.
+struct ComponentValues {
+    var requiredSkills = 0.0
+    var niceToHaveSkills = 0.0
+    var experience = 0.0
+    var russian = 0.0
+    var salary = 0.0
+    var location = 0.0
+    var text = 0.0
 
-        init(_ candidate: CandidateProfile, matcher: Matcher) {
-            var reasons: [MatchReason] = []
-            held = matcher.heldSkills(candidate, &reasons)
-            unknownSkillReasons = reasons
-            summaryTerms = Set(matcher.analyzer.terms(candidate.summary))
+    subscript(component: MatchComponent) -> Double {
+        switch component {
+        case .requiredSkills: requiredSkills
+        case .niceToHaveSkills: niceToHaveSkills
+        case .experience: experience
+        case .russian: russian
+        case .salary: salary
+        case .location: location
+        case .text: text
         }
     }
 
-    /// The candidate's skills by id (highest level if listed twice), and the skills they imply through
-    /// a child (knows Spring Boot → implies Java), with the child that implies it. Unknown ids are reported.
-    func heldSkills(_ candidate: CandidateProfile, _ reasons: inout [MatchReason])
-        -> (direct: [SkillID: SkillLevel], throughChild: [SkillID: (SkillLevel, SkillID)]) {
-        var direct: [SkillID: SkillLevel] = [:]
-        for claim in candidate.skills {
-            guard taxonomy.contains(claim.skill) else {
-                reasons.append(MatchReason("match.skill.unknown", nil, .negative, ["skill": claim.skill.rawValue]))
-                continue
-            }
-            direct[claim.skill] = max(direct[claim.skill] ?? claim.level, claim.level)
-        }
-        var implied: [SkillID: (SkillLevel, SkillID)] = [:]
-        for (skill, level) in direct {
-            for ancestor in taxonomy.ancestors(of: skill) where direct[ancestor] == nil {
-                // Highest level wins; on equal levels the smaller id, so the reason does not depend on hashing.
-                if let (best, via) = implied[ancestor], best > level || (best == level && via < skill) { continue }
-                implied[ancestor] = (level, skill)
-            }
-        }
-        return (direct, implied)
+    var dictionary: [MatchComponent: Double] {
+        Dictionary(uniqueKeysWithValues: MatchComponent.allCases.map { ($0, self[$0]) })
     }
+}
 
-    func levelRatio(_ have: SkillLevel, _ need: SkillLevel) -> Double {
-        min(1, Double(have.rawValue) / Double(need.rawValue))
-    }
+/// Where the reasons of a match go: a list when the result will be shown, nowhere when only the score is.
+protocol ReasonSink {
+    mutating func add(_ reason: @autoclosure () -> MatchReason)
+}
 
-    private func format(_ years: Double) -> String {
-        years == years.rounded() ? String(Int(years)) : String(years)
-    }
+struct ReasonList: ReasonSink {
+    var reasons: [MatchReason] = []
+
+    mutating func add(_ reason: @autoclosure () -> MatchReason) { reasons.append(reason()) }
+}
+
+/// Drops reasons without building them: the pass that ranks every vacancy or candidate.
+struct NoReasons: ReasonSink {
+    @inline(__always) mutating func add(_ reason: @autoclosure () -> MatchReason) {}
 }

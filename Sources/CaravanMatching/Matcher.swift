@@ -2,12 +2,13 @@ import CaravanSearch
 
 /// Ranks candidates for a vacancy and vacancies for a candidate, with reasons.
 ///
-/// Both directions score a pair the same way (`evaluate`), so "why is this vacancy first for me" and
-/// "why is this candidate first for us" never disagree. Hard constraints exclude a pair; soft ones each
-/// give a 0…1 component that `MatchingWeights` combine. Equal scores rank by id, so the same inputs
-/// always give the same order.
+/// Both directions score a pair the same way, so "why is this vacancy first for me" and "why is this
+/// candidate first for us" never disagree. Hard constraints exclude a pair; soft ones each give a 0…1
+/// component that `MatchingWeights` combine. Equal scores rank by id, so the same inputs always give the
+/// same order.
 ///
-/// This is the exact, scan-based ranking; the inverted skill index will prune with it as the reference.
+/// A ranking scores every pair without building a single reason, keeps the best `limit`, and explains only
+/// those: the explanation is what costs, and nobody reads the explanation of the 600th vacancy.
 public struct Matcher: Sendable {
     public let taxonomy: SkillTaxonomy
     public let weights: MatchingWeights
@@ -22,107 +23,155 @@ public struct Matcher: Sendable {
     /// know (the query itself is wrong); a candidate's unknown skills only add a reason to that candidate.
     public func candidates(for vacancy: VacancyProfile, among candidates: [CandidateProfile],
                            limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
-        let unknown = taxonomy.unknownIDs(in: vacancy.required.map(\.skill) + vacancy.niceToHave)
-        guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
-        let title = TitleTerms(vacancy.title, analyzer: analyzer)
-        return ranked(candidates.compactMap {
-            result(id: $0.id, evaluate($0, CandidateContext($0, matcher: self), for: vacancy, title: title))
-        }, limit: limit)
+        let prepared = try preparedQuery(vacancy)
+        var top = TopMatches(limit: limit)
+        var contexts: [CandidateContext] = []
+        contexts.reserveCapacity(candidates.count)
+        for candidate in candidates {
+            let context = CandidateContext(candidate, matcher: self)
+            if let score = score(context, prepared) { top.offer(score: score, id: candidate.id, position: contexts.count) }
+            contexts.append(context)
+        }
+        return top.ranked.map {
+            let context = contexts[$0.position]
+            return explain(context, prepared, id: context.profile.id, unknownSkillReasons: context.unknownSkillReasons)
+        }
     }
 
     /// The best `limit` vacancies for `candidate`; throws if the candidate's own skills are unknown.
     public func vacancies(for candidate: CandidateProfile, among vacancies: [VacancyProfile],
                           limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
-        let unknown = taxonomy.unknownIDs(in: candidate.skills.map(\.skill))
-        guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
-        // The candidate's side is worked out once, not once per vacancy.
-        let context = CandidateContext(candidate, matcher: self)
-        return ranked(vacancies.compactMap {
-            result(id: $0.id, evaluate(candidate, context, for: $0, title: TitleTerms($0.title, analyzer: analyzer)))
-        }, limit: limit)
+        try self.vacancies(for: candidate, among: vacancies.map { PreparedVacancy($0, taxonomy: taxonomy) }, limit: limit)
     }
 
-    /// The same ranking over vacancies prepared once (their titles analysed when they were indexed, not on
-    /// every request): what a server keeps in memory.
+    /// The same ranking over vacancies prepared once (skills resolved and titles analysed when they were
+    /// indexed, not on every request): what a server keeps in memory.
     public func vacancies(for candidate: CandidateProfile, among vacancies: [PreparedVacancy],
                           limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
         let unknown = taxonomy.unknownIDs(in: candidate.skills.map(\.skill))
         guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
+        // The candidate's side is worked out once, not once per vacancy.
         let context = CandidateContext(candidate, matcher: self)
-        return ranked(vacancies.compactMap {
-            result(id: $0.profile.id, evaluate(candidate, context, for: $0.profile, title: $0.title))
-        }, limit: limit)
+        var top = TopMatches(limit: limit)
+        for (position, vacancy) in vacancies.enumerated() {
+            let prepared = fitted(vacancy)
+            if let score = score(context, prepared) { top.offer(score: score, id: prepared.profile.id, position: position) }
+        }
+        return top.ranked.map {
+            explain(context, fitted(vacancies[$0.position]), id: $0.id, unknownSkillReasons: context.unknownSkillReasons)
+        }
     }
 
     /// The verdict on one pair: excluded (with every hard constraint that failed) or scored with reasons.
     public func evaluate(_ candidate: CandidateProfile, for vacancy: VacancyProfile) -> MatchEvaluation {
-        evaluate(candidate, CandidateContext(candidate, matcher: self), for: vacancy, title: TitleTerms(vacancy.title, analyzer: analyzer))
+        evaluate(CandidateContext(candidate, matcher: self), PreparedVacancy(vacancy, taxonomy: taxonomy))
     }
 
-    func evaluate(_ candidate: CandidateProfile, _ context: CandidateContext, for vacancy: VacancyProfile, title: TitleTerms) -> MatchEvaluation {
-        let exclusions = hardConstraints(candidate, vacancy)
-        guard exclusions.isEmpty else { return .excluded(exclusions) }
-
-        var reasons: [MatchReason] = []
-        var components: [MatchComponent: Double] = [:]
-        components[.requiredSkills] = requiredSkills(context, vacancy, &reasons)
-        components[.niceToHaveSkills] = niceToHaveSkills(context, vacancy, &reasons)
-        components[.experience] = experience(candidate, vacancy, &reasons)
-        components[.russian] = russian(candidate, vacancy, &reasons)
-        components[.salary] = salary(candidate, vacancy, &reasons)
-        components[.location] = location(candidate, vacancy, &reasons)
-        components[.text] = text(context, title, &reasons)
-
-        // Summed in the fixed order of `allCases`, so equal inputs give bit-identical scores.
-        var total = 0.0
-        var weightSum = 0.0
-        for component in MatchComponent.allCases {
-            let weight = weights.weight(of: component)
-            total += weight * (components[component] ?? 0)
-            weightSum += weight
-        }
-        return .scored(score: weightSum > 0 ? total / weightSum : 0, components: components, reasons: reasons)
+    /// The score alone, nil when a hard constraint excludes the pair: no reason is built.
+    func score<C: MatchCandidate>(_ candidate: C, _ vacancy: PreparedVacancy) -> Double? {
+        var sink = NoReasons()
+        guard passesHardConstraints(candidate, vacancy, &sink) else { return nil }
+        return combine(components(candidate, vacancy, &sink))
     }
 
-    private func result(id: String, _ evaluation: MatchEvaluation) -> MatchResult? {
-        guard case .scored(let score, let components, let reasons) = evaluation else { return nil }
-        return MatchResult(id: id, score: score, components: components, reasons: reasons)
+    func evaluate(_ context: CandidateContext, _ vacancy: PreparedVacancy) -> MatchEvaluation {
+        var exclusions = ReasonList()
+        guard passesHardConstraints(context, vacancy, &exclusions) else { return .excluded(exclusions.reasons) }
+        var reasons = ReasonList(reasons: context.unknownSkillReasons)
+        let values = components(context, vacancy, &reasons)
+        return .scored(score: combine(values), components: values.dictionary, reasons: reasons.reasons)
     }
 
-    private func ranked(_ results: [MatchResult], limit: Int) -> [MatchResult] {
-        Array(results.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(max(0, limit)))
+    /// A pair that the ranking kept, scored again with its reasons; `id` names the side being ranked.
+    func explain<C: MatchCandidate>(_ candidate: C, _ vacancy: PreparedVacancy, id: String,
+                                    unknownSkillReasons: [MatchReason] = []) -> MatchResult {
+        var reasons = ReasonList(reasons: unknownSkillReasons)
+        let values = components(candidate, vacancy, &reasons)
+        return MatchResult(id: id, score: combine(values), components: values.dictionary, reasons: reasons.reasons)
     }
 
-    /// Every hard constraint the pair fails, so the employer sees all of them at once.
-    func hardConstraints(_ candidate: CandidateProfile, _ vacancy: VacancyProfile) -> [MatchReason] {
-        var reasons: [MatchReason] = []
-        if let minimum = vacancy.minimumRussian, candidate.russian.map({ $0 < minimum }) ?? true {
-            reasons.append(MatchReason("match.excluded.russian", .russian, .excluding,
-                                       ["need": minimum.code, "have": candidate.russian?.code ?? "-"]))
-        }
-        if let eligible = vacancy.eligibleCitizenships, !eligible.contains(candidate.citizenship) {
-            reasons.append(MatchReason("match.excluded.citizenship", nil, .excluding,
-                                       ["citizenship": candidate.citizenship]))
-        }
-        if vacancy.workPlace != .remote, !sameCity(candidate, vacancy), !candidate.willingToRelocate {
-            reasons.append(MatchReason("match.excluded.location", .location, .excluding,
-                                       ["city": vacancy.city, "candidateCity": candidate.city]))
-        }
-        return reasons
+    func preparedQuery(_ vacancy: VacancyProfile) throws(UnknownSkillsError) -> PreparedVacancy {
+        let unknown = taxonomy.unknownIDs(in: vacancy.required.map(\.skill) + vacancy.niceToHave)
+        guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
+        return PreparedVacancy(vacancy, taxonomy: taxonomy)
     }
 
-    func sameCity(_ candidate: CandidateProfile, _ vacancy: VacancyProfile) -> Bool {
-        !vacancy.city.isEmpty && candidate.city.lowercased() == vacancy.city.lowercased()
+    /// A vacancy prepared against another taxonomy has other skill indexes: prepare it again.
+    private func fitted(_ vacancy: PreparedVacancy) -> PreparedVacancy {
+        vacancy.taxonomySize == taxonomy.count ? vacancy : PreparedVacancy(vacancy.profile, taxonomy: taxonomy)
     }
 }
 
-/// A vacancy with the work that does not depend on the candidate done once.
+/// A vacancy with the work that does not depend on the candidate done once: its skills resolved to taxonomy
+/// indexes (with each required skill's ancestors, for parent credit), its title analysed, its city folded.
 public struct PreparedVacancy: Sendable {
     public let profile: VacancyProfile
     let title: Matcher.TitleTerms
+    let cityKey: String
+    let required: [Requirement]
+    let niceToHave: [(skill: Int, id: SkillID)]
+    let taxonomySize: Int
 
-    public init(_ profile: VacancyProfile) {
+    struct Requirement: Sendable {
+        /// The taxonomy index; −1 for an id the taxonomy does not know (never held, so always missing).
+        let skill: Int
+        let id: SkillID
+        let level: SkillLevel
+        /// Nearest first.
+        let ancestors: [Int]
+    }
+
+    public init(_ profile: VacancyProfile, taxonomy: SkillTaxonomy) {
         self.profile = profile
         title = Matcher.TitleTerms(profile.title, analyzer: Analyzer())
+        cityKey = profile.city.lowercased()
+        required = profile.required.map { need in
+            let index = taxonomy.index(of: need.skill) ?? -1
+            var ancestors: [Int] = []
+            var current = index >= 0 ? taxonomy.parentIndex(of: index) : -1
+            while current >= 0 {
+                ancestors.append(current)
+                current = taxonomy.parentIndex(of: current)
+            }
+            return Requirement(skill: index, id: need.skill, level: need.level, ancestors: ancestors)
+        }
+        niceToHave = profile.niceToHave.map { (taxonomy.index(of: $0) ?? -1, $0) }
+        taxonomySize = taxonomy.count
+    }
+}
+
+/// The best `limit` scores seen so far, best first; equal scores by id. Offering costs one comparison once
+/// it is full and the score is below the last kept.
+struct TopMatches {
+    struct Entry {
+        let score: Double
+        let id: String
+        let position: Int
+    }
+
+    let limit: Int
+    private(set) var ranked: [Entry] = []
+
+    init(limit: Int) {
+        self.limit = max(0, limit)
+        ranked.reserveCapacity(self.limit + 1)
+    }
+
+    /// The lowest kept score once `limit` are kept: a score below it cannot enter.
+    var threshold: Double? { ranked.count == limit ? ranked.last?.score : nil }
+
+    mutating func offer(score: Double, id: @autoclosure () -> String, position: Int) {
+        guard limit > 0 else { return }
+        if ranked.count == limit, let last = ranked.last, score < last.score { return }
+        let entry = Entry(score: score, id: id(), position: position)
+        if ranked.count == limit, let last = ranked.last, !Self.before(entry, last) { return }
+        var at = ranked.count
+        while at > 0, Self.before(entry, ranked[at - 1]) { at -= 1 }
+        ranked.insert(entry, at: at)
+        if ranked.count > limit { ranked.removeLast() }
+    }
+
+    static func before(_ a: Entry, _ b: Entry) -> Bool {
+        a.score != b.score ? a.score > b.score : a.id < b.id
     }
 }

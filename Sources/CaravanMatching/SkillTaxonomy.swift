@@ -154,6 +154,9 @@ public struct SkillTaxonomy: Sendable {
         return false
     }
 
+    /// The parent's index of the skill at `index`, −1 for a root: ancestor walks by index, without hashing.
+    func parentIndex(of index: Int) -> Int { Int(parentIndex[index]) }
+
     /// Direct children of a skill, in file order.
     public func children(of id: SkillID) -> [SkillID] {
         guard let target = indexByID[id] else { return [] }

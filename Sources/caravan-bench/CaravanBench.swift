@@ -6,6 +6,6 @@ import ArgumentParser
 struct CaravanBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "caravan-bench",
-        abstract: "Caravan benchmarks: stemming, corpus generation, search against a peer, permit eligibility.",
-        subcommands: [StemCommand.self, GenerateCommand.self, SearchCommand.self, PermitsCommand.self])
+        abstract: "Caravan benchmarks: stemming, corpus generation, search against a peer, candidate matching, permit eligibility.",
+        subcommands: [StemCommand.self, GenerateCommand.self, SearchCommand.self, MatchCommand.self, PermitsCommand.self])
 }

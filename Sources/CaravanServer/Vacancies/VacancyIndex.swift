@@ -20,7 +20,7 @@ actor VacancyIndex {
             .sort(\.$createdAt, .ascending).all()
         for vacancy in all {
             if let id = vacancy.id {
-                profiles[id] = PreparedVacancy(MatchingAdapter.profile(of: vacancy))
+                profiles[id] = PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy)
                 text.add(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy))
             }
         }
@@ -40,7 +40,7 @@ actor VacancyIndex {
     func update(_ vacancy: Vacancy, taxonomy: SkillTaxonomy) {
         guard let id = vacancy.id else { return }
         let published = vacancy.vacancyStatus == .published
-        profiles[id] = published ? PreparedVacancy(MatchingAdapter.profile(of: vacancy)) : nil
+        profiles[id] = published ? PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy) : nil
         // Before the first load there is nothing to keep current: the load reads the database.
         guard loaded else { return }
         if published { text.update(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy)) } else { _ = text.remove(key: id.uuidString.lowercased()) }

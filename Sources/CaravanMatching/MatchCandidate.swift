@@ -1,0 +1,120 @@
+import CaravanSearch
+
+/// What scoring asks of a candidate's skills, by taxonomy index (`SkillTaxonomy.index(of:)`).
+protocol HeldSkills {
+    /// The level held directly, nil if not held.
+    func direct(_ skill: Int) -> SkillLevel?
+    /// For a skill not held directly: the highest level of a held skill below it (a child implies its
+    /// ancestors) with that skill's index; on equal levels the smaller id, so it never depends on order.
+    func throughChild(_ skill: Int) -> (level: SkillLevel, via: Int)?
+}
+
+/// What scoring asks of a candidate. Two shapes answer it: `CandidateContext`, one candidate worked out
+/// for a ranking of vacancies, and `CandidatePool.Member`, one of many stored compactly.
+protocol MatchCandidate {
+    associatedtype Skills: HeldSkills
+    var skills: Skills { get }
+    var yearsOfExperience: Double { get }
+    var russian: LanguageLevel? { get }
+    var expectedSalary: Int? { get }
+    var citizenship: String { get }
+    var city: String { get }
+    var openToRemote: Bool { get }
+    var willingToRelocate: Bool { get }
+    /// Whether the candidate lives in the vacancy's city (ignoring case; a vacancy without a city matches no one).
+    func livesIn(_ vacancy: PreparedVacancy) -> Bool
+    /// How many of the vacancy title's distinct terms the candidate's summary uses.
+    func sharedTitleTerms(_ vacancy: PreparedVacancy) -> Int
+    /// Those words as the title writes them (for the reason only).
+    func sharedTitleWords(_ vacancy: PreparedVacancy) -> [String]
+}
+
+/// One candidate worked out once for a ranking, however many vacancies it is compared with: held skills
+/// in arrays indexed by skill (no hashing while scoring), the reasons for unknown skills, the summary's terms.
+struct CandidateContext: MatchCandidate {
+    let profile: CandidateProfile
+    let skills: DenseHeldSkills
+    let unknownSkillReasons: [MatchReason]
+    let summaryTerms: Set<String>
+    let cityKey: String
+
+    init(_ candidate: CandidateProfile, matcher: Matcher) {
+        var reasons: [MatchReason] = []
+        profile = candidate
+        skills = DenseHeldSkills(candidate.skills, taxonomy: matcher.taxonomy, unknown: &reasons)
+        unknownSkillReasons = reasons
+        summaryTerms = Set(matcher.analyzer.terms(candidate.summary))
+        cityKey = candidate.city.lowercased()
+    }
+
+    var yearsOfExperience: Double { profile.yearsOfExperience }
+    var russian: LanguageLevel? { profile.russian }
+    var expectedSalary: Int? { profile.expectedSalary }
+    var citizenship: String { profile.citizenship }
+    var city: String { profile.city }
+    var openToRemote: Bool { profile.openToRemote }
+    var willingToRelocate: Bool { profile.willingToRelocate }
+
+    func livesIn(_ vacancy: PreparedVacancy) -> Bool {
+        !vacancy.cityKey.isEmpty && cityKey == vacancy.cityKey
+    }
+
+    func sharedTitleTerms(_ vacancy: PreparedVacancy) -> Int {
+        var shared = 0
+        for term in vacancy.title.terms where summaryTerms.contains(term.term) { shared += 1 }
+        return shared
+    }
+
+    func sharedTitleWords(_ vacancy: PreparedVacancy) -> [String] {
+        vacancy.title.terms.filter { summaryTerms.contains($0.term) }.map(\.word)
+    }
+}
+
+/// A candidate's skills as arrays over the whole taxonomy: a level per skill held directly, and per skill
+/// implied through a held child the best such level with the child.
+struct DenseHeldSkills: HeldSkills {
+    private var directLevels: [UInt8]
+    private var childLevels: [UInt8]
+    private var childVia: [Int32]
+
+    /// Unknown ids each add a reason to `unknown`; they take no part in scoring.
+    init(_ claims: [SkillClaim], taxonomy: SkillTaxonomy, unknown: inout [MatchReason]) {
+        directLevels = [UInt8](repeating: 0, count: taxonomy.count)
+        childLevels = [UInt8](repeating: 0, count: taxonomy.count)
+        childVia = [Int32](repeating: -1, count: taxonomy.count)
+        var held: [Int] = []
+        for claim in claims {
+            guard let index = taxonomy.index(of: claim.skill) else {
+                unknown.append(MatchReason("match.skill.unknown", nil, .negative, ["skill": claim.skill.rawValue]))
+                continue
+            }
+            if directLevels[index] == 0 { held.append(index) }
+            directLevels[index] = max(directLevels[index], UInt8(claim.level.rawValue))
+        }
+        for skill in held {
+            let level = directLevels[skill]
+            var ancestor = taxonomy.parentIndex(of: skill)
+            while ancestor >= 0 {
+                if directLevels[ancestor] == 0 {
+                    let best = childLevels[ancestor]
+                    let keep = best > level
+                        || (best == level && taxonomy.skills[Int(childVia[ancestor])].id < taxonomy.skills[skill].id)
+                    if !keep {
+                        childLevels[ancestor] = level
+                        childVia[ancestor] = Int32(skill)
+                    }
+                }
+                ancestor = taxonomy.parentIndex(of: ancestor)
+            }
+        }
+    }
+
+    @inline(__always) func direct(_ skill: Int) -> SkillLevel? {
+        skill >= 0 ? SkillLevel(rawValue: Int(directLevels[skill])) : nil
+    }
+
+    @inline(__always) func throughChild(_ skill: Int) -> (level: SkillLevel, via: Int)? {
+        guard skill >= 0, let level = SkillLevel(rawValue: Int(childLevels[skill])) else { return nil }
+        return (level, Int(childVia[skill]))
+    }
+}
