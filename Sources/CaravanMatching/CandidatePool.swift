@@ -19,6 +19,12 @@ public final class CandidatePool: @unchecked Sendable {
     private var skillStart: [UInt32] = [0]
     private var skillIndexes: [UInt16] = []
     private var skillLevels: [UInt8] = []
+    /// Skills implied through a held child (not held directly), with the best level and that child, worked
+    /// out when the candidate is added so a ranking never walks the taxonomy.
+    private var impliedStart: [UInt32] = [0]
+    private var impliedIndexes: [UInt16] = []
+    private var impliedLevels: [UInt8] = []
+    private var impliedVia: [UInt16] = []
     /// Per taxonomy index, the positions of candidates holding the skill directly.
     private(set) var holders: [[UInt32]]
     /// Per taxonomy index, every skill below it (children, their children, …).
@@ -90,6 +96,31 @@ public final class CandidatePool: @unchecked Sendable {
         }
         skillStart.append(UInt32(skillIndexes.count))
 
+        // As `DenseHeldSkills`: every ancestor not held directly, the best level below it, then the smaller id.
+        var implied: [(index: Int, level: UInt8, via: Int)] = []
+        for (held, level) in levelBySkill {
+            var ancestor = taxonomy.parentIndex(of: held)
+            while ancestor >= 0 {
+                if !levelBySkill.contains(where: { $0.index == ancestor }) {
+                    if let at = implied.firstIndex(where: { $0.index == ancestor }) {
+                        let best = implied[at]
+                        let keep = best.level > level
+                            || (best.level == level && taxonomy.skills[best.via].id < taxonomy.skills[held].id)
+                        if !keep { implied[at] = (ancestor, level, held) }
+                    } else {
+                        implied.append((ancestor, level, held))
+                    }
+                }
+                ancestor = taxonomy.parentIndex(of: ancestor)
+            }
+        }
+        for entry in implied {
+            impliedIndexes.append(UInt16(entry.index))
+            impliedLevels.append(entry.level)
+            impliedVia.append(UInt16(entry.via))
+        }
+        impliedStart.append(UInt32(impliedIndexes.count))
+
         years.append(candidate.yearsOfExperience)
         russianLevels.append(UInt8(candidate.russian?.rawValue ?? 0))
         salaries.append(candidate.expectedSalary ?? Int.min)
@@ -158,7 +189,7 @@ public final class CandidatePool: @unchecked Sendable {
         let position: Int
         let query: Query
 
-        var skills: Skills { Skills(pool: pool, start: Int(pool.skillStart[position]), end: Int(pool.skillStart[position + 1])) }
+        var skills: Skills { Skills(pool: pool, position: position) }
         var yearsOfExperience: Double { pool.years[position] }
         var russian: LanguageLevel? { LanguageLevel(rawValue: Int(pool.russianLevels[position])) }
         var expectedSalary: Int? { pool.salaries[position] == Int.min ? nil : pool.salaries[position] }
@@ -194,38 +225,46 @@ public final class CandidatePool: @unchecked Sendable {
             zip(vacancy.title.terms, query.titleTerms).filter { uses($0.1) }.map(\.0.word)
         }
 
-        /// The candidate's skill slice: a handful of entries, scanned.
+        /// The candidate's skill slices: a handful of entries each, scanned.
         struct Skills: HeldSkills {
             unowned(unsafe) let pool: CandidatePool
-            let start: Int
-            let end: Int
+            let position: Int
 
             func direct(_ skill: Int) -> SkillLevel? {
                 guard skill >= 0 else { return nil }
-                for at in start..<end where Int(pool.skillIndexes[at]) == skill {
-                    return SkillLevel(rawValue: Int(pool.skillLevels[at]))
-                }
-                return nil
+                return pool.lookUp(skill, position)
             }
 
             func throughChild(_ skill: Int) -> (level: SkillLevel, via: Int)? {
-                guard skill >= 0, direct(skill) == nil else { return nil }
-                var best: (level: UInt8, via: Int)?
-                for at in start..<end {
-                    let held = Int(pool.skillIndexes[at])
-                    var ancestor = pool.taxonomy.parentIndex(of: held)
-                    while ancestor >= 0, ancestor != skill { ancestor = pool.taxonomy.parentIndex(of: ancestor) }
-                    guard ancestor == skill else { continue }
-                    let level = pool.skillLevels[at]
-                    if let current = best,
-                       current.level > level
-                        || (current.level == level && pool.taxonomy.skills[current.via].id < pool.taxonomy.skills[held].id) {
-                        continue
-                    }
-                    best = (level, held)
-                }
-                return best.flatMap { best in SkillLevel(rawValue: Int(best.level)).map { ($0, best.via) } }
+                guard skill >= 0 else { return nil }
+                return pool.lookUpImplied(skill, position)
             }
+        }
+    }
+
+    @inline(__always) func lookUp(_ skill: Int, _ position: Int) -> SkillLevel? {
+        skillIndexes.withUnsafeBufferPointer { indexes in
+            let end = Int(skillStart[position + 1])
+            var at = Int(skillStart[position])
+            while at < end {
+                if Int(indexes[at]) == skill { return SkillLevel(rawValue: Int(skillLevels[at])) }
+                at += 1
+            }
+            return nil
+        }
+    }
+
+    @inline(__always) func lookUpImplied(_ skill: Int, _ position: Int) -> (level: SkillLevel, via: Int)? {
+        impliedIndexes.withUnsafeBufferPointer { indexes in
+            let end = Int(impliedStart[position + 1])
+            var at = Int(impliedStart[position])
+            while at < end {
+                if Int(indexes[at]) == skill {
+                    return SkillLevel(rawValue: Int(impliedLevels[at])).map { ($0, Int(impliedVia[at])) }
+                }
+                at += 1
+            }
+            return nil
         }
     }
 

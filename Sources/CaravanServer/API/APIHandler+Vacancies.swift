@@ -34,17 +34,18 @@ extension APIHandler {
 
     func getVacancyMatches(_ input: Operations.GetVacancyMatches.Input) async throws -> Operations.GetVacancyMatches.Output {
         let req = APIRequestContext.current
-        let (user, _) = try await req.bearerUser()
+        // The busiest read of the API: the account from the bearer cache, the ranking from memory.
+        let account = try await req.bearerAccount()
         let limit = input.query.limit ?? 20
         guard (1...100).contains(limit) else {
             throw AppError.validation(ValidationFailure(field: "limit", code: "limit.range", arguments: ["max": "100"]))
         }
-        let matches = try await req.matching.vacancies(for: user, limit: limit)
+        let matches = try await req.matching.vacancies(forUserID: account.userID, role: account.domainRole, limit: limit)
         let taxonomy = req.application.skillTaxonomy
         return .ok(.init(body: .json(.init(matches: matches.map { match in
             .init(
-                vacancyId: match.result.id, title: match.vacancy.title, companyName: match.vacancy.company.legalName,
-                city: match.vacancy.city, score: (match.result.score * 1000).rounded() / 1000,
+                vacancyId: match.result.id, title: match.card.title, companyName: match.card.companyName,
+                city: match.card.city, score: (match.result.score * 1000).rounded() / 1000,
                 reasons: match.result.reasons.map {
                     .init(key: $0.key, effect: $0.effect.rawValue, text: MatchingService.text(of: $0, taxonomy: taxonomy, req: req))
                 }

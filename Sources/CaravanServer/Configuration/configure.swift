@@ -30,6 +30,9 @@ public func configure(
     // Database
     try DatabaseSetup.use(configuration.database, on: app)
     app.migrations.add(DatabaseSetup.migrations)
+    app.bearerCache = BearerCache()
+    app.databases.middleware.use(BearerCacheInvalidation(cache: app.bearerCache), on: nil)
+    app.databases.middleware.use(BearerCacheUserInvalidation(cache: app.bearerCache), on: nil)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
 
     // Accounts

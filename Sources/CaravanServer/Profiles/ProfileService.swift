@@ -21,10 +21,15 @@ struct ProfileService: Sendable {
     /// The profile of `user`, made empty on first use.
     func profile(of user: User) async throws -> SpecialistProfile {
         try requireSpecialist(user)
-        if let existing = try await SpecialistProfile.query(on: database).filter(\.$user.$id == user.requireID()).first() {
+        return try await profile(ofSpecialist: user.requireID())
+    }
+
+    /// The same for an account already known to be a specialist's.
+    func profile(ofSpecialist userID: UUID) async throws -> SpecialistProfile {
+        if let existing = try await SpecialistProfile.query(on: database).filter(\.$user.$id == userID).first() {
             return existing
         }
-        let profile = SpecialistProfile(userID: try user.requireID())
+        let profile = SpecialistProfile(userID: userID)
         try await store(profile)
         return profile
     }

@@ -10,20 +10,29 @@ struct MatchingService: Sendable {
     let database: any Database
 
     struct Match {
-        let vacancy: Vacancy
+        let card: VacancyCard
         let result: MatchResult
     }
 
     func vacancies(for user: User, limit: Int) async throws -> [Match] {
-        guard let role = user.domainRole, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
-        let profile = try await ProfileService(app: app, database: database).profile(of: user)
-        let candidate = MatchingAdapter.candidate(of: profile)
+        try await vacancies(forUserID: user.requireID(), role: user.domainRole, limit: limit)
+    }
+
+    /// Reads only memory once the indexes are warm: the candidate from the candidate index, the published
+    /// vacancies and their cards from the vacancy index. A specialist without a profile yet gets an empty one.
+    func vacancies(forUserID userID: UUID, role: Role?, limit: Int) async throws -> [Match] {
+        guard let role, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
+        let candidate: CandidateProfile
+        if let known = try await app.candidateIndex.candidate(userID, on: database) {
+            candidate = known
+        } else {
+            candidate = MatchingAdapter.candidate(of: try await ProfileService(app: app, database: database).profile(ofSpecialist: userID))
+        }
         let published = try await app.vacancyIndex.published(on: database, taxonomy: app.skillTaxonomy)
         let results = try Matcher(taxonomy: app.skillTaxonomy).vacancies(for: candidate, among: published, limit: limit)
-        let ids = results.compactMap { UUID(uuidString: $0.id) }
-        let rows = try await Vacancy.query(on: database).filter(\.$id ~~ ids).with(\.$company).all()
-        let byID = Dictionary(uniqueKeysWithValues: rows.compactMap { row in row.id.map { ($0.uuidString.lowercased(), row) } })
-        return results.compactMap { result in byID[result.id].map { Match(vacancy: $0, result: result) } }
+        let cards = await app.vacancyIndex.cards(results.compactMap { UUID(uuidString: $0.id) })
+        let byID = Dictionary(uniqueKeysWithValues: cards.map { ($0.id.uuidString.lowercased(), $0) })
+        return results.compactMap { result in byID[result.id].map { Match(card: $0, result: result) } }
     }
 
     struct Candidate {

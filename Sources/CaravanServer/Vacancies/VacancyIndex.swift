@@ -10,26 +10,44 @@ import Vapor
 /// (One process serves Caravan today; a second would rebuild its own copy and miss the other's writes.)
 actor VacancyIndex {
     private var profiles: [UUID: PreparedVacancy] = [:]
+    /// What a result shows of each published vacancy, so a ranking needs no query to show its results.
+    private var cards: [UUID: VacancyCard] = [:]
+    private var companyNames: [UUID: String] = [:]
+    /// `profiles.values` as an array, made again only after a change: a request takes it without copying.
+    private var snapshot: [PreparedVacancy]?
     /// The same vacancies for text search (title, skills, description) with filters.
     private var text = InvertedIndex()
     private var loaded = false
 
     private func load(on database: any Database, taxonomy: SkillTaxonomy) async throws {
         guard !loaded else { return }
+        for company in try await Company.query(on: database).all() {
+            if let id = company.id { companyNames[id] = company.legalName }
+        }
         let all = try await Vacancy.query(on: database).filter(\.$status == VacancyStatus.published.rawValue)
             .sort(\.$createdAt, .ascending).all()
         for vacancy in all {
             if let id = vacancy.id {
                 profiles[id] = PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy)
+                cards[id] = VacancyCard(vacancy, companyName: companyNames[vacancy.$company.id] ?? "")
                 text.add(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy))
             }
         }
+        snapshot = nil
         loaded = true
     }
 
     func published(on database: any Database, taxonomy: SkillTaxonomy) async throws -> [PreparedVacancy] {
         try await load(on: database, taxonomy: taxonomy)
-        return Array(profiles.values)
+        if let snapshot { return snapshot }
+        let fresh = Array(profiles.values)
+        snapshot = fresh
+        return fresh
+    }
+
+    /// The cards of published vacancies, in the order of `ids`; an id that is no longer published is left out.
+    func cards(_ ids: [UUID]) -> [VacancyCard] {
+        ids.compactMap { cards[$0] }
     }
 
     func search(_ criteria: TextSearch, on database: any Database, taxonomy: SkillTaxonomy) async throws -> TextSearch.Found {
@@ -37,13 +55,32 @@ actor VacancyIndex {
         return criteria.run(on: text)
     }
 
-    func update(_ vacancy: Vacancy, taxonomy: SkillTaxonomy) {
+    /// Keeps the index current after `vacancy` was saved by a company called `companyName`.
+    func update(_ vacancy: Vacancy, companyName: String, taxonomy: SkillTaxonomy) {
         guard let id = vacancy.id else { return }
+        companyNames[vacancy.$company.id] = companyName
         let published = vacancy.vacancyStatus == .published
         profiles[id] = published ? PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy) : nil
+        cards[id] = published ? VacancyCard(vacancy, companyName: companyName) : nil
+        snapshot = nil
         // Before the first load there is nothing to keep current: the load reads the database.
         guard loaded else { return }
         if published { text.update(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy)) } else { _ = text.remove(key: id.uuidString.lowercased()) }
+    }
+}
+
+/// A published vacancy as a match result shows it.
+struct VacancyCard: Sendable {
+    let id: UUID
+    let title: String
+    let companyName: String
+    let city: String
+
+    init(_ vacancy: Vacancy, companyName: String) {
+        id = vacancy.id ?? UUID()
+        title = vacancy.title
+        self.companyName = companyName
+        city = vacancy.city
     }
 }
 
@@ -88,6 +125,12 @@ actor CandidateIndex {
     func all(on database: any Database) async throws -> [CandidateProfile] {
         try await load(on: database)
         return Array(profiles.values)
+    }
+
+    /// One specialist's profile in the matcher's terms; nil if they have not saved one yet.
+    func candidate(_ userID: UUID, on database: any Database) async throws -> CandidateProfile? {
+        try await load(on: database)
+        return profiles[userID]
     }
 
     func search(_ criteria: TextSearch, on database: any Database) async throws -> TextSearch.Found {

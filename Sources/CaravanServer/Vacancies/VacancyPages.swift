@@ -227,8 +227,8 @@ struct VacancyPages: RouteCollection {
         let profile = try await req.profiles.profile(of: user)
         let rows = try found.map { match in
             MatchRow(
-                url: SiteURL.vacancy(try match.vacancy.requireID()).path, title: match.vacancy.title,
-                companyName: match.vacancy.company.legalName, city: match.vacancy.city,
+                url: SiteURL.vacancy(match.card.id).path, title: match.card.title,
+                companyName: match.card.companyName, city: match.card.city,
                 score: Int((match.result.score * 100).rounded()),
                 positive: match.result.reasons.filter { $0.effect == .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) },
                 negative: match.result.reasons.filter { $0.effect != .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) }

@@ -85,14 +85,15 @@ struct VacancyService: Sendable {
         target.niceSkills = nice
         if let newStatus { target.status = newStatus.rawValue }
         try await target.save(on: database)
-        await app.vacancyIndex.update(target, taxonomy: app.skillTaxonomy)
+        await app.vacancyIndex.update(target, companyName: company.legalName, taxonomy: app.skillTaxonomy)
         return target
     }
 
     func setStatus(_ status: VacancyStatus, of vacancy: Vacancy) async throws {
         vacancy.status = status.rawValue
         try await vacancy.save(on: database)
-        await app.vacancyIndex.update(vacancy, taxonomy: app.skillTaxonomy)
+        let company = try await Company.find(vacancy.$company.id, on: database)
+        await app.vacancyIndex.update(vacancy, companyName: company?.legalName ?? "", taxonomy: app.skillTaxonomy)
     }
 }
 
