@@ -60,14 +60,12 @@ struct BM25Constants: Sendable {
         return sum
     }
 
-    /// An upper bound for any posting in a block: the highest frequency with the shortest length, per field.
-    func bound(maxFrequencies: UnsafePointer<UInt32>, minLengths: UnsafePointer<UInt32>,
-               weights: SIMD8<Double>) -> Double {
-        var sum = 0.0
-        for field in 0..<fieldCount where maxFrequencies[field] > 0 {
-            let tf = Double(Int(maxFrequencies[field]))
-            sum += weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(Int(minLengths[field])))
-        }
-        return sum
+    /// An upper bound for one field's part of any posting in a block: the highest frequency with the
+    /// shortest length. Zero where the field has no posting in the block.
+    @inline(__always)
+    func fieldBound(_ field: Int, maxFrequency: UInt32, minLength: UInt32, weights: SIMD8<Double>) -> Double {
+        guard maxFrequency > 0 else { return 0 }
+        let tf = Double(Int(maxFrequency))
+        return weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(Int(minLength)))
     }
 }

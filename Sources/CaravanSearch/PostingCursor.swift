@@ -7,12 +7,17 @@ struct PostingCursor {
     /// Position of the term in the query, which fixes the order scores are summed in (see `TopK`).
     let termIndex: Int
     let weights: SIMD8<Double>
-    /// Score bound per block, computed from the block metadata with this query's statistics.
+    /// Per block and field (`fieldCount` per block): the most that field can add to a posting of the block.
+    let fieldBounds: ContiguousArray<Double>
+    /// Score bound per block: the best of its field masks that occur, from `fieldBounds`.
     let blockBounds: ContiguousArray<Double>
     /// The highest block bound: no posting of this term scores more.
     let maxScore: Double
 
+    /// The current posting's document; while `pending`, only a lower bound of it.
     private(set) var doc: DocID = .exhausted
+    /// The cursor was moved into `block` without decoding it (see `skip(to:)`); `doc` is the target.
+    private(set) var pending = false
     private var block = -1
     private var index = 0
     private var postingsInBlock = 0
@@ -26,6 +31,8 @@ struct PostingCursor {
     private var docs: UnsafeMutablePointer<DocID>
     private var masks: UnsafeMutablePointer<UInt8>
     private var frequencies: UnsafeMutablePointer<UInt32>
+    /// The decoded block's bound per field mask (see `load`).
+    private var maskBounds: UnsafeMutablePointer<Double>
     private let storage: CursorBuffers
 
     init(list: PostingList, termIndex: Int, constants: BM25Constants) {
@@ -33,35 +40,102 @@ struct PostingCursor {
         self.termIndex = termIndex
         let weights = constants.termWeights(documentFrequency: list.fieldDocumentFrequency)
         self.weights = weights
-        var bounds = ContiguousArray<Double>(repeating: 0, count: list.blockCount)
         let fields = list.fieldCount
+        let blockCount = list.blockCount
+        let maskWords = list.maskWords
+        var fieldBounds = ContiguousArray<Double>(repeating: 0, count: blockCount * fields)
+        var bounds = ContiguousArray<Double>(repeating: 0, count: blockCount)
+        var best = 0.0
+        let maskCount = 1 << fields
+        var maskSums = [Double](repeating: 0, count: maskCount)
         list.blockMaxFrequency.withUnsafeBufferPointer { maxFrequency in
-            list.blockMinLength.withUnsafeBufferPointer { minLength in
-                for block in 0..<list.blockCount {
+        list.blockMinLength.withUnsafeBufferPointer { minLength in
+        list.blockMasks.withUnsafeBufferPointer { blockMasks in
+        fieldBounds.withUnsafeMutableBufferPointer { fieldBounds in
+            for block in 0..<blockCount {
+                let row = block * fields
+                for field in 0..<fields {
                     // Inflated by a relative 1e-9 so float rounding can never make a real score exceed
                     // its bound and a document be pruned that belonged in the top k.
-                    bounds[block] = constants.bound(
-                        maxFrequencies: maxFrequency.baseAddress! + block * fields,
-                        minLengths: minLength.baseAddress! + block * fields,
-                        weights: weights
-                    ) * (1 + 1e-9)
+                    fieldBounds[row + field] = constants.fieldBound(
+                        field, maxFrequency: maxFrequency[row + field], minLength: minLength[row + field],
+                        weights: weights) * (1 + 1e-9)
                 }
+                // Summed exactly as `load` sums a mask's bound, so a posting's bound never exceeds its block's.
+                for mask in 1..<maskCount {
+                    maskSums[mask] = maskSums[mask & (mask - 1)] + fieldBounds[row + mask.trailingZeroBitCount]
+                }
+                var bound = 0.0
+                for word in 0..<maskWords {
+                    var present = blockMasks[block * maskWords + word]
+                    while present != 0 {
+                        bound = max(bound, maskSums[word << 6 + present.trailingZeroBitCount])
+                        present &= present - 1
+                    }
+                }
+                bounds[block] = bound
+                best = max(best, bound)
             }
         }
+        }
+        }
+        }
+        self.fieldBounds = fieldBounds
         blockBounds = bounds
-        maxScore = bounds.max() ?? 0
+        maxScore = best
         storage = CursorBuffers(fieldCount: fields)
         docs = storage.docs
         masks = storage.masks
         frequencies = storage.frequencies
-        if list.blockCount > 0 { load(0) }
+        maskBounds = storage.maskBounds
+        if blockCount > 0 { load(0) }
     }
 
     private mutating func load(_ newBlock: Int) {
         block = newBlock
+        pending = false
         postingsInBlock = list.decodeDocuments(block: newBlock, docs: docs, masks: masks)
         index = 0
         doc = docs[0]
+        // The block's bound per field mask, each mask one addition from a smaller one: 2^fieldCount
+        // entries, so a posting's bound is one table read.
+        let row = newBlock * list.fieldCount
+        maskBounds[0] = 0
+        for mask in 1..<(1 << list.fieldCount) {
+            maskBounds[mask] = maskBounds[mask & (mask - 1)] + fieldBounds[row + mask.trailingZeroBitCount]
+        }
+    }
+
+    /// Moves to the first posting, from the current one on, whose bound plus `rest` (what the other
+    /// lists can add) beats `threshold`. Blocks whose bound cannot are passed without being decoded;
+    /// in the others, postings are tested by field mask alone. With one essential list, this is the
+    /// whole MaxScore loop for most postings.
+    mutating func seek(beating threshold: Double, rest: Double) {
+        guard doc != .exhausted else { return }
+        while true {
+            if blockBounds[block] + rest > threshold {
+                if pending {
+                    let target = doc
+                    load(block)
+                    while docs[index] < target { index += 1 }
+                }
+                while index < postingsInBlock {
+                    if maskBounds[Int(masks[index])] + rest > threshold {
+                        doc = docs[index]
+                        return
+                    }
+                    index += 1
+                }
+            }
+            guard block + 1 < list.blockCount else {
+                doc = .exhausted
+                pending = false
+                return
+            }
+            doc = list.blockLastDoc[block] + 1
+            block += 1
+            pending = true
+        }
     }
 
     /// Moves to the next posting.
@@ -78,7 +152,12 @@ struct PostingCursor {
     }
 
     /// Moves to the first posting at or after `target`, skipping whole blocks without decoding them.
+    /// Always leaves the cursor on a real posting (decoded), unlike `skip(to:)`.
     mutating func advance(to target: DocID) {
+        if pending {
+            materialize(atLeast: target)
+            return
+        }
         guard doc < target else { return }
         if target > list.blockLastDoc[block] {
             let found = firstBlock(endingAtOrAfter: target, from: block + 1)
@@ -92,6 +171,47 @@ struct PostingCursor {
         doc = docs[index]
     }
 
+    /// Moves past every posting before `target` without decoding anything when that leaves the current
+    /// block: the cursor then only knows that its next document is at least `target` (`doc` = `target`,
+    /// `pending`), which is all the search needs while it skips ranges by their block bounds.
+    mutating func skip(to target: DocID) {
+        guard doc < target else { return }
+        if target > list.blockLastDoc[block] {
+            let found = firstBlock(endingAtOrAfter: target, from: block + 1)
+            guard found < list.blockCount else {
+                doc = .exhausted
+                pending = false
+                return
+            }
+            block = found
+            pending = true
+            doc = target
+            return
+        }
+        if pending {
+            doc = target
+            return
+        }
+        while docs[index] < target { index += 1 }
+        doc = docs[index]
+    }
+
+    /// Decodes the block a `skip(to:)` left the cursor in and moves to its first posting at or after
+    /// the skip target (and `target`).
+    mutating func materialize(atLeast target: DocID = 0) {
+        guard pending else { return }
+        pending = false
+        let goal = max(doc, target)
+        let found = goal > list.blockLastDoc[block] ? firstBlock(endingAtOrAfter: goal, from: block + 1) : block
+        guard found < list.blockCount else {
+            doc = .exhausted
+            return
+        }
+        load(found)
+        while docs[index] < goal { index += 1 }
+        doc = docs[index]
+    }
+
     /// The score bound of the block that would hold `target`, without decoding it; 0 past the end.
     mutating func bound(at target: DocID) -> Double {
         shallowBlock = firstBlock(endingAtOrAfter: target, from: max(shallowBlock, block, 0))
@@ -101,6 +221,12 @@ struct PostingCursor {
     /// The last document of the block `bound(at:)` last looked at: the search may jump past it.
     var shallowBlockEnd: DocID {
         shallowBlock < list.blockCount ? list.blockLastDoc[shallowBlock] : .exhausted
+    }
+
+    /// The most the current (decoded) posting can score, from its field mask alone: no frequencies read.
+    @inline(__always)
+    func postingBound() -> Double {
+        maskBounds[Int(masks[index])]
     }
 
     /// Galloping search over block ends from `start`: targets only move forward, and the block wanted is
@@ -159,15 +285,18 @@ final class CursorBuffers {
     let docs: UnsafeMutablePointer<DocID>
     let masks: UnsafeMutablePointer<UInt8>
     let frequencies: UnsafeMutablePointer<UInt32>
+    let maskBounds: UnsafeMutablePointer<Double>
 
     init(fieldCount: Int) {
         let size = PostingList.blockSize
         docs = .allocate(capacity: size)
         masks = .allocate(capacity: size)
         frequencies = .allocate(capacity: size * fieldCount)
+        maskBounds = .allocate(capacity: 1 << fieldCount)
     }
 
     deinit {
+        maskBounds.deallocate()
         docs.deallocate()
         masks.deallocate()
         frequencies.deallocate()

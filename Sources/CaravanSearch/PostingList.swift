@@ -23,6 +23,10 @@ struct PostingList: Sendable {
     private(set) var blockMaxFrequency = ContiguousArray<UInt32>()
     /// `fieldCount` entries per block; `UInt32.max` where the field has no posting in the block.
     private(set) var blockMinLength = ContiguousArray<UInt32>()
+    /// Which field masks occur in each block, as a bit per mask (`maskWords` words per block). Most
+    /// postings have the term in one field only; a block bound that adds up every field's best would
+    /// assume a title, skills and summary match at once, so the bound takes the best mask that occurs.
+    private(set) var blockMasks = ContiguousArray<UInt64>()
     private(set) var count = 0
     /// Documents with the term in each field (deleted ones included until compaction).
     private(set) var fieldDocumentFrequency = SIMD8<UInt32>()
@@ -32,6 +36,8 @@ struct PostingList: Sendable {
     }
 
     var blockCount: Int { blockLastDoc.count }
+    /// Words of `blockMasks` per block: one bit for each of the 2^fieldCount masks.
+    var maskWords: Int { ((1 << fieldCount) + 63) >> 6 }
     var lastDoc: DocID? { blockLastDoc.last }
 
     func postingsInBlock(_ block: Int) -> Int {
@@ -48,9 +54,11 @@ struct PostingList: Sendable {
             blockLastDoc.append(doc)
             blockMaxFrequency.append(contentsOf: repeatElement(0, count: fieldCount))
             blockMinLength.append(contentsOf: repeatElement(UInt32.max, count: fieldCount))
+            blockMasks.append(contentsOf: repeatElement(0, count: maskWords))
         }
         var mask: UInt64 = 0
         for field in 0..<fieldCount where frequencies[field] > 0 { mask |= 1 << UInt64(field) }
+        blockMasks[(blockCount - 1) * maskWords + Int(mask >> 6)] |= 1 << (mask & 63)
         VarInt.append(UInt64(doc - previous) << UInt64(fieldCount) | mask, to: &bytes)
 
         let meta = (blockCount - 1) * fieldCount
@@ -112,7 +120,7 @@ struct PostingList: Sendable {
     var memoryFootprint: Int {
         bytes.capacity + frequencyBytes.capacity
             + (blockLastDoc.capacity + blockStart.capacity + blockFrequencyStart.capacity) * 4
-            + (blockMaxFrequency.capacity + blockMinLength.capacity) * 4
+            + (blockMaxFrequency.capacity + blockMinLength.capacity) * 4 + blockMasks.capacity * 8
     }
 
     /// Releases the spare capacity growth left behind.
@@ -124,5 +132,6 @@ struct PostingList: Sendable {
         blockFrequencyStart = ContiguousArray(blockFrequencyStart)
         blockMaxFrequency = ContiguousArray(blockMaxFrequency)
         blockMinLength = ContiguousArray(blockMinLength)
+        blockMasks = ContiguousArray(blockMasks)
     }
 }

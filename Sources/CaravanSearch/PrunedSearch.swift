@@ -30,15 +30,17 @@ struct PrunedSearch {
         return sum
     }
 
-    private mutating func clearPartial() {
-        for index in partial.indices { partial[index] = 0 }
-    }
-
     /// OR with MaxScore (Turtle & Flood): lists sorted by their best possible score; the weakest lists,
     /// whose bounds together cannot beat the threshold, are "non-essential" — they never propose
     /// candidates, and are only probed (after a block-bound check) for documents the others found.
     mutating func disjunction(_ cursors: inout [PostingCursor], into top: inout TopK) {
         cursors.sort { $0.maxScore < $1.maxScore }
+        // Through a buffer pointer: the loop touches cursors per posting, and array access would check
+        // uniqueness and bounds each time.
+        cursors.withUnsafeMutableBufferPointer { disjunction($0, into: &top) }
+    }
+
+    private mutating func disjunction(_ cursors: UnsafeMutableBufferPointer<PostingCursor>, into top: inout TopK) {
         let count = cursors.count
         // prefix[i]: the most lists 0...i can add together.
         var prefix = [Double](repeating: 0, count: count)
@@ -50,60 +52,83 @@ struct PrunedSearch {
         var firstEssential = 0
 
         while firstEssential < count {
+            let nonEssential = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+            // One essential list (the usual case once the top k fills): it finds its next posting that can
+            // beat the threshold with everything the others could add, block and field mask bounds only.
+            let single = top.isFull && firstEssential == count - 1
+            if single { cursors[firstEssential].seek(beating: top.threshold, rest: nonEssential) }
+
+            // The next candidate: the lowest document an essential list may hold (a skipped, undecoded
+            // cursor reports the lowest it can be).
             var doc = DocID.exhausted
             for index in firstEssential..<count { doc = min(doc, cursors[index].doc) }
             guard doc != .exhausted else { break }
 
-            // Block-max skip: every document up to the nearest block end of the essential lists scores at
-            // most their block bounds plus all non-essential lists; if that cannot beat the threshold, the
-            // essential lists jump past it without decoding or scoring a posting.
-            if top.isFull {
-                var bound = firstEssential > 0 ? prefix[firstEssential - 1] : 0
-                var blockEnd = DocID.exhausted
+            // Block-max skip: up to `rangeEnd`, only the essential lists at `doc` can have postings, none
+            // past their current block, and each scores at most its block bound; if that and every
+            // non-essential list together cannot beat the threshold, the whole range is skipped without
+            // decoding a block.
+            if top.isFull && !single {
+                var bound = nonEssential
+                var rangeEnd = DocID.exhausted
                 for index in firstEssential..<count {
-                    bound += cursors[index].bound(at: doc)
-                    blockEnd = min(blockEnd, cursors[index].shallowBlockEnd)
+                    if cursors[index].doc == doc {
+                        bound += cursors[index].bound(at: doc)
+                        rangeEnd = min(rangeEnd, cursors[index].shallowBlockEnd)
+                    } else {
+                        rangeEnd = min(rangeEnd, cursors[index].doc - 1)
+                    }
                 }
                 if bound <= top.threshold {
-                    guard blockEnd != .exhausted else { break }
-                    for index in firstEssential..<count { cursors[index].advance(to: blockEnd + 1) }
+                    guard rangeEnd != .exhausted else { break }
+                    for index in firstEssential..<count { cursors[index].skip(to: rangeEnd + 1) }
                     continue
                 }
             }
+
+            // Decode the lists a skip left undecoded at `doc`; their real next document may lie further on.
+            var moved = false
+            for index in firstEssential..<count where cursors[index].pending && cursors[index].doc == doc {
+                cursors[index].materialize()
+                moved = moved || cursors[index].doc != doc
+            }
+            if moved { continue }
 
             guard allowed.contains(doc) else {
                 for index in firstEssential..<count where cursors[index].doc == doc { cursors[index].next() }
                 continue
             }
-            var sum = 0.0
-            for index in firstEssential..<count where cursors[index].doc == doc {
-                let score = cursors[index].score(constants: constants, lengths: lengths)
-                partial[cursors[index].termIndex] = score
-                sum += score
-                cursors[index].next()
-            }
 
+            // Bound the document before scoring anything: each list at `doc` adds at most its posting
+            // bound (from the field mask alone, no frequency read), each non-essential list is probed
+            // (strongest first) only while the lists not yet probed could still lift the document over
+            // the threshold. A document with a common term only in its summary is dropped here.
             let threshold = top.threshold
+            var bound = 0.0
+            for index in firstEssential..<count where cursors[index].doc == doc {
+                bound += cursors[index].postingBound()
+            }
             var pruned = false
             var index = firstEssential - 1
             while index >= 0 {
                 let others = index > 0 ? prefix[index - 1] : 0
-                if sum + prefix[index] <= threshold
-                    || sum + others + cursors[index].bound(at: doc) <= threshold {
+                if bound + prefix[index] <= threshold || bound + others + cursors[index].bound(at: doc) <= threshold {
                     pruned = true
                     break
                 }
                 cursors[index].advance(to: doc)
-                if cursors[index].doc == doc {
-                    let score = cursors[index].score(constants: constants, lengths: lengths)
-                    partial[cursors[index].termIndex] = score
-                    sum += score
-                }
+                if cursors[index].doc == doc { bound += cursors[index].postingBound() }
                 index -= 1
             }
-            if pruned {
-                clearPartial()
+            if pruned || bound <= threshold {
+                for index in firstEssential..<count where cursors[index].doc == doc { cursors[index].next() }
                 continue
+            }
+
+            // Every list is now at or past `doc`: score it, summing in query-term order.
+            for index in 0..<count where cursors[index].doc == doc {
+                partial[cursors[index].termIndex] = cursors[index].score(constants: constants, lengths: lengths)
+                if index >= firstEssential { cursors[index].next() }
             }
             scoredDocuments += 1
             if top.offer(score: takeScore(), doc: doc) {

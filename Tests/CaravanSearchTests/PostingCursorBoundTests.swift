@@ -1,0 +1,83 @@
+import Testing
+@testable import CaravanSearch
+
+/// The bounds the pruned search skips by must never be below a real score, and the lazy moves (`skip`,
+/// `seek`) must land where decoding every posting would.
+@Suite struct PostingCursorBoundTests {
+    let index = PrunedSearchEquivalenceTests.corpus
+
+    var constants: BM25Constants {
+        BM25Constants(schema: index.schema, documentCount: index.documentCount, totalLengths: index.totalLengths)
+    }
+
+    /// Every posting of every term, walked with `next()`: (document, score, posting bound, block bound).
+    func walk(_ list: PostingList) -> [(doc: DocID, score: Double, posting: Double, block: Double)] {
+        var cursor = PostingCursor(list: list, termIndex: 0, constants: constants)
+        var rows: [(DocID, Double, Double, Double)] = []
+        index.lengths.withUnsafeBufferPointer { lengths in
+            while cursor.doc != .exhausted {
+                let doc = cursor.doc
+                let score = cursor.score(constants: constants, lengths: lengths.baseAddress!)
+                rows.append((doc, score, cursor.postingBound(), cursor.bound(at: doc)))
+                cursor.next()
+            }
+        }
+        return rows
+    }
+
+    @Test func postingAndBlockBoundsAreNeverBelowTheScore() {
+        var postings = 0
+        var tighter = 0
+        for list in index.postings where list.count > 0 {
+            let maxScore = PostingCursor(list: list, termIndex: 0, constants: constants).maxScore
+            for row in walk(list) {
+                #expect(row.score <= row.posting, "doc \(row.doc)")
+                #expect(row.posting <= row.block, "doc \(row.doc)")
+                #expect(row.block <= maxScore)
+                postings += 1
+                if row.posting < row.block { tighter += 1 }
+            }
+        }
+        #expect(postings > 10_000)
+        // The mask bound is the point: many postings (a term in one field only) bound below their block.
+        #expect(tighter * 4 > postings, "\(tighter) of \(postings)")
+    }
+
+    @Test func skipThenMaterializeLandsWhereAdvanceDoes() {
+        let lists = index.postings.filter { $0.blockCount >= 3 }.prefix(20)
+        #expect(!lists.isEmpty)
+        var generator = SeededGenerator(seed: 17)
+        for list in lists {
+            let last = list.lastDoc!
+            var targets = (0..<30).map { _ in DocID.random(in: 0...last + 5, using: &generator) }
+            targets.sort()
+            var stepping = PostingCursor(list: list, termIndex: 0, constants: constants)
+            var skipping = PostingCursor(list: list, termIndex: 0, constants: constants)
+            for target in targets {
+                stepping.advance(to: target)
+                skipping.skip(to: target)
+                #expect(skipping.doc <= stepping.doc)
+                skipping.materialize()
+                #expect(skipping.doc == stepping.doc, "target \(target)")
+            }
+        }
+    }
+
+    @Test func seekFindsTheFirstPostingWhoseBoundBeatsTheThreshold() {
+        for list in index.postings where list.blockCount >= 2 {
+            let rows = walk(list)
+            let cursor = PostingCursor(list: list, termIndex: 0, constants: constants)
+            for threshold in [0, cursor.maxScore * 0.5, cursor.maxScore * 0.9] {
+                var seeking = PostingCursor(list: list, termIndex: 0, constants: constants)
+                var found: [DocID] = []
+                while true {
+                    seeking.seek(beating: threshold, rest: 0)
+                    guard seeking.doc != .exhausted else { break }
+                    found.append(seeking.doc)
+                    seeking.next()
+                }
+                #expect(found == rows.filter { $0.posting > threshold }.map(\.doc))
+            }
+        }
+    }
+}
