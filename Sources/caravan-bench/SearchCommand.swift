@@ -15,6 +15,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Timed runs of every query (after one warm-up run); a query's time is their median.")
     var repeats = 3
     @Option(help: "Results per query.") var limit = 10
+    @Option(help: "Also write one tab-separated line per query and mode (our time, the peer's, documents scored, each term's document count) here, slowest against the peer first.")
+    var explain: String?
 
     func run() throws {
         let peer = try peerResults.map(PeerResults.load)
@@ -49,9 +51,14 @@ struct SearchCommand: ParsableCommand {
         ]
 
         var ourTop: [String: [[String]]] = [:]
+        var explained: [(ratio: Double, line: String)] = []
         for (name, mode) in [("or", SearchQuery.Mode.any), ("and", .all)] {
             let run = timeQueries(index, queries, mode: mode)
             ourTop[name] = run.top
+            if explain != nil {
+                explained += Self.explain(index, queries, mode: mode, name: name, limit: limit, ours: run.nanoseconds,
+                                          peer: peer.map { $0.queries.map { name == "or" ? $0.or.ns : $0.and.ns } })
+            }
             figures.append(("bm25_\(name)_p50_ms", Latency.percentileMS(run.nanoseconds, 50)))
             figures.append(("bm25_\(name)_p95_ms", Latency.percentileMS(run.nanoseconds, 95)))
             figures.append(("bm25_\(name)_pruned_equals_exhaustive",
@@ -102,6 +109,32 @@ struct SearchCommand: ParsableCommand {
         }
         try Self.write(json, to: results)
         log("wrote \(results)")
+        if let explain {
+            let lines = explained.sorted { $0.ratio > $1.ratio }.map(\.line)
+            try (["mode\tours_ms\tpeer_ms\tscored\tquery\tterm_documents"] + lines).joined(separator: "\n")
+                .write(toFile: explain, atomically: true, encoding: .utf8)
+            log("wrote \(explain)")
+        }
+    }
+
+    /// Per query: the times, how many documents were fully scored, and how many documents each analysed
+    /// term occurs in, to see which queries cost what.
+    private static func explain(_ index: InvertedIndex, _ queries: [String], mode: SearchQuery.Mode, name: String,
+                                limit: Int, ours: [UInt64], peer: [UInt64]?) -> [(ratio: Double, line: String)] {
+        queries.indices.map { position in
+            let text = queries[position]
+            let result = index.search(SearchQuery(text, mode: mode, limit: limit))
+            let scored = "\(result.scoredDocuments) kth=" + String(format: "%.2f", result.hits.last?.score ?? 0)
+            let terms = index.analyzer.terms(text).map { term in
+                let best = index.search(SearchQuery(term, limit: 1)).hits.first?.score ?? 0
+                return "\(term)=\(index.count(SearchQuery(term)))@" + String(format: "%.2f", best)
+            }
+            let ourMS = Double(ours[position]) / 1e6
+            let peerMS = peer.map { Double($0[position]) / 1e6 } ?? .nan
+            let line = [name, String(format: "%.3f", ourMS), String(format: "%.3f", peerMS), "\(scored)", text,
+                        terms.joined(separator: " ")].joined(separator: "\t")
+            return (peer == nil ? ourMS : ourMS / peerMS, line)
+        }
     }
 
     struct Build {
