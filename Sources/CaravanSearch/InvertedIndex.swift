@@ -64,8 +64,12 @@ public struct InvertedIndex: Sendable {
         if postings.count < vocabulary.count {
             while postings.count < vocabulary.count { postings.append(PostingList(fieldCount: fieldCount)) }
         }
-        for slot in 0..<scratch.distinct.count {
-            postings[Int(scratch.distinct[slot])].append(doc, frequencies: scratch.frequencies[slot], lengths: docLengths)
+        // Through a buffer pointer: one uniqueness check for the whole document, not one per term.
+        postings.withUnsafeMutableBufferPointer { postings in
+            for slot in 0..<scratch.distinct.count {
+                postings[Int(scratch.distinct[slot])].append(doc, frequencies: scratch.frequencies[slot],
+                                                             lengths: docLengths)
+            }
         }
         for field in 0..<fieldCount {
             lengths.append(docLengths[field])

@@ -13,6 +13,10 @@ public struct ProtectedTerms: Sendable {
 
     /// Candidates by first scalar, longest first, so a lookup costs one hash and a few comparisons.
     private let termsByFirstScalar: [UInt32: [Term]]
+    /// The same for first scalars below `directLimit` (Latin and Cyrillic), by array index: the tokenizer
+    /// asks at every word start, and an array read is far cheaper than hashing.
+    private let directTerms: [[Term]]
+    private static let directLimit: UInt32 = 0x530
     /// Every spelling the set recognises, folded, mapped to its canonical form.
     public let spellings: [String: String]
 
@@ -33,7 +37,9 @@ public struct ProtectedTerms: Sendable {
             )
             byFirst[first, default: []].append(term)
         }
-        termsByFirstScalar = byFirst.mapValues { $0.sorted { $0.scalars.count > $1.scalars.count } }
+        let sorted = byFirst.mapValues { $0.sorted { $0.scalars.count > $1.scalars.count } }
+        termsByFirstScalar = sorted
+        directTerms = (0..<Self.directLimit).map { sorted[$0] ?? [] }
         self.spellings = folded
     }
 
@@ -45,7 +51,17 @@ public struct ProtectedTerms: Sendable {
     /// The longest term starting at `start` in folded text, with the word boundary after it checked.
     @inline(__always)
     func match(in text: UnsafeBufferPointer<UInt32>, classes: UnsafeBufferPointer<ScalarClass>, at start: Int) -> Term? {
-        guard let candidates = termsByFirstScalar[text[start]] else { return nil }
+        let first = text[start]
+        if first < Self.directLimit {
+            return Self.match(directTerms[Int(first)], in: text, classes: classes, at: start)
+        }
+        guard let candidates = termsByFirstScalar[first] else { return nil }
+        return Self.match(candidates, in: text, classes: classes, at: start)
+    }
+
+    @inline(__always)
+    private static func match(_ candidates: [Term], in text: UnsafeBufferPointer<UInt32>,
+                              classes: UnsafeBufferPointer<ScalarClass>, at start: Int) -> Term? {
         for term in candidates {
             let end = start + term.scalars.count
             guard end <= text.count else { continue }

@@ -1,6 +1,6 @@
 /// How the tokenizer sees one Unicode scalar after folding: which script a letter belongs to, or what
 /// kind of punctuation it is. Kept apart from the tokenizer so the rules can be read in one place.
-enum ScalarClass: Equatable {
+enum ScalarClass: UInt8, Equatable {
     case latin
     case cyrillic
     /// A letter of another script (Greek, Armenian, CJK, …): kept in tokens, never stemmed.

@@ -18,6 +18,10 @@ public indirect enum SearchFilter: Sendable, Hashable {
 }
 
 /// Facet values and numeric attributes per document, kept so filters become bitsets.
+///
+/// Columns are found by name with a linear scan and a facet's values the same way while it has few:
+/// a profile brings a dozen attributes, and hashing each name and value (`String` hashing is SipHash)
+/// cost more than all the rest of its filter bookkeeping together.
 struct FacetStore: Sendable {
     /// A numeric attribute: one value per document id, and which documents have it at all.
     struct NumericColumn: Sendable {
@@ -25,18 +29,81 @@ struct FacetStore: Sendable {
         var present = Bitset()
     }
 
-    /// facet name → value → documents with it.
-    private(set) var facets: [String: [String: Bitset]] = [:]
-    private(set) var numbers: [String: NumericColumn] = [:]
+    /// One facet: its values in first-seen order and, per value, the documents with it.
+    struct FacetColumn: Sendable {
+        private(set) var values: [String] = []
+        private(set) var sets: [Bitset] = []
+        /// Value → position, kept once there are more values than a scan handles well.
+        private var positions: [String: Int] = [:]
+        private static let scanLimit = 12
+
+        func position(of value: String) -> Int? {
+            if values.count <= Self.scanLimit { return values.firstIndex(of: value) }
+            return positions[value]
+        }
+
+        mutating func insert(_ doc: DocID, value: String) {
+            if let position = position(of: value) {
+                sets[position].insert(doc)
+            } else {
+                var set = Bitset()
+                set.insert(doc)
+                append(value, set)
+            }
+        }
+
+        func set(for value: String) -> Bitset? { position(of: value).map { sets[$0] } }
+
+        mutating func replaceSet(_ set: Bitset, for value: String) {
+            if let position = position(of: value) { sets[position] = set } else { append(value, set) }
+        }
+
+        private mutating func append(_ value: String, _ set: Bitset) {
+            values.append(value)
+            sets.append(set)
+            guard values.count > Self.scanLimit else { return }
+            if positions.isEmpty {
+                for (position, known) in values.enumerated() { positions[known] = position }
+            } else {
+                positions[value] = values.count - 1
+            }
+        }
+    }
+
+    private(set) var facetNames: [String] = []
+    private(set) var facetColumns: [FacetColumn] = []
+    private(set) var numberNames: [String] = []
+    private(set) var numberColumns: [NumericColumn] = []
 
     mutating func add(_ doc: DocID, facets docFacets: [String: [String]], numbers docNumbers: [String: Int64]) {
         for (name, values) in docFacets {
-            for value in values { facets[name, default: [:]][value, default: Bitset()].insert(doc) }
+            let column = facetColumn(named: name)
+            for value in values { facetColumns[column].insert(doc, value: value) }
         }
         for (name, value) in docNumbers {
-            // The closure form mutates the stored column in place, so appending stays O(1) amortised.
-            Self.update(&numbers[name, default: NumericColumn()], doc: doc, value: value)
+            let column: Int
+            if let known = numberNames.firstIndex(of: name) { column = known } else {
+                numberNames.append(name)
+                numberColumns.append(NumericColumn())
+                column = numberColumns.count - 1
+            }
+            Self.update(&numberColumns[column], doc: doc, value: value)
         }
+    }
+
+    private mutating func facetColumn(named name: String) -> Int {
+        if let known = facetNames.firstIndex(of: name) { return known }
+        facetNames.append(name)
+        facetColumns.append(FacetColumn())
+        return facetColumns.count - 1
+    }
+
+    private func facet(_ name: String) -> FacetColumn? {
+        facetNames.firstIndex(of: name).map { facetColumns[$0] }
+    }
+
+    private func numeric(_ name: String) -> NumericColumn? {
+        numberNames.firstIndex(of: name).map { numberColumns[$0] }
     }
 
     private static func update(_ column: inout NumericColumn, doc: DocID, value: Int64) {
@@ -49,11 +116,12 @@ struct FacetStore: Sendable {
     }
 
     func facetValues(_ name: String, of doc: DocID) -> [String] {
-        (facets[name] ?? [:]).filter { $0.value.contains(doc) }.map(\.key).sorted()
+        guard let column = facet(name) else { return [] }
+        return zip(column.values, column.sets).filter { $0.1.contains(doc) }.map(\.0).sorted()
     }
 
     func number(_ name: String, of doc: DocID) -> Int64? {
-        guard let column = numbers[name], column.present.contains(doc) else { return nil }
+        guard let column = numeric(name), column.present.contains(doc) else { return nil }
         return column.values[Int(doc)]
     }
 
@@ -62,13 +130,13 @@ struct FacetStore: Sendable {
         switch filter {
         case .facet(let name, let values):
             var result = Bitset(capacity: capacity)
-            if let byValue = facets[name] {
-                for value in values { if let set = byValue[value] { result.formUnion(set) } }
+            if let column = facet(name) {
+                for value in values { if let set = column.set(for: value) { result.formUnion(set) } }
             }
             return result
         case .range(let name, let range):
             var result = Bitset(capacity: capacity)
-            guard let column = numbers[name] else { return result }
+            guard let column = numeric(name) else { return result }
             column.values.withUnsafeBufferPointer { values in
                 for doc in 0..<min(values.count, capacity) where range.contains(values[doc]) {
                     if column.present.contains(DocID(doc)) { result.insert(DocID(doc)) }
@@ -93,21 +161,22 @@ struct FacetStore: Sendable {
     /// The store with documents renumbered: `newID[old]` is the new id, or nil for dropped documents.
     func remapped(_ newID: [DocID?]) -> FacetStore {
         var result = FacetStore()
-        for (name, byValue) in facets {
-            for (value, set) in byValue {
+        for (name, column) in zip(facetNames, facetColumns) {
+            for (value, set) in zip(column.values, column.sets) {
                 var moved = Bitset()
                 set.forEach { old in if let new = newID[Int(old)] { moved.insert(new) } }
-                if !moved.isEmpty { result.facets[name, default: [:]][value] = moved }
+                if !moved.isEmpty { result.facetColumns[result.facetColumn(named: name)].replaceSet(moved, for: value) }
             }
         }
-        for (name, column) in numbers {
+        for (name, column) in zip(numberNames, numberColumns) {
             var moved = NumericColumn()
             column.present.forEach { old in
                 if Int(old) < newID.count, let new = newID[Int(old)] {
                     Self.update(&moved, doc: new, value: column.values[Int(old)])
                 }
             }
-            result.numbers[name] = moved
+            result.numberNames.append(name)
+            result.numberColumns.append(moved)
         }
         return result
     }

@@ -140,26 +140,20 @@ public struct Tokenizer: Sendable {
     }
 }
 
-/// Which scripts a run of word characters used, to pick its `Token.Kind`.
+/// Which scripts a run of word characters used, to pick its `Token.Kind`: one bit per `ScalarClass`,
+/// so adding a character is an OR, not a switch.
 private struct ScriptMix {
-    var latin = false
-    var cyrillic = false
-    var otherLetter = false
-    var digit = false
+    private var seen: UInt8 = 0
 
-    mutating func add(_ charClass: ScalarClass) {
-        switch charClass {
-        case .latin: latin = true
-        case .cyrillic: cyrillic = true
-        case .otherLetter: otherLetter = true
-        case .digit: digit = true
-        default: break
-        }
-    }
+    @inline(__always)
+    mutating func add(_ charClass: ScalarClass) { seen |= 1 << charClass.rawValue }
+
+    private func has(_ charClass: ScalarClass) -> Bool { seen & (1 << charClass.rawValue) != 0 }
 
     var kind: Token.Kind {
+        let latin = has(.latin), cyrillic = has(.cyrillic), otherLetter = has(.otherLetter)
         let letters = latin || cyrillic || otherLetter
-        if digit { return letters ? .alphanumeric : .number }
+        if has(.digit) { return letters ? .alphanumeric : .number }
         if latin && !cyrillic && !otherLetter { return .latin }
         if cyrillic && !latin && !otherLetter { return .cyrillic }
         return .other

@@ -3,6 +3,11 @@
 enum VarInt {
     @inline(__always)
     static func append(_ value: UInt64, to bytes: inout ContiguousArray<UInt8>) {
+        // Most gaps and frequencies fit one byte.
+        if value < 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value))
+            return
+        }
         var rest = value
         while rest >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
