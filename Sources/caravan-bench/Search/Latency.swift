@@ -12,6 +12,15 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
 
+/// CPU time of the calling thread: unlike the wall clock, it does not count time the thread waited for a
+/// core, so it compares two builds fairly on a machine other work is using.
+@inline(__always)
+func threadCPUNanoseconds() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
 enum Latency {
     /// Nearest-rank percentile (p in 0…100) of nanosecond samples, in milliseconds. The peer computes
     /// it the same way, so the two sides' p50 and p95 mean the same thing.
