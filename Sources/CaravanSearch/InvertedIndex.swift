@@ -14,7 +14,7 @@ public struct InvertedIndex: Sendable {
 
     /// Term ids (dense, = index into `postings`) and the indexing word-form cache.
     private(set) var vocabulary = IndexVocabulary()
-    private(set) var postings: [PostingList] = []
+    var postings: [PostingList] = []
     /// `fieldCount` lengths (in terms) per document id.
     private(set) var lengths = ContiguousArray<UInt32>()
     private(set) var totalLengths: [UInt64]
@@ -24,7 +24,7 @@ public struct InvertedIndex: Sendable {
     private(set) var live = Bitset()
     private(set) var facetStore = FacetStore()
     /// Reused per document while adding, so counting a document's terms allocates nothing.
-    private var scratch = DocumentScratch()
+    private(set) var scratch = DocumentScratch()
 
     public init(schema: IndexSchema = .profile, analyzer: Analyzer = Analyzer()) {
         self.schema = schema
@@ -45,6 +45,25 @@ public struct InvertedIndex: Sendable {
     /// Adds a document, or replaces the one with the same key. Returns its (new) id.
     @discardableResult
     public mutating func add(_ document: SearchDocument) -> DocID {
+        let (doc, docLengths) = register(document)
+        if postings.count < vocabulary.count {
+            while postings.count < vocabulary.count { postings.append(PostingList(fieldCount: schema.fields.count)) }
+        }
+        // Through a buffer pointer: one uniqueness check for the whole document, not one per term.
+        postings.withUnsafeMutableBufferPointer { postings in
+            for slot in 0..<scratch.distinct.count {
+                postings[Int(scratch.distinct[slot])].append(doc, frequencies: scratch.frequencies[slot],
+                                                             lengths: docLengths)
+            }
+        }
+        return doc
+    }
+
+    /// Everything of adding a document but its postings: the old version deleted, an id, the text
+    /// analysed into `scratch` (distinct terms and their field frequencies), lengths, key and filters.
+    /// Returns the id and the field lengths; never touches `postings` (the batch build appends those
+    /// on another thread meanwhile).
+    mutating func register(_ document: SearchDocument) -> (DocID, SIMD8<UInt32>) {
         remove(key: document.key)
         precondition(keys.count < Int(DocID.exhausted), "document ids exhausted; compact() first")
         let doc = DocID(keys.count)
@@ -60,17 +79,6 @@ public struct InvertedIndex: Sendable {
             docLengths[field] = UInt32(clamping: scratch.ids.count)
             scratch.countField(field, termCount: vocabulary.count)
         }
-
-        if postings.count < vocabulary.count {
-            while postings.count < vocabulary.count { postings.append(PostingList(fieldCount: fieldCount)) }
-        }
-        // Through a buffer pointer: one uniqueness check for the whole document, not one per term.
-        postings.withUnsafeMutableBufferPointer { postings in
-            for slot in 0..<scratch.distinct.count {
-                postings[Int(scratch.distinct[slot])].append(doc, frequencies: scratch.frequencies[slot],
-                                                             lengths: docLengths)
-            }
-        }
         for field in 0..<fieldCount {
             lengths.append(docLengths[field])
             totalLengths[field] += UInt64(docLengths[field])
@@ -79,7 +87,7 @@ public struct InvertedIndex: Sendable {
         idByKey[document.key] = doc
         live.insert(doc)
         facetStore.add(doc, facets: document.facets, numbers: document.numbers)
-        return doc
+        return (doc, docLengths)
     }
 
     /// An index of `documents`, built in one go: the same index as adding them one by one (later
@@ -90,7 +98,7 @@ public struct InvertedIndex: Sendable {
         index.keys.reserveCapacity(documents.count)
         index.idByKey.reserveCapacity(documents.count)
         index.lengths.reserveCapacity(documents.count * schema.fields.count)
-        for document in documents { index.add(document) }
+        index.add(contentsOf: documents)
         return index
     }
 

@@ -1,0 +1,71 @@
+import Testing
+@testable import CaravanSearch
+
+/// `add(contentsOf:)` appends postings term by term on another thread; the index must come out exactly
+/// as adding the documents one by one makes it, byte for byte.
+@Suite struct BatchAddTests {
+    /// Over two batches, with keys repeated (later versions replace earlier ones) and several fields.
+    static let documents: [SearchDocument] = (0..<(InvertedIndex.batchSize * 2 + 300)).map { number in
+        SearchDocument(
+            key: "d\(number % 4000)",
+            fields: [
+                "title": ["Java разработчик", "Senior Python developer", "Тестировщик 1С", "C++ engineer"][number % 4],
+                "skills": number % 3 == 0 ? "" : "Kafka, PostgreSQL, w\(number % 97), node.js",
+                "summary": "опыт \(number % 13) лет, разработчиками backend-систем, w\(number % 251) developers",
+            ],
+            facets: ["country": [["uz", "kz", "kg"][number % 3]]],
+            numbers: ["salary": Int64(number * 100)])
+    }
+
+    static func expectSame(_ batched: InvertedIndex, _ reference: InvertedIndex) {
+        #expect(batched.documentCount == reference.documentCount)
+        #expect(batched.liveDocumentCount == reference.liveDocumentCount)
+        #expect(batched.termCount == reference.termCount)
+        #expect(batched.lengths == reference.lengths)
+        #expect(batched.totalLengths == reference.totalLengths)
+        #expect(batched.live == reference.live)
+        #expect(batched.postings.count == reference.postings.count)
+        for (mine, theirs) in zip(batched.postings, reference.postings) {
+            #expect(mine.bytes == theirs.bytes)
+            #expect(mine.frequencyBytes == theirs.frequencyBytes)
+            #expect(mine.blockLastDoc == theirs.blockLastDoc)
+            #expect(mine.blockMaxFrequency == theirs.blockMaxFrequency)
+            #expect(mine.blockMinLength == theirs.blockMinLength)
+            #expect(mine.blockMasks == theirs.blockMasks)
+            #expect(mine.fieldDocumentFrequency == theirs.fieldDocumentFrequency)
+        }
+        for text in ["java разработчики", "python developers w5", "c++ kafka", "опыт лет w17", "node.js"] {
+            let query = SearchQuery(text, filter: .facet("country", "uz"), limit: 20)
+            #expect(batched.search(query) == reference.search(query), "\(text)")
+        }
+    }
+
+    @Test func batchEqualsOneByOne() {
+        var reference = InvertedIndex()
+        for document in Self.documents { reference.add(document) }
+        var batched = InvertedIndex()
+        batched.add(contentsOf: Self.documents)
+        #expect(reference.documentCount > InvertedIndex.batchSize * 2)
+        #expect(batched.liveDocumentCount == 4000)
+        Self.expectSame(batched, reference)
+    }
+
+    @Test func batchesMixWithSingleAdds() {
+        var reference = InvertedIndex()
+        for document in Self.documents { reference.add(document) }
+        var mixed = InvertedIndex()
+        for document in Self.documents.prefix(100) { mixed.add(document) }
+        mixed.add(contentsOf: Self.documents[100..<3000])
+        for document in Self.documents[3000..<3100] { mixed.add(document) }
+        mixed.add(contentsOf: Self.documents[3100...])
+        Self.expectSame(mixed, reference)
+    }
+
+    @Test func emptyBatchChangesNothing() {
+        var index = InvertedIndex()
+        index.add(contentsOf: [SearchDocument]())
+        #expect(index.documentCount == 0)
+        index.add(contentsOf: Self.documents.prefix(3))
+        #expect(index.documentCount == 3)
+    }
+}
