@@ -12,12 +12,12 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
 
-/// CPU time of the calling thread: unlike the wall clock, it does not count time the thread waited for a
-/// core, so it compares two builds fairly on a machine other work is using.
+/// CPU time of the whole process (all threads): unlike the wall clock, it does not count time spent
+/// waiting for a core, so it compares two builds fairly on a machine other work is using.
 @inline(__always)
-func threadCPUNanoseconds() -> UInt64 {
+func processCPUNanoseconds() -> UInt64 {
     var spec = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
     return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
 
