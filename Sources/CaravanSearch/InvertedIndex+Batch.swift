@@ -8,14 +8,28 @@ extension InvertedIndex {
     /// Adds documents in order, replacing earlier ones with the same key: the same index as calling
     /// `add` for each (same ids, same term ids, the same bytes in every posting list), built faster.
     ///
-    /// Two stages run at once on a batch each: this thread analyses batch n (text, vocabulary, keys,
-    /// filters) while another appends batch n − 1's postings, sorted by term so each list is written
-    /// in one burst instead of a posting at a time across all lists. The stages share no state:
-    /// analysis never touches `postings`, which the appending stage owns until the end.
+    /// Two stages run at once on a batch each: this thread analyses batch n (text, vocabulary, lengths)
+    /// while another records batch n − 1's documents (keys, replacements, filters) and appends its
+    /// postings, sorted by term so each list is written in one burst instead of a posting at a time
+    /// across all lists. The stages share no state: the appending stage owns the posting lists and
+    /// the per-key tables until the end, and analysis touches neither.
     public mutating func add(contentsOf documents: some Sequence<SearchDocument>) {
-        let appender = PostingAppender(postings: postings, fieldCount: schema.fields.count)
+        // The appending stage takes the posting lists and the per-key tables for the duration.
+        let appender = PostingAppender(postings: postings, fieldCount: schema.fields.count, keys: keys,
+                                       idByKey: idByKey, live: live, facets: facetStore)
+        var nextDoc = keys.count
         postings = []
-        defer { postings = appender.postings }
+        keys = []
+        idByKey = [:]
+        live = Bitset()
+        facetStore = FacetStore()
+        defer {
+            postings = appender.postings
+            keys = appender.keys
+            idByKey = appender.idByKey
+            live = appender.live
+            facetStore = appender.facets
+        }
         var iterator = documents.makeIterator()
         var pending: PostingBatch?
         let queue = DispatchQueue(label: "caravan.search.postings")
@@ -28,8 +42,11 @@ extension InvertedIndex {
             }
             var batch = PostingBatch()
             while batch.documentCount < Self.batchSize, let document = iterator.next() {
-                let (doc, docLengths) = register(document)
-                batch.add(doc, lengths: docLengths, scratch: scratch)
+                precondition(nextDoc < Int(DocID.exhausted), "document ids exhausted; compact() first")
+                let doc = DocID(nextDoc)
+                nextDoc += 1
+                let docLengths = analyze(document, as: doc)
+                batch.add(document, as: doc, lengths: docLengths, scratch: scratch)
             }
             batch.termCount = vocabulary.count
             group.wait()
@@ -42,26 +59,47 @@ extension InvertedIndex {
 
 /// One batch's postings in document order, as the analysis stage records them.
 struct PostingBatch: Sendable {
-    var terms: [Int32] = []
-    /// Position of each posting's document in `docs`.
-    var documents: [Int32] = []
-    var frequencies: [SIMD8<UInt32>] = []
+    /// One posting in 16 bytes, so sorting a batch's postings by term moves little memory.
+    struct Posting: Sendable {
+        var term: Int32
+        /// Position of the document in `docs` and `lengths`.
+        var document: Int32
+        /// A byte per field; a frequency of 255 or more is kept in `largeFrequencies` instead.
+        var frequencies: SIMD8<UInt8>
+    }
+
+    var postings: [Posting] = []
+    /// Frequencies of postings with a field frequency over 254 (rare: a word repeated in one field).
+    var largeFrequencies: [Int: SIMD8<UInt32>] = [:]
     var docs: [DocID] = []
     var lengths: [SIMD8<UInt32>] = []
+    /// The documents themselves, for their keys and filter attributes (`InvertedIndex.record`).
+    var sources: [SearchDocument] = []
     /// Vocabulary size once the batch was analysed: every term id in it is below.
     var termCount = 0
 
     var documentCount: Int { docs.count }
 
-    mutating func add(_ doc: DocID, lengths docLengths: SIMD8<UInt32>, scratch: DocumentScratch) {
+    mutating func add(_ document: SearchDocument, as doc: DocID, lengths docLengths: SIMD8<UInt32>,
+                      scratch: DocumentScratch) {
         let position = Int32(docs.count)
         docs.append(doc)
+        sources.append(document)
         lengths.append(docLengths)
         for slot in 0..<scratch.distinct.count {
-            terms.append(scratch.distinct[slot])
-            documents.append(position)
-            frequencies.append(scratch.frequencies[slot])
+            let frequencies = scratch.frequencies[slot]
+            if frequencies.max() >= 255 { largeFrequencies[postings.count] = frequencies }
+            postings.append(Posting(term: scratch.distinct[slot], document: position,
+                                    frequencies: SIMD8(truncatingIfNeeded: frequencies)))
         }
+    }
+
+    /// The full frequencies of the posting at `index` (which is `posting`).
+    @inline(__always)
+    func frequencies(of posting: Posting, at index: Int) -> SIMD8<UInt32> {
+        let small = SIMD8<UInt32>(truncatingIfNeeded: posting.frequencies)
+        if largeFrequencies.isEmpty { return small }
+        return largeFrequencies[index] ?? small
     }
 }
 
@@ -70,42 +108,62 @@ struct PostingBatch: Sendable {
 final class PostingAppender: @unchecked Sendable {
     private(set) var postings: [PostingList]
     let fieldCount: Int
+    private(set) var keys: [String]
+    private(set) var idByKey: [String: DocID]
+    private(set) var live: Bitset
+    private(set) var facets: FacetStore
     private var starts: [Int32] = []
     private var order: [Int32] = []
 
-    init(postings: [PostingList], fieldCount: Int) {
+    init(postings: [PostingList], fieldCount: Int, keys: [String], idByKey: [String: DocID], live: Bitset,
+         facets: FacetStore) {
         self.postings = postings
         self.fieldCount = fieldCount
+        self.keys = keys
+        self.idByKey = idByKey
+        self.live = live
+        self.facets = facets
     }
 
-    /// Appends the batch's postings list by list; within a list in document order, as `add` would.
+    /// Records the batch's documents (keys, replacements, filters) in order, then appends its postings
+    /// list by list; within a list in document order, as `add` would.
     func append(_ batch: PostingBatch) {
+        for (position, document) in batch.sources.enumerated() {
+            InvertedIndex.record(document, as: batch.docs[position], keys: &keys, idByKey: &idByKey, live: &live,
+                                 facets: &facets)
+        }
         while postings.count < batch.termCount { postings.append(PostingList(fieldCount: fieldCount)) }
-        let count = batch.terms.count
-        // Counting sort by term (stable, so each term's postings stay in document order).
+        let count = batch.postings.count
+        // Counting sort by term (stable, so each term's postings stay in document order): the order is
+        // computed from the terms, then the postings are appended list by list.
         starts.removeAll(keepingCapacity: true)
         starts.append(contentsOf: repeatElement(0, count: batch.termCount + 1))
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: repeatElement(0, count: count))
-        batch.terms.withUnsafeBufferPointer { terms in
+        batch.postings.withUnsafeBufferPointer { batchPostings in
             starts.withUnsafeMutableBufferPointer { starts in
-                for term in terms { starts[Int(term) + 1] += 1 }
+                for posting in batchPostings { starts[Int(posting.term) + 1] += 1 }
                 for term in 0..<batch.termCount { starts[term + 1] += starts[term] }
                 order.withUnsafeMutableBufferPointer { order in
                     for index in 0..<count {
-                        let term = Int(terms[index])
+                        let term = Int(batchPostings[index].term)
                         order[Int(starts[term])] = Int32(index)
                         starts[term] += 1
                     }
                 }
             }
-        }
-        postings.withUnsafeMutableBufferPointer { postings in
-            for index in order {
-                let posting = Int(index)
-                let position = Int(batch.documents[posting])
-                postings[Int(batch.terms[posting])].append(batch.docs[position], frequencies: batch.frequencies[posting],
-                                                           lengths: batch.lengths[position])
+            batch.docs.withUnsafeBufferPointer { docs in
+                batch.lengths.withUnsafeBufferPointer { lengths in
+                    postings.withUnsafeMutableBufferPointer { lists in
+                        for index in order {
+                            let posting = batchPostings[Int(index)]
+                            let position = Int(posting.document)
+                            lists[Int(posting.term)].append(docs[position],
+                                                            frequencies: batch.frequencies(of: posting, at: Int(index)),
+                                                            lengths: lengths[position])
+                        }
+                    }
+                }
             }
         }
     }

@@ -18,11 +18,11 @@ public struct InvertedIndex: Sendable {
     /// `fieldCount` lengths (in terms) per document id.
     private(set) var lengths = ContiguousArray<UInt32>()
     private(set) var totalLengths: [UInt64]
-    private(set) var keys: [String] = []
-    private(set) var idByKey: [String: DocID] = [:]
+    var keys: [String] = []
+    var idByKey: [String: DocID] = [:]
     /// Documents not deleted.
-    private(set) var live = Bitset()
-    private(set) var facetStore = FacetStore()
+    var live = Bitset()
+    var facetStore = FacetStore()
     /// Reused per document while adding, so counting a document's terms allocates nothing.
     private(set) var scratch = DocumentScratch()
 
@@ -61,15 +61,19 @@ public struct InvertedIndex: Sendable {
 
     /// Everything of adding a document but its postings: the old version deleted, an id, the text
     /// analysed into `scratch` (distinct terms and their field frequencies), lengths, key and filters.
-    /// Returns the id and the field lengths; never touches `postings` (the batch build appends those
-    /// on another thread meanwhile).
+    /// Returns the id and the field lengths.
     mutating func register(_ document: SearchDocument) -> (DocID, SIMD8<UInt32>) {
-        remove(key: document.key)
         precondition(keys.count < Int(DocID.exhausted), "document ids exhausted; compact() first")
         let doc = DocID(keys.count)
-        let fieldCount = schema.fields.count
+        let docLengths = analyze(document, as: doc)
+        Self.record(document, as: doc, keys: &keys, idByKey: &idByKey, live: &live, facets: &facetStore)
+        return (doc, docLengths)
+    }
 
-        // Per distinct term of this document (first-seen order): its frequency in each field.
+    /// The text part of adding a document: its fields analysed into `scratch` (distinct terms, first
+    /// seen first, and their frequency per field) and its lengths recorded. Touches nothing that
+    /// `record` or the posting lists hold, so the bulk build runs it beside them.
+    mutating func analyze(_ document: SearchDocument, as doc: DocID) -> SIMD8<UInt32> {
         scratch.begin(doc)
         var docLengths = SIMD8<UInt32>()
         for (field, spec) in schema.fields.enumerated() {
@@ -79,15 +83,21 @@ public struct InvertedIndex: Sendable {
             docLengths[field] = UInt32(clamping: scratch.ids.count)
             scratch.countField(field, termCount: vocabulary.count)
         }
-        for field in 0..<fieldCount {
+        for field in 0..<schema.fields.count {
             lengths.append(docLengths[field])
             totalLengths[field] += UInt64(docLengths[field])
         }
+        return docLengths
+    }
+
+    /// The bookkeeping part of adding a document: an older version with the key deleted, the key and
+    /// its id, the live bit, the filters.
+    static func record(_ document: SearchDocument, as doc: DocID, keys: inout [String], idByKey: inout [String: DocID],
+                       live: inout Bitset, facets: inout FacetStore) {
+        if let old = idByKey.updateValue(doc, forKey: document.key) { live.remove(old) }
         keys.append(document.key)
-        idByKey[document.key] = doc
         live.insert(doc)
-        facetStore.add(doc, facets: document.facets, numbers: document.numbers)
-        return (doc, docLengths)
+        facets.add(doc, facets: document.facets, numbers: document.numbers)
     }
 
     /// An index of `documents`, built in one go: the same index as adding them one by one (later

@@ -24,6 +24,10 @@ import Testing
         #expect(batched.lengths == reference.lengths)
         #expect(batched.totalLengths == reference.totalLengths)
         #expect(batched.live == reference.live)
+        #expect(batched.keys == reference.keys)
+        #expect(batched.idByKey == reference.idByKey)
+        #expect(batched.facetValues("country", of: "d7") == reference.facetValues("country", of: "d7"))
+        #expect(batched.number("salary", of: "d3999") == reference.number("salary", of: "d3999"))
         #expect(batched.postings.count == reference.postings.count)
         for (mine, theirs) in zip(batched.postings, reference.postings) {
             #expect(mine.bytes == theirs.bytes)
@@ -59,6 +63,21 @@ import Testing
         for document in Self.documents[3000..<3100] { mixed.add(document) }
         mixed.add(contentsOf: Self.documents[3100...])
         Self.expectSame(mixed, reference)
+    }
+
+    /// A batch keeps a byte per field frequency; larger ones take a side table and must come out whole.
+    @Test func largeFrequenciesSurviveTheBatch() {
+        let documents = [
+            SearchDocument(key: "a", fields: ["title": "kafka", "summary": String(repeating: "kafka ", count: 300)]),
+            SearchDocument(key: "b", fields: ["title": "kafka kafka", "summary": String(repeating: "java ", count: 254)]),
+            SearchDocument(key: "c", fields: ["skills": String(repeating: "go ", count: 1000) + "kafka"]),
+        ]
+        var reference = InvertedIndex()
+        for document in documents { reference.add(document) }
+        var batched = InvertedIndex()
+        batched.add(contentsOf: documents)
+        Self.expectSame(batched, reference)
+        #expect(batched.search(SearchQuery("kafka")).hits.map(\.key) == reference.search(SearchQuery("kafka")).hits.map(\.key))
     }
 
     @Test func emptyBatchChangesNothing() {
