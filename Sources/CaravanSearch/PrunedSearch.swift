@@ -143,8 +143,17 @@ struct PrunedSearch {
     /// jumps past the nearest block end (block-max skipping).
     mutating func conjunction(_ cursors: inout [PostingCursor], into top: inout TopK) {
         cursors.sort { $0.list.count < $1.list.count }
+        cursors.withUnsafeMutableBufferPointer { conjunction($0, into: &top) }
+    }
+
+    private mutating func conjunction(_ cursors: UnsafeMutableBufferPointer<PostingCursor>, into top: inout TopK) {
         let count = cursors.count
         var doc = cursors[0].doc
+        // The block bounds of all lists summed, valid for documents up to `blockEnd`: recomputed only
+        // when the lead passes it, not per candidate.
+        var blockBound = 0.0
+        var blockEnd: DocID = 0
+        var haveBlockBound = false
 
         candidates: while doc != .exhausted {
             guard allowed.contains(doc) else {
@@ -153,13 +162,16 @@ struct PrunedSearch {
                 continue
             }
             if top.isFull {
-                var bound = 0.0
-                var blockEnd = DocID.exhausted
-                for index in 0..<count {
-                    bound += cursors[index].bound(at: doc)
-                    blockEnd = min(blockEnd, cursors[index].shallowBlockEnd)
+                if !haveBlockBound || doc > blockEnd {
+                    blockBound = 0
+                    blockEnd = .exhausted
+                    for index in 0..<count {
+                        blockBound += cursors[index].bound(at: doc)
+                        blockEnd = min(blockEnd, cursors[index].shallowBlockEnd)
+                    }
+                    haveBlockBound = true
                 }
-                if bound <= top.threshold {
+                if blockBound <= top.threshold {
                     guard blockEnd != .exhausted else { break }
                     cursors[0].advance(to: blockEnd + 1)
                     doc = cursors[0].doc
@@ -172,6 +184,16 @@ struct PrunedSearch {
                     cursors[0].advance(to: cursors[index].doc)
                     doc = cursors[0].doc
                     continue candidates
+                }
+            }
+            // Every list has the document: bound it by field masks before reading any frequency.
+            if top.isFull {
+                var bound = 0.0
+                for index in 0..<count { bound += cursors[index].postingBound() }
+                if bound <= top.threshold {
+                    cursors[0].next()
+                    doc = cursors[0].doc
+                    continue
                 }
             }
             for index in 0..<count {
