@@ -16,6 +16,9 @@ struct BM25Constants: Sendable {
     let documentCount: Double
     let k1: Double
     let fieldWeights: SIMD8<Double>
+    /// Per field and field-norm code (256 per field): k1 · (1 − b + b · length / avgLen), the length part
+    /// of the denominator, so scoring a posting reads it instead of converting and multiplying.
+    let norms: ContiguousArray<Double>
 
     init(schema: IndexSchema, documentCount: Int, totalLengths: [UInt64]) {
         fieldCount = schema.fields.count
@@ -31,6 +34,13 @@ struct BM25Constants: Sendable {
             lengthSlope[index] = schema.k1 * schema.b / average
         }
         fieldWeights = weights
+        var norms = ContiguousArray<Double>(repeating: 0, count: fieldCount * 256)
+        for field in 0..<fieldCount {
+            for code in 0..<256 {
+                norms[field * 256 + code] = lengthBase[field] + lengthSlope[field] * Double(Int(FieldNorm.lengths[code]))
+            }
+        }
+        self.norms = norms
     }
 
     /// weight · idf · (k1 + 1) per field, for a term with the given per-field document frequencies.
@@ -44,9 +54,9 @@ struct BM25Constants: Sendable {
         return result
     }
 
-    /// One posting's score: `frequencies` holds `fieldCount` values, `lengths` the document's field lengths.
+    /// One posting's score: `frequencies` holds `fieldCount` values, `norms` the document's field-norm codes.
     @inline(__always)
-    func score(mask: UInt8, frequencies: UnsafePointer<UInt32>, lengths: UnsafePointer<UInt32>,
+    func score(mask: UInt8, frequencies: UnsafePointer<UInt32>, norms codes: UnsafePointer<UInt8>,
                weights: SIMD8<Double>) -> Double {
         var sum = 0.0
         var rest = mask
@@ -54,7 +64,7 @@ struct BM25Constants: Sendable {
             let field = rest.trailingZeroBitCount
             // Through Int: the concrete conversions compile to one instruction, the generic one to a call.
             let tf = Double(Int(frequencies[field]))
-            sum += weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(Int(lengths[field])))
+            sum += weights[field] * tf / (tf + norms[field << 8 + Int(codes[field])])
             rest &= rest - 1
         }
         return sum
@@ -66,6 +76,8 @@ struct BM25Constants: Sendable {
     func fieldBound(_ field: Int, maxFrequency: UInt32, minLength: UInt32, weights: SIMD8<Double>) -> Double {
         guard maxFrequency > 0 else { return 0 }
         let tf = Double(Int(maxFrequency))
-        return weights[field] * tf / (tf + lengthBase[field] + lengthSlope[field] * Double(Int(minLength)))
+        // `minLength` is a field-norm length (see `FieldNorm`), so its code gives back the very
+        // denominator `score` uses.
+        return weights[field] * tf / (tf + norms[field << 8 + Int(FieldNorm.encode(minLength))])
     }
 }

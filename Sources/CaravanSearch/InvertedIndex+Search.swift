@@ -12,8 +12,8 @@ extension InvertedIndex {
             PostingCursor(list: list, termIndex: termIndex, constants: prepared.constants)
         }
         var top = TopK(k: query.limit)
-        let scored = lengths.withUnsafeBufferPointer { lengthTable in
-            var search = PrunedSearch(constants: prepared.constants, lengths: lengthTable.baseAddress!,
+        let scored = norms.withUnsafeBufferPointer { normTable in
+            var search = PrunedSearch(constants: prepared.constants, norms: normTable.baseAddress!,
                                       allowed: prepared.allowed, termCount: cursors.count)
             switch query.mode {
             case .any: search.disjunction(&cursors, into: &top)
@@ -36,7 +36,7 @@ extension InvertedIndex {
         let masks = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingList.blockSize)
         let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingList.blockSize * fieldCount)
         defer { docs.deallocate(); masks.deallocate(); frequencies.deallocate() }
-        lengths.withUnsafeBufferPointer { lengthTable in
+        norms.withUnsafeBufferPointer { normTable in
             // Term by term in query order: the same order the pruned search sums in, so scores are equal
             // to the last bit and ties break identically.
             for list in prepared.lists {
@@ -47,7 +47,7 @@ extension InvertedIndex {
                         let doc = Int(docs[index])
                         scores[doc] += prepared.constants.score(
                             mask: masks[index], frequencies: frequencies + index * fieldCount,
-                            lengths: lengthTable.baseAddress! + doc * fieldCount, weights: weights)
+                            norms: normTable.baseAddress! + doc * fieldCount, weights: weights)
                         matched[doc] += 1
                         postingsScored += 1
                     }

@@ -17,6 +17,8 @@ public struct InvertedIndex: Sendable {
     var postings: [PostingList] = []
     /// `fieldCount` lengths (in terms) per document id.
     private(set) var lengths = ContiguousArray<UInt32>()
+    /// The same lengths as field-norm codes (`FieldNorm`), one byte each: what scoring reads.
+    private(set) var norms = ContiguousArray<UInt8>()
     private(set) var totalLengths: [UInt64]
     var keys: [String] = []
     var idByKey: [String: DocID] = [:]
@@ -83,11 +85,16 @@ public struct InvertedIndex: Sendable {
             docLengths[field] = UInt32(clamping: scratch.ids.count)
             scratch.countField(field, termCount: vocabulary.count)
         }
+        // Postings keep each block's shortest length as scoring sees it: the field-norm length.
+        var normLengths = SIMD8<UInt32>()
         for field in 0..<schema.fields.count {
             lengths.append(docLengths[field])
             totalLengths[field] += UInt64(docLengths[field])
+            let code = FieldNorm.encode(docLengths[field])
+            norms.append(code)
+            normLengths[field] = FieldNorm.lengths[Int(code)]
         }
-        return docLengths
+        return normLengths
     }
 
     /// The bookkeeping part of adding a document: an older version with the key deleted, the key and
@@ -108,6 +115,7 @@ public struct InvertedIndex: Sendable {
         index.keys.reserveCapacity(documents.count)
         index.idByKey.reserveCapacity(documents.count)
         index.lengths.reserveCapacity(documents.count * schema.fields.count)
+        index.norms.reserveCapacity(documents.count * schema.fields.count)
         index.add(contentsOf: documents)
         return index
     }
@@ -135,7 +143,7 @@ public struct InvertedIndex: Sendable {
 
     /// Approximate heap bytes of postings, lengths and filters, for the benchmark's memory report.
     public var memoryFootprint: Int {
-        postings.reduce(0) { $0 + $1.memoryFootprint } + lengths.capacity * 4 + live.words.capacity * 8
+        postings.reduce(0) { $0 + $1.memoryFootprint } + lengths.capacity * 4 + norms.capacity + live.words.capacity * 8
             + vocabulary.memoryFootprint
     }
 
@@ -156,6 +164,8 @@ public struct InvertedIndex: Sendable {
         let fieldCount = schema.fields.count
         var newLengths = ContiguousArray<UInt32>()
         newLengths.reserveCapacity(liveCount * fieldCount)
+        var newNorms = ContiguousArray<UInt8>()
+        newNorms.reserveCapacity(liveCount * fieldCount)
         var newTotals = Array(repeating: UInt64(0), count: fieldCount)
         var newKeys: [String] = []
         newKeys.reserveCapacity(liveCount)
@@ -163,6 +173,7 @@ public struct InvertedIndex: Sendable {
             for field in 0..<fieldCount {
                 let length = lengths[old * fieldCount + field]
                 newLengths.append(length)
+                newNorms.append(norms[old * fieldCount + field])
                 newTotals[field] += UInt64(length)
             }
             newKeys.append(keys[old])
@@ -185,7 +196,7 @@ public struct InvertedIndex: Sendable {
                     var length = SIMD8<UInt32>()
                     for field in 0..<fieldCount {
                         tf[field] = frequencies[index * fieldCount + field]
-                        length[field] = newLengths[Int(doc) * fieldCount + field]
+                        length[field] = FieldNorm.lengths[Int(newNorms[Int(doc) * fieldCount + field])]
                     }
                     moved.append(doc, frequencies: tf, lengths: length)
                 }
@@ -200,6 +211,7 @@ public struct InvertedIndex: Sendable {
         scratch = DocumentScratch()
         postings = newPostings
         lengths = newLengths
+        norms = newNorms
         totalLengths = newTotals
         facetStore = facetStore.remapped(newID)
         keys = newKeys

@@ -252,13 +252,13 @@ struct PostingCursor {
         return low
     }
 
-    /// The current posting's score. `lengths` points at the document-length table (fieldCount per document).
+    /// The current posting's score. `norms` points at the field-norm table (fieldCount codes per document).
     @inline(__always)
-    mutating func score(constants: BM25Constants, lengths: UnsafePointer<UInt32>) -> Double {
+    mutating func score(constants: BM25Constants, norms: UnsafePointer<UInt8>) -> Double {
         let fields = list.fieldCount
         if frequencyBlock != block || frequencyRows <= index { decodeFrequencies() }
         return constants.score(mask: masks[index], frequencies: frequencies + index * fields,
-                               lengths: lengths + Int(doc) * fields, weights: weights)
+                               norms: norms + Int(doc) * fields, weights: weights)
     }
 
     /// Decodes frequency rows of the current block up to the current posting.

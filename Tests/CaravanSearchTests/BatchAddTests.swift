@@ -22,6 +22,7 @@ import Testing
         #expect(batched.liveDocumentCount == reference.liveDocumentCount)
         #expect(batched.termCount == reference.termCount)
         #expect(batched.lengths == reference.lengths)
+        #expect(batched.norms == reference.norms)
         #expect(batched.totalLengths == reference.totalLengths)
         #expect(batched.live == reference.live)
         #expect(batched.keys == reference.keys)

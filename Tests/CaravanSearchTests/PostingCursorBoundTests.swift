@@ -14,10 +14,10 @@ import Testing
     func walk(_ list: PostingList) -> [(doc: DocID, score: Double, posting: Double, block: Double)] {
         var cursor = PostingCursor(list: list, termIndex: 0, constants: constants)
         var rows: [(DocID, Double, Double, Double)] = []
-        index.lengths.withUnsafeBufferPointer { lengths in
+        index.norms.withUnsafeBufferPointer { norms in
             while cursor.doc != .exhausted {
                 let doc = cursor.doc
-                let score = cursor.score(constants: constants, lengths: lengths.baseAddress!)
+                let score = cursor.score(constants: constants, norms: norms.baseAddress!)
                 rows.append((doc, score, cursor.postingBound(), cursor.bound(at: doc)))
                 cursor.next()
             }
@@ -78,6 +78,21 @@ import Testing
                 }
                 #expect(found == rows.filter { $0.posting > threshold }.map(\.doc))
             }
+        }
+    }
+}
+
+/// Field lengths on a byte: exact where profiles live (titles, skills, summaries of up to 40 terms),
+/// never longer than the real length beyond, and the same scale as Lucene's and tantivy's.
+@Suite struct FieldNormTests {
+    @Test func shortLengthsAreExactAndLongOnesRoundDown() {
+        for length in UInt32(0)...40 { #expect(FieldNorm.lengths[Int(FieldNorm.encode(length))] == length) }
+        #expect(Array(FieldNorm.lengths[40...48]) == [40, 42, 44, 46, 48, 50, 52, 54, 56])
+        #expect(FieldNorm.lengths == FieldNorm.lengths.sorted())
+        for length: UInt32 in [41, 57, 100, 1_000, 123_456, UInt32.max] {
+            let code = FieldNorm.encode(length)
+            #expect(FieldNorm.lengths[Int(code)] <= length)
+            if code < 255 { #expect(FieldNorm.lengths[Int(code) + 1] > length) }
         }
     }
 }
