@@ -73,11 +73,10 @@ struct BM25Constants: Sendable {
     /// An upper bound for one field's part of any posting in a block: the highest frequency with the
     /// shortest length. Zero where the field has no posting in the block.
     @inline(__always)
-    func fieldBound(_ field: Int, maxFrequency: UInt32, minLength: UInt32, weights: SIMD8<Double>) -> Double {
+    func fieldBound(_ field: Int, maxFrequency: UInt32, minNorm: UInt32, weights: SIMD8<Double>) -> Double {
         guard maxFrequency > 0 else { return 0 }
         let tf = Double(Int(maxFrequency))
-        // `minLength` is a field-norm length (see `FieldNorm`), so its code gives back the very
-        // denominator `score` uses.
-        return weights[field] * tf / (tf + norms[field << 8 + Int(FieldNorm.encode(minLength))])
+        // `minNorm` is the block's smallest field-norm code: the very denominator `score` uses.
+        return weights[field] * tf / (tf + norms[field << 8 + Int(minNorm)])
     }
 }

@@ -63,7 +63,7 @@ public struct InvertedIndex: Sendable {
 
     /// Everything of adding a document but its postings: the old version deleted, an id, the text
     /// analysed into `scratch` (distinct terms and their field frequencies), lengths, key and filters.
-    /// Returns the id and the field lengths.
+    /// Returns the id and the field-norm codes.
     mutating func register(_ document: SearchDocument) -> (DocID, SIMD8<UInt32>) {
         precondition(keys.count < Int(DocID.exhausted), "document ids exhausted; compact() first")
         let doc = DocID(keys.count)
@@ -74,7 +74,8 @@ public struct InvertedIndex: Sendable {
 
     /// The text part of adding a document: its fields analysed into `scratch` (distinct terms, first
     /// seen first, and their frequency per field) and its lengths recorded. Touches nothing that
-    /// `record` or the posting lists hold, so the bulk build runs it beside them.
+    /// `record` or the posting lists hold, so the bulk build runs it beside them. Returns the field-norm
+    /// codes of the lengths, which the postings take.
     mutating func analyze(_ document: SearchDocument, as doc: DocID) -> SIMD8<UInt32> {
         scratch.begin(doc)
         var docLengths = SIMD8<UInt32>()
@@ -85,16 +86,16 @@ public struct InvertedIndex: Sendable {
             docLengths[field] = UInt32(clamping: scratch.ids.count)
             scratch.countField(field, termCount: vocabulary.count)
         }
-        // Postings keep each block's shortest length as scoring sees it: the field-norm length.
-        var normLengths = SIMD8<UInt32>()
+        // Postings keep each block's shortest length as scoring sees it: the smallest field-norm code.
+        var normCodes = SIMD8<UInt32>()
         for field in 0..<schema.fields.count {
             lengths.append(docLengths[field])
             totalLengths[field] += UInt64(docLengths[field])
             let code = FieldNorm.encode(docLengths[field])
             norms.append(code)
-            normLengths[field] = FieldNorm.lengths[Int(code)]
+            normCodes[field] = UInt32(code)
         }
-        return normLengths
+        return normCodes
     }
 
     /// The bookkeeping part of adding a document: an older version with the key deleted, the key and
@@ -196,7 +197,7 @@ public struct InvertedIndex: Sendable {
                     var length = SIMD8<UInt32>()
                     for field in 0..<fieldCount {
                         tf[field] = frequencies[index * fieldCount + field]
-                        length[field] = FieldNorm.lengths[Int(newNorms[Int(doc) * fieldCount + field])]
+                        length[field] = UInt32(newNorms[Int(doc) * fieldCount + field])
                     }
                     moved.append(doc, frequencies: tf, lengths: length)
                 }

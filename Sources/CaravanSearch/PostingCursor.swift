@@ -58,7 +58,7 @@ struct PostingCursor {
                     // Inflated by a relative 1e-9 so float rounding can never make a real score exceed
                     // its bound and a document be pruned that belonged in the top k.
                     fieldBounds[row + field] = constants.fieldBound(
-                        field, maxFrequency: maxFrequency[row + field], minLength: minLength[row + field],
+                        field, maxFrequency: maxFrequency[row + field], minNorm: minLength[row + field],
                         weights: weights) * (1 + 1e-9)
                 }
                 // Summed exactly as `load` sums a mask's bound, so a posting's bound never exceeds its block's.

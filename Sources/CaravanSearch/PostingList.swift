@@ -21,7 +21,8 @@ struct PostingList: Sendable {
     private(set) var blockFrequencyStart = ContiguousArray<UInt32>()
     /// `fieldCount` entries per block.
     private(set) var blockMaxFrequency = ContiguousArray<UInt32>()
-    /// `fieldCount` entries per block; `UInt32.max` where the field has no posting in the block.
+    /// `fieldCount` entries per block: the smallest field-norm code (`FieldNorm`, the shortest length)
+    /// among the block's postings in the field; `UInt32.max` where the field has no posting in the block.
     private(set) var blockMinLength = ContiguousArray<UInt32>()
     /// Which field masks occur in each block, as a bit per mask (`maskWords` words per block). Most
     /// postings have the term in one field only; a block bound that adds up every field's best would
@@ -44,7 +45,8 @@ struct PostingList: Sendable {
         block == blockCount - 1 ? count - block * Self.blockSize : Self.blockSize
     }
 
-    /// Adds `doc` (higher than every document already in the list) with its per-field frequencies and lengths.
+    /// Adds `doc` (higher than every document already in the list) with its per-field frequencies and
+    /// field-norm codes (`lengths`: `FieldNorm` codes of the document's field lengths).
     mutating func append(_ doc: DocID, frequencies: SIMD8<UInt32>, lengths: SIMD8<UInt32>) {
         let previous = lastDoc ?? 0
         precondition(count == 0 || doc > previous, "postings must be appended in ascending document order")
