@@ -176,6 +176,10 @@ struct FoldedText {
 
     init() {}
 
+    /// ASCII folded and classified as `Folding.fold` and `ScalarClass.init` do, by byte.
+    private static let asciiValues: [UInt32] = (0..<128).map { Folding.fold(UInt32($0)) }
+    private static let asciiClasses: [ScalarClass] = (0..<128).map { ScalarClass(Folding.fold(UInt32($0))) }
+
     mutating func fold(_ text: String, trackUTF16: Bool) {
         utf16Start.removeAll(keepingCapacity: true)
         utf16End.removeAll(keepingCapacity: true)
@@ -195,6 +199,8 @@ struct FoldedText {
         var kept = 0
         scalars.withUnsafeMutableBufferPointer { scalars in
         classes.withUnsafeMutableBufferPointer { classes in
+        Self.asciiValues.withUnsafeBufferPointer { asciiValues in
+        Self.asciiClasses.withUnsafeBufferPointer { asciiClasses in
         text.withUTF8 { utf8 in
             let end = utf8.count
             var byte = 0
@@ -205,24 +211,18 @@ struct FoldedText {
                 var value: UInt32
                 var charClass: ScalarClass
                 if lead < 0x80 {
+                    // ASCII, most of the text: two table reads instead of a chain of range tests, and
+                    // never a combining mark.
                     byte += 1
-                    // ASCII fast path, same results as `Folding.fold` and `ScalarClass.init`.
-                    if lead &- 0x61 < 26 {
-                        value = lead
-                        charClass = .latin
-                    } else if lead &- 0x41 < 26 {
-                        value = lead + 0x20
-                        charClass = .latin
-                    } else if lead &- 0x30 < 10 {
-                        value = lead
-                        charClass = .digit
-                    } else if lead == 0x60 {
-                        value = Folding.apostrophe
-                        charClass = .apostrophe
-                    } else {
-                        value = lead
-                        charClass = lead == 0x27 ? .apostrophe : .other
+                    scalars[kept] = asciiValues[Int(lead)]
+                    classes[kept] = asciiClasses[Int(lead)]
+                    kept += 1
+                    if trackUTF16 {
+                        utf16Start.append(offset)
+                        utf16End.append(offset + 1)
                     }
+                    offset += 1
+                    continue
                 } else if lead < 0xE0 {
                     value = (lead & 0x1F) << 6 | UInt32(utf8[byte + 1] & 0x3F)
                     byte += 2
@@ -263,6 +263,8 @@ struct FoldedText {
                     utf16End.append(offset + width)
                 }
             }
+        }
+        }
         }
         }
         }
