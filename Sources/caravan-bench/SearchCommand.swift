@@ -196,8 +196,9 @@ struct SearchCommand: ParsableCommand {
     }
 
     /// Parsed documents handed to the index at a time: enough for the bulk build's two stages to overlap
-    /// over many batches, few enough (about 25 MB of documents) not to weigh on resident memory.
-    static let chunkSize = 16_384
+    /// over many batches (the first batch's analysis and the last one's appends run alone), few enough
+    /// (about 100 MB of documents) not to weigh on resident memory.
+    static let chunkSize = 65_536
 
     /// Every query once to warm caches, then `repeats` timed runs; returns each query's median time
     /// and its top ids from the last run.
