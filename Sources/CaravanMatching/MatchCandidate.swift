@@ -36,7 +36,9 @@ struct CandidateContext: MatchCandidate {
     let skills: DenseHeldSkills
     let unknownSkillReasons: [MatchReason]
     let summaryTerms: Set<String>
-    let cityKey: String
+    /// The summary's terms that some vacancy title uses, and the city, as `TermNumbers` (nil: no vacancy names it).
+    let summaryNumbers: Set<Int32>
+    let cityNumber: Int32?
 
     init(_ candidate: CandidateProfile, matcher: Matcher) {
         var reasons: [MatchReason] = []
@@ -44,7 +46,9 @@ struct CandidateContext: MatchCandidate {
         skills = DenseHeldSkills(candidate.skills, taxonomy: matcher.taxonomy, unknown: &reasons)
         unknownSkillReasons = reasons
         summaryTerms = Set(matcher.analyzer.terms(candidate.summary))
-        cityKey = candidate.city.lowercased()
+        summaryNumbers = TermNumbers.shared.numbers(of: summaryTerms)
+        let cityKey = candidate.city.lowercased()
+        cityNumber = cityKey.isEmpty ? nil : TermNumbers.shared.number(of: cityKey)
     }
 
     var yearsOfExperience: Double { profile.yearsOfExperience }
@@ -56,12 +60,12 @@ struct CandidateContext: MatchCandidate {
     var willingToRelocate: Bool { profile.willingToRelocate }
 
     func livesIn(_ vacancy: PreparedVacancy) -> Bool {
-        !vacancy.cityKey.isEmpty && cityKey == vacancy.cityKey
+        vacancy.cityNumber >= 0 && cityNumber == vacancy.cityNumber
     }
 
     func sharedTitleTerms(_ vacancy: PreparedVacancy) -> Int {
         var shared = 0
-        for term in vacancy.title.terms where summaryTerms.contains(term.term) { shared += 1 }
+        for number in vacancy.titleNumbers where summaryNumbers.contains(number) { shared += 1 }
         return shared
     }
 

@@ -64,7 +64,9 @@ public struct Matcher: Sendable {
 
     /// The verdict on one pair: excluded (with every hard constraint that failed) or scored with reasons.
     public func evaluate(_ candidate: CandidateProfile, for vacancy: VacancyProfile) -> MatchEvaluation {
-        evaluate(CandidateContext(candidate, matcher: self), PreparedVacancy(vacancy, taxonomy: taxonomy))
+        // The vacancy first: it numbers its title's words, which the candidate's side then looks up.
+        let prepared = PreparedVacancy(vacancy, taxonomy: taxonomy)
+        return evaluate(CandidateContext(candidate, matcher: self), prepared)
     }
 
     /// The score alone, nil when a hard constraint excludes the pair: no reason is built.
@@ -108,6 +110,9 @@ public struct PreparedVacancy: Sendable {
     public let profile: VacancyProfile
     let title: Matcher.TitleTerms
     let cityKey: String
+    /// The title's terms and the city as `TermNumbers`, in the order of `title.terms`; −1 for no city.
+    let titleNumbers: [Int32]
+    let cityNumber: Int32
     let required: [Requirement]
     let niceToHave: [(skill: Int, id: SkillID)]
     let taxonomySize: Int
@@ -125,6 +130,8 @@ public struct PreparedVacancy: Sendable {
         self.profile = profile
         title = Matcher.TitleTerms(profile.title, analyzer: Analyzer())
         cityKey = profile.city.lowercased()
+        titleNumbers = title.terms.map { TermNumbers.shared.number(adding: $0.term) }
+        cityNumber = cityKey.isEmpty ? -1 : TermNumbers.shared.number(adding: cityKey)
         required = profile.required.map { need in
             let index = taxonomy.index(of: need.skill) ?? -1
             var ancestors: [Int] = []

@@ -41,13 +41,13 @@ extension APIHandler {
             throw AppError.validation(ValidationFailure(field: "limit", code: "limit.range", arguments: ["max": "100"]))
         }
         let matches = try await req.matching.vacancies(forUserID: account.userID, role: account.domainRole, limit: limit)
-        let taxonomy = req.application.skillTaxonomy
+        let writer = ReasonWriter(req, taxonomy: req.application.skillTaxonomy)
         return .ok(.init(body: .json(.init(matches: matches.map { match in
             .init(
                 vacancyId: match.result.id, title: match.card.title, companyName: match.card.companyName,
                 city: match.card.city, score: (match.result.score * 1000).rounded() / 1000,
                 reasons: match.result.reasons.map {
-                    .init(key: $0.key, effect: $0.effect.rawValue, text: MatchingService.text(of: $0, taxonomy: taxonomy, req: req))
+                    .init(key: $0.key, effect: $0.effect.rawValue, text: writer.text($0))
                 }
             )
         }))))

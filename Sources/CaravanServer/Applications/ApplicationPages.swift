@@ -51,7 +51,7 @@ struct ApplicationPages: RouteCollection {
         let allowed = ApplicationWorkflow.allowed(from: stage, by: party)
             .sorted { forwardOrder.firstIndex(of: $0) ?? 99 < forwardOrder.firstIndex(of: $1) ?? 99 }
         let offer = application.offer.map {
-            req.t("application.offer.terms", ["salary": MatchingService.money($0.salary, req), "date": $0.startDate, "city": $0.city, "contract": req.t("contract.\($0.contract)")])
+            req.t("application.offer.terms", ["salary": ReasonWriter.money($0.salary, req.language), "date": $0.startDate, "city": $0.city, "contract": req.t("contract.\($0.contract)")])
         }
         return Card(
             id: id.uuidString.lowercased(), vacancyTitle: vacancy.title, vacancyURL: SiteURL.vacancy(try vacancy.requireID()).path,

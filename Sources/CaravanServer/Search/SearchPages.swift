@@ -102,9 +102,9 @@ struct SearchPages: RouteCollection {
 
     static func salary(_ vacancy: Vacancy, _ req: Request) -> String? {
         switch (vacancy.salaryMin, vacancy.salaryMax) {
-        case let (low?, high?): req.t("search.salary.range", ["from": MatchingService.money(low, req), "to": MatchingService.money(high, req)])
-        case let (low?, nil): req.t("search.salary.from", ["from": MatchingService.money(low, req)])
-        case let (nil, high?): req.t("search.salary.to", ["to": MatchingService.money(high, req)])
+        case let (low?, high?): req.t("search.salary.range", ["from": ReasonWriter.money(low, req.language), "to": ReasonWriter.money(high, req.language)])
+        case let (low?, nil): req.t("search.salary.from", ["from": ReasonWriter.money(low, req.language)])
+        case let (nil, high?): req.t("search.salary.to", ["to": ReasonWriter.money(high, req.language)])
         case (nil, nil): nil
         }
     }
@@ -135,7 +135,7 @@ struct SearchPages: RouteCollection {
                 if !basics.city.isEmpty { facts.append(basics.city) }
                 if let russian = basics.russianLevel { facts.append(req.t("search.russian", ["level": russian.rawValue])) }
                 if basics.relocation { facts.append(req.t("search.relocates")) }
-                if let salary = basics.expectedSalary { facts.append(req.t("search.expects", ["salary": MatchingService.money(salary, req)])) }
+                if let salary = basics.expectedSalary { facts.append(req.t("search.expects", ["salary": ReasonWriter.money(salary, req.language)])) }
                 return SpecialistRow(id: person.profile.$user.id.uuidString.lowercased(), name: person.user.displayName, headline: basics.headline,
                                      facts: facts.joined(separator: " · "), skills: Self.skillNames(person.profile.skills.map(\.skill), req))
             }

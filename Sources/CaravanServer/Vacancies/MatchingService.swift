@@ -67,10 +67,30 @@ struct MatchingService: Sendable {
         case specialist, employer
     }
 
+    static func text(of reason: MatchReason, taxonomy: SkillTaxonomy, req: Request, for audience: Audience = .specialist) -> String {
+        ReasonWriter(req, taxonomy: taxonomy, audience: audience).text(reason)
+    }
+}
+
+/// Turns reasons into sentences in one request's language. Made once per answer: the language, the
+/// catalogues and the taxonomy are looked up once, not once for each of the hundred-odd reasons of a page.
+struct ReasonWriter {
+    let catalogs: MessageCatalogs
+    let language: LanguageCode
+    let taxonomy: SkillTaxonomy
+    let audience: MatchingService.Audience
+
+    init(_ req: Request, taxonomy: SkillTaxonomy, audience: MatchingService.Audience = .specialist) {
+        catalogs = req.application.catalogs
+        language = req.language
+        self.taxonomy = taxonomy
+        self.audience = audience
+    }
+
     /// Whole roubles with digit groups as each language writes them: 250,000 in English, 250 000 (no-break
     /// space) in Russian. By hand, because a NumberFormatter per reason cost more than the ranking.
-    static func money(_ value: Int, _ req: Request) -> String {
-        let separator = req.language == .english ? "," : "\u{00A0}"
+    static func money(_ value: Int, _ language: LanguageCode) -> String {
+        let separator = language == .english ? "," : "\u{00A0}"
         let digits = String(value.magnitude)
         var grouped = ""
         for (index, digit) in digits.enumerated() {
@@ -80,26 +100,26 @@ struct MatchingService: Sendable {
         return value < 0 ? "-" + grouped : grouped
     }
 
-    static func text(of reason: MatchReason, taxonomy: SkillTaxonomy, req: Request, for audience: Audience = .specialist) -> String {
+    func text(_ reason: MatchReason) -> String {
         var arguments = reason.arguments
         for key in ["expected", "budget"] {
-            if let raw = arguments[key], let value = Int(raw) { arguments[key] = money(value, req) }
+            if let raw = arguments[key], let value = Int(raw) { arguments[key] = Self.money(value, language) }
         }
         for key in ["skill", "via"] {
             if let id = arguments[key], let skill = taxonomy.skill(SkillID(id)) {
-                arguments[key] = req.language == .russian ? skill.russianName : skill.englishName
+                arguments[key] = language == .russian ? skill.russianName : skill.englishName
             }
         }
         if reason.key.hasPrefix("match.skill.") {
             for key in ["level", "have", "need"] {
-                if let code = arguments[key] { arguments[key] = req.t("skilllevel.\(code)") }
+                if let code = arguments[key] { arguments[key] = catalogs.text("skilllevel.\(code)", in: language) }
             }
         }
         // The employer's reading of a reason has its own wording where the specialist's says "you".
-        if audience == .employer, req.application.catalogs.catalogs[req.language]?.messages[reason.key + ".employer"] != nil {
-            return req.t(reason.key + ".employer", arguments)
+        if audience == .employer, catalogs.catalogs[language]?.messages[reason.key + ".employer"] != nil {
+            return catalogs.text(reason.key + ".employer", in: language, arguments)
         }
-        return req.t(reason.key, arguments)
+        return catalogs.text(reason.key, in: language, arguments)
     }
 }
 

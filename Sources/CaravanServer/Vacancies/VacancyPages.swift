@@ -173,14 +173,15 @@ struct VacancyPages: RouteCollection {
         var candidates: [CandidateRow] = []
         if editor != nil, vacancy.vacancyStatus == .published {
             let taxonomy = req.application.skillTaxonomy
+            let employerWriter = ReasonWriter(req, taxonomy: taxonomy, audience: .employer)
             candidates = try await req.matching.candidates(for: vacancy, limit: 20).map { found in
                 let basics = found.profile.basics
                 let place = [basics.city, basics.citizenship?.name(in: req.language) ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
                 return CandidateRow(
                     id: try found.user.requireID().uuidString.lowercased(), name: found.user.displayName, headline: basics.headline, place: place,
                     score: Int((found.result.score * 100).rounded()),
-                    positive: found.result.reasons.filter { $0.effect == .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req, for: .employer) },
-                    negative: found.result.reasons.filter { $0.effect != .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req, for: .employer) },
+                    positive: found.result.reasons.filter { $0.effect == .positive }.map { employerWriter.text($0) },
+                    negative: found.result.reasons.filter { $0.effect != .positive }.map { employerWriter.text($0) },
                     stage: found.stage.map { req.t("stage.\($0.rawValue)") }
                 )
             }
@@ -224,14 +225,15 @@ struct VacancyPages: RouteCollection {
         let user = try req.auth.require(User.self)
         let found = try await req.matching.vacancies(for: user, limit: 20)
         let taxonomy = req.application.skillTaxonomy
+        let writer = ReasonWriter(req, taxonomy: taxonomy)
         let profile = try await req.profiles.profile(of: user)
         let rows = try found.map { match in
             MatchRow(
                 url: SiteURL.vacancy(match.card.id).path, title: match.card.title,
                 companyName: match.card.companyName, city: match.card.city,
                 score: Int((match.result.score * 100).rounded()),
-                positive: match.result.reasons.filter { $0.effect == .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) },
-                negative: match.result.reasons.filter { $0.effect != .positive }.map { MatchingService.text(of: $0, taxonomy: taxonomy, req: req) }
+                positive: match.result.reasons.filter { $0.effect == .positive }.map { writer.text($0) },
+                negative: match.result.reasons.filter { $0.effect != .positive }.map { writer.text($0) }
             )
         }
         let page = MatchesPage(
