@@ -107,21 +107,23 @@ struct PostingCursor {
     }
 
     /// Moves to the first posting, from the current one on, whose bound plus `rest` (what the other
-    /// lists can add) beats `threshold`. Blocks whose bound cannot are passed without being decoded;
-    /// in the others, postings are tested by field mask alone. With one essential list, this is the
-    /// whole MaxScore loop for most postings.
-    mutating func seek(beating threshold: Double, rest: Double) {
+    /// lists can add) beats `threshold`; below `restFreeBelow` the other lists are known to have no
+    /// posting, so there the bound alone must beat it. Blocks whose bound cannot are passed without
+    /// being decoded; in the others, postings are tested by field mask alone. With one essential list,
+    /// this is the whole MaxScore loop for most postings.
+    mutating func seek(beating threshold: Double, rest: Double, restFreeBelow limit: DocID = 0) {
         guard doc != .exhausted else { return }
         while true {
-            if blockBounds[block] + rest > threshold {
+            if blockBounds[block] + (list.blockLastDoc[block] < limit ? 0 : rest) > threshold {
                 if pending {
                     let target = doc
                     load(block)
                     while docs[index] < target { index += 1 }
                 }
                 while index < postingsInBlock {
-                    if maskBounds[Int(masks[index])] + rest > threshold {
-                        doc = docs[index]
+                    let candidate = docs[index]
+                    if maskBounds[Int(masks[index])] + (candidate < limit ? 0 : rest) > threshold {
+                        doc = candidate
                         return
                     }
                     index += 1

@@ -1,7 +1,9 @@
 /// Top-k retrieval that skips what cannot reach the top k.
 ///
 /// Both algorithms visit candidate documents in ascending id order, keep the best k in a `TopK`, and
-/// compare upper bounds (per list: `maxScore`; per block: the block bound) with the current threshold.
+/// compare upper bounds (per list: `maxScore`; per block: the block bound; per posting: the bound of its
+/// field mask in its block) with the current threshold, so most documents are dropped before a single
+/// frequency is decoded.
 /// A document's final score is always summed in query-term order from `partial`, whatever order its terms
 /// were found in, so it equals the exhaustive reference's score bit for bit.
 struct PrunedSearch {
@@ -54,9 +56,22 @@ struct PrunedSearch {
         while firstEssential < count {
             let nonEssential = firstEssential > 0 ? prefix[firstEssential - 1] : 0
             // One essential list (the usual case once the top k fills): it finds its next posting that can
-            // beat the threshold with everything the others could add, block and field mask bounds only.
+            // beat the threshold, by block and field-mask bounds only. The non-essential lists have no
+            // posting before their cursors, so up to the nearest one a posting must beat it alone.
             let single = top.isFull && firstEssential == count - 1
-            if single { cursors[firstEssential].seek(beating: top.threshold, rest: nonEssential) }
+            if single {
+                var restFreeBelow = DocID.exhausted
+                for index in 0..<firstEssential { restFreeBelow = min(restFreeBelow, cursors[index].doc) }
+                cursors[firstEssential].seek(beating: top.threshold, rest: nonEssential, restFreeBelow: restFreeBelow)
+                // Past that point, bring every lagging non-essential list up to the candidate (the only
+                // list proposing candidates is this one), so the next seek knows where their postings are.
+                let candidate = cursors[firstEssential].doc
+                if candidate != .exhausted && candidate >= restFreeBelow {
+                    for index in 0..<firstEssential where cursors[index].doc < candidate {
+                        cursors[index].advance(to: candidate)
+                    }
+                }
+            }
 
             // The next candidate: the lowest document an essential list may hold (a skipped, undecoded
             // cursor reports the lowest it can be).

@@ -77,6 +77,19 @@ import Testing
                     seeking.next()
                 }
                 #expect(found == rows.filter { $0.posting > threshold }.map(\.doc))
+
+                // With the others' postings known to start at `limit`: the bound alone counts below it.
+                let limit = rows[rows.count / 2].doc
+                let rest = cursor.maxScore * 0.3
+                var limited = PostingCursor(list: list, termIndex: 0, constants: constants)
+                var foundLimited: [DocID] = []
+                while true {
+                    limited.seek(beating: threshold, rest: rest, restFreeBelow: limit)
+                    guard limited.doc != .exhausted else { break }
+                    foundLimited.append(limited.doc)
+                    limited.next()
+                }
+                #expect(foundLimited == rows.filter { $0.posting + ($0.doc < limit ? 0 : rest) > threshold }.map(\.doc))
             }
         }
     }
