@@ -26,6 +26,9 @@ public struct AppConfiguration: Sendable {
     public var tokenLifetime: TimeInterval
     /// Whether `serve` migrates first (on for real runs; tests migrate explicitly).
     public var migrateBeforeServing = true
+    /// Memory for specialists' last "vacancies for me" answers, kept until their profile or the published
+    /// vacancies change; 0 turns the cache off.
+    public var matchCacheMegabytes = 32
 
     public init(
         database: Database,
@@ -110,10 +113,17 @@ extension AppConfiguration {
             bcryptCost = cost
         }
 
-        return AppConfiguration(
+        var configuration = AppConfiguration(
             database: database, dataDirectory: dataDirectory, baseURL: baseURL,
             logLevel: logLevel, bcryptCost: bcryptCost
         )
+        if let raw = value("CARAVAN_MATCH_CACHE_MB") {
+            guard let megabytes = Int(raw), (0...4096).contains(megabytes) else {
+                throw ConfigurationError(variable: "CARAVAN_MATCH_CACHE_MB", problem: "'\(raw)' is not a whole number from 0 to 4096")
+            }
+            configuration.matchCacheMegabytes = megabytes
+        }
+        return configuration
     }
 
     static func parseDatabaseURL(_ raw: String) throws(ConfigurationError) -> Database {

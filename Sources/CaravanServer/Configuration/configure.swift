@@ -32,6 +32,7 @@ public func configure(
     try DatabaseSetup.use(configuration.database, on: app)
     app.migrations.add(DatabaseSetup.migrations)
     app.bearerCache = BearerCache()
+    app.matchPageCache = MatchPageCache(budgetBytes: configuration.matchCacheMegabytes * 1_048_576)
     app.databases.middleware.use(BearerCacheInvalidation(cache: app.bearerCache), on: nil)
     app.databases.middleware.use(BearerCacheUserInvalidation(cache: app.bearerCache), on: nil)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
@@ -100,6 +101,8 @@ func registerRoutes(_ app: Application) throws {
     // large answer (and makes it a third bigger) for nobody: clients parse it.
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/api/v1")!,
                                       configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: []))
+    // Registered after the generated routes, so it replaces theirs for this one path (see the type).
+    VacancyMatchesRoute().register(on: api)
 
     // The web pages: cookie session, CSRF on every form.
     let web = app.grouped(CSRFMiddleware(), UnreadNoticesMiddleware())

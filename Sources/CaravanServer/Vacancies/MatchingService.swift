@@ -29,6 +29,11 @@ struct MatchingService: Sendable {
             candidate = MatchingAdapter.candidate(of: try await ProfileService(app: app, database: database).profile(ofSpecialist: userID))
         }
         let published = try await app.vacancyIndex.published(on: database, taxonomy: app.skillTaxonomy)
+        return try await vacancies(for: candidate, among: published, limit: limit)
+    }
+
+    /// The ranking and the cards of its results.
+    func vacancies(for candidate: CandidateProfile, among published: [PreparedVacancy], limit: Int) async throws -> [Match] {
         let results = try Matcher(taxonomy: app.skillTaxonomy).vacancies(for: candidate, among: published, limit: limit)
         let cards = await app.vacancyIndex.cards(results.compactMap { UUID(uuidString: $0.id) })
         let byID = Dictionary(uniqueKeysWithValues: cards.map { ($0.id.uuidString.lowercased(), $0) })

@@ -18,6 +18,8 @@ actor VacancyIndex {
     /// The same vacancies for text search (title, skills, description) with filters.
     private var text = InvertedIndex()
     private var loaded = false
+    /// Moves on every change, so anything derived from the published vacancies knows when it is stale.
+    private var generation = 0
 
     private func load(on database: any Database, taxonomy: SkillTaxonomy) async throws {
         guard !loaded else { return }
@@ -45,6 +47,13 @@ actor VacancyIndex {
         return fresh
     }
 
+    /// The published vacancies with the generation they belong to.
+    func publishedWithGeneration(on database: any Database, taxonomy: SkillTaxonomy) async throws
+        -> (prepared: [PreparedVacancy], generation: Int) {
+        let prepared = try await published(on: database, taxonomy: taxonomy)
+        return (prepared, generation)
+    }
+
     /// The cards of published vacancies, in the order of `ids`; an id that is no longer published is left out.
     func cards(_ ids: [UUID]) -> [VacancyCard] {
         ids.compactMap { cards[$0] }
@@ -63,6 +72,7 @@ actor VacancyIndex {
         profiles[id] = published ? PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy) : nil
         cards[id] = published ? VacancyCard(vacancy, companyName: companyName) : nil
         snapshot = nil
+        generation += 1
         // Before the first load there is nothing to keep current: the load reads the database.
         guard loaded else { return }
         if published { text.update(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy)) } else { _ = text.remove(key: id.uuidString.lowercased()) }
@@ -105,6 +115,7 @@ extension Application {
 /// Specialists' profiles in the matcher's terms, keyed by user id: built on first use, updated on every save.
 actor CandidateIndex {
     private var profiles: [UUID: CandidateProfile] = [:]
+    private var versions: [UUID: Int] = [:]
     private var text = InvertedIndex()
     private var loaded = false
     let taxonomy: SkillTaxonomy
@@ -127,6 +138,13 @@ actor CandidateIndex {
         return Array(profiles.values)
     }
 
+    /// One specialist's profile in the matcher's terms with its version (which moves on every save); nil if
+    /// they have not saved one yet.
+    func candidateWithVersion(_ userID: UUID, on database: any Database) async throws -> (CandidateProfile, Int)? {
+        try await load(on: database)
+        return profiles[userID].map { ($0, versions[userID, default: 0]) }
+    }
+
     /// One specialist's profile in the matcher's terms; nil if they have not saved one yet.
     func candidate(_ userID: UUID, on database: any Database) async throws -> CandidateProfile? {
         try await load(on: database)
@@ -139,6 +157,7 @@ actor CandidateIndex {
     }
 
     func update(_ profile: SpecialistProfile) {
+        versions[profile.$user.id, default: 0] += 1
         guard loaded else { return }
         profiles[profile.$user.id] = MatchingAdapter.candidate(of: profile)
         text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))

@@ -1,0 +1,220 @@
+import CaravanDomain
+import CaravanMatching
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import Vapor
+
+/// `GET /api/v1/me/vacancy-matches`, the API's busiest read, served by a Vapor route of its own.
+///
+/// The generated OpenAPI layer encodes answers with Foundation's `JSONEncoder`, which cost a quarter of this
+/// route's time. This route writes the same document (the `VacancyMatches` schema of `openapi.yaml`; a
+/// test decodes it with the generated types and compares it with theirs) with `JSONText`, and keeps each
+/// specialist's last answer in `MatchPageCache` until their profile or the published vacancies change. It is
+/// registered after the generated routes and replaces theirs for this one path; `APIHandler.getVacancyMatches`
+/// answers the same from the same `VacancyMatchesAnswer` for any caller of the generated server.
+struct VacancyMatchesRoute: Sendable {
+    static let pathComponents: [PathComponent] = ["api", "v1", "me", "vacancy-matches"]
+
+    func register(on routes: any RoutesBuilder) {
+        routes.on(.GET, Self.pathComponents, use: respond)
+    }
+
+    func respond(req: Request) async throws -> Response {
+        let account = try await req.bearerAccount()
+        let limit = try Self.limit(req)
+        guard let role = account.domainRole, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
+
+        let app = req.application
+        guard let (candidate, profileVersion) = try await Self.candidate(account.userID, req) else {
+            throw AppError.forbidden
+        }
+        let vacancies = try await app.vacancyIndex.publishedWithGeneration(on: req.db, taxonomy: app.skillTaxonomy)
+        let key = MatchPageCache.Key(userID: account.userID, profileVersion: profileVersion,
+                                     vacancyGeneration: vacancies.generation, language: req.language, limit: limit)
+        let body: ByteBuffer
+        if let cached = app.matchPageCache.page(for: key) {
+            body = cached
+        } else {
+            let matches = try await req.matching.vacancies(for: candidate, among: vacancies.prepared, limit: limit)
+            let answer = VacancyMatchesAnswer(matches, writer: ReasonWriter(req, taxonomy: app.skillTaxonomy))
+            body = answer.json(allocator: app.allocator)
+            app.matchPageCache.store(body, for: key)
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.replaceOrAdd(name: .contentLanguage, value: req.language.rawValue)
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
+    }
+
+    /// The specialist's profile in the matcher's terms; a specialist who never saved one gets an empty one.
+    static func candidate(_ userID: UUID, _ req: Request) async throws -> (CandidateProfile, Int)? {
+        let index = req.application.candidateIndex
+        if let known = try await index.candidateWithVersion(userID, on: req.db) { return known }
+        _ = try await ProfileService(app: req.application, database: req.db).profile(ofSpecialist: userID)
+        return try await index.candidateWithVersion(userID, on: req.db)
+    }
+
+    /// `limit` as the schema has it: an integer 1…100, 20 when absent.
+    static func limit(_ req: Request) throws -> Int {
+        guard let raw = req.query[String.self, at: "limit"] else { return 20 }
+        guard let limit = Int(raw) else { throw AppError.malformedRequest }
+        guard (1...100).contains(limit) else {
+            throw AppError.validation(ValidationFailure(field: "limit", code: "limit.range", arguments: ["max": "100"]))
+        }
+        return limit
+    }
+}
+
+/// One answer of "vacancies for me", before it is written: the cards, scores and reasons in sentences.
+struct VacancyMatchesAnswer {
+    struct Item {
+        let vacancyID: String
+        let title: String
+        let companyName: String
+        let city: String
+        let score: Double
+        let reasons: [(key: String, effect: String, text: String)]
+    }
+
+    let items: [Item]
+
+    init(_ matches: [MatchingService.Match], writer: ReasonWriter) {
+        items = matches.map { match in
+            Item(vacancyID: match.result.id, title: match.card.title, companyName: match.card.companyName,
+                 city: match.card.city, score: (match.result.score * 1000).rounded() / 1000,
+                 reasons: match.result.reasons.map { ($0.key, $0.effect.rawValue, writer.text($0)) })
+        }
+    }
+
+    /// `{"matches":[{"vacancyId":…,"title":…,"companyName":…,"city":…,"score":…,"reasons":[{"key":…,"effect":…,"text":…}]}]}`
+    func json(allocator: ByteBufferAllocator) -> ByteBuffer {
+        var out = JSONText(capacity: 2048 * max(1, items.count))
+        out.raw(#"{"matches":["#)
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.raw(",") }
+            out.raw(#"{"vacancyId":"#); out.string(item.vacancyID)
+            out.raw(#","title":"#); out.string(item.title)
+            out.raw(#","companyName":"#); out.string(item.companyName)
+            out.raw(#","city":"#); out.string(item.city)
+            out.raw(#","score":"#); out.number(item.score)
+            out.raw(#","reasons":["#)
+            for (position, reason) in item.reasons.enumerated() {
+                if position > 0 { out.raw(",") }
+                out.raw(#"{"key":"#); out.string(reason.key)
+                out.raw(#","effect":"#); out.string(reason.effect)
+                out.raw(#","text":"#); out.string(reason.text)
+                out.raw("}")
+            }
+            out.raw("]}")
+        }
+        out.raw("]}")
+        var buffer = allocator.buffer(capacity: out.bytes.count)
+        buffer.writeBytes(out.bytes)
+        return buffer
+    }
+}
+
+/// JSON text written by hand: strings escaped as RFC 8259 requires (quote, backslash, control characters),
+/// everything else passed through as UTF-8.
+struct JSONText {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array(#"\u00"#.utf8))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A finite number in Swift's shortest round-tripping form; whole numbers without a fraction.
+    mutating func number(_ value: Double) {
+        guard value.isFinite else { bytes.append(contentsOf: Array("0".utf8)); return }
+        if value == value.rounded(), abs(value) < 1e15 {
+            bytes.append(contentsOf: Array(String(Int(value)).utf8))
+        } else {
+            bytes.append(contentsOf: Array(value.description.utf8))
+        }
+    }
+}
+
+/// Each specialist's last "vacancies for me" answer, valid while neither their profile nor the published
+/// vacancies changed (the key holds both versions, the language and the limit). Bounded by bytes: past the
+/// budget it starts over. A budget of 0 turns it off (`CARAVAN_MATCH_CACHE_MB=0`).
+final class MatchPageCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let userID: UUID
+        let profileVersion: Int
+        let vacancyGeneration: Int
+        let language: LanguageCode
+        let limit: Int
+    }
+
+    private struct State {
+        var pages: [UUID: (key: Key, body: ByteBuffer)] = [:]
+        var bytes = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+    let budgetBytes: Int
+
+    init(budgetBytes: Int) {
+        self.budgetBytes = budgetBytes
+    }
+
+    func page(for key: Key) -> ByteBuffer? {
+        guard budgetBytes > 0 else { return nil }
+        return state.withLockedValue { state in
+            guard let page = state.pages[key.userID], page.key == key else { return nil }
+            return page.body
+        }
+    }
+
+    func store(_ body: ByteBuffer, for key: Key) {
+        guard budgetBytes > 0, body.readableBytes <= budgetBytes else { return }
+        state.withLockedValue { state in
+            if let old = state.pages[key.userID] { state.bytes -= old.body.readableBytes }
+            if state.bytes + body.readableBytes > budgetBytes {
+                state.pages.removeAll(keepingCapacity: true)
+                state.bytes = 0
+            }
+            state.pages[key.userID] = (key, body)
+            state.bytes += body.readableBytes
+        }
+    }
+
+    var count: Int { state.withLockedValue { $0.pages.count } }
+}
+
+extension Application {
+    private struct MatchPageCacheKey: StorageKey {
+        typealias Value = MatchPageCache
+    }
+
+    var matchPageCache: MatchPageCache {
+        get { storage[MatchPageCacheKey.self]! }
+        set { storage[MatchPageCacheKey.self] = newValue }
+    }
+}

@@ -1,0 +1,114 @@
+import CaravanDomain
+@testable import CaravanServer
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// "Vacancies for me" has a route of its own (hand-written JSON, a per-specialist page cache): its answers must
+/// be what `openapi.yaml` promises and never outlive the profile or the vacancies they were made from.
+@Suite struct VacancyMatchesRouteTests {
+    static let profile = #"{"citizenship":"UZ","city":"Ташкент","russianLevel":"B2","expectedSalary":250000,"relocation":true,"remote":"any","skills":[{"skill":"java","level":4,"years":6}]}"#
+
+    func market(_ app: Application, title: String = "Java-разработчик") async throws -> (hr: String, vacancyID: String, aziz: String) {
+        let hr = try await VacanciesTests().employer(app)
+        let vacancy = VacanciesTests.javaVacancy.replacingOccurrences(of: #""title":"Java-разработчик""#,
+                                                                      with: #""title":"# + Self.jsonString(title))
+        let created = try await app.api(.POST, "/vacancies", raw: vacancy, token: hr)
+        #expect(created.status == .created, "\(created.text)")
+        try await app.signUp(email: "aziz@example.uz")
+        let aziz = try await app.token(email: "aziz@example.uz")
+        #expect(try await app.api(.PUT, "/profile", raw: Self.profile, token: aziz).status == .ok)
+        return (hr, try created.json(VacancyBody.self).id, aziz)
+    }
+
+    static func jsonString(_ text: String) -> String {
+        String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+    }
+
+    @Test func theAnswerDecodesAsTheGeneratedSchemaWithAwkwardCharactersIntact() async throws {
+        try await withTestApp { app in
+            let title = "Java \"senior\" \\ C:\\dev\nвторая строка\tи табуляция"
+            let (_, vacancyID, aziz) = try await market(app, title: title)
+            let response = try await app.api(.GET, "/me/vacancy-matches?limit=5", token: aziz, language: "en")
+            #expect(response.status == .ok)
+            #expect(response.headers.contentType == .json)
+            #expect(response.headers.first(name: .contentLanguage) == "en")
+
+            // The generated type is what the OpenAPI document describes: required fields, their types.
+            let decoded = try JSONDecoder().decode(Operations.GetVacancyMatches.Output.Ok.Body.JsonPayload.self,
+                                                   from: Data(response.text.utf8))
+            let match = try #require(decoded.matches.first)
+            #expect(decoded.matches.count == 1)
+            #expect(match.vacancyId == vacancyID)
+            #expect(match.title == title)
+            #expect(match.companyName?.hasPrefix("ООО «Казань Софт»") == true)
+            #expect(match.city == "Казань")
+            #expect(match.score > 0 && match.score <= 1)
+            #expect(match.reasons.contains { $0.text == "Java: your level fits (advanced)" && $0.effect == "positive" })
+        }
+    }
+
+    @Test func aCachedPageGivesWayToAChangedProfileOrAClosedVacancy() async throws {
+        try await withTestApp { app in
+            let (hr, vacancyID, aziz) = try await market(app)
+            let first = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
+            let again = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
+            #expect(first.text == again.text)
+            #expect(app.matchPageCache.count == 1)
+            #expect(!first.text.contains("Spring Boot: your level fits"))
+
+            // Aziz learns Spring Boot: the next answer says so.
+            let better = Self.profile.replacingOccurrences(of: #"{"skill":"java","level":4,"years":6}"#,
+                                                           with: #"{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":3}"#)
+            #expect(try await app.api(.PUT, "/profile", raw: better, token: aziz).status == .ok)
+            let changed = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
+            #expect(changed.text.contains("Spring Boot: your level fits"), "\(changed.text)")
+
+            // Another language is another page.
+            let russian = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "ru")
+            #expect(russian.headers.first(name: .contentLanguage) == "ru")
+            #expect(russian.text.contains("Spring Boot"))
+            #expect(russian.text != changed.text)
+
+            // The employer closes the vacancy: it is gone at once.
+            let closed = VacanciesTests.javaVacancy.replacingOccurrences(of: #""published""#, with: #""closed""#)
+            #expect(try await app.api(.PUT, "/vacancies/\(vacancyID)", raw: closed, token: hr).status == .ok)
+            let after = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
+            #expect(try after.json(MatchesBody.self).matches.isEmpty)
+        }
+    }
+
+    @Test func badLimitsAndOtherRolesAreRefusedAsBefore() async throws {
+        try await withTestApp { app in
+            let (hr, _, aziz) = try await market(app)
+            let words = try await app.api(.GET, "/me/vacancy-matches?limit=many", token: aziz, language: "en")
+            #expect(words.status == .badRequest)
+            #expect(words.headers.contentType?.description.hasPrefix("application/problem+json") == true)
+            let zero = try await app.api(.GET, "/me/vacancy-matches?limit=0", token: aziz, language: "en")
+            #expect(zero.status == .unprocessableEntity)
+            #expect(try await app.api(.GET, "/me/vacancy-matches?limit=101", token: aziz).status == .unprocessableEntity)
+            #expect(try await app.api(.GET, "/me/vacancy-matches", token: hr).status == .forbidden)
+            #expect(try await app.api(.GET, "/me/vacancy-matches?limit=1", token: aziz).json(MatchesBody.self).matches.count == 1)
+        }
+    }
+
+    @Test func aSpecialistWithoutAProfileGetsAnEmptyAnswer() async throws {
+        try await withTestApp { app in
+            try await app.signUp(email: "new@example.kz")
+            let token = try await app.token(email: "new@example.kz")
+            let response = try await app.api(.GET, "/me/vacancy-matches", token: token)
+            #expect(response.status == .ok)
+            #expect(try response.json(MatchesBody.self).matches.isEmpty)
+        }
+    }
+
+    @Test func jsonTextEscapesWhatJSONRequires() throws {
+        var out = JSONText(capacity: 16)
+        out.string("a\"b\\c\nd\u{01}е/")
+        out.number(0.873)
+        out.number(1)
+        #expect(String(decoding: out.bytes, as: UTF8.self) == #""a\"b\\c\nd\u0001е/"0.8731"#)
+    }
+}
