@@ -106,7 +106,9 @@ public struct Matcher: Sendable {
 
 /// A vacancy with the work that does not depend on the candidate done once: its skills resolved to taxonomy
 /// indexes (with each required skill's ancestors, for parent credit), its title analysed, its city folded.
-public struct PreparedVacancy: Sendable {
+/// A class: a ranking passes hundreds of them around, and a struct of this many references cost a retain
+/// and a release for each on every copy.
+public final class PreparedVacancy: Sendable {
     public let profile: VacancyProfile
     let title: Matcher.TitleTerms
     let cityKey: String
