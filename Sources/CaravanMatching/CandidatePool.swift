@@ -15,38 +15,42 @@ public final class CandidatePool: @unchecked Sendable {
     private(set) var live: [Bool] = []
     public private(set) var liveCount = 0
 
-    // Skills, deduplicated per candidate (highest level), as slices of two flat arrays.
-    private var skillStart: [UInt32] = [0]
-    private var skillIndexes: [UInt16] = []
-    private var skillLevels: [UInt8] = []
-    /// Skills implied through a held child (not held directly), with the best level and that child, worked
-    /// out when the candidate is added so a ranking never walks the taxonomy.
-    private var impliedStart: [UInt32] = [0]
-    private var impliedIndexes: [UInt16] = []
-    private var impliedLevels: [UInt8] = []
-    private var impliedVia: [UInt16] = []
+    /// Everything a ranking reads per candidate, in one value: a ranking reads it through one pointer, so the
+    /// loop pays no exclusivity check or reference count per array read (they cost more than the scoring).
+    struct Columns {
+        // Skills, deduplicated per candidate (highest level), as slices of two flat arrays.
+        var skillStart: [UInt32] = [0]
+        var skillIndexes: [UInt16] = []
+        var skillLevels: [UInt8] = []
+        /// Skills implied through a held child (not held directly), with the best level and that child, worked
+        /// out when the candidate is added so a ranking never walks the taxonomy.
+        var impliedStart: [UInt32] = [0]
+        var impliedIndexes: [UInt16] = []
+        var impliedLevels: [UInt8] = []
+        var impliedVia: [UInt16] = []
+        // Scalars.
+        var years: [Double] = []
+        var russianLevels: [UInt8] = []
+        var salaries: [Int] = []
+        var citizenships: [String] = []
+        var cities: [String] = []
+        var cityKeys: [Int32] = []
+        var remote: [Bool] = []
+        var relocate: [Bool] = []
+        // Summary terms as numbers, sorted per candidate.
+        var termStart: [UInt32] = [0]
+        var terms: [UInt32] = []
+    }
+
+    private var columns = Columns()
     /// Per taxonomy index, the positions of candidates holding the skill directly.
     private(set) var holders: [[UInt32]]
     /// Per taxonomy index, every skill below it (children, their children, …).
     let descendants: [[Int]]
-
-    // Scalars.
-    private var years: [Double] = []
-    private var russianLevels: [UInt8] = []
-    private var salaries: [Int] = []
-    private var citizenships: [String] = []
-    private var cities: [String] = []
-    private var cityKeys: [Int32] = []
     private var cityKeyIDs: [String: Int32] = [:]
-    private var remote: [Bool] = []
-    private var relocate: [Bool] = []
+    private var termIDs: [String: UInt32] = [:]
     /// Unknown skill ids are rare: kept aside, each becomes a reason on that candidate's result.
     private var unknownSkills: [Int: [SkillID]] = [:]
-
-    // Summary terms as numbers, sorted per candidate.
-    private var termStart: [UInt32] = [0]
-    private var terms: [UInt32] = []
-    private var termIDs: [String: UInt32] = [:]
 
     /// Reused by every ranking: which required skills each candidate covers (bit per skill).
     private var coverage: [UInt64] = []
@@ -90,11 +94,11 @@ public final class CandidatePool: @unchecked Sendable {
             }
         }
         for (index, level) in levelBySkill.sorted(by: { $0.index < $1.index }) {
-            skillIndexes.append(UInt16(index))
-            skillLevels.append(level)
+            columns.skillIndexes.append(UInt16(index))
+            columns.skillLevels.append(level)
             holders[index].append(UInt32(position))
         }
-        skillStart.append(UInt32(skillIndexes.count))
+        columns.skillStart.append(UInt32(columns.skillIndexes.count))
 
         // As `DenseHeldSkills`: every ancestor not held directly, the best level below it, then the smaller id.
         var implied: [(index: Int, level: UInt8, via: Int)] = []
@@ -115,27 +119,27 @@ public final class CandidatePool: @unchecked Sendable {
             }
         }
         for entry in implied {
-            impliedIndexes.append(UInt16(entry.index))
-            impliedLevels.append(entry.level)
-            impliedVia.append(UInt16(entry.via))
+            columns.impliedIndexes.append(UInt16(entry.index))
+            columns.impliedLevels.append(entry.level)
+            columns.impliedVia.append(UInt16(entry.via))
         }
-        impliedStart.append(UInt32(impliedIndexes.count))
+        columns.impliedStart.append(UInt32(columns.impliedIndexes.count))
 
-        years.append(candidate.yearsOfExperience)
-        russianLevels.append(UInt8(candidate.russian?.rawValue ?? 0))
-        salaries.append(candidate.expectedSalary ?? Int.min)
-        citizenships.append(candidate.citizenship)
-        cities.append(candidate.city)
+        columns.years.append(candidate.yearsOfExperience)
+        columns.russianLevels.append(UInt8(candidate.russian?.rawValue ?? 0))
+        columns.salaries.append(candidate.expectedSalary ?? Int.min)
+        columns.citizenships.append(candidate.citizenship)
+        columns.cities.append(candidate.city)
         let key = candidate.city.lowercased()
         if let id = cityKeyIDs[key] {
-            cityKeys.append(id)
+            columns.cityKeys.append(id)
         } else {
             let id = Int32(cityKeyIDs.count)
             cityKeyIDs[key] = id
-            cityKeys.append(id)
+            columns.cityKeys.append(id)
         }
-        remote.append(candidate.openToRemote)
-        relocate.append(candidate.willingToRelocate)
+        columns.remote.append(candidate.openToRemote)
+        columns.relocate.append(candidate.willingToRelocate)
 
         var numbers: [UInt32] = []
         for term in Set(analyzer.terms(candidate.summary)) {
@@ -147,8 +151,8 @@ public final class CandidatePool: @unchecked Sendable {
                 numbers.append(id)
             }
         }
-        terms += numbers.sorted()
-        termStart.append(UInt32(terms.count))
+        columns.terms += numbers.sorted()
+        columns.termStart.append(UInt32(columns.terms.count))
         coverage.append(0)
     }
 
@@ -161,8 +165,9 @@ public final class CandidatePool: @unchecked Sendable {
         return true
     }
 
-    func member(_ position: Int, _ query: Query) -> Member {
-        Member(pool: self, position: position, query: query)
+    /// Runs `body` with the columns behind one pointer, valid for the call: what every ranking reads through.
+    func withColumns<R>(_ body: (UnsafePointer<Columns>) -> R) -> R {
+        withUnsafePointer(to: columns, body)
     }
 
     func unknownSkillReasons(_ position: Int) -> [MatchReason] {
@@ -182,33 +187,35 @@ public final class CandidatePool: @unchecked Sendable {
               cityKey: vacancy.cityKey.isEmpty ? nil : cityKeyIDs[vacancy.cityKey])
     }
 
-    /// One stored candidate, read in place. `unowned(unsafe)`: a ranking reads thousands of them and
-    /// the pool outlives every one.
+    /// One stored candidate, read in place through the columns' pointer (valid inside `withColumns`).
     struct Member: MatchCandidate {
-        unowned(unsafe) let pool: CandidatePool
+        let columns: UnsafePointer<Columns>
         let position: Int
         let query: Query
 
-        var skills: Skills { Skills(pool: pool, position: position) }
-        var yearsOfExperience: Double { pool.years[position] }
-        var russian: LanguageLevel? { LanguageLevel(rawValue: Int(pool.russianLevels[position])) }
-        var expectedSalary: Int? { pool.salaries[position] == Int.min ? nil : pool.salaries[position] }
-        var citizenship: String { pool.citizenships[position] }
-        var city: String { pool.cities[position] }
-        var openToRemote: Bool { pool.remote[position] }
-        var willingToRelocate: Bool { pool.relocate[position] }
+        var skills: Skills { Skills(columns: columns, position: position) }
+        var yearsOfExperience: Double { columns.pointee.years[position] }
+        var russian: LanguageLevel? { LanguageLevel(rawValue: Int(columns.pointee.russianLevels[position])) }
+        var expectedSalary: Int? {
+            let salary = columns.pointee.salaries[position]
+            return salary == Int.min ? nil : salary
+        }
+        var citizenship: String { columns.pointee.citizenships[position] }
+        var city: String { columns.pointee.cities[position] }
+        var openToRemote: Bool { columns.pointee.remote[position] }
+        var willingToRelocate: Bool { columns.pointee.relocate[position] }
 
         func livesIn(_ vacancy: PreparedVacancy) -> Bool {
-            query.cityKey.map { $0 == pool.cityKeys[position] } ?? false
+            query.cityKey.map { $0 == columns.pointee.cityKeys[position] } ?? false
         }
 
         private func uses(_ term: UInt32?) -> Bool {
             guard let term else { return false }
-            var low = Int(pool.termStart[position])
-            var high = Int(pool.termStart[position + 1])
+            var low = Int(columns.pointee.termStart[position])
+            var high = Int(columns.pointee.termStart[position + 1])
             while low < high {
                 let middle = (low + high) / 2
-                let value = pool.terms[middle]
+                let value = columns.pointee.terms[middle]
                 if value == term { return true }
                 if value < term { low = middle + 1 } else { high = middle }
             }
@@ -227,44 +234,35 @@ public final class CandidatePool: @unchecked Sendable {
 
         /// The candidate's skill slices: a handful of entries each, scanned.
         struct Skills: HeldSkills {
-            unowned(unsafe) let pool: CandidatePool
+            let columns: UnsafePointer<Columns>
             let position: Int
 
             func direct(_ skill: Int) -> SkillLevel? {
                 guard skill >= 0 else { return nil }
-                return pool.lookUp(skill, position)
+                let end = Int(columns.pointee.skillStart[position + 1])
+                var at = Int(columns.pointee.skillStart[position])
+                while at < end {
+                    if Int(columns.pointee.skillIndexes[at]) == skill {
+                        return SkillLevel(rawValue: Int(columns.pointee.skillLevels[at]))
+                    }
+                    at += 1
+                }
+                return nil
             }
 
             func throughChild(_ skill: Int) -> (level: SkillLevel, via: Int)? {
                 guard skill >= 0 else { return nil }
-                return pool.lookUpImplied(skill, position)
-            }
-        }
-    }
-
-    @inline(__always) func lookUp(_ skill: Int, _ position: Int) -> SkillLevel? {
-        skillIndexes.withUnsafeBufferPointer { indexes in
-            let end = Int(skillStart[position + 1])
-            var at = Int(skillStart[position])
-            while at < end {
-                if Int(indexes[at]) == skill { return SkillLevel(rawValue: Int(skillLevels[at])) }
-                at += 1
-            }
-            return nil
-        }
-    }
-
-    @inline(__always) func lookUpImplied(_ skill: Int, _ position: Int) -> (level: SkillLevel, via: Int)? {
-        impliedIndexes.withUnsafeBufferPointer { indexes in
-            let end = Int(impliedStart[position + 1])
-            var at = Int(impliedStart[position])
-            while at < end {
-                if Int(indexes[at]) == skill {
-                    return SkillLevel(rawValue: Int(impliedLevels[at])).map { ($0, Int(impliedVia[at])) }
+                let end = Int(columns.pointee.impliedStart[position + 1])
+                var at = Int(columns.pointee.impliedStart[position])
+                while at < end {
+                    if Int(columns.pointee.impliedIndexes[at]) == skill {
+                        return SkillLevel(rawValue: Int(columns.pointee.impliedLevels[at]))
+                            .map { ($0, Int(columns.pointee.impliedVia[at])) }
+                    }
+                    at += 1
                 }
-                at += 1
+                return nil
             }
-            return nil
         }
     }
 
@@ -304,7 +302,11 @@ extension Matcher {
         let prepared = try preparedQuery(vacancy)
         let required = prepared.required
         // The bound needs every component to count for something between nothing and its full weight.
+        // and every partial credit to stay within 0…1 (weights are data; a misconfiguration falls back to the scan).
+        let credits = [weights.childSkillCredit, weights.parentSkillCredit, weights.relocationWithSupport,
+                       weights.relocationWithoutSupport]
         let boundHolds = MatchComponent.allCases.allSatisfy { weights.weight(of: $0) >= 0 }
+            && credits.allSatisfy { (0...1).contains($0) }
         guard boundHolds, !required.isEmpty, required.count <= 64, pool.taxonomy.count == taxonomy.count else {
             return explain(rankAll(prepared, in: pool, limit: limit), prepared, in: pool)
         }
@@ -324,30 +326,34 @@ extension Matcher {
         }
         pool.resetCoverage(touched)
 
-        var top = TopMatches(limit: limit)
-        var stoppedAt: Int?
-        for covered in stride(from: required.count, through: 1, by: -1) {
-            if let threshold = top.threshold, bound(covering: covered, of: required.count) < threshold {
-                stoppedAt = covered
-                break
-            }
-            // Ascending positions within a bucket: the order does not change the result, only the cache.
-            for position in byCoverage[covered].sorted() {
-                let member = pool.member(Int(position), query)
-                if let score = score(member, prepared) {
-                    top.offer(score: score, id: pool.ids[Int(position)], position: Int(position))
+        let top = pool.withColumns { columns -> TopMatches in
+            var top = TopMatches(limit: limit)
+            var stoppedAt: Int?
+            for covered in stride(from: required.count, through: 1, by: -1) {
+                if let threshold = top.threshold, bound(covering: covered, of: required.count) < threshold {
+                    stoppedAt = covered
+                    break
+                }
+                // Ascending positions within a bucket: the order does not change the result, only the cache.
+                for position in byCoverage[covered].sorted() {
+                    let member = CandidatePool.Member(columns: columns, position: Int(position), query: query)
+                    if let score = score(member, prepared, reaching: top.threshold) {
+                        top.offer(score: score, id: pool.ids[Int(position)], position: Int(position))
+                    }
                 }
             }
-        }
-        // Candidates covering none of the required skills, only if even they could still enter.
-        if stoppedAt == nil, top.threshold.map({ bound(covering: 0, of: required.count) >= $0 }) ?? true {
-            var visited = [Bool](repeating: false, count: pool.ids.count)
-            for position in touched { visited[Int(position)] = true }
-            for position in pool.positions where pool.live[position] && !visited[position] {
-                if let score = score(pool.member(position, query), prepared) {
-                    top.offer(score: score, id: pool.ids[position], position: position)
+            // Candidates covering none of the required skills, only if even they could still enter.
+            if stoppedAt == nil, top.threshold.map({ bound(covering: 0, of: required.count) >= $0 }) ?? true {
+                var visited = [Bool](repeating: false, count: pool.ids.count)
+                for position in touched { visited[Int(position)] = true }
+                for position in pool.positions where pool.live[position] && !visited[position] {
+                    let member = CandidatePool.Member(columns: columns, position: position, query: query)
+                    if let score = score(member, prepared, reaching: top.threshold) {
+                        top.offer(score: score, id: pool.ids[position], position: position)
+                    }
                 }
             }
+            return top
         }
         return explain(top, prepared, in: pool)
     }
@@ -361,20 +367,25 @@ extension Matcher {
 
     private func rankAll(_ prepared: PreparedVacancy, in pool: CandidatePool, limit: Int) -> TopMatches {
         let query = pool.query(prepared)
-        var top = TopMatches(limit: limit)
-        for position in pool.positions where pool.live[position] {
-            if let score = score(pool.member(position, query), prepared) {
-                top.offer(score: score, id: pool.ids[position], position: position)
+        return pool.withColumns { columns in
+            var top = TopMatches(limit: limit)
+            for position in pool.positions where pool.live[position] {
+                let member = CandidatePool.Member(columns: columns, position: position, query: query)
+                if let score = score(member, prepared) {
+                    top.offer(score: score, id: pool.ids[position], position: position)
+                }
             }
+            return top
         }
-        return top
     }
 
     private func explain(_ top: TopMatches, _ prepared: PreparedVacancy, in pool: CandidatePool) -> [MatchResult] {
         let query = pool.query(prepared)
-        return top.ranked.map {
-            explain(pool.member($0.position, query), prepared, id: $0.id,
-                    unknownSkillReasons: pool.unknownSkillReasons($0.position))
+        return pool.withColumns { columns in
+            top.ranked.map {
+                explain(CandidatePool.Member(columns: columns, position: $0.position, query: query), prepared, id: $0.id,
+                        unknownSkillReasons: pool.unknownSkillReasons($0.position))
+            }
         }
     }
 

@@ -76,6 +76,22 @@ public struct Matcher: Sendable {
         return combine(components(candidate, vacancy, &sink))
     }
 
+    /// The score, or nil when the pair is excluded or provably scores below `threshold` (so cannot enter a
+    /// ranking whose lowest kept score it is): the skills component alone, with every other component at
+    /// full marks, already falls short. Otherwise exactly `score(_:_:)`.
+    func score<C: MatchCandidate>(_ candidate: C, _ vacancy: PreparedVacancy, reaching threshold: Double?) -> Double? {
+        var sink = NoReasons()
+        guard passesHardConstraints(candidate, vacancy, &sink) else { return nil }
+        if let threshold {
+            var best = ComponentValues(requiredSkills: requiredSkills(candidate.skills, vacancy, &sink),
+                                       niceToHaveSkills: 1, experience: 1, russian: 1, salary: 1, location: 1, text: 1)
+            if combine(best) + 1e-9 < threshold { return nil }
+            best = components(candidate, vacancy, &sink)
+            return combine(best)
+        }
+        return combine(components(candidate, vacancy, &sink))
+    }
+
     func evaluate(_ context: CandidateContext, _ vacancy: PreparedVacancy) -> MatchEvaluation {
         var exclusions = ReasonList()
         guard passesHardConstraints(context, vacancy, &exclusions) else { return .excluded(exclusions.reasons) }
