@@ -390,16 +390,8 @@ extension Matcher {
     }
 
     /// The highest score a candidate covering `covered` of `total` required skills can reach: each covered
-    /// skill at full credit, every other component at 1. A hair above, so rounding never prunes a tie.
+    /// skill at full credit.
     func bound(covering covered: Int, of total: Int) -> Double {
-        var values = ComponentValues()
-        values.requiredSkills = Double(covered) / Double(total)
-        values.niceToHaveSkills = 1
-        values.experience = 1
-        values.russian = 1
-        values.salary = 1
-        values.location = 1
-        values.text = 1
-        return combine(values) + 1e-9
+        bestScore(requiredSkills: Double(covered) / Double(total))
     }
 }

@@ -31,15 +31,28 @@ extension Matcher {
     /// The soft components of a pair that passed the hard constraints, in the order their reasons are shown.
     func components<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: PreparedVacancy,
                                                       _ sink: inout S) -> ComponentValues {
-        var values = ComponentValues()
-        values.requiredSkills = requiredSkills(candidate.skills, vacancy, &sink)
+        var values = ComponentValues(requiredSkills: requiredSkills(candidate.skills, vacancy, &sink))
+        otherComponents(candidate, vacancy, &values, &sink)
+        return values
+    }
+
+    /// Every component after the required skills, in order.
+    func otherComponents<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: PreparedVacancy,
+                                                           _ values: inout ComponentValues, _ sink: inout S) {
         values.niceToHaveSkills = niceToHaveSkills(candidate.skills, vacancy, &sink)
         values.experience = experience(candidate, vacancy.profile, &sink)
         values.russian = russian(candidate, vacancy.profile, &sink)
         values.salary = salary(candidate, vacancy.profile, &sink)
         values.location = location(candidate, vacancy, &sink)
         values.text = text(candidate, vacancy, &sink)
-        return values
+    }
+
+    /// The highest score a pair with this required-skills component can reach: every other component at
+    /// full marks (which bounds them while weights are not negative and credits stay within 0…1). A hair
+    /// above, so rounding never rules out a tie.
+    func bestScore(requiredSkills: Double) -> Double {
+        combine(ComponentValues(requiredSkills: requiredSkills, niceToHaveSkills: 1, experience: 1, russian: 1,
+                                salary: 1, location: 1, text: 1)) + 1e-9
     }
 
     /// The weighted mean of the components, summed in the fixed order of `MatchComponent.allCases` so equal

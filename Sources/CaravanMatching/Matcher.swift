@@ -69,27 +69,16 @@ public struct Matcher: Sendable {
         return evaluate(CandidateContext(candidate, matcher: self), prepared)
     }
 
-    /// The score alone, nil when a hard constraint excludes the pair: no reason is built.
-    func score<C: MatchCandidate>(_ candidate: C, _ vacancy: PreparedVacancy) -> Double? {
+    /// The score alone, no reason built; nil when a hard constraint excludes the pair, or when `threshold` is
+    /// given and the required skills alone cannot reach it (so the pair cannot enter a ranking whose lowest
+    /// kept score it is — the other components are then not computed).
+    func score<C: MatchCandidate>(_ candidate: C, _ vacancy: PreparedVacancy, reaching threshold: Double? = nil) -> Double? {
         var sink = NoReasons()
         guard passesHardConstraints(candidate, vacancy, &sink) else { return nil }
-        return combine(components(candidate, vacancy, &sink))
-    }
-
-    /// The score, or nil when the pair is excluded or provably scores below `threshold` (so cannot enter a
-    /// ranking whose lowest kept score it is): the skills component alone, with every other component at
-    /// full marks, already falls short. Otherwise exactly `score(_:_:)`.
-    func score<C: MatchCandidate>(_ candidate: C, _ vacancy: PreparedVacancy, reaching threshold: Double?) -> Double? {
-        var sink = NoReasons()
-        guard passesHardConstraints(candidate, vacancy, &sink) else { return nil }
-        if let threshold {
-            var best = ComponentValues(requiredSkills: requiredSkills(candidate.skills, vacancy, &sink),
-                                       niceToHaveSkills: 1, experience: 1, russian: 1, salary: 1, location: 1, text: 1)
-            if combine(best) + 1e-9 < threshold { return nil }
-            best = components(candidate, vacancy, &sink)
-            return combine(best)
-        }
-        return combine(components(candidate, vacancy, &sink))
+        var values = ComponentValues(requiredSkills: requiredSkills(candidate.skills, vacancy, &sink))
+        if let threshold, bestScore(requiredSkills: values.requiredSkills) < threshold { return nil }
+        otherComponents(candidate, vacancy, &values, &sink)
+        return combine(values)
     }
 
     func evaluate(_ context: CandidateContext, _ vacancy: PreparedVacancy) -> MatchEvaluation {

@@ -83,11 +83,9 @@ struct MatchCommand: ParsableCommand {
         var json: [String: Any] = ["seed": seed, "repeats": repeats]
         for (name, value) in figures {
             json[name] = value
-            print("\(name): \(Self.format(value))")
+            print("\(name): \(Figures.format(value))")
         }
-        let url = URL(fileURLWithPath: output)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]).write(to: url)
+        try Figures.write(json, to: output)
         log("wrote \(output)")
         if identical != openings.count { throw BenchError("the pruned ranking differs from the exhaustive one") }
     }
@@ -114,14 +112,5 @@ struct MatchCommand: ParsableCommand {
             minimumRussian: record.minimumRussian.flatMap(LanguageLevel.init(rawValue:)),
             salaryMax: record.salaryMax, city: record.city, workPlace: WorkPlace(rawValue: record.workPlace) ?? .onSite,
             relocationSupport: record.relocationSupport, eligibleCitizenships: record.eligibleCitizenships.map(Set.init))
-    }
-
-    private static func format(_ value: Any) -> String {
-        switch value {
-        case let double as Double:
-            if double.rounded() == double, abs(double) >= 1000 { return String(Int(double)) }
-            return String(format: abs(double) < 10 ? "%.4f" : "%.1f", double)
-        default: return "\(value)"
-        }
     }
 }

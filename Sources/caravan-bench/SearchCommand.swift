@@ -59,7 +59,7 @@ struct SearchCommand: ParsableCommand {
         ]
 
         if buildOnly {
-            for (name, value) in figures { print("\(name): \(Self.format(value))") }
+            for (name, value) in figures { print("\(name): \(Figures.format(value))") }
             return
         }
 
@@ -118,9 +118,9 @@ struct SearchCommand: ParsableCommand {
 
         for (name, value) in figures {
             json[name] = value
-            print("\(name): \(Self.format(value))")
+            print("\(name): \(Figures.format(value))")
         }
-        try Self.write(json, to: results)
+        try Figures.write(json, to: results)
         log("wrote \(results)")
         if let explain {
             let lines = explained.sorted { $0.ratio > $1.ratio }.map(\.line)
@@ -230,21 +230,5 @@ struct SearchCommand: ParsableCommand {
             if index.search(query).hits.map(\.key) == index.searchExhaustively(query).hits.map(\.key) { equal += 1 }
         }
         return "\(equal)/\(queries.count)"
-    }
-
-    private static func format(_ value: Any) -> String {
-        switch value {
-        case let double as Double:
-            if double.rounded() == double, abs(double) >= 1000 { return String(Int(double)) }
-            return String(format: abs(double) < 10 ? "%.4f" : "%.1f", double)
-        default: return "\(value)"
-        }
-    }
-
-    private static func write(_ json: [String: Any], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: url)
     }
 }

@@ -62,11 +62,14 @@ import VaporTesting
             "CARAVAN_DATA_DIR": "/var/lib/caravan",
             "CARAVAN_BASE_URL": "https://caravan.example.org",
             "LOG_LEVEL": "warning",
+            "CARAVAN_MATCH_CACHE_MB": "0",
         ])
         #expect(configuration.database == .postgres(URL(string: "postgres://caravan:secret@db.internal:5432/caravan")!))
         #expect(configuration.dataDirectory.path == "/var/lib/caravan")
         #expect(configuration.usesTLS)
         #expect(configuration.logLevel == .warning)
+        #expect(configuration.matchCacheMegabytes == 0)
+        #expect(try AppConfiguration.parse(environment: [:]).matchCacheMegabytes == 32)
     }
 
     @Test(arguments: [
@@ -76,6 +79,8 @@ import VaporTesting
         ("CARAVAN_BASE_URL", "ftp://x", "is not an http:// or https:// address"),
         ("LOG_LEVEL", "loud", "'loud' is not one of trace, debug"),
         ("CARAVAN_BCRYPT_COST", "99", "not a whole number from 4 to 16"),
+        ("CARAVAN_MATCH_CACHE_MB", "lots", "not a whole number from 0 to 4096"),
+        ("CARAVAN_MATCH_CACHE_MB", "-1", "not a whole number from 0 to 4096"),
     ])
     func aBadValueNamesTheVariableAndTheProblem(variable: String, value: String, problem: String) {
         do {

@@ -104,6 +104,24 @@ import VaporTesting
         }
     }
 
+    @Test func theCacheKeepsWithinItsBudgetAndZeroTurnsItOff() {
+        let key = MatchPageCache.Key(userID: UUID(), profileVersion: 1, vacancyGeneration: 1, language: .russian, limit: 20)
+        let page = ByteBuffer(string: String(repeating: "x", count: 600))
+        let off = MatchPageCache(budgetBytes: 0)
+        off.store(page, for: key)
+        #expect(off.page(for: key) == nil)
+
+        let small = MatchPageCache(budgetBytes: 1_000)
+        small.store(page, for: key)
+        #expect(small.page(for: key) == page)
+        #expect(small.page(for: MatchPageCache.Key(userID: key.userID, profileVersion: 2, vacancyGeneration: 1,
+                                                   language: .russian, limit: 20)) == nil)
+        let other = MatchPageCache.Key(userID: UUID(), profileVersion: 1, vacancyGeneration: 1, language: .russian, limit: 20)
+        small.store(page, for: other)   // 1,200 bytes would pass the budget: it starts over
+        #expect(small.count == 1)
+        #expect(small.page(for: other) == page)
+    }
+
     @Test func jsonTextEscapesWhatJSONRequires() throws {
         var out = JSONText(capacity: 16)
         out.string("a\"b\\c\nd\u{01}е/")

@@ -32,24 +32,20 @@ extension APIHandler {
         return .ok(.init(body: .json(try .init(vacancy, companyName: try await companyName(vacancy, req)))))
     }
 
+    /// Served by `VacancyMatchesRoute`, which replaces the generated route for this path; this answers the
+    /// same from the same `VacancyMatchesAnswer` for any other caller of the generated server.
     func getVacancyMatches(_ input: Operations.GetVacancyMatches.Input) async throws -> Operations.GetVacancyMatches.Output {
         let req = APIRequestContext.current
-        // The busiest read of the API: the account from the bearer cache, the ranking from memory.
         let account = try await req.bearerAccount()
         let limit = input.query.limit ?? 20
         guard (1...100).contains(limit) else {
             throw AppError.validation(ValidationFailure(field: "limit", code: "limit.range", arguments: ["max": "100"]))
         }
         let matches = try await req.matching.vacancies(forUserID: account.userID, role: account.domainRole, limit: limit)
-        let writer = ReasonWriter(req, taxonomy: req.application.skillTaxonomy)
-        return .ok(.init(body: .json(.init(matches: matches.map { match in
-            .init(
-                vacancyId: match.result.id, title: match.card.title, companyName: match.card.companyName,
-                city: match.card.city, score: (match.result.score * 1000).rounded() / 1000,
-                reasons: match.result.reasons.map {
-                    .init(key: $0.key, effect: $0.effect.rawValue, text: writer.text($0))
-                }
-            )
+        let answer = VacancyMatchesAnswer(matches, writer: ReasonWriter(req, taxonomy: req.application.skillTaxonomy))
+        return .ok(.init(body: .json(.init(matches: answer.items.map { item in
+            .init(vacancyId: item.vacancyID, title: item.title, companyName: item.companyName, city: item.city,
+                  score: item.score, reasons: item.reasons.map { .init(key: $0.key, effect: $0.effect, text: $0.text) })
         }))))
     }
 

@@ -22,14 +22,18 @@ struct MatchingService: Sendable {
     /// vacancies and their cards from the vacancy index. A specialist without a profile yet gets an empty one.
     func vacancies(forUserID userID: UUID, role: Role?, limit: Int) async throws -> [Match] {
         guard let role, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
-        let candidate: CandidateProfile
-        if let known = try await app.candidateIndex.candidate(userID, on: database) {
-            candidate = known
-        } else {
-            candidate = MatchingAdapter.candidate(of: try await ProfileService(app: app, database: database).profile(ofSpecialist: userID))
-        }
+        let candidate = try await candidate(ofSpecialist: userID)
         let published = try await app.vacancyIndex.published(on: database, taxonomy: app.skillTaxonomy)
-        return try await vacancies(for: candidate, among: published, limit: limit)
+        return try await vacancies(for: candidate.profile, among: published, limit: limit)
+    }
+
+    /// A specialist's profile in the matcher's terms, from the candidate index, with its version (which moves
+    /// on every save). A specialist who never saved a profile gets an empty one.
+    func candidate(ofSpecialist userID: UUID) async throws -> (profile: CandidateProfile, version: Int) {
+        if let known = try await app.candidateIndex.candidateWithVersion(userID, on: database) { return known }
+        let stored = try await ProfileService(app: app, database: database).profile(ofSpecialist: userID)
+        return try await app.candidateIndex.candidateWithVersion(userID, on: database)
+            ?? (MatchingAdapter.candidate(of: stored), 0)
     }
 
     /// The ranking and the cards of its results.

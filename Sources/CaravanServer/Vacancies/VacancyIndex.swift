@@ -145,12 +145,6 @@ actor CandidateIndex {
         return profiles[userID].map { ($0, versions[userID, default: 0]) }
     }
 
-    /// One specialist's profile in the matcher's terms; nil if they have not saved one yet.
-    func candidate(_ userID: UUID, on database: any Database) async throws -> CandidateProfile? {
-        try await load(on: database)
-        return profiles[userID]
-    }
-
     func search(_ criteria: TextSearch, on database: any Database) async throws -> TextSearch.Found {
         try await load(on: database)
         return criteria.run(on: text)

@@ -27,9 +27,7 @@ struct VacancyMatchesRoute: Sendable {
         guard let role = account.domainRole, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
 
         let app = req.application
-        guard let (candidate, profileVersion) = try await Self.candidate(account.userID, req) else {
-            throw AppError.forbidden
-        }
+        let (candidate, profileVersion) = try await req.matching.candidate(ofSpecialist: account.userID)
         let vacancies = try await app.vacancyIndex.publishedWithGeneration(on: req.db, taxonomy: app.skillTaxonomy)
         let key = MatchPageCache.Key(userID: account.userID, profileVersion: profileVersion,
                                      vacancyGeneration: vacancies.generation, language: req.language, limit: limit)
@@ -46,14 +44,6 @@ struct VacancyMatchesRoute: Sendable {
         headers.contentType = .json
         headers.replaceOrAdd(name: .contentLanguage, value: req.language.rawValue)
         return Response(status: .ok, headers: headers, body: .init(buffer: body))
-    }
-
-    /// The specialist's profile in the matcher's terms; a specialist who never saved one gets an empty one.
-    static func candidate(_ userID: UUID, _ req: Request) async throws -> (CandidateProfile, Int)? {
-        let index = req.application.candidateIndex
-        if let known = try await index.candidateWithVersion(userID, on: req.db) { return known }
-        _ = try await ProfileService(app: req.application, database: req.db).profile(ofSpecialist: userID)
-        return try await index.candidateWithVersion(userID, on: req.db)
     }
 
     /// `limit` as the schema has it: an integer 1…100, 20 when absent.
