@@ -1,23 +1,26 @@
 import CaravanSearch
 
 /// Many candidates kept compactly for "candidates for this vacancy": skills, scalars and summary terms in
-/// flat arrays, and per skill the list of candidates holding it (ascending positions) — an inverted skill
-/// index, so a ranking visits the candidates who cover the vacancy's skills instead of scanning everyone.
+/// flat arrays, and per skill and level the list of candidates holding it (ascending positions) — an
+/// inverted skill index, so a ranking visits the candidates who can earn the vacancy's skills instead of
+/// scanning everyone (see `Matcher.candidates(for:in:limit:)`).
 ///
 /// Replacing a candidate (same id) retires the old entry and appends the new one; removal retires it.
-/// Not safe for concurrent mutation: keep one in an actor, or build it once and only read it.
+/// Rankings only read, so any number may run at once; mutation must not overlap them (keep the pool in an
+/// actor, or build it once and only read it).
 public final class CandidatePool: @unchecked Sendable {
     let taxonomy: SkillTaxonomy
     private let analyzer = Analyzer()
 
     private(set) var ids: [String] = []
     private var positionByID: [String: Int32] = [:]
-    private(set) var live: [Bool] = []
     public private(set) var liveCount = 0
 
     /// Everything a ranking reads per candidate, in one value: a ranking reads it through one pointer, so the
     /// loop pays no exclusivity check or reference count per array read (they cost more than the scoring).
     struct Columns {
+        /// False once a candidate was replaced or removed (its postings stay, and are skipped).
+        var live: [Bool] = []
         // Skills, deduplicated per candidate (highest level), as slices of two flat arrays.
         var skillStart: [UInt32] = [0]
         var skillIndexes: [UInt16] = []
@@ -33,6 +36,7 @@ public final class CandidatePool: @unchecked Sendable {
         var russianLevels: [UInt8] = []
         var salaries: [Int] = []
         var citizenships: [String] = []
+        var citizenshipNumbers: [Int32] = []
         var cities: [String] = []
         var cityKeys: [Int32] = []
         var remote: [Bool] = []
@@ -43,8 +47,11 @@ public final class CandidatePool: @unchecked Sendable {
     }
 
     private var columns = Columns()
-    /// Per taxonomy index, the positions of candidates holding the skill directly.
-    private(set) var holders: [[UInt32]]
+    /// Per taxonomy index and level (`list(skill:level:)`), the ascending positions of candidates holding
+    /// the skill directly at that level: a ranking knows from the list alone what credit its holders can earn.
+    private(set) var postings: [[UInt32]]
+    /// Beside every posting, its candidate's `Traits` packed: read in order with the list.
+    private(set) var postingTraits: [[UInt64]]
     /// Per taxonomy index, every skill below it (children, their children, …).
     let descendants: [[Int]]
     private var cityKeyIDs: [String: Int32] = [:]
@@ -52,12 +59,10 @@ public final class CandidatePool: @unchecked Sendable {
     /// Unknown skill ids are rare: kept aside, each becomes a reason on that candidate's result.
     private var unknownSkills: [Int: [SkillID]] = [:]
 
-    /// Reused by every ranking: which required skills each candidate covers (bit per skill).
-    private var coverage: [UInt64] = []
-
     public init(taxonomy: SkillTaxonomy) {
         self.taxonomy = taxonomy
-        holders = Array(repeating: [], count: taxonomy.count)
+        postings = Array(repeating: [], count: taxonomy.count * SkillLevel.allCases.count)
+        postingTraits = postings.map { _ in [] }
         var descendants = [[Int]](repeating: [], count: taxonomy.count)
         for skill in 0..<taxonomy.count {
             var ancestor = taxonomy.parentIndex(of: skill)
@@ -77,7 +82,7 @@ public final class CandidatePool: @unchecked Sendable {
         let position = ids.count
         ids.append(candidate.id)
         positionByID[candidate.id] = Int32(position)
-        live.append(true)
+        columns.live.append(true)
         liveCount += 1
 
         var levelBySkill: [(index: Int, level: UInt8)] = []
@@ -96,7 +101,6 @@ public final class CandidatePool: @unchecked Sendable {
         for (index, level) in levelBySkill.sorted(by: { $0.index < $1.index }) {
             columns.skillIndexes.append(UInt16(index))
             columns.skillLevels.append(level)
-            holders[index].append(UInt32(position))
         }
         columns.skillStart.append(UInt32(columns.skillIndexes.count))
 
@@ -141,6 +145,15 @@ public final class CandidatePool: @unchecked Sendable {
         columns.remote.append(candidate.openToRemote)
         columns.relocate.append(candidate.willingToRelocate)
 
+        let citizenship = TermNumbers.shared.number(adding: candidate.citizenship)
+        columns.citizenshipNumbers.append(citizenship)
+        let traits = Traits.pack(candidate, cityKey: columns.cityKeys[position], citizenship: citizenship)
+        for (index, level) in levelBySkill {
+            let list = Self.list(skill: index, level: level)
+            postings[list].append(UInt32(position))
+            postingTraits[list].append(traits)
+        }
+
         var numbers: [UInt32] = []
         for term in Set(analyzer.terms(candidate.summary)) {
             if let id = termIDs[term] {
@@ -153,14 +166,18 @@ public final class CandidatePool: @unchecked Sendable {
         }
         columns.terms += numbers.sorted()
         columns.termStart.append(UInt32(columns.terms.count))
-        coverage.append(0)
+    }
+
+    /// The posting list of a skill's holders at one level (levels are 1…4).
+    @inline(__always) static func list(skill: Int, level: UInt8) -> Int {
+        skill * SkillLevel.allCases.count + Int(level) - 1
     }
 
     /// Retires the candidate with this id; false if there is none.
     @discardableResult
     public func remove(id: String) -> Bool {
         guard let position = positionByID.removeValue(forKey: id) else { return false }
-        live[Int(position)] = false
+        columns.live[Int(position)] = false
         liveCount -= 1
         return true
     }
@@ -201,6 +218,9 @@ public final class CandidatePool: @unchecked Sendable {
             return salary == Int.min ? nil : salary
         }
         var citizenship: String { columns.pointee.citizenships[position] }
+        func holdsCitizenship(in eligible: [Int32]) -> Bool {
+            eligible.contains(columns.pointee.citizenshipNumbers[position])
+        }
         var city: String { columns.pointee.cities[position] }
         var openToRemote: Bool { columns.pointee.remote[position] }
         var willingToRelocate: Bool { columns.pointee.relocate[position] }
@@ -266,132 +286,6 @@ public final class CandidatePool: @unchecked Sendable {
         }
     }
 
-    // MARK: Coverage scratch, used by one ranking at a time
-
-    func resetCoverage(_ positions: [UInt32]) {
-        for position in positions { coverage[Int(position)] = 0 }
-    }
-
-    /// Marks `bit` on every candidate in `list`; returns the positions marked for the first time.
-    func cover(_ list: [UInt32], bit: UInt64, touched: inout [UInt32]) {
-        coverage.withUnsafeMutableBufferPointer { coverage in
-            for position in list {
-                let before = coverage[Int(position)]
-                if before == 0 { touched.append(position) }
-                coverage[Int(position)] = before | bit
-            }
-        }
-    }
-
-    func covered(_ position: UInt32) -> UInt64 { coverage[Int(position)] }
-
     var positions: Range<Int> { 0..<ids.count }
 }
 
-extension Matcher {
-    /// The best `limit` candidates in `pool` for `vacancy`, visiting only candidates who cover enough of
-    /// its required skills to reach the current top `limit`.
-    ///
-    /// Each required skill is covered by those who hold it, a skill below it, or one above it (the three
-    /// ways it earns credit); a candidate covering c of n required skills scores at most what c/n of the
-    /// skills component plus full marks everywhere else would give. Candidates are scored from the most
-    /// covered down, and the descent stops when that bound falls below the lowest score kept: every
-    /// candidate not visited provably scores less. The result equals `candidatesExhaustively`.
-    public func candidates(for vacancy: VacancyProfile, in pool: CandidatePool,
-                           limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
-        let prepared = try preparedQuery(vacancy)
-        let required = prepared.required
-        // The bound needs every component to count for something between nothing and its full weight.
-        // and every partial credit to stay within 0…1 (weights are data; a misconfiguration falls back to the scan).
-        let credits = [weights.childSkillCredit, weights.parentSkillCredit, weights.relocationWithSupport,
-                       weights.relocationWithoutSupport]
-        let boundHolds = MatchComponent.allCases.allSatisfy { weights.weight(of: $0) >= 0 }
-            && credits.allSatisfy { (0...1).contains($0) }
-        guard boundHolds, !required.isEmpty, required.count <= 64, pool.taxonomy.count == taxonomy.count else {
-            return explain(rankAll(prepared, in: pool, limit: limit), prepared, in: pool)
-        }
-        let query = pool.query(prepared)
-
-        // Who covers which required skill, as a bit per skill.
-        var touched: [UInt32] = []
-        for (bit, need) in required.enumerated() {
-            let mask = UInt64(1) << UInt64(bit)
-            pool.cover(pool.holders[need.skill], bit: mask, touched: &touched)
-            for below in pool.descendants[need.skill] { pool.cover(pool.holders[below], bit: mask, touched: &touched) }
-            for above in need.ancestors { pool.cover(pool.holders[above], bit: mask, touched: &touched) }
-        }
-        var byCoverage = [[UInt32]](repeating: [], count: required.count + 1)
-        for position in touched where pool.live[Int(position)] {
-            byCoverage[pool.covered(position).nonzeroBitCount].append(position)
-        }
-        pool.resetCoverage(touched)
-
-        let top = pool.withColumns { columns -> TopMatches in
-            var top = TopMatches(limit: limit)
-            var stoppedAt: Int?
-            for covered in stride(from: required.count, through: 1, by: -1) {
-                if let threshold = top.threshold, bound(covering: covered, of: required.count) < threshold {
-                    stoppedAt = covered
-                    break
-                }
-                // Ascending positions within a bucket: the order does not change the result, only the cache.
-                for position in byCoverage[covered].sorted() {
-                    let member = CandidatePool.Member(columns: columns, position: Int(position), query: query)
-                    if let score = score(member, prepared, reaching: top.threshold) {
-                        top.offer(score: score, id: pool.ids[Int(position)], position: Int(position))
-                    }
-                }
-            }
-            // Candidates covering none of the required skills, only if even they could still enter.
-            if stoppedAt == nil, top.threshold.map({ bound(covering: 0, of: required.count) >= $0 }) ?? true {
-                var visited = [Bool](repeating: false, count: pool.ids.count)
-                for position in touched { visited[Int(position)] = true }
-                for position in pool.positions where pool.live[position] && !visited[position] {
-                    let member = CandidatePool.Member(columns: columns, position: position, query: query)
-                    if let score = score(member, prepared, reaching: top.threshold) {
-                        top.offer(score: score, id: pool.ids[position], position: position)
-                    }
-                }
-            }
-            return top
-        }
-        return explain(top, prepared, in: pool)
-    }
-
-    /// The reference: every candidate in the pool scored, no pruning. Benchmarks and tests compare with it.
-    public func candidatesExhaustively(for vacancy: VacancyProfile, in pool: CandidatePool,
-                                       limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
-        let prepared = try preparedQuery(vacancy)
-        return explain(rankAll(prepared, in: pool, limit: limit), prepared, in: pool)
-    }
-
-    private func rankAll(_ prepared: PreparedVacancy, in pool: CandidatePool, limit: Int) -> TopMatches {
-        let query = pool.query(prepared)
-        return pool.withColumns { columns in
-            var top = TopMatches(limit: limit)
-            for position in pool.positions where pool.live[position] {
-                let member = CandidatePool.Member(columns: columns, position: position, query: query)
-                if let score = score(member, prepared) {
-                    top.offer(score: score, id: pool.ids[position], position: position)
-                }
-            }
-            return top
-        }
-    }
-
-    private func explain(_ top: TopMatches, _ prepared: PreparedVacancy, in pool: CandidatePool) -> [MatchResult] {
-        let query = pool.query(prepared)
-        return pool.withColumns { columns in
-            top.ranked.map {
-                explain(CandidatePool.Member(columns: columns, position: $0.position, query: query), prepared, id: $0.id,
-                        unknownSkillReasons: pool.unknownSkillReasons($0.position))
-            }
-        }
-    }
-
-    /// The highest score a candidate covering `covered` of `total` required skills can reach: each covered
-    /// skill at full credit.
-    func bound(covering covered: Int, of total: Int) -> Double {
-        bestScore(requiredSkills: Double(covered) / Double(total))
-    }
-}

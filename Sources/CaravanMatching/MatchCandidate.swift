@@ -9,20 +9,28 @@ protocol HeldSkills {
     func throughChild(_ skill: Int) -> (level: SkillLevel, via: Int)?
 }
 
-/// What scoring asks of a candidate. Two shapes answer it: `CandidateContext`, one candidate worked out
-/// for a ranking of vacancies, and `CandidatePool.Member`, one of many stored compactly.
-protocol MatchCandidate {
-    associatedtype Skills: HeldSkills
-    var skills: Skills { get }
+/// What the hard constraints and the scalar components (experience, Russian, salary, location) ask of a
+/// candidate. Besides every `MatchCandidate`, `CandidatePool.Traits` answers it from the few bits kept
+/// beside each posting, so a ranking can rule candidates out with the same rules before reading them.
+protocol MatchTraits {
     var yearsOfExperience: Double { get }
     var russian: LanguageLevel? { get }
     var expectedSalary: Int? { get }
     var citizenship: String { get }
-    var city: String { get }
     var openToRemote: Bool { get }
     var willingToRelocate: Bool { get }
+    var city: String { get }
+    /// Whether the candidate's citizenship is one of `eligible` (`TermNumbers` of citizenship codes).
+    func holdsCitizenship(in eligible: [Int32]) -> Bool
     /// Whether the candidate lives in the vacancy's city (ignoring case; a vacancy without a city matches no one).
     func livesIn(_ vacancy: PreparedVacancy) -> Bool
+}
+
+/// What scoring asks of a candidate. Two shapes answer it: `CandidateContext`, one candidate worked out
+/// for a ranking of vacancies, and `CandidatePool.Member`, one of many stored compactly.
+protocol MatchCandidate: MatchTraits {
+    associatedtype Skills: HeldSkills
+    var skills: Skills { get }
     /// How many of the vacancy title's distinct terms the candidate's summary uses.
     func sharedTitleTerms(_ vacancy: PreparedVacancy) -> Int
     /// Those words as the title writes them (for the reason only).
@@ -39,6 +47,7 @@ struct CandidateContext: MatchCandidate {
     /// The summary's terms that some vacancy title uses, and the city, as `TermNumbers` (nil: no vacancy names it).
     let summaryNumbers: Set<Int32>
     let cityNumber: Int32?
+    let citizenshipNumber: Int32
 
     init(_ candidate: CandidateProfile, matcher: Matcher) {
         var reasons: [MatchReason] = []
@@ -49,6 +58,7 @@ struct CandidateContext: MatchCandidate {
         summaryNumbers = TermNumbers.shared.numbers(of: summaryTerms)
         let cityKey = candidate.city.lowercased()
         cityNumber = cityKey.isEmpty ? nil : TermNumbers.shared.number(of: cityKey)
+        citizenshipNumber = TermNumbers.shared.number(adding: candidate.citizenship)
     }
 
     var yearsOfExperience: Double { profile.yearsOfExperience }
@@ -62,6 +72,8 @@ struct CandidateContext: MatchCandidate {
     func livesIn(_ vacancy: PreparedVacancy) -> Bool {
         vacancy.cityNumber >= 0 && cityNumber == vacancy.cityNumber
     }
+
+    func holdsCitizenship(in eligible: [Int32]) -> Bool { eligible.contains(citizenshipNumber) }
 
     func sharedTitleTerms(_ vacancy: PreparedVacancy) -> Int {
         var shared = 0

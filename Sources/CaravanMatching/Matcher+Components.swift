@@ -7,7 +7,7 @@ import CaravanSearch
 /// a `ReasonList`. It is the same code both times, so a result's score and its explanation cannot disagree.
 extension Matcher {
     /// Every hard constraint the pair fails goes to `sink`, so the employer sees all of them at once.
-    func passesHardConstraints<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ prepared: PreparedVacancy,
+    func passesHardConstraints<C: MatchTraits, S: ReasonSink>(_ candidate: C, _ prepared: PreparedVacancy,
                                                                 _ sink: inout S) -> Bool {
         let vacancy = prepared.profile
         var passes = true
@@ -16,7 +16,7 @@ extension Matcher {
             sink.add(MatchReason("match.excluded.russian", .russian, .excluding,
                                  ["need": minimum.code, "have": candidate.russian?.code ?? "-"]))
         }
-        if let eligible = vacancy.eligibleCitizenships, !eligible.contains(candidate.citizenship) {
+        if let eligible = prepared.eligibleCitizenships, !candidate.holdsCitizenship(in: eligible) {
             passes = false
             sink.add(MatchReason("match.excluded.citizenship", nil, .excluding, ["citizenship": candidate.citizenship]))
         }
@@ -47,12 +47,27 @@ extension Matcher {
         values.text = text(candidate, vacancy, &sink)
     }
 
+    /// The components that a candidate's traits decide alone, in any order the caller likes (no reasons).
+    func scalarComponents<C: MatchTraits>(_ candidate: C, _ vacancy: PreparedVacancy, _ values: inout ComponentValues) {
+        var sink = NoReasons()
+        values.experience = experience(candidate, vacancy.profile, &sink)
+        values.russian = russian(candidate, vacancy.profile, &sink)
+        values.salary = salary(candidate, vacancy.profile, &sink)
+        values.location = location(candidate, vacancy, &sink)
+    }
+
     /// The highest score a pair with this required-skills component can reach: every other component at
-    /// full marks (which bounds them while weights are not negative and credits stay within 0…1). A hair
-    /// above, so rounding never rules out a tie.
+    /// full marks (which bounds them while weights are not negative and credits stay within 0…1).
     func bestScore(requiredSkills: Double) -> Double {
-        combine(ComponentValues(requiredSkills: requiredSkills, niceToHaveSkills: 1, experience: 1, russian: 1,
-                                salary: 1, location: 1, text: 1)) + 1e-9
+        var values = ComponentValues.fullMarks
+        values.requiredSkills = requiredSkills
+        return ceiling(values)
+    }
+
+    /// The score of `values`, a hair above, so rounding never rules out a tie: with the components not yet
+    /// known at full marks, the most a pair can still reach.
+    func ceiling(_ values: ComponentValues) -> Double {
+        combine(values) + 1e-9
     }
 
     /// The weighted mean of the components, summed in the fixed order of `MatchComponent.allCases` so equal
@@ -121,7 +136,7 @@ extension Matcher {
         return Double(covered) / Double(vacancy.niceToHave.count)
     }
 
-    func experience<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
+    func experience<C: MatchTraits, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
         let years = candidate.yearsOfExperience
         guard vacancy.minimumYears > 0, years < vacancy.minimumYears else {
             sink.add(MatchReason("match.experience.fit", .experience, .positive,
@@ -134,7 +149,7 @@ extension Matcher {
     }
 
     /// The hard minimum has already passed; this rewards Russian up to the comfortable level.
-    func russian<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
+    func russian<C: MatchTraits, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
         guard let level = candidate.russian else {
             sink.add(MatchReason("match.russian.unknown", .russian, .negative))
             return 0
@@ -150,7 +165,7 @@ extension Matcher {
     }
 
     /// Within budget scores 1; each 1 % over costs 2 %, so 50 % over the budget scores 0.
-    func salary<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
+    func salary<C: MatchTraits, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
         guard let expected = candidate.expectedSalary, let budget = vacancy.salaryMax, budget > 0 else {
             // Unknown on either side: neutral, neither a reward nor a penalty.
             sink.add(MatchReason("match.salary.unknown", .salary, .partial))
@@ -166,7 +181,7 @@ extension Matcher {
         return max(0, 1 - 2 * Double(expected - budget) / Double(budget))
     }
 
-    func location<C: MatchCandidate, S: ReasonSink>(_ candidate: C, _ prepared: PreparedVacancy, _ sink: inout S) -> Double {
+    func location<C: MatchTraits, S: ReasonSink>(_ candidate: C, _ prepared: PreparedVacancy, _ sink: inout S) -> Double {
         let vacancy = prepared.profile
         if vacancy.workPlace == .remote && candidate.openToRemote {
             sink.add(MatchReason("match.location.remote", .location, .positive))
@@ -225,6 +240,9 @@ extension Matcher {
 
 /// The seven component values of a scored pair.
 struct ComponentValues {
+    static let fullMarks = ComponentValues(requiredSkills: 1, niceToHaveSkills: 1, experience: 1, russian: 1,
+                                           salary: 1, location: 1, text: 1)
+
     var requiredSkills = 0.0
     var niceToHaveSkills = 0.0
     var experience = 0.0

@@ -70,14 +70,24 @@ public struct Matcher: Sendable {
     }
 
     /// The score alone, no reason built; nil when a hard constraint excludes the pair, or when `threshold` is
-    /// given and the required skills alone cannot reach it (so the pair cannot enter a ranking whose lowest
-    /// kept score it is — the other components are then not computed).
+    /// given and the pair provably cannot reach it (so it cannot enter a ranking whose lowest kept score it
+    /// is). With a threshold the components are worked out cheapest first, each unknown one counted at full
+    /// marks, and the work stops as soon as even that falls short — which needs weights that are not
+    /// negative (the pool's ranking checks). The score itself is the same either way: `combine` sums in a
+    /// fixed order whatever order the values were found in.
     func score<C: MatchCandidate>(_ candidate: C, _ vacancy: PreparedVacancy, reaching threshold: Double? = nil) -> Double? {
         var sink = NoReasons()
         guard passesHardConstraints(candidate, vacancy, &sink) else { return nil }
-        var values = ComponentValues(requiredSkills: requiredSkills(candidate.skills, vacancy, &sink))
-        if let threshold, bestScore(requiredSkills: values.requiredSkills) < threshold { return nil }
-        otherComponents(candidate, vacancy, &values, &sink)
+        guard let threshold else {
+            return combine(components(candidate, vacancy, &sink))
+        }
+        var values = ComponentValues.fullMarks
+        values.requiredSkills = requiredSkills(candidate.skills, vacancy, &sink)
+        guard ceiling(values) >= threshold else { return nil }
+        scalarComponents(candidate, vacancy, &values)
+        guard ceiling(values) >= threshold else { return nil }
+        values.niceToHaveSkills = niceToHaveSkills(candidate.skills, vacancy, &sink)
+        values.text = text(candidate, vacancy, &sink)
         return combine(values)
     }
 
@@ -120,6 +130,8 @@ public final class PreparedVacancy: Sendable {
     /// The title's terms and the city as `TermNumbers`, in the order of `title.terms`; −1 for no city.
     let titleNumbers: [Int32]
     let cityNumber: Int32
+    /// The citizenships the vacancy is open to, as `TermNumbers`; nil when it is open to all.
+    let eligibleCitizenships: [Int32]?
     let required: [Requirement]
     let niceToHave: [(skill: Int, id: SkillID)]
     let taxonomySize: Int
@@ -139,6 +151,7 @@ public final class PreparedVacancy: Sendable {
         cityKey = profile.city.lowercased()
         titleNumbers = title.terms.map { TermNumbers.shared.number(adding: $0.term) }
         cityNumber = cityKey.isEmpty ? -1 : TermNumbers.shared.number(adding: cityKey)
+        eligibleCitizenships = profile.eligibleCitizenships.map { $0.sorted().map(TermNumbers.shared.number(adding:)) }
         required = profile.required.map { need in
             let index = taxonomy.index(of: need.skill) ?? -1
             var ancestors: [Int] = []

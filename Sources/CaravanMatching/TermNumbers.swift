@@ -5,7 +5,8 @@ import Synchronization
 /// with Unicode normalisation, and which took a fifth of a ranking).
 ///
 /// Only vacancies add words; a candidate's side only looks words up — a word no vacancy has used has no
-/// number and cannot match a title. It grows with the vocabulary of titles and city names, a few thousand.
+/// number and cannot match a title. Citizenship codes are added from both sides (a few dozen). It grows with
+/// the vocabulary of titles and city names, a few thousand.
 final class TermNumbers: Sendable {
     static let shared = TermNumbers()
 

@@ -37,8 +37,12 @@ import Testing
     let cities = ["Moscow", "moscow", "Kazan", "Tashkent", "Almaty", ""]
     let words = ["Java разработчик", "backend developer", "платежи", "платёжных систем", "mobile", "данных", "аналитик"]
 
-    func candidates(_ count: Int, _ random: inout Random) -> [CandidateProfile] {
-        let skills = skillPool
+    /// Few skills, all related (parents, children, siblings): thousands of candidates cover a vacancy's skills
+    /// alike, so the lowest kept score is high and many sit just below it — where a loose bound shows.
+    let denseSkills: [SkillID] = ["java", "spring", "spring-boot", "hibernate", "sql", "postgresql", "kotlin", "git"]
+
+    func candidates(_ count: Int, _ random: inout Random, skills: [SkillID]? = nil) -> [CandidateProfile] {
+        let skills = skills ?? skillPool
         return (0..<count).map { index in
             let claims = (0..<(1 + random.below(6))).map { _ in
                 SkillClaim(random.pick(skills), SkillLevel(rawValue: 1 + random.below(4))!)
@@ -47,17 +51,19 @@ import Testing
                 // Ids out of order, so ties by id are not ties by position.
                 id: "c\(String((index * 7919) % 1000, radix: 10))-\(index)",
                 skills: claims + (random.chance(3) ? [SkillClaim("no-such-skill")] : []),
-                yearsOfExperience: Double(random.below(12)) / (random.chance(20) ? 2 : 1),
+                // Fractional years and salaries off the thousand: the pool's packed traits round them.
+                yearsOfExperience: Double(random.below(12)) / (random.chance(20) ? 2 : 1) + (random.chance(10) ? 0.3 : 0),
                 russian: random.chance(10) ? nil : LanguageLevel(rawValue: 1 + random.below(6)),
-                expectedSalary: random.chance(15) ? nil : 100_000 * (1 + random.below(5)),
+                expectedSalary: random.chance(15) ? nil
+                    : random.chance(70) ? 100_000 * (1 + random.below(5)) : 150_000 + random.below(3) * 100 + random.below(2),
                 citizenship: random.pick(["uz", "kz", "tj", "am"]), city: random.pick(cities),
                 openToRemote: random.chance(50), willingToRelocate: random.chance(50),
                 summary: (0..<random.below(4)).map { _ in random.pick(words) }.joined(separator: " "))
         }
     }
 
-    func vacancies(_ count: Int, _ random: inout Random) -> [VacancyProfile] {
-        let skills = skillPool
+    func vacancies(_ count: Int, _ random: inout Random, skills: [SkillID]? = nil) -> [VacancyProfile] {
+        let skills = skills ?? skillPool
         return (0..<count).map { index in
             VacancyProfile(
                 id: "v\(index)", title: random.pick(words) + " " + random.pick(words),
@@ -94,6 +100,17 @@ import Testing
             #expect(try matcher.candidates(for: vacancy, among: people, limit: 15) == expected, "array, \(vacancy.id)")
             #expect(try matcher.candidates(for: vacancy, in: pool, limit: 15) == expected, "pruned pool, \(vacancy.id)")
             #expect(try matcher.candidatesExhaustively(for: vacancy, in: pool, limit: 15) == expected, "pool scan, \(vacancy.id)")
+        }
+    }
+
+    @Test func denseMarketsRankAsEvaluatingEveryPair() throws {
+        var random = Random(state: 19)
+        let people = candidates(3_000, &random, skills: denseSkills)
+        let pool = CandidatePool(taxonomy: taxonomy)
+        for person in people { pool.add(person) }
+        for vacancy in vacancies(40, &random, skills: denseSkills) {
+            let expected = reference(vacancy, people, limit: 20)
+            #expect(try matcher.candidates(for: vacancy, in: pool, limit: 20) == expected, "pruned pool, \(vacancy.id)")
         }
     }
 

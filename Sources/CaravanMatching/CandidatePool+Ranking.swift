@@ -1,0 +1,327 @@
+extension Matcher {
+    /// The best `limit` candidates in `pool` for `vacancy`, visiting only the posting lists that can still
+    /// hold a candidate able to enter the top `limit` (MaxScore over the skills component).
+    ///
+    /// A candidate earns a required skill through a posting list: its holders at one level of the skill
+    /// itself, of a skill below it (child credit) or of one above it (parent credit), and the list alone says
+    /// how much it is worth at most. Once `limit` candidates are kept, the lowest kept score says how much
+    /// skill credit a newcomer needs with full marks everywhere else; usually that means every entrant must
+    /// earn most of every required skill, so it is enough to visit the qualifying lists of the one required
+    /// skill whose lists are shortest. Lists are visited best credit first, so the bar rises early and the
+    /// choice narrows as it does. Each visited candidate's best possible skills component is worked out from
+    /// its own few skills through a per-vacancy table before anything is scored, and candidates earning none
+    /// of the required skills are scanned only when even they could still enter. The result equals
+    /// `candidatesExhaustively`; any number of rankings may read one pool at once.
+    public func candidates(for vacancy: VacancyProfile, in pool: CandidatePool,
+                           limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
+        let prepared = try preparedQuery(vacancy)
+        // The bound needs every component to count for something between nothing and its full weight,
+        // and every partial credit to stay within 0…1 (weights are data; a misconfiguration falls back to the scan).
+        let credits = [weights.childSkillCredit, weights.parentSkillCredit, weights.relocationWithSupport,
+                       weights.relocationWithoutSupport]
+        let boundHolds = MatchComponent.allCases.allSatisfy { weights.weight(of: $0) >= 0 }
+            && MatchComponent.allCases.contains { weights.weight(of: $0) > 0 }
+            && credits.allSatisfy { (0...1).contains($0) }
+        guard boundHolds, !prepared.required.isEmpty, pool.taxonomy.count == taxonomy.count else {
+            return explain(rankAll(prepared, in: pool, limit: limit), prepared, in: pool)
+        }
+        let routes = SkillRoutes(prepared, pool: pool, matcher: self)
+        let query = pool.query(prepared)
+        let filter = TraitsFilter(prepared, matcher: self)
+
+        let top = pool.withColumns { columns -> TopMatches in
+            var ranking = PoolRanking(matcher: self, prepared: prepared, routes: routes, columns: columns,
+                                      query: query, ids: pool.ids, limit: limit)
+            defer { ranking.release() }
+            var visitedLists = Set<Int>()
+            while let (list, skillCeiling) = routes.nextList(reaching: ranking.top.threshold, bestScore: bestScore,
+                                                             visited: visitedLists, sizes: pool.postings) {
+                visitedLists.insert(list)
+                // Nobody in this list earns more skill credit than `skillCeiling`: their traits, read in order
+                // with the list, rule most of them out before their rows are read.
+                pool.postings[list].withUnsafeBufferPointer { positions in
+                    pool.postingTraits[list].withUnsafeBufferPointer { traits in
+                        for at in positions.indices {
+                            if let threshold = ranking.top.threshold,
+                               !filter.mayReach(threshold, traits[at], skills: skillCeiling, vacancyCity: query.cityKey) {
+                                continue
+                            }
+                            ranking.visit(Int(positions[at]))
+                        }
+                    }
+                }
+            }
+            // Candidates earning none of the required skills, only if even they could still enter.
+            if ranking.top.threshold.map({ bestScore(requiredSkills: 0) >= $0 }) ?? true {
+                for position in pool.positions { ranking.visit(position) }
+            }
+            return ranking.top
+        }
+        return explain(top, prepared, in: pool)
+    }
+
+    /// The reference: every candidate in the pool scored, no pruning. Benchmarks and tests compare with it.
+    public func candidatesExhaustively(for vacancy: VacancyProfile, in pool: CandidatePool,
+                                       limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
+        let prepared = try preparedQuery(vacancy)
+        return explain(rankAll(prepared, in: pool, limit: limit), prepared, in: pool)
+    }
+
+    private func rankAll(_ prepared: PreparedVacancy, in pool: CandidatePool, limit: Int) -> TopMatches {
+        let query = pool.query(prepared)
+        return pool.withColumns { columns in
+            var top = TopMatches(limit: limit)
+            for position in pool.positions where columns.pointee.live[position] {
+                let member = CandidatePool.Member(columns: columns, position: position, query: query)
+                if let score = score(member, prepared) {
+                    top.offer(score: score, id: pool.ids[position], position: position)
+                }
+            }
+            return top
+        }
+    }
+
+    private func explain(_ top: TopMatches, _ prepared: PreparedVacancy, in pool: CandidatePool) -> [MatchResult] {
+        let query = pool.query(prepared)
+        return pool.withColumns { columns in
+            top.ranked.map {
+                explain(CandidatePool.Member(columns: columns, position: $0.position, query: query), prepared, id: $0.id,
+                        unknownSkillReasons: pool.unknownSkillReasons($0.position))
+            }
+        }
+    }
+}
+
+/// One pruned ranking in progress: the top kept so far, which candidates were already looked at, and the
+/// scratch for a candidate's best skill credits. Lives inside `CandidatePool.withColumns`.
+private struct PoolRanking {
+    let matcher: Matcher
+    let prepared: PreparedVacancy
+    let routes: SkillRoutes
+    let columns: UnsafePointer<CandidatePool.Columns>
+    let query: CandidatePool.Query
+    let ids: [String]
+    var top: TopMatches
+    /// A bit per position: a candidate reached through several lists is looked at once.
+    private let visited: UnsafeMutableBufferPointer<UInt64>
+    /// Per required skill, the best credit found among the candidate's skills.
+    private let best: UnsafeMutableBufferPointer<Double>
+
+    init(matcher: Matcher, prepared: PreparedVacancy, routes: SkillRoutes, columns: UnsafePointer<CandidatePool.Columns>,
+         query: CandidatePool.Query, ids: [String], limit: Int) {
+        self.matcher = matcher
+        self.prepared = prepared
+        self.routes = routes
+        self.columns = columns
+        self.query = query
+        self.ids = ids
+        top = TopMatches(limit: limit)
+        visited = .allocate(capacity: (ids.count + 63) / 64)
+        visited.initialize(repeating: 0)
+        best = .allocate(capacity: max(1, routes.needCount))
+        best.initialize(repeating: 0)
+    }
+
+    func release() {
+        visited.deallocate()
+        best.deallocate()
+    }
+
+    /// Looks at the candidate at `position` once: skipped if retired or if even its best skill credit with
+    /// full marks elsewhere cannot reach the lowest kept score, scored otherwise.
+    @inline(__always)
+    mutating func visit(_ position: Int) {
+        let word = position >> 6, bit = UInt64(1) << UInt64(position & 63)
+        guard visited[word] & bit == 0 else { return }
+        visited[word] |= bit
+        guard columns.pointee.live[position] else { return }
+        let threshold = top.threshold
+        if let threshold, matcher.bestScore(requiredSkills: bestSkillCredit(position)) < threshold { return }
+        let member = CandidatePool.Member(columns: columns, position: position, query: query)
+        if let score = matcher.score(member, prepared, reaching: threshold) {
+            top.offer(score: score, id: ids[position], position: position)
+        }
+    }
+
+    /// The highest skills component the candidate could have: per required skill the best credit any of its
+    /// skills gives (the scoring takes one route by priority, never more than the best), averaged.
+    @inline(__always)
+    private func bestSkillCredit(_ position: Int) -> Double {
+        for need in 0..<routes.needCount { best[need] = 0 }
+        let end = Int(columns.pointee.skillStart[position + 1])
+        var at = Int(columns.pointee.skillStart[position])
+        while at < end {
+            let skill = Int(columns.pointee.skillIndexes[at])
+            let level = Int(columns.pointee.skillLevels[at])
+            var entry = Int(routes.tableStart[skill])
+            let last = Int(routes.tableStart[skill + 1])
+            while entry < last {
+                let need = Int(routes.tableNeed[entry])
+                let credit = routes.tableCredit[entry * SkillRoutes.levels + level - 1]
+                if credit > best[need] { best[need] = credit }
+                entry += 1
+            }
+            at += 1
+        }
+        var total = 0.0
+        for need in 0..<routes.needCount { total += best[need] }
+        return total / Double(routes.needCount)
+    }
+}
+
+/// A vacancy's required skills in terms of the pool's posting lists: every list that earns credit toward a
+/// required skill with the most it can earn, and the same as a table from a held (skill, level) to the
+/// credits it gives, for working out one candidate's best.
+struct SkillRoutes {
+    static let levels = SkillLevel.allCases.count
+
+    struct Route {
+        let list: Int
+        let credit: Double
+    }
+
+    let needCount: Int
+    /// Per required skill, its lists with credit above nothing, best credit first (then shorter first).
+    let routesByNeed: [[Route]]
+    /// Per taxonomy skill, the range of its table entries: which required skill it earns, and per level how much.
+    let tableStart: [Int32]
+    let tableNeed: [Int32]
+    let tableCredit: [Double]
+
+    init(_ prepared: PreparedVacancy, pool: CandidatePool, matcher: Matcher) {
+        let weights = matcher.weights
+        needCount = prepared.required.count
+        // Per taxonomy skill: (required skill, the factor its route earns).
+        var earns = [[(need: Int, factor: Double)]](repeating: [], count: pool.taxonomy.count)
+        for (need, requirement) in prepared.required.enumerated() where requirement.skill >= 0 {
+            earns[requirement.skill].append((need, 1))
+            for below in pool.descendants[requirement.skill] { earns[below].append((need, weights.childSkillCredit)) }
+            for above in requirement.ancestors { earns[above].append((need, weights.parentSkillCredit)) }
+        }
+        var routesByNeed = [[Route]](repeating: [], count: needCount)
+        var tableStart: [Int32] = [0]
+        var tableNeed: [Int32] = []
+        var tableCredit: [Double] = []
+        for (skill, routes) in earns.enumerated() {
+            for (need, factor) in routes {
+                let wanted = prepared.required[need].level
+                tableNeed.append(Int32(need))
+                for level in SkillLevel.allCases {
+                    // The same expressions as `Matcher.requiredSkills` (1 × a ratio is the ratio exactly), so
+                    // the bound is never below the score.
+                    let credit = factor * matcher.levelRatio(level, wanted)
+                    tableCredit.append(credit)
+                    let list = CandidatePool.list(skill: skill, level: UInt8(level.rawValue))
+                    if credit > 0, !pool.postings[list].isEmpty { routesByNeed[need].append(Route(list: list, credit: credit)) }
+                }
+            }
+            tableStart.append(Int32(tableNeed.count))
+        }
+        self.routesByNeed = routesByNeed.map { routes in
+            routes.sorted {
+                $0.credit != $1.credit ? $0.credit > $1.credit
+                    : (pool.postings[$0.list].count, $0.list) < (pool.postings[$1.list].count, $1.list)
+            }
+        }
+        self.tableStart = tableStart
+        self.tableNeed = tableNeed
+        self.tableCredit = tableCredit
+    }
+
+    /// The next list to visit with the most skill credit a candidate not yet visited can earn, or nil when no candidate outside the visited lists can reach `threshold`
+    /// through its skills (or every list is visited: the caller then decides on the candidates with none).
+    ///
+    /// A candidate in none of the visited lists earns on each required skill at most the best credit among
+    /// that skill's lists not yet visited; once those ceilings together, with full marks elsewhere, fall
+    /// below the lowest kept score, nobody left can enter. Until a score is kept, any list can matter: the
+    /// best credit goes first (the shorter list first), so the bar rises early. After that each step lowers
+    /// one required skill's ceiling to its next credit by visiting every list at the current one, and the
+    /// step that lowers the most credit per posting visited goes first.
+    func nextList(reaching threshold: Double?, bestScore: (Double) -> Double,
+                  visited: Set<Int>, sizes: [[UInt32]]) -> (list: Int, skillCeiling: Double)? {
+        var ceilings = 0.0
+        var best: (list: Int, value: Double, size: Int)?
+        for routes in routesByNeed {
+            // The unvisited lists at this skill's highest remaining credit, and the credit after them.
+            var ceiling = 0.0, below = 0.0, cost = 0, first: Int?
+            for route in routes where !visited.contains(route.list) {
+                if first == nil {
+                    ceiling = route.credit
+                } else if route.credit < ceiling {
+                    below = route.credit
+                    break
+                }
+                if first == nil || sizes[route.list].count < sizes[first!].count { first = route.list }
+                cost += sizes[route.list].count
+            }
+            ceilings += ceiling
+            guard let first else { continue }
+            // With a kept score: credit lowered per posting. Without: the credit itself.
+            let value = threshold == nil ? ceiling : (ceiling - below) / Double(max(cost, 1))
+            let size = sizes[first].count
+            if let current = best, current.value > value || (current.value == value && current.size <= size) { continue }
+            best = (first, value, size)
+        }
+        let skillCeiling = ceilings / Double(needCount)
+        if let threshold, bestScore(skillCeiling) < threshold { return nil }
+        return best.map { ($0.list, skillCeiling) }
+    }
+}
+
+/// The scalar rules for one vacancy tabulated over the few values packed traits take (years, Russian level,
+/// remote / relocation / same city), by running the rules themselves on made-up traits: a posting is ruled
+/// out with three table reads, and only what passes is checked with the rules in full on its traits.
+struct TraitsFilter {
+    private let matcher: Matcher
+    private let prepared: PreparedVacancy
+    /// Weighted component values; −∞ where a hard constraint excludes.
+    private let experience: [Double]
+    private let russian: [Double]
+    private let place: [Double]
+    /// The weighted components the traits do not decide, at full marks, but for the skills.
+    private let rest: Double
+    private let skillsWeight: Double
+    private let weightSum: Double
+
+    init(_ prepared: PreparedVacancy, matcher: Matcher) {
+        self.matcher = matcher
+        self.prepared = prepared
+        let weights = matcher.weights
+        var sink = NoReasons()
+        typealias Traits = CandidatePool.Traits
+        experience = (0...Traits.manyYears).map { years in
+            let traits = Traits(years: years == Traits.manyYears ? .infinity : Double(years))
+            return weights.experience * matcher.experience(traits, prepared.profile, &sink)
+        }
+        russian = (0..<8).map { level in
+            let traits = Traits(russian: LanguageLevel(rawValue: level))
+            guard matcher.passesHardConstraints(traits, prepared, &sink) else { return -.infinity }
+            return weights.russian * matcher.russian(traits, prepared.profile, &sink)
+        }
+        place = (0..<8).map { index in
+            let traits = Traits(remote: index & 1 != 0, relocate: index & 2 != 0, sameCity: index & 4 != 0)
+            guard matcher.passesHardConstraints(traits, prepared, &sink) else { return -.infinity }
+            return weights.location * matcher.location(traits, prepared, &sink)
+        }
+        rest = weights.niceToHaveSkills + weights.salary + weights.text
+        skillsWeight = weights.requiredSkills
+        weightSum = MatchComponent.allCases.reduce(0) { $0 + weights.weight(of: $1) }
+    }
+
+    /// Whether a candidate with these packed traits and at most `skills` of the skills component could
+    /// still reach `threshold`: first from the tables, then with the rules in full on the unpacked traits.
+    @inline(__always)
+    func mayReach(_ threshold: Double, _ bits: UInt64, skills: Double, vacancyCity: Int32?) -> Bool {
+        typealias Traits = CandidatePool.Traits
+        let tabled = skillsWeight * skills + rest + experience[Int(Traits.years(bits))]
+            + russian[Traits.russianLevel(bits)] + place[Traits.placeIndex(bits, vacancyCity: vacancyCity)]
+        guard tabled / weightSum + 1e-9 >= threshold else { return false }
+        let traits = Traits(bits, vacancyCity: vacancyCity)
+        var sink = NoReasons()
+        guard matcher.passesHardConstraints(traits, prepared, &sink) else { return false }
+        var values = ComponentValues.fullMarks
+        values.requiredSkills = skills
+        matcher.scalarComponents(traits, prepared, &values)
+        return matcher.ceiling(values) >= threshold
+    }
+}
