@@ -19,6 +19,12 @@ struct PostingList: Sendable {
     private(set) var blockStart = ContiguousArray<UInt32>()
     private(set) var frequencyBytes = ContiguousArray<UInt8>()
     private(set) var blockFrequencyStart = ContiguousArray<UInt32>()
+    /// Beside each frequency, the document's field-norm code for that field (one byte, in the same order):
+    /// a scored posting reads its lengths right next to its frequencies instead of from the per-document
+    /// norm table, a random read that missed the cache on nearly every scored document. A document's
+    /// lengths never change (an update is a new document), so the copy cannot go stale.
+    private(set) var normBytes = ContiguousArray<UInt8>()
+    private(set) var blockNormStart = ContiguousArray<UInt32>()
     /// `fieldCount` entries per block.
     private(set) var blockMaxFrequency = ContiguousArray<UInt32>()
     /// `fieldCount` entries per block: the smallest field-norm code (`FieldNorm`, the shortest length)
@@ -53,6 +59,7 @@ struct PostingList: Sendable {
         if count % Self.blockSize == 0 {
             blockStart.append(UInt32(bytes.count))
             blockFrequencyStart.append(UInt32(frequencyBytes.count))
+            blockNormStart.append(UInt32(normBytes.count))
             blockLastDoc.append(doc)
             blockMaxFrequency.append(contentsOf: repeatElement(0, count: fieldCount))
             blockMinLength.append(contentsOf: repeatElement(UInt32.max, count: fieldCount))
@@ -66,6 +73,7 @@ struct PostingList: Sendable {
         let meta = (blockCount - 1) * fieldCount
         for field in 0..<fieldCount where frequencies[field] > 0 {
             VarInt.append(UInt64(frequencies[field]), to: &frequencyBytes)
+            normBytes.append(UInt8(truncatingIfNeeded: lengths[field]))
             blockMaxFrequency[meta + field] = max(blockMaxFrequency[meta + field], frequencies[field])
             blockMinLength[meta + field] = min(blockMinLength[meta + field], lengths[field])
             fieldDocumentFrequency[field] += 1
@@ -112,16 +120,18 @@ struct PostingList: Sendable {
     @inline(__always)
     func decodeFrequencies(_ buffer: UnsafeBufferPointer<UInt8>, at offset: inout Int, mask: UInt8,
                            into row: UnsafeMutablePointer<UInt32>) {
-        for field in 0..<fieldCount {
-            row[field] = mask & (1 << UInt8(field)) != 0
-                ? UInt32(truncatingIfNeeded: VarInt.read(buffer, at: &offset)) : 0
+        for field in 0..<fieldCount { row[field] = 0 }
+        var rest = mask
+        while rest != 0 {
+            row[rest.trailingZeroBitCount] = UInt32(truncatingIfNeeded: VarInt.read(buffer, at: &offset))
+            rest &= rest &- 1
         }
     }
 
     /// Heap bytes used, for memory reports.
     var memoryFootprint: Int {
-        bytes.capacity + frequencyBytes.capacity
-            + (blockLastDoc.capacity + blockStart.capacity + blockFrequencyStart.capacity) * 4
+        bytes.capacity + frequencyBytes.capacity + normBytes.capacity
+            + (blockLastDoc.capacity + blockStart.capacity + blockFrequencyStart.capacity + blockNormStart.capacity) * 4
             + (blockMaxFrequency.capacity + blockMinLength.capacity) * 4 + blockMasks.capacity * 8
     }
 
@@ -132,6 +142,8 @@ struct PostingList: Sendable {
         blockStart = ContiguousArray(blockStart)
         frequencyBytes = ContiguousArray(frequencyBytes)
         blockFrequencyStart = ContiguousArray(blockFrequencyStart)
+        normBytes = ContiguousArray(normBytes)
+        blockNormStart = ContiguousArray(blockNormStart)
         blockMaxFrequency = ContiguousArray(blockMaxFrequency)
         blockMinLength = ContiguousArray(blockMinLength)
         blockMasks = ContiguousArray(blockMasks)
