@@ -21,6 +21,9 @@ struct PostingCursor {
     private var block = -1
     private var index = 0
     private var postingsInBlock = 0
+    /// How far the current block is decoded: postings before `decoding.decoded` are in `docs` and
+    /// `masks`, and `index` is always among them. Blocks are decoded only as far as the cursor looks.
+    private var decoding = PostingList.BlockPosition(offset: 0, lastDoc: 0)
     /// Frequencies are decoded lazily, only for the postings scored: the block they belong to, how many
     /// rows of it were consumed (the last one is in `frequencies` and `codes`), and where the next row
     /// starts in `frequencyBytes` and in `normBytes`.
@@ -99,7 +102,9 @@ struct PostingCursor {
     private mutating func load(_ newBlock: Int) {
         block = newBlock
         pending = false
-        postingsInBlock = list.decodeDocuments(block: newBlock, docs: docs, masks: masks)
+        postingsInBlock = list.postingsInBlock(newBlock)
+        decoding = PostingList.BlockPosition(list: list, block: newBlock)
+        list.decodeDocuments(&decoding, upTo: 1, stoppingAt: .exhausted, docs: docs, masks: masks)
         index = 0
         doc = docs[0]
         // The block's bound per field mask, each mask one addition from a smaller one: 2^fieldCount
@@ -125,6 +130,8 @@ struct PostingCursor {
                     load(block)
                     index = firstPosting(atLeast: target, from: 0)
                 }
+                // Every posting from here on is looked at: decode the rest of the block in one go.
+                list.decodeDocuments(&decoding, upTo: postingsInBlock, stoppingAt: .exhausted, docs: docs, masks: masks)
                 while index < postingsInBlock {
                     let candidate = docs[index]
                     if maskBounds[Int(masks[index])] + (candidate < limit ? 0 : rest) > threshold {
@@ -150,6 +157,9 @@ struct PostingCursor {
     mutating func next() {
         index += 1
         if index < postingsInBlock {
+            if index == decoding.decoded {
+                list.decodeDocuments(&decoding, upTo: index + 1, stoppingAt: .exhausted, docs: docs, masks: masks)
+            }
             doc = docs[index]
         } else if block + 1 < list.blockCount {
             load(block + 1)
@@ -178,24 +188,30 @@ struct PostingCursor {
         doc = docs[index]
     }
 
-    /// The first position from `start` in the decoded block whose document is at least `target` (one
-    /// exists: the block ends at or after it). A few steps are walked; a longer way is halved without
-    /// branches, since a dense list's target is often dozens of postings ahead.
+    /// The first position from `start` in the block whose document is at least `target` (one exists: the
+    /// block ends at or after it). Past the decoded part, decoding stops right at it; within the decoded
+    /// part, a few steps are walked and a longer way is halved, since a dense list's target is often
+    /// dozens of postings ahead.
     @inline(__always)
-    private func firstPosting(atLeast target: DocID, from start: Int) -> Int {
+    private mutating func firstPosting(atLeast target: DocID, from start: Int) -> Int {
+        if docs[decoding.decoded - 1] < target {
+            list.decodeDocuments(&decoding, upTo: postingsInBlock, stoppingAt: target, docs: docs, masks: masks)
+            return decoding.decoded - 1
+        }
+        let decoded = decoding.decoded
         var position = start
-        let near = min(start + 4, postingsInBlock - 1)
+        let near = min(start + 4, decoded - 1)
         while position < near {
             if docs[position] >= target { return position }
             position += 1
         }
-        // docs[postingsInBlock - 1] >= target: search (position, postingsInBlock - 1] for the first.
+        // docs[decoded - 1] >= target: search [position, decoded) for the first, without branches.
         var low = position
-        var length = postingsInBlock - position
+        var length = decoded &- position
         while length > 1 {
             let half = length >> 1
-            low = docs[low + half - 1] < target ? low + half : low
-            length -= half
+            low &+= docs[low &+ half &- 1] < target ? half : 0
+            length &-= half
         }
         return low
     }

@@ -99,20 +99,54 @@ struct PostingList: Sendable {
     /// Decodes one block's documents and field masks only. Returns the number of postings.
     @inline(__always)
     func decodeDocuments(block: Int, docs: UnsafeMutablePointer<DocID>, masks: UnsafeMutablePointer<UInt8>) -> Int {
+        var position = BlockPosition(list: self, block: block)
         let postings = postingsInBlock(block)
+        decodeDocuments(&position, upTo: postings, stoppingAt: .exhausted, docs: docs, masks: masks)
+        return postings
+    }
+
+    /// Where decoding a block's documents has got to: the next posting's number, its byte in `bytes`,
+    /// and the document before it (gaps are relative to it).
+    struct BlockPosition {
+        var decoded = 0
+        var offset: Int
+        var lastDoc: DocID
+
+        init(offset: Int, lastDoc: DocID) {
+            self.offset = offset
+            self.lastDoc = lastDoc
+        }
+
+        init(list: PostingList, block: Int) {
+            offset = Int(list.blockStart[block])
+            lastDoc = block == 0 ? 0 : list.blockLastDoc[block - 1]
+        }
+    }
+
+    /// Decodes the postings of a block from `position` on into `docs` and `masks` (at their numbers in
+    /// the block), up to `end` postings, stopping early after the first document at or past `target`.
+    /// A cursor probing a list for a few documents decodes each block only as far as it looks.
+    @inline(__always)
+    func decodeDocuments(_ position: inout BlockPosition, upTo end: Int, stoppingAt target: DocID,
+                         docs: UnsafeMutablePointer<DocID>, masks: UnsafeMutablePointer<UInt8>) {
         let fields = UInt64(fieldCount)
-        var doc: DocID = block == 0 ? 0 : blockLastDoc[block - 1]
+        let fieldMask = UInt64(1) << fields - 1
         bytes.withUnsafeBufferPointer { buffer in
-            var offset = Int(blockStart[block])
-            let fieldMask = UInt64(1) << fields - 1
-            for index in 0..<postings {
+            var offset = position.offset
+            var doc = position.lastDoc
+            var index = position.decoded
+            while index < end {
                 let head = VarInt.read(buffer, at: &offset)
                 doc &+= DocID(truncatingIfNeeded: head >> fields)
                 docs[index] = doc
                 masks[index] = UInt8(truncatingIfNeeded: head & fieldMask)
+                index &+= 1
+                if doc >= target { break }
             }
+            position.offset = offset
+            position.lastDoc = doc
+            position.decoded = index
         }
-        return postings
     }
 
     /// One posting's frequencies from `frequencyBytes` at `offset` (advanced past them), written as a
