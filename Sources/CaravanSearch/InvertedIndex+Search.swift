@@ -12,20 +12,17 @@ extension InvertedIndex {
             PostingCursor(list: list, termIndex: termIndex, constants: prepared.constants)
         }
         var top = TopK(k: query.limit)
-        let scored = norms.withUnsafeBufferPointer { normTable in
-            var search = PrunedSearch(constants: prepared.constants, norms: normTable.baseAddress!,
-                                      allowed: prepared.allowed, termCount: cursors.count)
-            switch query.mode {
-            case .any: search.disjunction(&cursors, into: &top)
-            case .all: search.conjunction(&cursors, into: &top)
-            }
-            return search.scoredDocuments
+        var search = PrunedSearch(constants: prepared.constants, allowed: prepared.allowed, termCount: cursors.count)
+        switch query.mode {
+        case .any: search.disjunction(&cursors, into: &top)
+        case .all: search.conjunction(&cursors, into: &top)
         }
-        return result(top.sorted(), scored: scored)
+        return result(top.sorted(), scored: search.scoredDocuments)
     }
 
     /// The same ranking computed by scoring every posting of every query term: the reference the pruned
-    /// search is tested (and benchmarked) against.
+    /// search is tested (and benchmarked) against. It reads lengths from the per-document norm table,
+    /// where the pruned search reads the copies stored in the postings, so the two agreeing checks those too.
     public func searchExhaustively(_ query: SearchQuery) -> SearchResult {
         guard let prepared = prepare(query) else { return .empty }
         let fieldCount = schema.fields.count

@@ -21,16 +21,23 @@ struct PostingCursor {
     private var block = -1
     private var index = 0
     private var postingsInBlock = 0
-    /// Frequencies are decoded lazily, only as far as the postings scored: the block they belong to,
-    /// how many rows of it are decoded, and where the next row starts in `frequencyBytes`.
+    /// How far the current block is decoded: postings before `decoding.decoded` are in `docs` and
+    /// `masks`, and `index` is always among them. Blocks are decoded only as far as the cursor looks.
+    private var decoding = PostingList.BlockPosition(offset: 0, lastDoc: 0)
+    /// Frequencies are decoded lazily, only for the postings scored: the block they belong to, how many
+    /// rows of it were consumed (the last one is in `frequencies` and `codes`), and where the next row
+    /// starts in `frequencyBytes` and in `normBytes`.
     private var frequencyBlock = -1
     private var frequencyRows = 0
     private var frequencyOffset = 0
+    private var normOffset = 0
     /// Block the last `bound(at:)` looked at; only moves forward.
     private var shallowBlock = 0
     private var docs: UnsafeMutablePointer<DocID>
     private var masks: UnsafeMutablePointer<UInt8>
     private var frequencies: UnsafeMutablePointer<UInt32>
+    /// The scored posting's field-norm codes (fields in its mask only).
+    private var codes: UnsafeMutablePointer<UInt8>
     /// The decoded block's bound per field mask (see `load`).
     private var maskBounds: UnsafeMutablePointer<Double>
     private let storage: CursorBuffers
@@ -87,6 +94,7 @@ struct PostingCursor {
         docs = storage.docs
         masks = storage.masks
         frequencies = storage.frequencies
+        codes = storage.codes
         maskBounds = storage.maskBounds
         if blockCount > 0 { load(0) }
     }
@@ -94,7 +102,9 @@ struct PostingCursor {
     private mutating func load(_ newBlock: Int) {
         block = newBlock
         pending = false
-        postingsInBlock = list.decodeDocuments(block: newBlock, docs: docs, masks: masks)
+        postingsInBlock = list.postingsInBlock(newBlock)
+        decoding = PostingList.BlockPosition(list: list, block: newBlock)
+        list.decodeDocuments(&decoding, upTo: 1, stoppingAt: .exhausted, docs: docs, masks: masks)
         index = 0
         doc = docs[0]
         // The block's bound per field mask, each mask one addition from a smaller one: 2^fieldCount
@@ -118,8 +128,10 @@ struct PostingCursor {
                 if pending {
                     let target = doc
                     load(block)
-                    while docs[index] < target { index += 1 }
+                    index = firstPosting(atLeast: target, from: 0)
                 }
+                // Every posting from here on is looked at: decode the rest of the block in one go.
+                list.decodeDocuments(&decoding, upTo: postingsInBlock, stoppingAt: .exhausted, docs: docs, masks: masks)
                 while index < postingsInBlock {
                     let candidate = docs[index]
                     if maskBounds[Int(masks[index])] + (candidate < limit ? 0 : rest) > threshold {
@@ -145,6 +157,9 @@ struct PostingCursor {
     mutating func next() {
         index += 1
         if index < postingsInBlock {
+            if index == decoding.decoded {
+                list.decodeDocuments(&decoding, upTo: index + 1, stoppingAt: .exhausted, docs: docs, masks: masks)
+            }
             doc = docs[index]
         } else if block + 1 < list.blockCount {
             load(block + 1)
@@ -169,8 +184,36 @@ struct PostingCursor {
             }
             load(found)
         }
-        while docs[index] < target { index += 1 }
+        index = firstPosting(atLeast: target, from: index)
         doc = docs[index]
+    }
+
+    /// The first position from `start` in the block whose document is at least `target` (one exists: the
+    /// block ends at or after it). Past the decoded part, decoding stops right at it; within the decoded
+    /// part, a few steps are walked and a longer way is halved, since a dense list's target is often
+    /// dozens of postings ahead.
+    @inline(__always)
+    private mutating func firstPosting(atLeast target: DocID, from start: Int) -> Int {
+        if docs[decoding.decoded - 1] < target {
+            list.decodeDocuments(&decoding, upTo: postingsInBlock, stoppingAt: target, docs: docs, masks: masks)
+            return decoding.decoded - 1
+        }
+        let decoded = decoding.decoded
+        var position = start
+        let near = min(start + 4, decoded - 1)
+        while position < near {
+            if docs[position] >= target { return position }
+            position += 1
+        }
+        // docs[decoded - 1] >= target: search [position, decoded) for the first, without branches.
+        var low = position
+        var length = decoded &- position
+        while length > 1 {
+            let half = length >> 1
+            low &+= docs[low &+ half &- 1] < target ? half : 0
+            length &-= half
+        }
+        return low
     }
 
     /// Moves past every posting before `target` without decoding anything when that leaves the current
@@ -194,7 +237,7 @@ struct PostingCursor {
             doc = target
             return
         }
-        while docs[index] < target { index += 1 }
+        index = firstPosting(atLeast: target, from: index)
         doc = docs[index]
     }
 
@@ -210,7 +253,7 @@ struct PostingCursor {
             return
         }
         load(found)
-        while docs[index] < goal { index += 1 }
+        index = firstPosting(atLeast: goal, from: 0)
         doc = docs[index]
     }
 
@@ -254,30 +297,43 @@ struct PostingCursor {
         return low
     }
 
-    /// The current posting's score. `norms` points at the field-norm table (fieldCount codes per document).
+    /// The current posting's score, from its frequencies and the field-norm codes stored beside them.
     @inline(__always)
-    mutating func score(constants: BM25Constants, norms: UnsafePointer<UInt8>) -> Double {
-        let fields = list.fieldCount
+    mutating func score(constants: BM25Constants) -> Double {
         if frequencyBlock != block || frequencyRows <= index { decodeFrequencies() }
-        return constants.score(mask: masks[index], frequencies: frequencies + index * fields,
-                               norms: norms + Int(doc) * fields, weights: weights)
+        return constants.score(mask: masks[index], frequencies: frequencies, norms: codes, weights: weights)
     }
 
-    /// Decodes frequency rows of the current block up to the current posting.
+    /// Decodes the current posting's frequencies and field-norm codes into `frequencies` and `codes`.
+    /// The rows before it that were never scored are only stepped over (their value count is in their
+    /// masks), not written: a scored posting is usually one of few in its block.
     private mutating func decodeFrequencies() {
         if frequencyBlock != block {
             frequencyBlock = block
             frequencyRows = 0
             frequencyOffset = Int(list.blockFrequencyStart[block])
+            normOffset = Int(list.blockNormStart[block])
         }
-        let fields = list.fieldCount
+        var skipped = 0
+        while frequencyRows < index {
+            skipped &+= masks[frequencyRows].nonzeroBitCount
+            frequencyRows += 1
+        }
+        let mask = masks[index]
         list.frequencyBytes.withUnsafeBufferPointer { buffer in
-            while frequencyRows <= index {
-                list.decodeFrequencies(buffer, at: &frequencyOffset, mask: masks[frequencyRows],
-                                       into: frequencies + frequencyRows * fields)
-                frequencyRows += 1
+            VarInt.skip(skipped, in: buffer, at: &frequencyOffset)
+            list.decodeFrequencies(buffer, at: &frequencyOffset, mask: mask, into: frequencies)
+        }
+        normOffset &+= skipped
+        list.normBytes.withUnsafeBufferPointer { normBytes in
+            var rest = mask
+            while rest != 0 {
+                codes[rest.trailingZeroBitCount] = normBytes[normOffset]
+                normOffset &+= 1
+                rest &= rest &- 1
             }
         }
+        frequencyRows = index + 1
     }
 }
 
@@ -287,6 +343,7 @@ final class CursorBuffers {
     let docs: UnsafeMutablePointer<DocID>
     let masks: UnsafeMutablePointer<UInt8>
     let frequencies: UnsafeMutablePointer<UInt32>
+    let codes: UnsafeMutablePointer<UInt8>
     let maskBounds: UnsafeMutablePointer<Double>
 
     init(fieldCount: Int) {
@@ -294,6 +351,7 @@ final class CursorBuffers {
         docs = .allocate(capacity: size)
         masks = .allocate(capacity: size)
         frequencies = .allocate(capacity: size * fieldCount)
+        codes = .allocate(capacity: fieldCount)
         maskBounds = .allocate(capacity: 1 << fieldCount)
     }
 
@@ -302,5 +360,6 @@ final class CursorBuffers {
         docs.deallocate()
         masks.deallocate()
         frequencies.deallocate()
+        codes.deallocate()
     }
 }

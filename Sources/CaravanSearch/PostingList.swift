@@ -19,6 +19,12 @@ struct PostingList: Sendable {
     private(set) var blockStart = ContiguousArray<UInt32>()
     private(set) var frequencyBytes = ContiguousArray<UInt8>()
     private(set) var blockFrequencyStart = ContiguousArray<UInt32>()
+    /// Beside each frequency, the document's field-norm code for that field (one byte, in the same order):
+    /// a scored posting reads its lengths right next to its frequencies instead of from the per-document
+    /// norm table, a random read that missed the cache on nearly every scored document. A document's
+    /// lengths never change (an update is a new document), so the copy cannot go stale.
+    private(set) var normBytes = ContiguousArray<UInt8>()
+    private(set) var blockNormStart = ContiguousArray<UInt32>()
     /// `fieldCount` entries per block.
     private(set) var blockMaxFrequency = ContiguousArray<UInt32>()
     /// `fieldCount` entries per block: the smallest field-norm code (`FieldNorm`, the shortest length)
@@ -53,6 +59,7 @@ struct PostingList: Sendable {
         if count % Self.blockSize == 0 {
             blockStart.append(UInt32(bytes.count))
             blockFrequencyStart.append(UInt32(frequencyBytes.count))
+            blockNormStart.append(UInt32(normBytes.count))
             blockLastDoc.append(doc)
             blockMaxFrequency.append(contentsOf: repeatElement(0, count: fieldCount))
             blockMinLength.append(contentsOf: repeatElement(UInt32.max, count: fieldCount))
@@ -66,6 +73,7 @@ struct PostingList: Sendable {
         let meta = (blockCount - 1) * fieldCount
         for field in 0..<fieldCount where frequencies[field] > 0 {
             VarInt.append(UInt64(frequencies[field]), to: &frequencyBytes)
+            normBytes.append(UInt8(truncatingIfNeeded: lengths[field]))
             blockMaxFrequency[meta + field] = max(blockMaxFrequency[meta + field], frequencies[field])
             blockMinLength[meta + field] = min(blockMinLength[meta + field], lengths[field])
             fieldDocumentFrequency[field] += 1
@@ -91,20 +99,54 @@ struct PostingList: Sendable {
     /// Decodes one block's documents and field masks only. Returns the number of postings.
     @inline(__always)
     func decodeDocuments(block: Int, docs: UnsafeMutablePointer<DocID>, masks: UnsafeMutablePointer<UInt8>) -> Int {
+        var position = BlockPosition(list: self, block: block)
         let postings = postingsInBlock(block)
+        decodeDocuments(&position, upTo: postings, stoppingAt: .exhausted, docs: docs, masks: masks)
+        return postings
+    }
+
+    /// Where decoding a block's documents has got to: the next posting's number, its byte in `bytes`,
+    /// and the document before it (gaps are relative to it).
+    struct BlockPosition {
+        var decoded = 0
+        var offset: Int
+        var lastDoc: DocID
+
+        init(offset: Int, lastDoc: DocID) {
+            self.offset = offset
+            self.lastDoc = lastDoc
+        }
+
+        init(list: PostingList, block: Int) {
+            offset = Int(list.blockStart[block])
+            lastDoc = block == 0 ? 0 : list.blockLastDoc[block - 1]
+        }
+    }
+
+    /// Decodes the postings of a block from `position` on into `docs` and `masks` (at their numbers in
+    /// the block), up to `end` postings, stopping early after the first document at or past `target`.
+    /// A cursor probing a list for a few documents decodes each block only as far as it looks.
+    @inline(__always)
+    func decodeDocuments(_ position: inout BlockPosition, upTo end: Int, stoppingAt target: DocID,
+                         docs: UnsafeMutablePointer<DocID>, masks: UnsafeMutablePointer<UInt8>) {
         let fields = UInt64(fieldCount)
-        var doc: DocID = block == 0 ? 0 : blockLastDoc[block - 1]
+        let fieldMask = UInt64(1) << fields - 1
         bytes.withUnsafeBufferPointer { buffer in
-            var offset = Int(blockStart[block])
-            let fieldMask = UInt64(1) << fields - 1
-            for index in 0..<postings {
+            var offset = position.offset
+            var doc = position.lastDoc
+            var index = position.decoded
+            while index < end {
                 let head = VarInt.read(buffer, at: &offset)
                 doc &+= DocID(truncatingIfNeeded: head >> fields)
                 docs[index] = doc
                 masks[index] = UInt8(truncatingIfNeeded: head & fieldMask)
+                index &+= 1
+                if doc >= target { break }
             }
+            position.offset = offset
+            position.lastDoc = doc
+            position.decoded = index
         }
-        return postings
     }
 
     /// One posting's frequencies from `frequencyBytes` at `offset` (advanced past them), written as a
@@ -112,16 +154,18 @@ struct PostingList: Sendable {
     @inline(__always)
     func decodeFrequencies(_ buffer: UnsafeBufferPointer<UInt8>, at offset: inout Int, mask: UInt8,
                            into row: UnsafeMutablePointer<UInt32>) {
-        for field in 0..<fieldCount {
-            row[field] = mask & (1 << UInt8(field)) != 0
-                ? UInt32(truncatingIfNeeded: VarInt.read(buffer, at: &offset)) : 0
+        for field in 0..<fieldCount { row[field] = 0 }
+        var rest = mask
+        while rest != 0 {
+            row[rest.trailingZeroBitCount] = UInt32(truncatingIfNeeded: VarInt.read(buffer, at: &offset))
+            rest &= rest &- 1
         }
     }
 
     /// Heap bytes used, for memory reports.
     var memoryFootprint: Int {
-        bytes.capacity + frequencyBytes.capacity
-            + (blockLastDoc.capacity + blockStart.capacity + blockFrequencyStart.capacity) * 4
+        bytes.capacity + frequencyBytes.capacity + normBytes.capacity
+            + (blockLastDoc.capacity + blockStart.capacity + blockFrequencyStart.capacity + blockNormStart.capacity) * 4
             + (blockMaxFrequency.capacity + blockMinLength.capacity) * 4 + blockMasks.capacity * 8
     }
 
@@ -132,6 +176,8 @@ struct PostingList: Sendable {
         blockStart = ContiguousArray(blockStart)
         frequencyBytes = ContiguousArray(frequencyBytes)
         blockFrequencyStart = ContiguousArray(blockFrequencyStart)
+        normBytes = ContiguousArray(normBytes)
+        blockNormStart = ContiguousArray(blockNormStart)
         blockMaxFrequency = ContiguousArray(blockMaxFrequency)
         blockMinLength = ContiguousArray(blockMinLength)
         blockMasks = ContiguousArray(blockMasks)

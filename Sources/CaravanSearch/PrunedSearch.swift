@@ -8,15 +8,13 @@
 /// were found in, so it equals the exhaustive reference's score bit for bit.
 struct PrunedSearch {
     let constants: BM25Constants
-    let norms: UnsafePointer<UInt8>
     let allowed: Bitset
     /// Score of each query term for the current document (0 where it does not occur).
     private var partial: [Double]
     private(set) var scoredDocuments = 0
 
-    init(constants: BM25Constants, norms: UnsafePointer<UInt8>, allowed: Bitset, termCount: Int) {
+    init(constants: BM25Constants, allowed: Bitset, termCount: Int) {
         self.constants = constants
-        self.norms = norms
         self.allowed = allowed
         partial = Array(repeating: 0, count: termCount)
     }
@@ -142,7 +140,7 @@ struct PrunedSearch {
 
             // Every list is now at or past `doc`: score it, summing in query-term order.
             for index in 0..<count where cursors[index].doc == doc {
-                partial[cursors[index].termIndex] = cursors[index].score(constants: constants, norms: norms)
+                partial[cursors[index].termIndex] = cursors[index].score(constants: constants)
                 if index >= firstEssential { cursors[index].next() }
             }
             scoredDocuments += 1
@@ -212,7 +210,7 @@ struct PrunedSearch {
                 }
             }
             for index in 0..<count {
-                partial[cursors[index].termIndex] = cursors[index].score(constants: constants, norms: norms)
+                partial[cursors[index].termIndex] = cursors[index].score(constants: constants)
             }
             scoredDocuments += 1
             top.offer(score: takeScore(), doc: doc)

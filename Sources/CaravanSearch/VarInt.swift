@@ -16,16 +16,45 @@ enum VarInt {
         bytes.append(UInt8(rest))
     }
 
+    /// Reads one value at `offset` and moves past it. One- and two-byte values (every frequency, and the
+    /// gaps of all but the rarest terms) take the inlined fast path; longer ones a loop kept out of line
+    /// so the hot decoding loops stay small.
     @inline(__always)
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
+        let first = bytes[offset]
+        if first < 0x80 {
+            offset &+= 1
+            return UInt64(first)
+        }
+        let second = bytes[offset &+ 1]
+        if second < 0x80 {
+            offset &+= 2
+            return UInt64(first & 0x7F) | UInt64(second) << 7
+        }
+        offset &+= 2
+        return readRest(bytes, at: &offset, low: UInt64(first & 0x7F) | UInt64(second & 0x7F) << 7)
+    }
+
+    @inline(never)
+    private static func readRest(_ bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int, low: UInt64) -> UInt64 {
+        var result = low
+        var shift: UInt64 = 14
         while true {
             let byte = bytes[offset]
-            offset += 1
+            offset &+= 1
             result |= UInt64(byte & 0x7F) << shift
             if byte < 0x80 { return result }
             shift += 7
+        }
+    }
+
+    /// Moves `offset` past `count` values without decoding them: a value ends at its first byte below 0x80.
+    @inline(__always)
+    static func skip(_ count: Int, in bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int) {
+        var left = count
+        while left > 0 {
+            if bytes[offset] < 0x80 { left &-= 1 }
+            offset &+= 1
         }
     }
 }

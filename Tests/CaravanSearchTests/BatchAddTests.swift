@@ -33,6 +33,8 @@ import Testing
         for (mine, theirs) in zip(batched.postings, reference.postings) {
             #expect(mine.bytes == theirs.bytes)
             #expect(mine.frequencyBytes == theirs.frequencyBytes)
+            #expect(mine.normBytes == theirs.normBytes)
+            #expect(mine.blockNormStart == theirs.blockNormStart)
             #expect(mine.blockLastDoc == theirs.blockLastDoc)
             #expect(mine.blockMaxFrequency == theirs.blockMaxFrequency)
             #expect(mine.blockMinLength == theirs.blockMinLength)

@@ -14,13 +14,11 @@ import Testing
     func walk(_ list: PostingList) -> [(doc: DocID, score: Double, posting: Double, block: Double)] {
         var cursor = PostingCursor(list: list, termIndex: 0, constants: constants)
         var rows: [(DocID, Double, Double, Double)] = []
-        index.norms.withUnsafeBufferPointer { norms in
-            while cursor.doc != .exhausted {
-                let doc = cursor.doc
-                let score = cursor.score(constants: constants, norms: norms.baseAddress!)
-                rows.append((doc, score, cursor.postingBound(), cursor.bound(at: doc)))
-                cursor.next()
-            }
+        while cursor.doc != .exhausted {
+            let doc = cursor.doc
+            let score = cursor.score(constants: constants)
+            rows.append((doc, score, cursor.postingBound(), cursor.bound(at: doc)))
+            cursor.next()
         }
         return rows
     }
@@ -41,6 +39,52 @@ import Testing
         #expect(postings > 10_000)
         // The mask bound is the point: many postings (a term in one field only) bound below their block.
         #expect(tighter * 4 > postings, "\(tighter) of \(postings)")
+    }
+
+    /// The cursor scores with the field-norm codes stored in the postings; the exhaustive reference reads
+    /// the per-document norm table. Every posting must score the same both ways, to the bit.
+    @Test func storedNormCodesScoreAsTheNormTable() {
+        let fieldCount = index.schema.fields.count
+        let docs = UnsafeMutablePointer<DocID>.allocate(capacity: PostingList.blockSize)
+        let masks = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingList.blockSize)
+        let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingList.blockSize * fieldCount)
+        defer { docs.deallocate(); masks.deallocate(); frequencies.deallocate() }
+        var compared = 0
+        for list in index.postings where list.count > 0 {
+            let weights = constants.termWeights(documentFrequency: list.fieldDocumentFrequency)
+            var expected: [Double] = []
+            index.norms.withUnsafeBufferPointer { norms in
+                for block in 0..<list.blockCount {
+                    let count = list.decode(block: block, docs: docs, masks: masks, frequencies: frequencies)
+                    for row in 0..<count {
+                        expected.append(constants.score(
+                            mask: masks[row], frequencies: frequencies + row * fieldCount,
+                            norms: norms.baseAddress! + Int(docs[row]) * fieldCount, weights: weights))
+                    }
+                }
+            }
+            let scores = walk(list).map(\.score)
+            #expect(scores == expected)
+            compared += scores.count
+        }
+        #expect(compared > 10_000)
+    }
+
+    @Test func advanceLandsOnTheFirstPostingAtOrAfterTheTarget() {
+        for list in index.postings.filter({ $0.blockCount >= 2 }).prefix(30) {
+            let all = walk(list).map(\.doc)
+            // Targets at every distance, within a block and across blocks, including exact hits.
+            for stride in [1, 3, 7, 50, 200] {
+                var cursor = PostingCursor(list: list, termIndex: 0, constants: constants)
+                var target: DocID = 0
+                while cursor.doc != .exhausted {
+                    cursor.advance(to: target)
+                    let expected = all.first { $0 >= target } ?? .exhausted
+                    #expect(cursor.doc == expected, "target \(target)")
+                    target += DocID(stride)
+                }
+            }
+        }
     }
 
     @Test func skipThenMaterializeLandsWhereAdvanceDoes() {
