@@ -4,12 +4,11 @@ extension Matcher {
     ///
     /// A candidate earns a required skill through a posting list: its holders at one level of the skill
     /// itself, of a skill below it (child credit) or of one above it (parent credit), and the list alone says
-    /// how much it is worth at most. Once `limit` candidates are kept, the lowest kept score says how much
-    /// skill credit a newcomer needs with full marks everywhere else; usually that means every entrant must
-    /// earn most of every required skill, so it is enough to visit the qualifying lists of the one required
-    /// skill whose lists are shortest. Lists are visited best credit first, so the bar rises early and the
-    /// choice narrows as it does. Each visited candidate's best possible skills component is worked out from
-    /// its own few skills through a per-vacancy table before anything is scored, and candidates earning none
+    /// how much it is worth at most. A candidate in no visited list earns on each required skill at most the
+    /// best credit among that skill's unvisited lists; lists are visited until those ceilings, with full
+    /// marks on every other component, fall below the lowest kept score (`SkillRoutes.nextList`). Within a
+    /// list, each posting's packed traits rule most holders out before their rows are read (`TraitsFilter`);
+    /// the rest get their best skill credit from a per-vacancy table, then the score. Candidates earning none
     /// of the required skills are scanned only when even they could still enter. The result equals
     /// `candidatesExhaustively`; any number of rankings may read one pool at once.
     public func candidates(for vacancy: VacancyProfile, in pool: CandidatePool,
