@@ -52,11 +52,10 @@ struct MatchingService: Sendable {
         let stage: ApplicationStage?
     }
 
-    /// "Candidates for this vacancy": every specialist ranked by the engine; the employer sees names, headlines
-    /// and reasons, and contact details only where the specialist has applied.
+    /// "Candidates for this vacancy": the specialists ranked by the engine's pool; the employer sees names,
+    /// headlines and reasons, and contact details only where the specialist has applied.
     func candidates(for vacancy: Vacancy, limit: Int) async throws -> [Candidate] {
-        let all = try await app.candidateIndex.all(on: database)
-        let results = try Matcher(taxonomy: app.skillTaxonomy).candidates(for: MatchingAdapter.profile(of: vacancy), among: all, limit: limit)
+        let results = try await app.candidateIndex.candidates(for: MatchingAdapter.profile(of: vacancy), limit: limit, on: database)
         let ids = results.compactMap { UUID(uuidString: $0.id) }
         let users = try await User.query(on: database).filter(\.$id ~~ ids).all()
         let profiles = try await SpecialistProfile.query(on: database).filter(\.$user.$id ~~ ids).all()

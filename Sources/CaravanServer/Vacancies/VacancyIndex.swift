@@ -99,7 +99,7 @@ extension Application {
     /// first person to search does not wait for it. Writes keep them current from then on.
     func warmIndexes() async throws {
         _ = try await vacancyIndex.published(on: db, taxonomy: skillTaxonomy)
-        _ = try await candidateIndex.all(on: db)
+        try await candidateIndex.warm(on: db)
     }
 
     private struct VacancyIndexKey: StorageKey {
@@ -113,29 +113,41 @@ extension Application {
 }
 
 /// Specialists' profiles in the matcher's terms, keyed by user id: built on first use, updated on every save.
+/// The same profiles sit in the engine's `CandidatePool`, so "candidates for this vacancy" visits only those
+/// who can still make the list instead of scoring every specialist.
 actor CandidateIndex {
     private var profiles: [UUID: CandidateProfile] = [:]
     private var versions: [UUID: Int] = [:]
     private var text = InvertedIndex()
+    private let pool: CandidatePool
     private var loaded = false
     let taxonomy: SkillTaxonomy
 
     init(taxonomy: SkillTaxonomy) {
         self.taxonomy = taxonomy
+        pool = CandidatePool(taxonomy: taxonomy)
     }
 
     private func load(on database: any Database) async throws {
         guard !loaded else { return }
         for profile in try await SpecialistProfile.query(on: database).sort(\.$updatedAt, .ascending).all() {
-            profiles[profile.$user.id] = MatchingAdapter.candidate(of: profile)
+            let candidate = MatchingAdapter.candidate(of: profile)
+            profiles[profile.$user.id] = candidate
+            pool.add(candidate)
             text.add(SearchDocuments.specialist(profile, taxonomy: taxonomy))
         }
         loaded = true
     }
 
-    func all(on database: any Database) async throws -> [CandidateProfile] {
+    /// The best `limit` specialists for `vacancy` (throws for skills the taxonomy does not know).
+    func candidates(for vacancy: VacancyProfile, limit: Int, on database: any Database) async throws -> [MatchResult] {
         try await load(on: database)
-        return Array(profiles.values)
+        return try Matcher(taxonomy: taxonomy).candidates(for: vacancy, in: pool, limit: limit)
+    }
+
+    /// Loads every profile now rather than on the first request that needs them.
+    func warm(on database: any Database) async throws {
+        try await load(on: database)
     }
 
     /// One specialist's profile in the matcher's terms with its version (which moves on every save); nil if
@@ -153,7 +165,9 @@ actor CandidateIndex {
     func update(_ profile: SpecialistProfile) {
         versions[profile.$user.id, default: 0] += 1
         guard loaded else { return }
-        profiles[profile.$user.id] = MatchingAdapter.candidate(of: profile)
+        let candidate = MatchingAdapter.candidate(of: profile)
+        profiles[profile.$user.id] = candidate
+        pool.add(candidate)
         text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
     }
 }
