@@ -144,6 +144,34 @@ struct ApplicationListBody: Decodable {
 }
 
 @Suite struct CandidatesTests {
+    /// The ranking comes from the candidate index's pool: a saved profile replaces the old one there at once.
+    @Test func aSavedProfileMovesACandidateAtOnce() async throws {
+        try await withTestApp { app in
+            let (hr, aziz, vacancy) = try await ApplicationsTests().market(app)
+            let java = #"{"citizenship":"UZ","city":"Ташкент","russianLevel":"B2","relocation":true,"skills":[{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":4}]}"#
+            let python = #"{"citizenship":"UZ","city":"Ташкент","russianLevel":"B2","relocation":true,"skills":[{"skill":"python","level":4,"years":3}]}"#
+            #expect(try await app.api(.PUT, "/profile", raw: java, token: aziz).status == .ok)
+            try await app.signUp(email: "nadia@example.kz")
+            let nadia = try await app.token(email: "nadia@example.kz")
+            #expect(try await app.api(.PUT, "/profile", raw: python, token: nadia).status == .ok)
+            func ranked() async throws -> [(id: String, javaFits: Bool)] {
+                let response = try await app.api(.GET, "/vacancies/\(vacancy)/candidates", token: hr, language: "en")
+                return try response.json(CandidatesBody.self).candidates.map { candidate in
+                    (candidate.specialistId, candidate.reasons.contains { $0.text == "Java: level fits (advanced)" })
+                }
+            }
+            let before = try await ranked()
+            #expect(before.map(\.javaFits) == [true, false])
+
+            // Aziz drops Java, Nadia learns it: the order turns over without a restart.
+            #expect(try await app.api(.PUT, "/profile", raw: python, token: aziz).status == .ok)
+            #expect(try await app.api(.PUT, "/profile", raw: java, token: nadia).status == .ok)
+            let after = try await ranked()
+            #expect(after.map(\.javaFits) == [true, false])
+            #expect(after.map(\.id) == before.map(\.id).reversed())
+        }
+    }
+
     @Test func anEmployerSeesRankedCandidatesWithoutContactsAndInvitesOne() async throws {
         try await withTestApp { app in
             let (hr, aziz, vacancy) = try await ApplicationsTests().market(app)
