@@ -82,6 +82,114 @@ struct PostingList: Sendable {
         count += 1
     }
 
+    /// Bytes `appendRun` may write to its scratch per posting: a gap varint (a 32-bit gap shifted by up
+    /// to 8 field bits: at most 6 bytes) and, per field, a frequency varint (at most 5) and a norm byte.
+    static func runScratchBytes(fieldCount: Int) -> Int { 6 + fieldCount * 6 }
+
+    /// Appends `count` postings, `posting(i)` giving the i-th one's document (ascending, above every one
+    /// already in the list), frequencies and field-norm codes: the same bytes and block metadata as
+    /// `append` for each in turn, written through `scratch` (`count × runScratchBytes` bytes) and added
+    /// to each stream once per run instead of a growable-array append per byte.
+    @inline(__always)
+    mutating func appendRun(count runCount: Int, scratch: UnsafeMutablePointer<UInt8>,
+                            _ posting: (Int) -> (doc: DocID, frequencies: SIMD8<UInt32>, lengths: SIMD8<UInt32>)) {
+        guard runCount > 0 else { return }
+        let fields = fieldCount
+        let words = maskWords
+        precondition(fields <= 8 && words <= 4)
+        var docOut = 0
+        let freqBase = scratch + runCount * 6
+        var freqOut = 0
+        let normBase = freqBase + runCount * fields * 5
+        var normOut = 0
+        var previous = lastDoc ?? 0
+        // The open block's metadata, kept in registers and written back when it closes or the run ends.
+        var maxFrequency = SIMD8<UInt32>()
+        var minLength = SIMD8<UInt32>(repeating: UInt32.max)
+        var masks = SIMD4<UInt64>()
+        var documentFrequency = fieldDocumentFrequency
+        var postingCount = count
+        // Whether the last block is still open to this run: when the list ends on a block boundary the
+        // run opens a new one, and the full block before it was closed by an earlier run.
+        var blockOpen = postingCount % Self.blockSize != 0
+        if blockOpen {
+            let block = blockCount - 1
+            for field in 0..<fields {
+                maxFrequency[field] = blockMaxFrequency[block * fields + field]
+                minLength[field] = blockMinLength[block * fields + field]
+            }
+            for word in 0..<words { masks[word] = blockMasks[block * words + word] }
+        }
+        func closeBlock(_ list: inout PostingList) {
+            let block = list.blockCount - 1
+            for field in 0..<fields {
+                list.blockMaxFrequency[block * fields + field] = maxFrequency[field]
+                list.blockMinLength[block * fields + field] = minLength[field]
+            }
+            for word in 0..<words { list.blockMasks[block * words + word] = masks[word] }
+        }
+        for index in 0..<runCount {
+            let (doc, frequencies, lengths) = posting(index)
+            precondition(postingCount == 0 || doc > previous, "postings must be appended in ascending document order")
+            if postingCount % Self.blockSize == 0 {
+                if blockOpen {
+                    closeBlock(&self)
+                    blockLastDoc[blockCount - 1] = previous
+                }
+                blockOpen = true
+                blockStart.append(UInt32(bytes.count + docOut))
+                blockFrequencyStart.append(UInt32(frequencyBytes.count + freqOut))
+                blockNormStart.append(UInt32(normBytes.count + normOut))
+                blockLastDoc.append(doc)
+                blockMaxFrequency.append(contentsOf: repeatElement(0, count: fields))
+                blockMinLength.append(contentsOf: repeatElement(UInt32.max, count: fields))
+                blockMasks.append(contentsOf: repeatElement(0, count: words))
+                maxFrequency = SIMD8()
+                minLength = SIMD8(repeating: UInt32.max)
+                masks = SIMD4()
+            }
+            var mask: UInt64 = 0
+            for field in 0..<fields where frequencies[field] > 0 { mask |= 1 << UInt64(field) }
+            masks[Int(mask >> 6)] |= 1 << (mask & 63)
+            var value = UInt64(doc &- previous) << UInt64(fields) | mask
+            while value >= 0x80 {
+                scratch[docOut] = UInt8(truncatingIfNeeded: value) | 0x80
+                docOut &+= 1
+                value >>= 7
+            }
+            scratch[docOut] = UInt8(truncatingIfNeeded: value)
+            docOut &+= 1
+            var rest = mask
+            while rest != 0 {
+                let field = rest.trailingZeroBitCount
+                rest &= rest &- 1
+                var frequency = frequencies[field]
+                while frequency >= 0x80 {
+                    freqBase[freqOut] = UInt8(truncatingIfNeeded: frequency) | 0x80
+                    freqOut &+= 1
+                    frequency >>= 7
+                }
+                freqBase[freqOut] = UInt8(truncatingIfNeeded: frequency)
+                freqOut &+= 1
+                normBase[normOut] = UInt8(truncatingIfNeeded: lengths[field])
+                normOut &+= 1
+            }
+            let present = frequencies .> 0
+            maxFrequency = pointwiseMax(maxFrequency, frequencies)
+            minLength.replace(with: pointwiseMin(minLength, lengths), where: present)
+            documentFrequency.replace(with: documentFrequency &+ 1, where: present)
+            previous = doc
+            postingCount &+= 1
+        }
+        closeBlock(&self)
+        blockLastDoc[blockCount - 1] = previous
+        bytes.append(contentsOf: UnsafeBufferPointer(start: scratch, count: docOut))
+        frequencyBytes.append(contentsOf: UnsafeBufferPointer(start: freqBase, count: freqOut))
+        normBytes.append(contentsOf: UnsafeBufferPointer(start: normBase, count: normOut))
+        fieldDocumentFrequency = documentFrequency
+        count = postingCount
+    }
+
     /// Decodes one block into the caller's buffers: documents, field masks, and `fieldCount` frequencies
     /// per posting (zero for fields not in the mask). Returns the number of postings.
     func decode(block: Int, docs: UnsafeMutablePointer<DocID>, masks: UnsafeMutablePointer<UInt8>,
