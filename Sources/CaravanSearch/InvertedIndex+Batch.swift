@@ -114,10 +114,6 @@ final class PostingAppender: @unchecked Sendable {
     private(set) var facets: FacetStore
     private var starts: [Int32] = []
     private var order: [Int32] = []
-    /// Where `PostingList.appendRun` writes a run's bytes before they join their list.
-    private var runScratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 0)
-
-    deinit { runScratch.deallocate() }
 
     init(postings: [PostingList], fieldCount: Int, keys: [String], idByKey: [String: DocID], live: Bitset,
          facets: FacetStore) {
@@ -156,33 +152,15 @@ final class PostingAppender: @unchecked Sendable {
                     }
                 }
             }
-            // Scratch for the longest possible run: one posting per document of the batch.
-            let needed = batch.documentCount * PostingList.runScratchBytes(fieldCount: fieldCount)
-            if runScratch.count < max(needed, 1) {
-                runScratch.deallocate()
-                runScratch = UnsafeMutableBufferPointer.allocate(capacity: max(needed, 1))
-            }
-            let scratch = runScratch.baseAddress!
             batch.docs.withUnsafeBufferPointer { docs in
                 batch.lengths.withUnsafeBufferPointer { lengths in
-                    starts.withUnsafeBufferPointer { ends in
-                        order.withUnsafeBufferPointer { order in
-                            postings.withUnsafeMutableBufferPointer { lists in
-                                // After the placement above, `ends[term]` is where the term's run ends.
-                                var runStart = 0
-                                for term in 0..<batch.termCount {
-                                    let runEnd = Int(ends[term])
-                                    guard runEnd > runStart else { continue }
-                                    let first = runStart
-                                    lists[term].appendRun(count: runEnd - first, scratch: scratch) { offset in
-                                        let index = Int(order[first + offset])
-                                        let posting = batchPostings[index]
-                                        let position = Int(posting.document)
-                                        return (docs[position], batch.frequencies(of: posting, at: index), lengths[position])
-                                    }
-                                    runStart = runEnd
-                                }
-                            }
+                    postings.withUnsafeMutableBufferPointer { lists in
+                        for index in order {
+                            let posting = batchPostings[Int(index)]
+                            let position = Int(posting.document)
+                            lists[Int(posting.term)].append(docs[position],
+                                                            frequencies: batch.frequencies(of: posting, at: Int(index)),
+                                                            lengths: lengths[position])
                         }
                     }
                 }

@@ -7,10 +7,10 @@ struct ScalarTable: Sendable {
     private(set) var arena = ContiguousArray<UInt32>()
     /// Start of each entry's key in `arena`, plus one past the last.
     private(set) var starts: ContiguousArray<UInt32> = [0]
+    private(set) var hashes = ContiguousArray<UInt32>()
     private(set) var values = ContiguousArray<Int32>()
-    /// Per slot, the entry's hash tag (the hash's high 32 bits) over its number + 1; 0 for empty. The
-    /// slot count is a power of two, at most half full.
-    private var slots = ContiguousArray<UInt64>(repeating: 0, count: 64)
+    /// Entry number per slot, −1 for empty; the slot count is a power of two, at most half full.
+    private var slots = ContiguousArray<Int32>(repeating: -1, count: 64)
 
     var count: Int { values.count }
 
@@ -31,31 +31,32 @@ struct ScalarTable: Sendable {
     }
 
     /// The entry whose key equals `key`, or −1.
-    ///
-    /// A slot holds the entry's hash tag beside its number, so a probe reads the slot, the entry's
-    /// start and its scalars: no separate read of the entry's hash before comparing.
     @inline(__always)
     func find(_ key: UnsafeBufferPointer<UInt32>, hash: UInt64) -> Int {
-        let tag = hash & 0xFFFF_FFFF_0000_0000
+        let tag = UInt32(truncatingIfNeeded: hash)
         return slots.withUnsafeBufferPointer { slots in
             arena.withUnsafeBufferPointer { arena in
                 starts.withUnsafeBufferPointer { starts in
-                    let mask = slots.count &- 1
-                    var slot = Int(truncatingIfNeeded: hash >> 20) & mask
-                    while true {
-                        let packed = slots[slot]
-                        if packed == 0 { return -1 }
-                        if packed & 0xFFFF_FFFF_0000_0000 == tag {
-                            let entry = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF) &- 1
-                            let start = Int(starts[entry])
-                            let length = Int(starts[entry &+ 1]) &- start
-                            if length == key.count {
-                                var offset = 0
-                                while offset < length, arena[start &+ offset] == key[offset] { offset &+= 1 }
-                                if offset == length { return entry }
+                    hashes.withUnsafeBufferPointer { hashes in
+                        let mask = slots.count - 1
+                        var slot = Int(truncatingIfNeeded: hash >> 20) & mask
+                        while true {
+                            let entry = Int(slots[slot])
+                            if entry < 0 { return -1 }
+                            if hashes[entry] == tag {
+                                let start = Int(starts[entry])
+                                let length = Int(starts[entry + 1]) - start
+                                if length == key.count {
+                                    var same = true
+                                    for offset in 0..<length where arena[start + offset] != key[offset] {
+                                        same = false
+                                        break
+                                    }
+                                    if same { return entry }
+                                }
                             }
+                            slot = (slot + 1) & mask
                         }
-                        slot = (slot &+ 1) & mask
                     }
                 }
             }
@@ -72,6 +73,7 @@ struct ScalarTable: Sendable {
         let entry = values.count
         arena.append(contentsOf: key)
         starts.append(UInt32(arena.count))
+        hashes.append(UInt32(truncatingIfNeeded: hash))
         values.append(value)
         if (entry + 1) * 2 > slots.count {
             rehash(slotCount: slots.count * 2)
@@ -101,12 +103,12 @@ struct ScalarTable: Sendable {
     private mutating func place(_ entry: Int, hash: UInt64) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash >> 20) & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(entry + 1)
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(entry)
     }
 
     private mutating func rehash(slotCount: Int) {
-        slots = ContiguousArray(repeating: 0, count: slotCount)
+        slots = ContiguousArray(repeating: -1, count: slotCount)
         for entry in 0..<values.count {
             let hash = withKey(at: entry) { Self.hash($0) }
             place(entry, hash: hash)
@@ -115,6 +117,6 @@ struct ScalarTable: Sendable {
 
     /// Heap bytes, for memory reports.
     var memoryFootprint: Int {
-        (arena.capacity + starts.capacity + values.capacity) * 4 + slots.capacity * 8
+        (arena.capacity + starts.capacity + hashes.capacity + values.capacity + slots.capacity) * 4
     }
 }
