@@ -30,6 +30,13 @@ public struct IndexSchema: Sendable, Hashable {
 
     public static let maximumFieldCount = 8
 
+    /// The position of the field named `name`: a scan, as a schema has a handful of short names.
+    @inline(__always)
+    func fieldNumber(of name: String) -> Int? {
+        for (number, field) in fields.enumerated() where field.name == name { return number }
+        return nil
+    }
+
     public init(fields: [SearchField], k1: Double = 1.2, b: Double = 0.75) {
         precondition(!fields.isEmpty && fields.count <= Self.maximumFieldCount, "1…8 fields")
         self.fields = fields
@@ -47,22 +54,77 @@ public struct IndexSchema: Sendable, Hashable {
 }
 
 /// A document as the caller hands it to the index.
+///
+/// Stored flat: its texts, facet values and numbers are each one array of name–value pairs, sorted by
+/// name. The index reads every attribute of every document it adds, and a dictionary of one-element
+/// arrays is a dozen separate allocations to chase; recording a generated profile's filters from such
+/// dictionaries took about 2 µs, most of it waiting for memory (profiled on the million-profile benchmark).
 public struct SearchDocument: Sendable, Hashable {
+    /// A text for the schema field named `field`. Several texts for one field count as one longer text.
+    public struct Text: Sendable, Hashable {
+        public var field: String
+        public var text: String
+
+        public init(_ field: String, _ text: String) {
+            self.field = field
+            self.text = text
+        }
+    }
+
+    /// One value of a discrete attribute: ("citizenship", "uz"), ("city", "tashkent"), ("remote", "yes").
+    public struct Facet: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// A numeric attribute to filter on by range: "salary", "russianLevel" (CEFR A1 = 1 … C2 = 6),
+    /// "availableFrom" (days since 1970). One per name; of several, the last one given counts.
+    public struct Number: Sendable, Hashable {
+        public var name: String
+        public var value: Int64
+
+        public init(_ name: String, _ value: Int64) {
+            self.name = name
+            self.value = value
+        }
+    }
+
     /// The caller's id (a profile or vacancy UUID); adding a document with a known key replaces it.
     public var key: String
-    /// Text per schema field name; missing fields are empty.
-    public var fields: [String: String]
-    /// Discrete attributes to filter on: "citizenship": ["uz"], "city": ["tashkent"], "remote": ["yes"].
-    public var facets: [String: [String]]
-    /// Numeric attributes to filter on by range: "salary", "russianLevel" (CEFR A1 = 1 … C2 = 6),
-    /// "availableFrom" (days since 1970).
-    public var numbers: [String: Int64]
+    /// Texts by field name; fields the schema does not name are ignored, missing ones are empty.
+    public private(set) var texts: [Text]
+    /// Facet values, sorted by name and value.
+    public private(set) var facets: [Facet]
+    /// Numeric attributes, sorted by name (stable, so of equal names the last one given stays last).
+    public private(set) var numbers: [Number]
 
+    public init(key: String, texts: [Text], facets: [Facet] = [], numbers: [Number] = []) {
+        self.key = key
+        // Already sorted (as the benchmark's generator and most callers list them) costs one pass.
+        self.texts = Self.sorted(texts) { $0.field < $1.field }
+        self.facets = Self.sorted(facets) { ($0.name, $0.value) < ($1.name, $1.value) }
+        self.numbers = Self.sorted(numbers) { $0.name < $1.name }
+    }
+
+    /// The same document from dictionaries: text per field name, values per facet, a number per name.
     public init(key: String, fields: [String: String], facets: [String: [String]] = [:],
                 numbers: [String: Int64] = [:]) {
-        self.key = key
-        self.fields = fields
-        self.facets = facets
-        self.numbers = numbers
+        self.init(key: key, texts: fields.map { Text($0.key, $0.value) },
+                  facets: facets.flatMap { name, values in values.map { Facet(name, $0) } },
+                  numbers: numbers.map { Number($0.key, $0.value) })
+    }
+
+    private static func sorted<Element>(_ elements: [Element], by less: (Element, Element) -> Bool) -> [Element] {
+        var index = 1
+        while index < elements.count, !less(elements[index], elements[index - 1]) { index += 1 }
+        if index >= elements.count { return elements }
+        // Stable: `sort` is not guaranteed to be, and the last of several numbers with one name must win.
+        return elements.enumerated().sorted { less($0.element, $1.element) || (!less($1.element, $0.element) && $0.offset < $1.offset) }
+            .map(\.element)
     }
 }

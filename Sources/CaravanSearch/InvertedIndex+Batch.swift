@@ -1,9 +1,11 @@
 import Foundation
 
 extension InvertedIndex {
-    /// Documents analysed per batch: about 30 postings each, so a batch's postings (a few MB) are
-    /// appended term by term while the next batch is analysed.
-    static let batchSize = 2048
+    /// Documents analysed per batch: about 30 postings each, so a batch's postings (a few hundred KB) are
+    /// appended term by term while the next batch is analysed. Small, because a call's first batch is
+    /// analysed and its last one appended with the other stage idle: with 2,048 a benchmark adding
+    /// 65,536 documents per call lost about 5 % of its time there.
+    static let batchSize = 512
 
     /// Adds documents in order, replacing earlier ones with the same key: the same index as calling
     /// `add` for each (same ids, same term ids, the same bytes in every posting list), built faster.
@@ -14,10 +16,17 @@ extension InvertedIndex {
     /// across all lists. The stages share no state: the appending stage owns the posting lists and
     /// the per-key tables until the end, and analysis touches neither.
     public mutating func add(contentsOf documents: some Sequence<SearchDocument>) {
+        // Both stages read the documents from one array (an `Array` argument is not copied): the appending
+        // stage reads keys and filters in place rather than from copies handed over with each batch, which
+        // cost a retain of every document's parts on this thread and their release on the other.
+        let documents = ContiguousArray(documents)
+        documents.withUnsafeBufferPointer { add(shared: SharedDocuments(buffer: $0)) }
+    }
+
+    private mutating func add(shared documents: SharedDocuments) {
         // The appending stage takes the posting lists and the per-key tables for the duration.
         let appender = PostingAppender(postings: postings, fieldCount: schema.fields.count, keys: keys,
                                        idByKey: idByKey, live: live, facets: facetStore)
-        var nextDoc = keys.count
         postings = []
         keys = []
         idByKey = [:]
@@ -30,23 +39,24 @@ extension InvertedIndex {
             live = appender.live
             facetStore = appender.facets
         }
-        var iterator = documents.makeIterator()
+        let firstDoc = appender.keys.count
+        precondition(documents.buffer.count <= Int(DocID.exhausted) - firstDoc, "document ids exhausted; compact() first")
         var pending: PostingBatch?
         let queue = DispatchQueue(label: "caravan.search.postings")
         let group = DispatchGroup()
+        var next = 0
         while true {
             // Start appending the batch analysed last, and analyse the next one meanwhile.
             if let ready = pending {
-                queue.async(group: group) { appender.append(ready) }
+                queue.async(group: group) { appender.append(ready, from: documents) }
                 pending = nil
             }
-            var batch = PostingBatch()
-            while batch.documentCount < Self.batchSize, let document = iterator.next() {
-                precondition(nextDoc < Int(DocID.exhausted), "document ids exhausted; compact() first")
-                let doc = DocID(nextDoc)
-                nextDoc += 1
-                let docLengths = analyze(document, as: doc)
-                batch.add(document, as: doc, lengths: docLengths, scratch: scratch)
+            var batch = PostingBatch(firstSource: next, firstDoc: DocID(firstDoc + next))
+            let end = min(next + Self.batchSize, documents.buffer.count)
+            while next < end {
+                let docLengths = analyze(documents.buffer[next], as: DocID(firstDoc + next))
+                batch.add(lengths: docLengths, scratch: scratch)
+                next += 1
             }
             batch.termCount = vocabulary.count
             group.wait()
@@ -57,34 +67,42 @@ extension InvertedIndex {
     }
 }
 
-/// One batch's postings in document order, as the analysis stage records them.
+/// The documents of one `add(contentsOf:)`, read by both stages and written by neither while it runs.
+struct SharedDocuments: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<SearchDocument>
+}
+
+/// One batch's postings in document order, as the analysis stage records them. Its documents are
+/// consecutive, in the shared documents and in ids alike.
 struct PostingBatch: Sendable {
     /// One posting in 16 bytes, so sorting a batch's postings by term moves little memory.
     struct Posting: Sendable {
         var term: Int32
-        /// Position of the document in `docs` and `lengths`.
+        /// Position of the document in the batch (and in `lengths`).
         var document: Int32
         /// A byte per field; a frequency of 255 or more is kept in `largeFrequencies` instead.
         var frequencies: SIMD8<UInt8>
     }
 
+    /// Where the batch's first document is in the shared documents, and its id.
+    let firstSource: Int
+    let firstDoc: DocID
     var postings: [Posting] = []
     /// Frequencies of postings with a field frequency over 254 (rare: a word repeated in one field).
     var largeFrequencies: [Int: SIMD8<UInt32>] = [:]
-    var docs: [DocID] = []
     var lengths: [SIMD8<UInt32>] = []
-    /// The documents themselves, for their keys and filter attributes (`InvertedIndex.record`).
-    var sources: [SearchDocument] = []
     /// Vocabulary size once the batch was analysed: every term id in it is below.
     var termCount = 0
 
-    var documentCount: Int { docs.count }
+    init(firstSource: Int, firstDoc: DocID) {
+        self.firstSource = firstSource
+        self.firstDoc = firstDoc
+    }
 
-    mutating func add(_ document: SearchDocument, as doc: DocID, lengths docLengths: SIMD8<UInt32>,
-                      scratch: DocumentScratch) {
-        let position = Int32(docs.count)
-        docs.append(doc)
-        sources.append(document)
+    var documentCount: Int { lengths.count }
+
+    mutating func add(lengths docLengths: SIMD8<UInt32>, scratch: DocumentScratch) {
+        let position = Int32(lengths.count)
         lengths.append(docLengths)
         for slot in 0..<scratch.distinct.count {
             let frequencies = scratch.frequencies[slot]
@@ -127,18 +145,43 @@ final class PostingAppender: @unchecked Sendable {
 
     /// Records the batch's documents (keys, replacements, filters) in order, then appends its postings
     /// list by list; within a list in document order, as `add` would.
-    func append(_ batch: PostingBatch) {
-        for (position, document) in batch.sources.enumerated() {
-            InvertedIndex.record(document, as: batch.docs[position], keys: &keys, idByKey: &idByKey, live: &live,
-                                 facets: &facets)
+    func append(_ batch: PostingBatch, from documents: SharedDocuments) {
+        for position in 0..<batch.documentCount {
+            InvertedIndex.record(documents.buffer[batch.firstSource + position], as: batch.firstDoc + DocID(position),
+                                 keys: &keys, idByKey: &idByKey, live: &live, facets: &facets)
         }
         while postings.count < batch.termCount { postings.append(PostingList(fieldCount: fieldCount)) }
         let count = batch.postings.count
         // Counting sort by term (stable, so each term's postings stay in document order): the order is
         // computed from the terms, then the postings are appended list by list.
+        order.removeAll(keepingCapacity: true)
+        if batch.termCount > count * 4 {
+            // A vocabulary far larger than the batch: counting would clear more counters than it sorts.
+            order.append(contentsOf: (0..<Int32(count)).sorted {
+                (batch.postings[Int($0)].term, $0) < (batch.postings[Int($1)].term, $1)
+            })
+        } else {
+            countingSort(batch, count: count)
+        }
+        batch.postings.withUnsafeBufferPointer { batchPostings in
+            batch.lengths.withUnsafeBufferPointer { lengths in
+                postings.withUnsafeMutableBufferPointer { lists in
+                    for index in order {
+                        let posting = batchPostings[Int(index)]
+                        let position = Int(posting.document)
+                        lists[Int(posting.term)].append(batch.firstDoc + DocID(position),
+                                                        frequencies: batch.frequencies(of: posting, at: Int(index)),
+                                                        lengths: lengths[position])
+                    }
+                }
+            }
+        }
+    }
+
+    /// `order` = the batch's posting indices sorted by term, stable.
+    private func countingSort(_ batch: PostingBatch, count: Int) {
         starts.removeAll(keepingCapacity: true)
         starts.append(contentsOf: repeatElement(0, count: batch.termCount + 1))
-        order.removeAll(keepingCapacity: true)
         order.append(contentsOf: repeatElement(0, count: count))
         batch.postings.withUnsafeBufferPointer { batchPostings in
             starts.withUnsafeMutableBufferPointer { starts in
@@ -152,19 +195,7 @@ final class PostingAppender: @unchecked Sendable {
                     }
                 }
             }
-            batch.docs.withUnsafeBufferPointer { docs in
-                batch.lengths.withUnsafeBufferPointer { lengths in
-                    postings.withUnsafeMutableBufferPointer { lists in
-                        for index in order {
-                            let posting = batchPostings[Int(index)]
-                            let position = Int(posting.document)
-                            lists[Int(posting.term)].append(docs[position],
-                                                            frequencies: batch.frequencies(of: posting, at: Int(index)),
-                                                            lengths: lengths[position])
-                        }
-                    }
-                }
-            }
         }
     }
 }
+

@@ -79,11 +79,12 @@ public struct InvertedIndex: Sendable {
     mutating func analyze(_ document: SearchDocument, as doc: DocID) -> SIMD8<UInt32> {
         scratch.begin(doc)
         var docLengths = SIMD8<UInt32>()
-        for (field, spec) in schema.fields.enumerated() {
-            guard let text = document.fields[spec.name], !text.isEmpty else { continue }
+        // In the document's order (by field name), so a document's term ids do not depend on the schema.
+        for text in document.texts where !text.text.isEmpty {
+            guard let field = schema.fieldNumber(of: text.field) else { continue }
             scratch.ids.removeAll(keepingCapacity: true)
-            vocabulary.appendTermIDs(of: text, analyzer: analyzer, into: &scratch.ids)
-            docLengths[field] = UInt32(clamping: scratch.ids.count)
+            vocabulary.appendTermIDs(of: text.text, analyzer: analyzer, into: &scratch.ids)
+            docLengths[field] &+= UInt32(clamping: scratch.ids.count)
             scratch.countField(field, termCount: vocabulary.count)
         }
         // Postings keep each block's shortest length as scoring sees it: the smallest field-norm code.

@@ -75,19 +75,30 @@ struct FacetStore: Sendable {
     private(set) var numberNames: [String] = []
     private(set) var numberColumns: [NumericColumn] = []
 
-    mutating func add(_ doc: DocID, facets docFacets: [String: [String]], numbers docNumbers: [String: Int64]) {
-        for (name, values) in docFacets {
-            let column = facetColumn(named: name)
-            for value in values { facetColumns[column].insert(doc, value: value) }
+    /// Records a document's facet values and numbers (each sorted by name, as `SearchDocument` keeps them).
+    mutating func add(_ doc: DocID, facets docFacets: [SearchDocument.Facet], numbers docNumbers: [SearchDocument.Number]) {
+        // Documents list the same names in the same order, so the column after the last one found is
+        // nearly always the next one asked for: one comparison of equal strings instead of a scan.
+        var column = -1
+        for facet in docFacets {
+            if column < 0 || facetNames[column] != facet.name {
+                column = column + 1 < facetNames.count && facetNames[column + 1] == facet.name
+                    ? column + 1 : facetColumn(named: facet.name)
+            }
+            facetColumns[column].insert(doc, value: facet.value)
         }
-        for (name, value) in docNumbers {
-            let column: Int
-            if let known = numberNames.firstIndex(of: name) { column = known } else {
-                numberNames.append(name)
+        column = -1
+        for number in docNumbers {
+            if column + 1 < numberNames.count && numberNames[column + 1] == number.name {
+                column += 1
+            } else if let known = numberNames.firstIndex(of: number.name) {
+                column = known
+            } else {
+                numberNames.append(number.name)
                 numberColumns.append(NumericColumn())
                 column = numberColumns.count - 1
             }
-            Self.update(&numberColumns[column], doc: doc, value: value)
+            Self.update(&numberColumns[column], doc: doc, value: number.value)
         }
     }
 

@@ -17,7 +17,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Results per query.") var limit = 10
     @Option(help: "Also write one tab-separated line per query and mode (our time, the peer's, documents scored, each term's document count) here, slowest against the peer first.")
     var explain: String?
-    @Flag(help: "Build the index, report its figures and stop: for profiling the build alone (all documents parsed first).")
+    @Flag(help: "Build the index (in the same chunks as a full run), report its figures and stop: for timing and profiling the build alone.")
     var buildOnly = false
     @Flag(help: "Build with `add` per document (one thread) instead of the bulk `add(contentsOf:)`.")
     var oneByOne = false
@@ -187,7 +187,7 @@ struct SearchCommand: ParsableCommand {
                 return
             }
             chunk.append(document)
-            if chunk.count == (buildOnly ? Int.max : Self.chunkSize) { addChunk() }
+            if chunk.count == Self.chunkSize { addChunk() }
         }
         addChunk()
         if bad > 0 { log("warning: skipped \(bad) unreadable lines in \(path)") }

@@ -4,8 +4,8 @@ import Testing
 /// `add(contentsOf:)` appends postings term by term on another thread; the index must come out exactly
 /// as adding the documents one by one makes it, byte for byte.
 @Suite struct BatchAddTests {
-    /// Over two batches, with keys repeated (later versions replace earlier ones) and several fields.
-    static let documents: [SearchDocument] = (0..<(InvertedIndex.batchSize * 2 + 300)).map { number in
+    /// Over several batches, with keys repeated (later versions replace earlier ones) and several fields.
+    static let documents: [SearchDocument] = (0..<max(4400, InvertedIndex.batchSize * 2 + 300)).map { number in
         SearchDocument(
             key: "d\(number % 4000)",
             fields: [
@@ -89,5 +89,24 @@ import Testing
         #expect(index.documentCount == 0)
         index.add(contentsOf: Self.documents.prefix(3))
         #expect(index.documentCount == 3)
+    }
+
+    /// A vocabulary far larger than a batch's postings sorts them by comparison instead of counting:
+    /// 100 documents of 200 words each that no other document has, then short ones in several batches.
+    @Test func largeVocabularySortsByComparison() {
+        let rare = (0..<100).map { number in
+            SearchDocument(key: "r\(number)", texts: [.init("summary", (0..<200).map { "x\(number)y\($0)" }.joined(separator: " "))])
+        }
+        let short = (0..<(InvertedIndex.batchSize * 3)).map { number in
+            SearchDocument(key: "s\(number)", texts: [.init("title", "kafka w\(number % 7)"), .init("summary", "x\(number % 100)y1")])
+        }
+        var reference = InvertedIndex()
+        for document in rare + short { reference.add(document) }
+        var batched = InvertedIndex()
+        batched.add(contentsOf: rare)
+        batched.add(contentsOf: short)
+        #expect(batched.termCount > 20_000)
+        Self.expectSame(batched, reference)
+        #expect(batched.search(SearchQuery("x5y1")).hits.map(\.key) == reference.search(SearchQuery("x5y1")).hits.map(\.key))
     }
 }

@@ -3,26 +3,35 @@ import CaravanSearch
 /// profiles.jsonl lines → documents for our index: the three text fields the schema scores
 /// (title, skills, summary) and the facets and numbers the filters use.
 enum ProfileDocuments {
+    /// Facets read as strings and as booleans ("yes"/"no"), numbers (JSON name, filter name); each list
+    /// in name order, as `SearchDocument` keeps them, so building one sorts nothing.
+    private static let stringFacets = ["citizenship", "city", "country", "level", "relocation", "remote", "role"]
+    private static let booleanFacets: Set = ["relocation", "remote"]
+    private static let numberNames = [("available_from", "availableFrom"), ("russian_level", "russianLevel"),
+                                      ("salary", "salary"), ("years", "years")]
+
     static func document(_ fields: [String: JSONValue]) -> SearchDocument? {
         guard let id = fields["id"]?.string else { return nil }
-        var facets: [String: [String]] = [:]
-        for name in ["citizenship", "country", "city", "role", "level"] {
-            if let value = fields[name]?.string { facets[name] = [value] }
+        var facets: [SearchDocument.Facet] = []
+        facets.reserveCapacity(stringFacets.count)
+        for name in stringFacets {
+            if booleanFacets.contains(name) {
+                if let value = fields[name]?.bool { facets.append(.init(name, value ? "yes" : "no")) }
+            } else if let value = fields[name]?.string {
+                facets.append(.init(name, value))
+            }
         }
-        for name in ["remote", "relocation"] {
-            if let value = fields[name]?.bool { facets[name] = [value ? "yes" : "no"] }
-        }
-        var numbers: [String: Int64] = [:]
-        for (json, name) in [("salary", "salary"), ("russian_level", "russianLevel"), ("years", "years"),
-                             ("available_from", "availableFrom")] {
-            if let value = fields[json]?.number { numbers[name] = Int64(value) }
+        var numbers: [SearchDocument.Number] = []
+        numbers.reserveCapacity(numberNames.count)
+        for (json, name) in numberNames {
+            if let value = fields[json]?.number { numbers.append(.init(name, Int64(value))) }
         }
         return SearchDocument(
             key: id,
-            fields: [
-                "title": fields["title"]?.string ?? "",
-                "skills": fields["skills"]?.string ?? "",
-                "summary": fields["summary"]?.string ?? "",
+            texts: [
+                .init("skills", fields["skills"]?.string ?? ""),
+                .init("summary", fields["summary"]?.string ?? ""),
+                .init("title", fields["title"]?.string ?? ""),
             ],
             facets: facets, numbers: numbers)
     }
