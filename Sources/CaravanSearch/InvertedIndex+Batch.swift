@@ -25,17 +25,16 @@ extension InvertedIndex {
 
     private mutating func add(shared documents: SharedDocuments) {
         // The appending stage takes the posting lists and the per-key tables for the duration.
-        let appender = PostingAppender(postings: postings, fieldCount: schema.fields.count, keys: keys,
-                                       idByKey: idByKey, live: live, facets: facetStore)
+        let appender = PostingAppender(postings: postings, fieldCount: schema.fields.count, keys: keys, live: live,
+                                       facets: facetStore)
         postings = []
-        keys = []
-        idByKey = [:]
+        keys = DocumentKeys()
         live = Bitset()
         facetStore = FacetStore()
+        appender.reserve(documents.buffer.count)
         defer {
             postings = appender.postings
             keys = appender.keys
-            idByKey = appender.idByKey
             live = appender.live
             facetStore = appender.facets
         }
@@ -126,29 +125,29 @@ struct PostingBatch: Sendable {
 final class PostingAppender: @unchecked Sendable {
     private(set) var postings: [PostingList]
     let fieldCount: Int
-    private(set) var keys: [String]
-    private(set) var idByKey: [String: DocID]
+    private(set) var keys: DocumentKeys
     private(set) var live: Bitset
     private(set) var facets: FacetStore
     private var starts: [Int32] = []
     private var order: [Int32] = []
 
-    init(postings: [PostingList], fieldCount: Int, keys: [String], idByKey: [String: DocID], live: Bitset,
-         facets: FacetStore) {
+    init(postings: [PostingList], fieldCount: Int, keys: DocumentKeys, live: Bitset, facets: FacetStore) {
         self.postings = postings
         self.fieldCount = fieldCount
         self.keys = keys
-        self.idByKey = idByKey
         self.live = live
         self.facets = facets
     }
+
+    /// Room for `count` more documents' keys (the tables are unique to the appender by now).
+    func reserve(_ count: Int) { keys.reserve(count) }
 
     /// Records the batch's documents (keys, replacements, filters) in order, then appends its postings
     /// list by list; within a list in document order, as `add` would.
     func append(_ batch: PostingBatch, from documents: SharedDocuments) {
         for position in 0..<batch.documentCount {
             InvertedIndex.record(documents.buffer[batch.firstSource + position], as: batch.firstDoc + DocID(position),
-                                 keys: &keys, idByKey: &idByKey, live: &live, facets: &facets)
+                                 keys: &keys, live: &live, facets: &facets)
         }
         while postings.count < batch.termCount { postings.append(PostingList(fieldCount: fieldCount)) }
         let count = batch.postings.count

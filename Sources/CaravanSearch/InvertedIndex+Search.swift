@@ -62,7 +62,7 @@ extension InvertedIndex {
 
     private func result(_ entries: [TopK.Entry], scored: Int) -> SearchResult {
         SearchResult(
-            hits: entries.map { SearchHit(key: keys[Int($0.doc)], doc: $0.doc, score: $0.score) },
+            hits: entries.map { SearchHit(key: keys[$0.doc], doc: $0.doc, score: $0.score) },
             scoredDocuments: scored
         )
     }
@@ -105,7 +105,7 @@ extension InvertedIndex {
         if let filter { allowed.formIntersection(facetStore.evaluate(filter, capacity: documentCount)) }
         var docs: [DocID] = []
         allowed.forEach { docs.append($0) }
-        return (docs.reversed().prefix(max(0, limit)).map { keys[Int($0)] }, docs.count)
+        return (docs.reversed().prefix(max(0, limit)).map { keys[$0] }, docs.count)
     }
 
     /// How many live documents a query would match before the top-k cut (for "N results").

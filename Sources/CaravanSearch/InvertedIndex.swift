@@ -20,8 +20,8 @@ public struct InvertedIndex: Sendable {
     /// The same lengths as field-norm codes (`FieldNorm`), one byte each: what scoring reads.
     private(set) var norms = ContiguousArray<UInt8>()
     private(set) var totalLengths: [UInt64]
-    var keys: [String] = []
-    var idByKey: [String: DocID] = [:]
+    /// The caller's key of every id, and the live ones by key.
+    var keys = DocumentKeys()
     /// Documents not deleted.
     var live = Bitset()
     var facetStore = FacetStore()
@@ -37,12 +37,12 @@ public struct InvertedIndex: Sendable {
     /// Ids handed out so far, deleted ones included: the BM25 document count and the bitset capacity.
     public var documentCount: Int { keys.count }
     /// Documents a search can return.
-    public var liveDocumentCount: Int { idByKey.count }
+    public var liveDocumentCount: Int { keys.liveCount }
     public var termCount: Int { vocabulary.count }
 
-    public func contains(key: String) -> Bool { idByKey[key] != nil }
-    public func docID(for key: String) -> DocID? { idByKey[key] }
-    public func key(of doc: DocID) -> String { keys[Int(doc)] }
+    public func contains(key: String) -> Bool { keys.doc(for: key) != nil }
+    public func docID(for key: String) -> DocID? { keys.doc(for: key) }
+    public func key(of doc: DocID) -> String { keys[doc] }
 
     /// Adds a document, or replaces the one with the same key. Returns its (new) id.
     @discardableResult
@@ -68,7 +68,7 @@ public struct InvertedIndex: Sendable {
         precondition(keys.count < Int(DocID.exhausted), "document ids exhausted; compact() first")
         let doc = DocID(keys.count)
         let docLengths = analyze(document, as: doc)
-        Self.record(document, as: doc, keys: &keys, idByKey: &idByKey, live: &live, facets: &facetStore)
+        Self.record(document, as: doc, keys: &keys, live: &live, facets: &facetStore)
         return (doc, docLengths)
     }
 
@@ -101,10 +101,11 @@ public struct InvertedIndex: Sendable {
 
     /// The bookkeeping part of adding a document: an older version with the key deleted, the key and
     /// its id, the live bit, the filters.
-    static func record(_ document: SearchDocument, as doc: DocID, keys: inout [String], idByKey: inout [String: DocID],
-                       live: inout Bitset, facets: inout FacetStore) {
-        if let old = idByKey.updateValue(doc, forKey: document.key) { live.remove(old) }
-        keys.append(document.key)
+    static func record(_ document: SearchDocument, as doc: DocID, keys: inout DocumentKeys, live: inout Bitset,
+                       facets: inout FacetStore) {
+        let (given, replaced) = keys.append(document.key)
+        assert(given == doc, "ids are handed out in order")
+        if let replaced { live.remove(replaced) }
         live.insert(doc)
         facets.add(doc, facets: document.facets, numbers: document.numbers)
     }
@@ -114,8 +115,7 @@ public struct InvertedIndex: Sendable {
     public static func build(documents: some Collection<SearchDocument>, schema: IndexSchema = .profile,
                              analyzer: Analyzer = Analyzer()) -> InvertedIndex {
         var index = InvertedIndex(schema: schema, analyzer: analyzer)
-        index.keys.reserveCapacity(documents.count)
-        index.idByKey.reserveCapacity(documents.count)
+        index.keys.reserve(documents.count)
         index.lengths.reserveCapacity(documents.count * schema.fields.count)
         index.norms.reserveCapacity(documents.count * schema.fields.count)
         index.add(contentsOf: documents)
@@ -129,24 +129,24 @@ public struct InvertedIndex: Sendable {
     /// Removes the document with `key` from every later search. Returns whether there was one.
     @discardableResult
     public mutating func remove(key: String) -> Bool {
-        guard let doc = idByKey.removeValue(forKey: key) else { return false }
+        guard let doc = keys.remove(key) else { return false }
         live.remove(doc)
         return true
     }
 
     /// A facet's values and a numeric attribute of a live document, for showing why it passed a filter.
     public func facetValues(_ name: String, of key: String) -> [String] {
-        idByKey[key].map { facetStore.facetValues(name, of: $0) } ?? []
+        keys.doc(for: key).map { facetStore.facetValues(name, of: $0) } ?? []
     }
 
     public func number(_ name: String, of key: String) -> Int64? {
-        idByKey[key].flatMap { facetStore.number(name, of: $0) }
+        keys.doc(for: key).flatMap { facetStore.number(name, of: $0) }
     }
 
     /// Approximate heap bytes of postings, lengths and filters, for the benchmark's memory report.
     public var memoryFootprint: Int {
         postings.reduce(0) { $0 + $1.memoryFootprint } + lengths.capacity * 4 + norms.capacity + live.words.capacity * 8
-            + vocabulary.memoryFootprint
+            + vocabulary.memoryFootprint + keys.memoryFootprint
     }
 
     /// Drops deleted documents for good: postings, lengths, filters and keys are rebuilt without them and
@@ -155,7 +155,7 @@ public struct InvertedIndex: Sendable {
     public mutating func compact() {
         var newID = [DocID?](repeating: nil, count: keys.count)
         var next: DocID = 0
-        for old in keys.indices where live.contains(DocID(old)) {
+        for old in 0..<keys.count where live.contains(DocID(old)) {
             newID[old] = next
             next += 1
         }
@@ -171,14 +171,14 @@ public struct InvertedIndex: Sendable {
         var newTotals = Array(repeating: UInt64(0), count: fieldCount)
         var newKeys: [String] = []
         newKeys.reserveCapacity(liveCount)
-        for old in keys.indices where newID[old] != nil {
+        for old in 0..<keys.count where newID[old] != nil {
             for field in 0..<fieldCount {
                 let length = lengths[old * fieldCount + field]
                 newLengths.append(length)
                 newNorms.append(norms[old * fieldCount + field])
                 newTotals[field] += UInt64(length)
             }
-            newKeys.append(keys[old])
+            newKeys.append(keys[DocID(old)])
         }
 
         var newVocabulary = IndexVocabulary()
@@ -216,8 +216,7 @@ public struct InvertedIndex: Sendable {
         norms = newNorms
         totalLengths = newTotals
         facetStore = facetStore.remapped(newID)
-        keys = newKeys
-        idByKey = Dictionary(uniqueKeysWithValues: newKeys.enumerated().map { ($1, DocID($0)) })
+        keys = DocumentKeys(allLive: newKeys)
         live = Bitset(capacity: liveCount, filled: true)
     }
 }

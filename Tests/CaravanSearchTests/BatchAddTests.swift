@@ -26,7 +26,6 @@ import Testing
         #expect(batched.totalLengths == reference.totalLengths)
         #expect(batched.live == reference.live)
         #expect(batched.keys == reference.keys)
-        #expect(batched.idByKey == reference.idByKey)
         #expect(batched.facetValues("country", of: "d7") == reference.facetValues("country", of: "d7"))
         #expect(batched.number("salary", of: "d3999") == reference.number("salary", of: "d3999"))
         #expect(batched.postings.count == reference.postings.count)
