@@ -12,6 +12,7 @@ struct PostingList: Sendable {
     /// 128 postings: small enough that a skipped block saves real work, large enough that the per-block
     /// metadata (about 30 bytes) is a few percent of the postings.
     static let blockSize = 128
+    private static let laneNumbers = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
 
     let fieldCount: Int
     private(set) var bytes = ContiguousArray<UInt8>()
@@ -76,8 +77,10 @@ struct PostingList: Sendable {
             normBytes.append(UInt8(truncatingIfNeeded: lengths[field]))
             blockMaxFrequency[meta + field] = max(blockMaxFrequency[meta + field], frequencies[field])
             blockMinLength[meta + field] = min(blockMinLength[meta + field], lengths[field])
-            fieldDocumentFrequency[field] += 1
         }
+        // One vector add: a lane-by-lane `+= 1` went through memory and stalled on reading the vector
+        // back (a quarter of this function's time in the bulk build's profile).
+        fieldDocumentFrequency &+= SIMD8(repeating: UInt32(truncatingIfNeeded: mask)) &>> Self.laneNumbers & 1
         blockLastDoc[blockCount - 1] = doc
         count += 1
     }
