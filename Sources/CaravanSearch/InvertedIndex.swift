@@ -143,7 +143,8 @@ public struct InvertedIndex: Sendable {
         keys.doc(for: key).flatMap { facetStore.number(name, of: $0) }
     }
 
-    /// Approximate heap bytes of postings, lengths and filters, for the benchmark's memory report.
+    /// Approximate heap bytes of postings, lengths, the live set, vocabulary and key table (not the key
+    /// strings themselves), for the benchmark's memory report.
     public var memoryFootprint: Int {
         postings.reduce(0) { $0 + $1.memoryFootprint } + lengths.capacity * 4 + norms.capacity + live.words.capacity * 8
             + vocabulary.memoryFootprint + keys.memoryFootprint
