@@ -23,6 +23,9 @@ struct SearchCommand: ParsableCommand {
     var oneByOne = false
 
     func run() throws {
+        for file in ["profiles.jsonl", "queries.txt"] where !FileManager.default.fileExists(atPath: data + "/" + file) {
+            throw BenchError("\(data)/\(file) not found: make the corpus with `caravan-bench generate --out \(data)`")
+        }
         let peer = try peerResults.map(PeerResults.load)
         let queries = try String(contentsOfFile: data + "/queries.txt", encoding: .utf8)
             .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
