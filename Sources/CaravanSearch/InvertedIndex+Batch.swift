@@ -13,8 +13,8 @@ extension InvertedIndex {
     /// Two stages run at once on a batch each: this thread analyses batch n (text, vocabulary, lengths)
     /// while another records batch n − 1's documents (keys, replacements, filters) and appends its
     /// postings, sorted by term so each list is written in one burst instead of a posting at a time
-    /// across all lists. The stages share no state: the appending stage owns the posting lists and
-    /// the per-key tables until the end, and analysis touches neither.
+    /// across all lists. The stages share nothing they write: the appending stage owns the posting lists
+    /// and the per-key tables until the end, analysis touches neither, and both only read the documents.
     public mutating func add(contentsOf documents: some Sequence<SearchDocument>) {
         // Both stages read the documents from one array (an `Array` argument is not copied): the appending
         // stage reads keys and filters in place rather than from copies handed over with each batch, which
