@@ -18,61 +18,41 @@ struct DocumentKeys: Sendable {
     subscript(doc: DocID) -> String { keys[Int(doc)] }
 
     /// The live document with `key`.
-    func doc(for key: String) -> DocID? {
-        let hash = Self.hash(key)
-        let mask = slots.count - 1
-        var slot = Int(hash) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { return nil }
-            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
-                let doc = DocID(truncatingIfNeeded: entry) - 1
-                if keys[Int(doc)] == key { return doc }
-            }
-            slot = (slot + 1) & mask
-        }
-    }
+    func doc(for key: String) -> DocID? { probe(key, hash: Self.hash(key)).doc }
 
     /// Gives `key` the next id; returns it and the live document the key had before, if any (now replaced).
     mutating func append(_ key: String) -> (doc: DocID, replaced: DocID?) {
         let doc = DocID(keys.count)
         keys.append(key)
         let hash = Self.hash(key)
-        let mask = slots.count - 1
-        var slot = Int(hash) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { break }
-            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
-                let old = DocID(truncatingIfNeeded: entry) - 1
-                if keys[Int(old)] == key {
-                    slots[slot] = Self.entry(hash: hash, doc: doc)
-                    return (doc, old)
-                }
-            }
-            slot = (slot + 1) & mask
+        let (slot, replaced) = probe(key, hash: hash)
+        slots[slot] = UInt64(hash) << 32 | UInt64(doc + 1)
+        if replaced == nil {
+            liveCount += 1
+            if liveCount * 2 > slots.count { rehash(slotCount: slots.count * 2) }
         }
-        slots[slot] = Self.entry(hash: hash, doc: doc)
-        liveCount += 1
-        if liveCount * 2 > slots.count { grow() }
-        return (doc, nil)
+        return (doc, replaced)
     }
 
     /// Forgets `key`'s live document and returns it.
     mutating func remove(_ key: String) -> DocID? {
-        let hash = Self.hash(key)
+        let (slot, doc) = probe(key, hash: Self.hash(key))
+        guard let doc else { return nil }
+        removeSlot(slot)
+        liveCount -= 1
+        return doc
+    }
+
+    /// The slot holding `key` and its live document, or the empty slot where it would go and nil.
+    private func probe(_ key: String, hash: UInt32) -> (slot: Int, doc: DocID?) {
         let mask = slots.count - 1
         var slot = Int(hash) & mask
         while true {
             let entry = slots[slot]
-            if entry == 0 { return nil }
+            if entry == 0 { return (slot, nil) }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let doc = DocID(truncatingIfNeeded: entry) - 1
-                if keys[Int(doc)] == key {
-                    removeSlot(slot)
-                    liveCount -= 1
-                    return doc
-                }
+                if keys[Int(doc)] == key { return (slot, doc) }
             }
             slot = (slot + 1) & mask
         }
@@ -115,8 +95,6 @@ struct DocumentKeys: Sendable {
         slots[hole] = 0
     }
 
-    private mutating func grow() { rehash(slotCount: slots.count * 2) }
-
     private mutating func rehash(slotCount: Int) {
         let old = slots
         slots = ContiguousArray(repeating: 0, count: slotCount)
@@ -127,9 +105,6 @@ struct DocumentKeys: Sendable {
             slots[slot] = entry
         }
     }
-
-    @inline(__always)
-    private static func entry(hash: UInt32, doc: DocID) -> UInt64 { UInt64(hash) << 32 | UInt64(doc + 1) }
 
     /// A 32-bit hash of the key's UTF-8 bytes, eight at a time.
     static func hash(_ key: String) -> UInt32 {
