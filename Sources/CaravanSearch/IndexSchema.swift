@@ -60,39 +60,25 @@ public struct IndexSchema: Sendable, Hashable {
 /// arrays is a dozen separate allocations to chase; recording a generated profile's filters from such
 /// dictionaries took about 2 µs, most of it waiting for memory (profiled on the million-profile benchmark).
 public struct SearchDocument: Sendable, Hashable {
-    /// A text for the schema field named `field`. Several texts for one field count as one longer text.
-    public struct Text: Sendable, Hashable {
-        public var field: String
-        public var text: String
-
-        public init(_ field: String, _ text: String) {
-            self.field = field
-            self.text = text
-        }
-    }
-
-    /// One value of a discrete attribute: ("citizenship", "uz"), ("city", "tashkent"), ("remote", "yes").
-    public struct Facet: Sendable, Hashable {
+    /// A value under a name: a text under its schema field's name, a facet value under the facet's
+    /// ("citizenship", "uz"; "remote", "yes"), a number under its attribute's ("salary", 250000).
+    public struct Named<Value: Sendable & Hashable>: Sendable, Hashable {
         public var name: String
-        public var value: String
+        public var value: Value
 
-        public init(_ name: String, _ value: String) {
+        public init(_ name: String, _ value: Value) {
             self.name = name
             self.value = value
         }
     }
 
+    /// A text for the schema field `name`. Several texts for one field count as one longer text.
+    public typealias Text = Named<String>
+    /// One value of a discrete attribute.
+    public typealias Facet = Named<String>
     /// A numeric attribute to filter on by range: "salary", "russianLevel" (CEFR A1 = 1 … C2 = 6),
     /// "availableFrom" (days since 1970). One per name; of several, the last one given counts.
-    public struct Number: Sendable, Hashable {
-        public var name: String
-        public var value: Int64
-
-        public init(_ name: String, _ value: Int64) {
-            self.name = name
-            self.value = value
-        }
-    }
+    public typealias Number = Named<Int64>
 
     /// The caller's id (a profile or vacancy UUID); adding a document with a known key replaces it.
     public var key: String
@@ -106,7 +92,7 @@ public struct SearchDocument: Sendable, Hashable {
     public init(key: String, texts: [Text], facets: [Facet] = [], numbers: [Number] = []) {
         self.key = key
         // Already sorted (as the benchmark's generator and most callers list them) costs one pass.
-        self.texts = Self.sorted(texts) { $0.field < $1.field }
+        self.texts = Self.sorted(texts) { $0.name < $1.name }
         self.facets = Self.sorted(facets) { ($0.name, $0.value) < ($1.name, $1.value) }
         self.numbers = Self.sorted(numbers) { $0.name < $1.name }
     }

@@ -146,8 +146,8 @@ final class PostingAppender: @unchecked Sendable {
     /// list by list; within a list in document order, as `add` would.
     func append(_ batch: PostingBatch, from documents: SharedDocuments) {
         for position in 0..<batch.documentCount {
-            InvertedIndex.record(documents.buffer[batch.firstSource + position], as: batch.firstDoc + DocID(position),
-                                 keys: &keys, live: &live, facets: &facets)
+            InvertedIndex.record(documents.buffer[batch.firstSource + position], keys: &keys, live: &live,
+                                 facets: &facets)
         }
         while postings.count < batch.termCount { postings.append(PostingList(fieldCount: fieldCount)) }
         let count = batch.postings.count

@@ -68,7 +68,7 @@ public struct InvertedIndex: Sendable {
         precondition(keys.count < Int(DocID.exhausted), "document ids exhausted; compact() first")
         let doc = DocID(keys.count)
         let docLengths = analyze(document, as: doc)
-        Self.record(document, as: doc, keys: &keys, live: &live, facets: &facetStore)
+        Self.record(document, keys: &keys, live: &live, facets: &facetStore)
         return (doc, docLengths)
     }
 
@@ -80,10 +80,10 @@ public struct InvertedIndex: Sendable {
         scratch.begin(doc)
         var docLengths = SIMD8<UInt32>()
         // In the document's order (by field name), so a document's term ids do not depend on the schema.
-        for text in document.texts where !text.text.isEmpty {
-            guard let field = schema.fieldNumber(of: text.field) else { continue }
+        for text in document.texts where !text.value.isEmpty {
+            guard let field = schema.fieldNumber(of: text.name) else { continue }
             scratch.ids.removeAll(keepingCapacity: true)
-            vocabulary.appendTermIDs(of: text.text, analyzer: analyzer, into: &scratch.ids)
+            vocabulary.appendTermIDs(of: text.value, analyzer: analyzer, into: &scratch.ids)
             docLengths[field] &+= UInt32(clamping: scratch.ids.count)
             scratch.countField(field, termCount: vocabulary.count)
         }
@@ -99,12 +99,11 @@ public struct InvertedIndex: Sendable {
         return normCodes
     }
 
-    /// The bookkeeping part of adding a document: an older version with the key deleted, the key and
-    /// its id, the live bit, the filters.
-    static func record(_ document: SearchDocument, as doc: DocID, keys: inout DocumentKeys, live: inout Bitset,
+    /// The bookkeeping part of adding a document: the key given the next id (an older version with it
+    /// deleted), the live bit, the filters.
+    static func record(_ document: SearchDocument, keys: inout DocumentKeys, live: inout Bitset,
                        facets: inout FacetStore) {
-        let (given, replaced) = keys.append(document.key)
-        assert(given == doc, "ids are handed out in order")
+        let (doc, replaced) = keys.append(document.key)
         if let replaced { live.remove(replaced) }
         live.insert(doc)
         facets.add(doc, facets: document.facets, numbers: document.numbers)

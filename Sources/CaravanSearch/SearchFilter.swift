@@ -77,29 +77,30 @@ struct FacetStore: Sendable {
 
     /// Records a document's facet values and numbers (each sorted by name, as `SearchDocument` keeps them).
     mutating func add(_ doc: DocID, facets docFacets: [SearchDocument.Facet], numbers docNumbers: [SearchDocument.Number]) {
-        // Documents list the same names in the same order, so the column after the last one found is
-        // nearly always the next one asked for: one comparison of equal strings instead of a scan.
         var column = -1
         for facet in docFacets {
-            if column < 0 || facetNames[column] != facet.name {
-                column = column + 1 < facetNames.count && facetNames[column + 1] == facet.name
-                    ? column + 1 : facetColumn(named: facet.name)
-            }
+            column = Self.column(of: facet.name, after: column, in: facetNames) ?? facetColumn(named: facet.name)
             facetColumns[column].insert(doc, value: facet.value)
         }
         column = -1
         for number in docNumbers {
-            if column + 1 < numberNames.count && numberNames[column + 1] == number.name {
-                column += 1
-            } else if let known = numberNames.firstIndex(of: number.name) {
-                column = known
-            } else {
+            column = Self.column(of: number.name, after: column, in: numberNames) ?? {
                 numberNames.append(number.name)
                 numberColumns.append(NumericColumn())
-                column = numberColumns.count - 1
-            }
+                return numberColumns.count - 1
+            }()
             Self.update(&numberColumns[column], doc: doc, value: number.value)
         }
+    }
+
+    /// The column named `name`, nil for a new name. Documents list the same names in the same order, so
+    /// it is nearly always the column last found (another value of one facet) or the one after it: one
+    /// comparison of equal strings instead of a scan.
+    @inline(__always)
+    private static func column(of name: String, after previous: Int, in names: [String]) -> Int? {
+        if previous >= 0 && names[previous] == name { return previous }
+        if previous + 1 < names.count && names[previous + 1] == name { return previous + 1 }
+        return names.firstIndex(of: name)
     }
 
     private mutating func facetColumn(named name: String) -> Int {
