@@ -10,10 +10,13 @@ public struct MessageCatalog: Sendable {
         self.messages = messages
     }
 
-    /// The text for `key` with `{placeholders}` filled; `nil` when the key is missing.
+    /// The text for `key` with `{placeholders}` filled and plural forms chosen by this language's rule;
+    /// `nil` when the key is missing.
     public func text(_ key: String, _ arguments: [String: String] = [:]) -> String? {
         guard let text = messages[key] else { return nil }
-        return arguments.isEmpty ? text : Self.fill(text, arguments)
+        guard !arguments.isEmpty else { return text }
+        let chosen = text.contains(", plural,") ? PluralSelector.resolve(text, arguments, language: language) : text
+        return Self.fill(chosen, arguments)
     }
 
     /// Replaces each `{name}` whose name is an argument, in one pass over the template's UTF-8 (braces are

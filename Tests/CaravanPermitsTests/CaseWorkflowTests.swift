@@ -13,6 +13,8 @@ import Testing
         .init(person: "p0", verdict: .approved), .init(person: "p1", verdict: .refused(ground: "false_information")),
     ])
     static let refuseAll = CaseDecision([.init(person: "p0", verdict: .refused(ground: "not_eligible"))])
+    /// Both persons passed every rule (a report with no results has nothing that did not pass).
+    static let allPassed = CaseJudgement(report: EligibilityReport(rulebookVersion: "t", personCount: 2, results: []), persons: ["p0", "p1"])
 
     /// One state of every status, with payloads where the status has one.
     static let states: [CaseState] = [
@@ -34,7 +36,7 @@ import Testing
         .informationRequested: [.resubmit: .resubmitted, .withdraw: .withdrawn],
         .resubmitted: [.startReview: .inReview, .requestInformation: .informationRequested, .decide: .decided, .withdraw: .withdrawn],
         .refusalProposed: [.confirmRefusal: .decided, .returnToReview: .inReview, .withdraw: .withdrawn],
-        .decided: [.issuePermit: .permitIssued],
+        .decided: [.issuePermit: .permitIssued, .returnToReview: .inReview],
         .permitIssued: [.registerArrival: .arrivalRegistered, .cancel: .cancelled],
         .arrivalRegistered: [.cancel: .cancelled],
     ]
@@ -50,7 +52,7 @@ import Testing
             (CaseEvent.submit, applicant), (.startReview, officer), (.requestInformation, officer), (.resubmit, applicant),
             (.decide(Self.approveAll), officer), (.issuePermit, officer), (.registerArrival, sponsor),
         ] {
-            state = try CaseWorkflow.transition(from: state, event: event, actor: actor).get()
+            state = try CaseWorkflow.transition(from: state, event: event, actor: actor, judged: Self.allPassed).get()
         }
         #expect(state == .arrivalRegistered(Self.approveAll))
     }
@@ -58,7 +60,7 @@ import Testing
     @Test(arguments: states)
     func everyOtherMoveIsRefusedWithTheCurrentState(state: CaseState) {
         for event in Self.events {
-            let result = CaseWorkflow.transition(from: state, event: event, actor: actor(for: event))
+            let result = CaseWorkflow.transition(from: state, event: event, actor: actor(for: event), judged: Self.allPassed)
             if var target = Self.allowed[state.status]?[event.kind] {
                 if case .decide(let decision) = event, decision.refusesAnyone { target = .refusalProposed }
                 #expect((try? result.get())?.status == target, "\(state.status) + \(event.kind)")
@@ -70,16 +72,17 @@ import Testing
     }
 
     @Test func aRefusalTakesEffectOnlyWhenASecondOfficerConfirmsIt() throws {
-        let proposed = try CaseWorkflow.transition(from: .inReview, event: .decide(Self.refuseSpouse), actor: officer).get()
+        let proposed = try CaseWorkflow.transition(from: .inReview, event: .decide(Self.refuseSpouse), actor: officer, judged: Self.allPassed).get()
         #expect(proposed == .refusalProposed(Self.refuseSpouse, proposedBy: officer.id))
 
         let selfConfirmed = CaseWorkflow.transition(from: proposed, event: .confirmRefusal, actor: officer)
         #expect(selfConfirmed == .failure(TransitionError(current: proposed, event: .confirmRefusal, reason: .sameOfficer)))
 
-        let confirmed = try CaseWorkflow.transition(from: proposed, event: .confirmRefusal, actor: secondOfficer).get()
+        let confirmed = try CaseWorkflow.transition(from: proposed, event: .confirmRefusal, actor: secondOfficer, judged: Self.allPassed).get()
         #expect(confirmed == .decided(Self.refuseSpouse))
         // The approved principal still gets a permit.
-        #expect(try CaseWorkflow.transition(from: confirmed, event: .issuePermit, actor: officer).get() == .permitIssued(Self.refuseSpouse))
+        #expect(try CaseWorkflow.transition(from: confirmed, event: .issuePermit, actor: officer, judged: Self.allPassed).get()
+            == .permitIssued(Self.refuseSpouse))
 
         // The proposer may take the proposal back.
         #expect(try CaseWorkflow.transition(from: proposed, event: .returnToReview, actor: officer).get() == .inReview)
@@ -104,7 +107,7 @@ import Testing
         for role in Role.allCases {
             #expect(Set(CaseEventKind.allCases.filter { CasePolicy.mayFire($0, role: role) }) == expected[role], "\(role)")
         }
-        #expect(Role.allCases.filter(CasePolicy.maySeeDocuments) == [.specialist, .migrationOfficer])
+        #expect(CaseViewer.allCases.filter(CasePolicy.maySeeDocuments) == [.principal, .officer])
     }
 
     @Test(arguments: Role.allCases)
@@ -120,9 +123,11 @@ import Testing
 
     @Test func thePageShowsTheMovesAvailableNow() {
         #expect(CaseWorkflow.availableEvents(in: .inReview, for: officer) == [.requestInformation, .decide])
+        #expect(CaseWorkflow.availableEvents(in: .decided(Self.approveAll), for: officer, judged: Self.allPassed) == [.returnToReview, .issuePermit])
+        #expect(CaseWorkflow.availableEvents(in: .decided(Self.approveAll), for: officer) == [.returnToReview])
         #expect(CaseWorkflow.availableEvents(in: .inReview, for: applicant) == [.withdraw])
         #expect(CaseWorkflow.availableEvents(in: Self.states[5], for: officer) == [.returnToReview])
-        #expect(CaseWorkflow.availableEvents(in: Self.states[5], for: secondOfficer) == [.confirmRefusal, .returnToReview])
+        #expect(CaseWorkflow.availableEvents(in: Self.states[5], for: secondOfficer, judged: Self.allPassed) == [.confirmRefusal, .returnToReview])
         #expect(CaseWorkflow.availableEvents(in: .withdrawn, for: officer).isEmpty)
     }
 
@@ -145,5 +150,74 @@ import Testing
         ])) {
             try bad.validate(persons: ["p0", "p1"], rulebook: rulebook)
         }
+    }
+
+    // MARK: Approval only on passed rules
+
+    /// The spouse's entry-ban check has not answered and the principal's passport is missing.
+    static let spouseUnchecked = CaseJudgement(
+        report: EligibilityReport(rulebookVersion: "t", personCount: 2, results: [
+            RuleResult(rule: 0, person: 0, finding: .satisfied),
+            RuleResult(rule: 3, person: 1, finding: .entryBanUnchecked),
+            RuleResult(rule: 4, person: 1, finding: .satisfied),
+        ]),
+        persons: ["p0", "p1"]
+    )
+
+    @Test func approvingAPersonWithARuleNotPassedIsRefusedNamingThePersonAndTheRule() {
+        let result = CaseWorkflow.transition(from: .inReview, event: .decide(Self.approveAll), actor: officer, judged: Self.spouseUnchecked)
+        let blocked = [BlockedApproval(person: "p1", rules: [RuleResult(rule: 3, person: 1, finding: .entryBanUnchecked)])]
+        #expect(result == .failure(TransitionError(current: .inReview, event: .decide, reason: .approvalBlocked(blocked))))
+        // Refusing that person on a ground is possible: it becomes a proposal for a second officer.
+        #expect((try? CaseWorkflow.transition(from: .inReview, event: .decide(Self.refuseSpouse), actor: officer,
+                                              judged: Self.spouseUnchecked).get())?.status == .refusalProposed)
+    }
+
+    @Test func withoutAJudgementNoApprovalTakesEffect() {
+        let result = CaseWorkflow.transition(from: .inReview, event: .decide(Self.approveAll), actor: officer)
+        let blocked = [BlockedApproval(person: "p0", rules: []), BlockedApproval(person: "p1", rules: [])]
+        #expect(result == .failure(TransitionError(current: .inReview, event: .decide, reason: .approvalBlocked(blocked))))
+        // A refusal of everyone needs no facts to be proposed.
+        #expect((try? CaseWorkflow.transition(from: .inReview, event: .decide(Self.refuseAll), actor: officer).get())?.status == .refusalProposed)
+    }
+
+    @Test func confirmingARefusalAndIssuingThePermitCheckTheApprovalsAgain() throws {
+        let proposed = CaseState.refusalProposed(Self.refuseSpouse, proposedBy: officer.id)
+        let principalBanned = CaseJudgement(
+            report: EligibilityReport(rulebookVersion: "t", personCount: 2, results: [RuleResult(rule: 3, person: 0, finding: .entryBanned)]),
+            persons: ["p0", "p1"]
+        )
+        let blocked = [BlockedApproval(person: "p0", rules: [RuleResult(rule: 3, person: 0, finding: .entryBanned)])]
+        #expect(CaseWorkflow.transition(from: proposed, event: .confirmRefusal, actor: secondOfficer, judged: principalBanned)
+            == .failure(TransitionError(current: proposed, event: .confirmRefusal, reason: .approvalBlocked(blocked))))
+        let decided = CaseState.decided(Self.approveAll)
+        #expect(CaseWorkflow.transition(from: decided, event: .issuePermit, actor: officer, judged: principalBanned)
+            == .failure(TransitionError(current: decided, event: .issuePermit, reason: .approvalBlocked(blocked))))
+        // The officer reopens the decision instead.
+        #expect((try? CaseWorkflow.transition(from: decided, event: .returnToReview, actor: officer).get()) == .inReview)
+    }
+
+    @Test func aPersonNotOnTheCaseCannotBeApproved() {
+        #expect(!Self.allPassed.mayApprove("p7"))
+        #expect(Self.allPassed.blockedApprovals(in: CaseDecision([.init(person: "p7", verdict: .approved)])) == [BlockedApproval(person: "p7", rules: [])])
+    }
+
+    // MARK: What each viewer is told
+
+    @Test func aProposedRefusalIsInReviewToTheApplicantAndTheSponsorOnly() {
+        #expect(CaseStatus.refusalProposed.shown(to: .officer) == .refusalProposed)
+        #expect(CaseStatus.refusalProposed.shown(to: .principal) == .inReview)
+        #expect(CaseStatus.refusalProposed.shown(to: .sponsor) == .inReview)
+        for status in CaseStatus.allCases where status != .refusalProposed {
+            for viewer in CaseViewer.allCases { #expect(status.shown(to: viewer) == status) }
+        }
+    }
+
+    @Test func theNamedStatusSets() {
+        #expect(CaseStatus.allCases.filter(\.holdsPermit) == [.permitIssued, .arrivalRegistered])
+        #expect(CaseStatus.allCases.filter(\.acceptsUploads) == [.draft, .submitted, .inReview, .informationRequested, .resubmitted])
+        #expect(CaseStatus.allCases.filter(\.acceptsReviews) == [.submitted, .inReview, .informationRequested, .resubmitted])
+        #expect(CaseStatus.allCases.filter(\.acceptsPersonChanges) == [.draft])
+        #expect(CaseStatus.officerQueue == [.submitted, .inReview, .informationRequested, .resubmitted, .refusalProposed, .decided])
     }
 }

@@ -89,12 +89,19 @@ import Testing
         ])
         #expect(evaluate(family, rulebook).caseOutcome == .needsDocument)
 
+        // Uploaded and waiting for review is not missing: the applicant has nothing left to do.
+        family.principal.awaitingReview = DocumentSet([.photo, .medicalCertificate])
+        #expect(evaluate(family, rulebook).results(for: 0).last?.finding == .documentsAwaitingReview(first: .photo, count: 2))
+        family.principal.awaitingReview = DocumentSet([.photo])
+        #expect(evaluate(family, rulebook).results(for: 0).last?.finding == .documentsMissing(first: .medicalCertificate, count: 1))
+        family.principal.awaitingReview = []
+
         family.offer = OfferFacts(sponsorAccredited: false, accepted: false, monthlySalaryRub: 120_000)
         family.principal.entryBan = true
         family.principal.passportExpiresOn = try day("2026-07-15")
         #expect(evaluate(family, rulebook).results(for: 0).map(\.finding).prefix(5) == [
             .sponsorNotAccredited, .offerNotAccepted, .salaryBelowMinimum(monthlyRub: 120_000, minimumRub: 167_000),
-            .passportExpiresTooSoon(monthsLeft: 4, requiredMonths: 6), .entryBanned,
+            .passportExpiresTooSoon(expiresOn: try day("2026-07-15"), monthsLeft: 4, requiredMonths: 6), .entryBanned,
         ])
         #expect(evaluate(family, rulebook).caseOutcome == .failed)
     }
@@ -105,7 +112,7 @@ import Testing
         family.principal.passportExpiresOn = try day("2026-09-02")
         #expect(evaluate(family, rulebook).results(for: 0)[3].finding == .satisfied)
         family.principal.passportExpiresOn = try day("2026-09-01")
-        #expect(evaluate(family, rulebook).results(for: 0)[3].finding == .passportExpiresTooSoon(monthsLeft: 5, requiredMonths: 6))
+        #expect(evaluate(family, rulebook).results(for: 0)[3].finding == .passportExpiresTooSoon(expiresOn: try day("2026-09-01"), monthsLeft: 5, requiredMonths: 6))
     }
 
     @Test func everyResultNamesAKeyTheCatalogueIsAskedFor() throws {

@@ -54,7 +54,7 @@ public enum Eligibility {
             guard let expiry = person.passportExpiresOn else { return .passportMissing }
             // Valid through `expiry`: it must not end before the same date `months` later.
             if expiry >= date.adding(months: months) { return .satisfied }
-            return .passportExpiresTooSoon(monthsLeft: max(0, date.wholeMonths(until: expiry)), requiredMonths: months)
+            return .passportExpiresTooSoon(expiresOn: expiry, monthsLeft: max(0, date.wholeMonths(until: expiry)), requiredMonths: months)
         case .noEntryBan:
             switch person.entryBan {
             case false?: return .satisfied
@@ -73,9 +73,12 @@ public enum Eligibility {
             case nil: return .dependencyNotStated(age: age, limit: limit)
             }
         case .documentsProvided:
-            let missing = required.subtracting(person.documents)
-            guard let first = missing.first else { return .satisfied }
-            return .documentsMissing(first: first, count: missing.rawValue.nonzeroBitCount)
+            let notAccepted = required.subtracting(person.documents)
+            guard let firstNotAccepted = notAccepted.first else { return .satisfied }
+            // Missing (never uploaded, or rejected) before waiting: the applicant has something to do.
+            let missing = notAccepted.subtracting(person.awaitingReview)
+            if let first = missing.first { return .documentsMissing(first: first, count: missing.rawValue.nonzeroBitCount) }
+            return .documentsAwaitingReview(first: firstNotAccepted, count: notAccepted.rawValue.nonzeroBitCount)
         }
     }
 }

@@ -5,14 +5,18 @@ public struct PersonFacts: Sendable, Equatable {
     public var passportExpiresOn: CalendarDate?
     /// From the entry-ban check; `nil` until it answers.
     public var entryBan: Bool?
-    /// Documents provided and not rejected.
+    /// Documents an officer accepted.
     public var documents: DocumentSet
+    /// Documents uploaded and waiting for an officer's review (not yet counted as provided).
+    public var awaitingReview: DocumentSet
 
-    public init(birthDate: CalendarDate, passportExpiresOn: CalendarDate?, entryBan: Bool?, documents: DocumentSet) {
+    public init(birthDate: CalendarDate, passportExpiresOn: CalendarDate?, entryBan: Bool?, documents: DocumentSet,
+                awaitingReview: DocumentSet = []) {
         self.birthDate = birthDate
         self.passportExpiresOn = passportExpiresOn
         self.entryBan = entryBan
         self.documents = documents
+        self.awaitingReview = awaitingReview
     }
 }
 

@@ -5,6 +5,12 @@ public struct RuleResult: Sendable, Equatable {
     public let person: Int
     public let finding: Finding
 
+    public init(rule: Int, person: Int, finding: Finding) {
+        self.rule = rule
+        self.person = person
+        self.finding = finding
+    }
+
     public var outcome: RuleOutcome { finding.outcome }
 }
 
@@ -14,6 +20,12 @@ public struct EligibilityReport: Sendable, Equatable {
     public let rulebookVersion: String
     public let personCount: Int
     public let results: [RuleResult]
+
+    public init(rulebookVersion: String, personCount: Int, results: [RuleResult]) {
+        self.rulebookVersion = rulebookVersion
+        self.personCount = personCount
+        self.results = results
+    }
 
     public func results(for person: Int) -> [RuleResult] {
         results.filter { $0.person == person }

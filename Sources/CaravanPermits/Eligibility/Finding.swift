@@ -29,7 +29,7 @@ public enum Finding: Sendable, Equatable {
     case salaryUnknown
     case salaryBelowMinimum(monthlyRub: Int, minimumRub: Int)
     case passportMissing
-    case passportExpiresTooSoon(monthsLeft: Int, requiredMonths: Int)
+    case passportExpiresTooSoon(expiresOn: CalendarDate, monthsLeft: Int, requiredMonths: Int)
     case entryBanned
     case entryBanUnchecked
     case relationNotCovered(Relation)
@@ -37,14 +37,17 @@ public enum Finding: Sendable, Equatable {
     case childOverAgeLimit(age: Int, limit: Int)
     /// An adult child whose dependency has not been stated.
     case dependencyNotStated(age: Int, limit: Int)
+    /// Documents never uploaded (or rejected and not replaced): the applicant has to act.
     case documentsMissing(first: DocumentKind, count: Int)
+    /// Every required document is uploaded; some wait for an officer's review.
+    case documentsAwaitingReview(first: DocumentKind, count: Int)
 
     public var outcome: RuleOutcome {
         switch self {
         case .satisfied:
             .passed
         case .sponsorUnchecked, .salaryUnknown, .passportMissing, .entryBanUnchecked, .dependencyNotStated,
-             .documentsMissing:
+             .documentsMissing, .documentsAwaitingReview:
             .needsDocument
         case .sponsorNotAccredited, .offerNotAccepted, .salaryBelowMinimum, .passportExpiresTooSoon, .entryBanned,
              .relationNotCovered, .childOverAgeLimit:
@@ -69,6 +72,7 @@ public enum Finding: Sendable, Equatable {
         case .childOverAgeLimit: "childOverAgeLimit"
         case .dependencyNotStated: "dependencyNotStated"
         case .documentsMissing: "documentsMissing"
+        case .documentsAwaitingReview: "documentsAwaitingReview"
         }
     }
 
@@ -76,11 +80,13 @@ public enum Finding: Sendable, Equatable {
     public var arguments: [String: String] {
         switch self {
         case .salaryBelowMinimum(let salary, let minimum): ["salary": String(salary), "minimum": String(minimum)]
-        case .passportExpiresTooSoon(let left, let required): ["monthsLeft": String(left), "required": String(required)]
+        case .passportExpiresTooSoon(let expiry, let left, let required):
+            ["expiresOn": expiry.description, "monthsLeft": String(left), "required": String(required)]
         case .relationNotCovered(let relation): ["relation": relation.rawValue]
         case .childOverAgeLimit(let age, let limit), .dependencyNotStated(let age, let limit):
             ["age": String(age), "limit": String(limit)]
-        case .documentsMissing(let first, let count): ["document": first.rawValue, "count": String(count)]
+        case .documentsMissing(let first, let count), .documentsAwaitingReview(let first, let count):
+            ["document": first.rawValue, "count": String(count)]
         default: [:]
         }
     }
@@ -93,11 +99,13 @@ extension RuleCheck {
         case .sponsorAccredited: [.satisfied, .sponsorNotAccredited, .sponsorUnchecked]
         case .offerAccepted: [.satisfied, .offerNotAccepted]
         case .minimumSalary: [.satisfied, .salaryUnknown, .salaryBelowMinimum(monthlyRub: 0, minimumRub: 0)]
-        case .passportValidity: [.satisfied, .passportMissing, .passportExpiresTooSoon(monthsLeft: 0, requiredMonths: 0)]
+        case .passportValidity:
+            [.satisfied, .passportMissing, .passportExpiresTooSoon(expiresOn: CalendarDate(year: 2000, month: 1, day: 1)!, monthsLeft: 0, requiredMonths: 0)]
         case .noEntryBan: [.satisfied, .entryBanned, .entryBanUnchecked]
         case .relationEligible:
             [.satisfied, .relationNotCovered(.other), .childOverAgeLimit(age: 0, limit: 0), .dependencyNotStated(age: 0, limit: 0)]
-        case .documentsProvided: [.satisfied, .documentsMissing(first: .passport, count: 0)]
+        case .documentsProvided:
+            [.satisfied, .documentsMissing(first: .passport, count: 0), .documentsAwaitingReview(first: .passport, count: 0)]
         }
         return codes.map(\.code)
     }

@@ -109,8 +109,8 @@ public struct ListedEntryBans: EntryBanRegistry {
 }
 
 /// The answer of one entry-ban check, stored on the person it was about.
-public struct EntryBanCheck: Sendable, Equatable, Codable {
-    public enum Result: String, Sendable, Codable {
+public struct EntryBanCheck: Sendable, Hashable, Codable {
+    public enum Result: String, Sendable, Codable, Hashable {
         case clear
         case banned
     }

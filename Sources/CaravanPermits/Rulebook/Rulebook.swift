@@ -25,13 +25,14 @@ public struct Rulebook: Sendable {
         public let id: String
         public let check: RuleCheck
         public let scope: Scope
-        public let legalReference: String
+        /// In each language the rulebook gives it (`legalReference.text(in: "ru")`).
+        public let legalReference: LocalizedText
         public let messageKey: String
     }
 
     public struct RefusalGround: Sendable, Equatable, Hashable {
         public let id: String
-        public let legalReference: String
+        public let legalReference: LocalizedText
         public let messageKey: String
     }
 

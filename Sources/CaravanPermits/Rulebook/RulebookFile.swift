@@ -7,7 +7,7 @@ public struct RulebookFile: Codable, Sendable, Equatable {
         public let check: String
         /// `principal`, `family` or `everyone`.
         public let appliesTo: String
-        public let legalReference: String
+        public let legalReference: LocalizedText
         /// Catalogue key prefix; a result's key is `<messageKey>.<finding code>`.
         public let messageKey: String
         public let parameters: [String: RuleParameter]?
@@ -24,7 +24,7 @@ public struct RulebookFile: Codable, Sendable, Equatable {
 
     public struct RefusalGround: Codable, Sendable, Equatable {
         public let id: String
-        public let legalReference: String
+        public let legalReference: LocalizedText
         public let messageKey: String
     }
 
@@ -71,5 +71,34 @@ public enum RuleParameter: Codable, Sendable, Equatable {
         case .string(let value): try container.encode(value)
         case .strings(let value): try container.encode(value)
         }
+    }
+}
+
+/// A text a rulebook gives in several languages (`{"ru": "…", "en": "…"}`); a plain string is taken as
+/// English. Read with `text(in:)`, which falls back to English, then to any language given.
+public struct LocalizedText: Codable, Sendable, Equatable, Hashable {
+    public let texts: [String: String]
+
+    public init(_ texts: [String: String]) {
+        self.texts = texts
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let plain = try? container.decode(String.self) {
+            texts = ["en": plain]
+        } else {
+            texts = try container.decode([String: String].self)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(texts)
+    }
+
+    /// The text in `language` (a language code such as `ru`), else English, else the first given.
+    public func text(in language: String) -> String {
+        texts[language] ?? texts["en"] ?? texts.sorted { $0.key < $1.key }.first?.value ?? ""
     }
 }

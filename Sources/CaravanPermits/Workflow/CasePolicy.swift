@@ -20,9 +20,4 @@ public enum CasePolicy {
             false
         }
     }
-
-    /// Whether a role may read the documents of people on a case (the sponsor may not).
-    public static func maySeeDocuments(role: Role) -> Bool {
-        role == .specialist || role == .migrationOfficer
-    }
 }

@@ -11,6 +11,8 @@ public struct TransitionError: Error, Sendable, Equatable {
         case emptyDecision
         /// A permit for a case where everyone was refused.
         case nothingApproved
+        /// An approval whose person has a rule that has not passed (or no judgement was given at all).
+        case approvalBlocked([BlockedApproval])
     }
 
     public let current: CaseState
@@ -26,11 +28,22 @@ public struct TransitionError: Error, Sendable, Equatable {
 
 /// The permit case state machine: a pure function from state, event and actor to the next state.
 public enum CaseWorkflow {
+    ///
+    /// `judged` is what the rules say about every person now. Every move that makes an approval take effect
+    /// (a decision approving everyone, a confirmed refusal that approves the others, the permit's issue) is refused
+    /// unless each approved person's rules all passed; without a judgement no approval takes effect at all.
     public static func transition(
-        from state: CaseState, event: CaseEvent, actor: CaseActor
+        from state: CaseState, event: CaseEvent, actor: CaseActor, judged: CaseJudgement? = nil
     ) -> Result<CaseState, TransitionError> {
         func refuse(_ reason: TransitionError.Reason) -> Result<CaseState, TransitionError> {
             .failure(TransitionError(current: state, event: event.kind, reason: reason))
+        }
+        /// The approvals of `decision` that the rules do not carry.
+        func blocked(_ decision: CaseDecision) -> [BlockedApproval] {
+            guard let judged else {
+                return decision.verdicts.filter { $0.verdict == .approved }.map { BlockedApproval(person: $0.person, rules: []) }
+            }
+            return judged.blockedApprovals(in: decision)
         }
         guard CasePolicy.mayFire(event.kind, role: actor.role) else { return refuse(.roleNotPermitted(actor.role)) }
 
@@ -45,14 +58,21 @@ public enum CaseWorkflow {
             return .success(.resubmitted)
         case (.inReview, .decide(let decision)), (.resubmitted, .decide(let decision)):
             guard !decision.verdicts.isEmpty else { return refuse(.emptyDecision) }
+            let blockers = blocked(decision)
+            guard blockers.isEmpty else { return refuse(.approvalBlocked(blockers)) }
             return .success(decision.refusesAnyone ? .refusalProposed(decision, proposedBy: actor.id) : .decided(decision))
         case (.refusalProposed(let decision, let proposer), .confirmRefusal):
             guard proposer != actor.id else { return refuse(.sameOfficer) }
+            let blockers = blocked(decision)
+            guard blockers.isEmpty else { return refuse(.approvalBlocked(blockers)) }
             return .success(.decided(decision))
-        case (.refusalProposed, .returnToReview):
+        case (.refusalProposed, .returnToReview), (.decided, .returnToReview):
+            // A decision not yet carried out by a permit can be reopened when the facts changed (a ban filed since).
             return .success(.inReview)
         case (.decided(let decision), .issuePermit):
             guard decision.approvesAnyone else { return refuse(.nothingApproved) }
+            let blockers = blocked(decision)
+            guard blockers.isEmpty else { return refuse(.approvalBlocked(blockers)) }
             return .success(.permitIssued(decision))
         case (.permitIssued(let decision), .registerArrival):
             return .success(.arrivalRegistered(decision))
@@ -68,13 +88,14 @@ public enum CaseWorkflow {
     }
 
     /// The events `actor` could fire now, for the buttons a page shows. Payload-free events are tried as they
-    /// are; `decide` and `cancel` with a representative payload.
-    public static func availableEvents(in state: CaseState, for actor: CaseActor) -> [CaseEventKind] {
+    /// are, against `judged`; `decide` with a refusal (always open to an officer in review: approvals are judged
+    /// person by person on the form) and `cancel` with a representative payload.
+    public static func availableEvents(in state: CaseState, for actor: CaseActor, judged: CaseJudgement? = nil) -> [CaseEventKind] {
         let samples: [CaseEvent] = [
             .submit, .startReview, .requestInformation, .resubmit,
-            .decide(CaseDecision([.init(person: "-", verdict: .approved)])), .confirmRefusal, .returnToReview,
+            .decide(CaseDecision([.init(person: "-", verdict: .refused(ground: "-"))])), .confirmRefusal, .returnToReview,
             .issuePermit, .registerArrival, .withdraw, .cancel(.graceLapsed),
         ]
-        return samples.filter { (try? transition(from: state, event: $0, actor: actor).get()) != nil }.map(\.kind)
+        return samples.filter { (try? transition(from: state, event: $0, actor: actor, judged: judged).get()) != nil }.map(\.kind)
     }
 }

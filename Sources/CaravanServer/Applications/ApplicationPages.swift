@@ -36,6 +36,8 @@ struct ApplicationPages: RouteCollection {
         let moves: [AuthPages.Choice]
         let moveAction: String
         let canOffer: Bool
+        /// After an accepted offer, the specialist's next step: the permit case (opened from the permits page).
+        let nextStepURL: String?
     }
 
     static let forwardOrder: [ApplicationStage] = [.applied, .screening, .interview, .offer, .hired, .declined, .withdrawn, .rejected]
@@ -51,7 +53,7 @@ struct ApplicationPages: RouteCollection {
         let allowed = ApplicationWorkflow.allowed(from: stage, by: party)
             .sorted { forwardOrder.firstIndex(of: $0) ?? 99 < forwardOrder.firstIndex(of: $1) ?? 99 }
         let offer = application.offer.map {
-            req.t("application.offer.terms", ["salary": ReasonWriter.money($0.salary, req.language), "date": $0.startDate, "city": $0.city, "contract": req.t("contract.\($0.contract)")])
+            req.t("application.offer.terms", ["salary": ReasonWriter.money($0.salary, req.language), "date": req.date($0.startDate), "city": $0.city, "contract": req.t("contract.\($0.contract)")])
         }
         return Card(
             id: id.uuidString.lowercased(), vacancyTitle: vacancy.title, vacancyURL: SiteURL.vacancy(try vacancy.requireID()).path,
@@ -62,7 +64,8 @@ struct ApplicationPages: RouteCollection {
             moves: allowed.isEmpty ? [] : [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: true)]
                 + allowed.map { AuthPages.Choice(value: $0.rawValue, label: req.t("move.\($0.rawValue)"), selected: false) },
             moveAction: SiteURL.applicationMove(id).path,
-            canOffer: ApplicationWorkflow.allowed(from: stage, by: party).contains(.offer)
+            canOffer: ApplicationWorkflow.allowed(from: stage, by: party).contains(.offer),
+            nextStepURL: party == .specialist && stage == .hired ? SiteURL.permits.path : nil
         )
     }
 

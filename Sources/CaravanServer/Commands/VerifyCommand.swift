@@ -31,10 +31,9 @@ struct VerifyCommand: AsyncCommand {
             signed = decoded
         } else {
             try await app.autoMigrate()
-            guard let permitCase = try await PermitCase.query(on: app.db).filter(\.$permitNumber == signature.permit).first(),
-                  let document = PermitPages().document(of: permitCase)
+            guard let verified = try await PermitService(app: app, database: app.db).verify(number: signature.permit)
             else { throw Invalid(description: "invalid: no permit with the number \(signature.permit)") }
-            signed = PermitDocument.Signed(permit: document, signature: permitCase.permitSignature ?? "", publicKey: signer.publicKeyBase64)
+            signed = verified.signed
         }
         switch PermitDocument.verify(signed, trusting: signer.publicKey) {
         case .valid:

@@ -28,12 +28,24 @@ enum AppError: Error, Sendable {
     case unsupportedMediaType
     /// 429: too many failed attempts; try again after `retryAfter` seconds.
     case throttled(retryAfter: Int)
+    /// 409: an approval of a person whose rules have not all passed, with each person and rule in the way.
+    case approvalBlocked([BlockedRule])
+
+    /// One rule standing in the way of one person's approval: the catalogue key and arguments of its finding.
+    struct BlockedRule: Sendable {
+        let person: String
+        let name: String
+        /// The rule's id in the rulebook (`entry.noBan`).
+        let rule: String
+        let key: String
+        let arguments: [String: String]
+    }
 
     var status: HTTPResponseStatus {
         switch self {
         case .validation: .unprocessableEntity
         case .malformedRequest: .badRequest
-        case .conflict, .stageConflict: .conflict
+        case .conflict, .stageConflict, .approvalBlocked: .conflict
         case .unauthorized: .unauthorized
         case .forbidden, .csrfRejected: .forbidden
         case .notFound: .notFound
@@ -59,6 +71,7 @@ enum AppError: Error, Sendable {
         case .payloadTooLarge: "payload-too-large"
         case .unsupportedMediaType: "unsupported-media-type"
         case .throttled: "throttled"
+        case .approvalBlocked: "permit-approval-blocked"
         }
     }
 

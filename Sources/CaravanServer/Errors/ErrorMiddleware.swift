@@ -111,6 +111,11 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
                     Problem.FieldError(field: $0.field, code: $0.code, message: request.message(for: $0))
                 }
             }
+            if case .approvalBlocked(let rules)? = error {
+                fieldErrors = rules.map {
+                    Problem.FieldError(field: "decision.\($0.person)", code: $0.rule, message: request.blockedRuleText($0))
+                }
+            }
             let problem = Problem(
                 type: "urn:caravan:problem:\(slug)",
                 title: request.t("problem.\(slug).title"),
@@ -123,10 +128,12 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
             headers.contentType = Problem.mediaType
             response = Response(status: status, headers: headers, body: .init(data: try Problem.encoder.encode(problem)))
         } else {
+            var detail = request.t("problem.\(slug).detail", detailArguments)
+            if case .approvalBlocked(let rules)? = error { detail += " " + rules.map(request.blockedRuleText).joined(separator: " ") }
             let page = ErrorPage(
                 layout: try PageLayout(request: request, titleKey: "problem.\(slug).title"),
                 status: Int(status.code),
-                detail: request.t("problem.\(slug).detail", detailArguments)
+                detail: detail
             )
             response = try await request.view.render("error", page).encodeResponse(status: status, for: request)
         }

@@ -1,4 +1,5 @@
 import CaravanDomain
+import CaravanPermits
 import Foundation
 import Vapor
 
@@ -52,9 +53,26 @@ extension Request {
         application.catalogs.text(key, in: language, arguments)
     }
 
+    /// A message whose arguments are stored as keys and ISO dates (rule findings, notices, field errors),
+    /// with those arguments turned into words first.
+    func text(_ key: String, _ arguments: [String: String]) -> String {
+        t(key, ArgumentText.localize(arguments, in: language, catalogs: application.catalogs))
+    }
+
     /// A field error's message in this request's language.
     func message(for error: FieldError) -> String {
-        t("error.\(error.code)", error.arguments)
+        text("error.\(error.code)", error.arguments)
+    }
+
+    /// One rule in the way of an approval: whose, and what it says.
+    func blockedRuleText(_ blocked: AppError.BlockedRule) -> String {
+        t("permit.blocked", ["person": blocked.name, "rule": text(blocked.key, blocked.arguments)])
+    }
+
+    /// A civil date (`YYYY-MM-DD`) as this language writes it; anything else as it is.
+    func date(_ text: String?) -> String {
+        guard let text, let date = CalendarDate(text) else { return text ?? "" }
+        return ArgumentText.longDate(date, in: language)
     }
 }
 

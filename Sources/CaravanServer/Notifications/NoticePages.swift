@@ -34,7 +34,7 @@ struct NoticePages: RouteCollection {
         formatter.timeStyle = .short
         formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
         let items = notices.map {
-            Item(text: req.t($0.kind, $0.arguments), at: formatter.string(from: $0.createdAt),
+            Item(text: req.text($0.kind, $0.arguments), at: formatter.string(from: $0.createdAt),
                  link: SiteURL.safeLocalPath($0.link) ?? SiteURL.home.path, unread: $0.readAt == nil)
         }
         return try await req.renderPage("inbox", Page(

@@ -85,7 +85,7 @@ actor OutboxDelivery {
             for mail in pending {
                 guard let address = mail.user?.email ?? mail.address else { continue }
                 let language = LanguageCode(rawValue: mail.user?.language ?? mail.language ?? "") ?? .russian
-                let text = app.catalogs.text(mail.kind, in: language, mail.arguments)
+                let text = app.catalogs.text(mail.kind, in: language, ArgumentText.localize(mail.arguments, in: language, catalogs: app.catalogs))
                 let body = text + "\n\n" + app.catalogs.text("mail.open", in: language, ["link": mail.link])
                 mail.attempts += 1
                 do {

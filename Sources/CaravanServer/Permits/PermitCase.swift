@@ -20,6 +20,10 @@ final class PermitCase: Model, @unchecked Sendable {
         var passportExpiresOn: String?
         /// `DocumentKind` raw values an officer has accepted for this person.
         var documents: [String]
+        /// As the officer read it off the accepted passport (never logged, never in an audit payload).
+        var passportNumber: String? = nil
+        /// The last entry-ban check's answer (when an officer started the review, and again at the decision).
+        var entryBanCheck: EntryBanCheck? = nil
     }
 
     struct Step: Codable, Hashable, Sendable {
@@ -78,6 +82,9 @@ final class PermitCase: Model, @unchecked Sendable {
     init() {}
 
     var caseStatus: CaseStatus { CaseStatus(rawValue: status) ?? .draft }
+
+    /// The status as `viewer` is told it (a proposed refusal is "in review" to the applicant and the sponsor).
+    func status(for viewer: CaseViewer) -> CaseStatus { caseStatus.shown(to: viewer) }
 
     var caseDecision: CaseDecision {
         CaseDecision(decision.map {

@@ -26,6 +26,16 @@ final class PermitDocumentFile: Model, @unchecked Sendable {
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
 
     init() {}
+
+    /// Where the checklist line this file stands for is (a replaced file stands for nothing).
+    var checklistState: ChecklistState {
+        switch status {
+        case "accepted": .accepted
+        case "rejected": .rejected
+        case "pending": .awaitingReview
+        default: .missing
+        }
+    }
 }
 
 struct CreatePermitDocumentFile: AsyncMigration {
@@ -70,6 +80,23 @@ enum PermitDocumentRules {
     }
 }
 
+/// One line of a person's checklist: the document kind, where it stands and the file behind it.
+struct ChecklistLine: Sendable {
+    let person: String
+    let kind: DocumentKind
+    let state: ChecklistState
+    let file: PermitDocumentFile?
+}
+
+/// An officer's review of one uploaded document, as a form or an API body states it.
+struct DocumentReview: Sendable {
+    var accept: Bool
+    var reason: String?
+    /// For a passport: the number and the last day of validity, as printed in it.
+    var passportNumber: String?
+    var passportExpiresOn: String?
+}
+
 extension PermitService {
     /// Where a document's bytes live: `<data>/documents/ab/abcdef…`.
     func documentURL(_ sha256: String) -> URL {
@@ -77,17 +104,23 @@ extension PermitService {
             .appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
     }
 
-    /// The applicant uploads a document for a person before the case is decided. A new upload of the same
-    /// kind replaces the earlier one (which stays on record as replaced).
-    func upload(_ bytes: ByteBuffer, kind rawKind: String, person: String, to permitCase: PermitCase, by user: User) async throws -> PermitDocumentFile {
-        guard permitCase.$principal.id == user.id else { throw AppError.forbidden }
-        guard [.draft, .submitted, .inReview, .informationRequested, .resubmitted].contains(permitCase.caseStatus) else {
-            throw AppError.stageConflict(current: "permit.\(permitCase.status)")
-        }
+    /// The applicant uploads a document on a person's checklist until a decision is proposed. A new upload of
+    /// the same kind replaces the earlier one (which stays on record as replaced) and waits for review again.
+    func upload(_ bytes: ByteBuffer, kind rawKind: String, person: String, to permitCase: PermitCase, as viewer: CaseViewer,
+                by user: User) async throws -> PermitDocumentFile {
+        guard viewer == .principal, permitCase.$principal.id == user.id else { throw AppError.forbidden }
+        guard permitCase.caseStatus.acceptsUploads else { throw AppError.stageConflict(current: "permit.\(permitCase.status(for: viewer).rawValue)") }
+        guard let rulebook = app.permitRegistry.rulebooks[permitCase.rulebookVersion] else { throw AppError.conflict(code: "permit-rulebook-missing") }
         var validator = Validator()
-        let kind = DocumentKind(rawValue: rawKind)
-        if kind == nil { validator.add("kind", "document.unknownKind") }
-        if !permitCase.persons.contains(where: { $0.id == person }) { validator.add("person", "document.unknownPerson") }
+        let onCase = permitCase.persons.first { $0.id == person }
+        if onCase == nil { validator.add("person", person.isEmpty ? "field.required" : "document.unknownPerson") }
+        if let kind = DocumentKind(rawValue: rawKind) {
+            if let onCase, !rulebook.uploadable(relation: Self.relation(of: onCase)).contains(kind) {
+                validator.add("kind", "document.notOnChecklist", ["document": kind.rawValue, "person": onCase.name])
+            }
+        } else {
+            validator.add("kind", rawKind.isEmpty ? "field.required" : "document.unknownKind")
+        }
         do { try validator.check() } catch { throw AppError.validation(error) }
         guard bytes.readableBytes <= PermitDocumentRules.maximumBytes else { throw AppError.payloadTooLarge }
         guard bytes.readableBytes > 0, let contentType = PermitDocumentRules.sniff(bytes.readableBytesView) else { throw AppError.unsupportedMediaType }
@@ -98,8 +131,9 @@ extension PermitService {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url, options: .atomic)
         }
+        let caseID = try permitCase.requireID()
         let file = PermitDocumentFile()
-        file.$permitCase.id = try permitCase.requireID()
+        file.$permitCase.id = caseID
         file.person = person
         file.kind = rawKind
         file.sha256 = sha
@@ -107,66 +141,105 @@ extension PermitService {
         file.size = data.count
         file.status = "pending"
         file.uploadedAt = app.dependencies.now()
-        try await database.transaction { db in
-            try await PermitDocumentFile.query(on: db).filter(\.$permitCase.$id == permitCase.requireID()).filter(\.$person == person)
+        // A replaced document is no longer accepted for the rules until it is reviewed again.
+        if let index = permitCase.persons.firstIndex(where: { $0.id == person }) {
+            permitCase.persons[index].documents.removeAll { $0 == rawKind }
+            if rawKind == DocumentKind.passport.rawValue {
+                permitCase.persons[index].passportExpiresOn = nil
+                permitCase.persons[index].passportNumber = nil
+            }
+        }
+        try await commit(permitCase, as: viewer) { db in
+            try await PermitDocumentFile.query(on: db).filter(\.$permitCase.$id == caseID).filter(\.$person == person)
                 .filter(\.$kind == rawKind).filter(\.$status != "replaced").set(\.$status, to: "replaced").update()
             try await file.create(on: db)
-            // A replaced document is no longer accepted for the rules until it is reviewed again.
-            if let index = permitCase.persons.firstIndex(where: { $0.id == person }) {
-                permitCase.persons[index].documents.removeAll { $0 == rawKind }
-                try await permitCase.save(on: db)
-            }
             try await AuditLog(now: app.dependencies.now).append(AuditEntry(
-                actor: AuditEntry.user(user.id), action: "permit.document-uploaded", subject: Self.subject(permitCase.id),
+                actor: AuditEntry.user(user.id), action: "permit.document-uploaded", subject: Self.subject(caseID),
                 payload: ["person": person, "kind": rawKind, "sha256": sha]
             ), on: db)
         }
         return file
     }
 
-    /// An officer accepts or rejects a document (a rejection needs a reason the applicant reads). Accepting a
-    /// passport records its expiry date, which the passport rule reads.
-    func review(_ documentID: UUID, on permitCase: PermitCase, accept: Bool, reason: String?, passportExpiresOn: String?, by user: User) async throws {
-        guard user.domainRole == .migrationOfficer else { throw AppError.forbidden }
+    /// An officer accepts or rejects an uploaded document while the case is under review (a rejection needs a
+    /// reason the applicant reads). Accepting a passport records its number and last day of validity, which the
+    /// rules read: a passport that runs out too soon is accepted as a document and fails its rule with the date;
+    /// one already expired is not accepted (reject it, saying so).
+    func review(_ documentID: UUID, on permitCase: PermitCase, _ review: DocumentReview, as viewer: CaseViewer, by user: User) async throws {
+        guard viewer == .officer, user.domainRole == .migrationOfficer else { throw AppError.forbidden }
         guard let file = try await PermitDocumentFile.query(on: database).filter(\.$id == documentID)
             .filter(\.$permitCase.$id == permitCase.requireID()).first(), file.status != "replaced" else { throw AppError.notFound }
+        guard permitCase.caseStatus.acceptsReviews else { throw AppError.stageConflict(current: "permit.\(permitCase.status(for: viewer).rawValue)") }
         var validator = Validator()
-        let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if !accept && trimmed.isEmpty { validator.add("reason", "field.required") }
+        let trimmed = review.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !review.accept && trimmed.isEmpty { validator.add("reason", "document.reasonRequired") }
         if trimmed.count > 500 { validator.add("reason", "text.tooLong", ["max": "500"]) }
-        let expiry = passportExpiresOn?.trimmingCharacters(in: .whitespaces) ?? ""
-        if accept && file.kind == DocumentKind.passport.rawValue {
-            if expiry.isEmpty { validator.add("passportExpiresOn", "field.required") } else if CalendarDate(expiry) == nil { validator.add("passportExpiresOn", "date.invalid") }
+        let isPassport = file.kind == DocumentKind.passport.rawValue
+        let expiry = review.passportExpiresOn?.trimmingCharacters(in: .whitespaces) ?? ""
+        let number = EntryBanSubject.normalizedPassport(review.passportNumber ?? "")
+        if review.accept && isPassport {
+            if expiry.isEmpty {
+                validator.add("passportExpiresOn", "field.required")
+            } else if let date = CalendarDate(expiry) {
+                if date < today { validator.add("passportExpiresOn", "passport.expired", ["date": expiry]) }
+            } else {
+                validator.add("passportExpiresOn", "date.invalid")
+            }
+            if number.isEmpty { validator.add("passportNumber", "field.required") } else if !(5...20).contains(number.count) {
+                validator.add("passportNumber", "passport.numberInvalid")
+            }
         }
         do { try validator.check() } catch { throw AppError.validation(error) }
-        file.status = accept ? "accepted" : "rejected"
-        file.reason = accept ? nil : trimmed
+        file.status = review.accept ? "accepted" : "rejected"
+        file.reason = review.accept ? nil : trimmed
         file.reviewedAt = app.dependencies.now()
-        try await database.transaction { db in
-            try await file.save(on: db)
-            if let index = permitCase.persons.firstIndex(where: { $0.id == file.person }) {
-                permitCase.persons[index].documents.removeAll { $0 == file.kind }
-                if accept { permitCase.persons[index].documents.append(file.kind) }
-                if accept && file.kind == DocumentKind.passport.rawValue { permitCase.persons[index].passportExpiresOn = expiry }
-                try await permitCase.save(on: db)
+        if let index = permitCase.persons.firstIndex(where: { $0.id == file.person }) {
+            permitCase.persons[index].documents.removeAll { $0 == file.kind }
+            if review.accept { permitCase.persons[index].documents.append(file.kind) }
+            if isPassport {
+                permitCase.persons[index].passportExpiresOn = review.accept ? expiry : nil
+                permitCase.persons[index].passportNumber = review.accept ? number : nil
+                // A new passport number is a new question for the registry.
+                permitCase.persons[index].entryBanCheck = nil
             }
+        }
+        let caseID = try permitCase.requireID()
+        try await commit(permitCase, as: viewer) { db in
+            try await file.save(on: db)
             try await AuditLog(now: app.dependencies.now).append(AuditEntry(
-                actor: AuditEntry.user(user.id), action: accept ? "permit.document-accepted" : "permit.document-rejected",
-                subject: Self.subject(permitCase.id), payload: ["person": file.person, "kind": file.kind, "sha256": file.sha256]
+                actor: AuditEntry.user(user.id), action: review.accept ? "permit.document-accepted" : "permit.document-rejected",
+                subject: Self.subject(caseID), payload: ["person": file.person, "kind": file.kind, "sha256": file.sha256]
             ), on: db)
-            if !accept {
+            if !review.accept {
                 try await NotificationService(app: app, database: db).notify(
                     [permitCase.$principal.id], kind: "notice.permit.document-rejected",
-                    arguments: ["document": file.kind, "reason": trimmed], link: SiteURL.permitCase(try permitCase.requireID()).path
+                    arguments: ["document": file.kind, "reason": trimmed], link: SiteURL.permitCase(caseID).path
                 )
             }
         }
         await app.outbox.sweep(app: app, on: database)
     }
 
-    /// The current (not replaced) documents of a case, per person and kind.
-    func documents(of permitCase: PermitCase) async throws -> [PermitDocumentFile] {
-        try await PermitDocumentFile.query(on: database).filter(\.$permitCase.$id == permitCase.requireID())
+    /// The current (not replaced) documents of a case, oldest first.
+    func documents(of permitCase: PermitCase, on db: (any Database)? = nil) async throws -> [PermitDocumentFile] {
+        try await PermitDocumentFile.query(on: db ?? database).filter(\.$permitCase.$id == permitCase.requireID())
             .filter(\.$status != "replaced").sort(\.$uploadedAt, .ascending).all()
+    }
+
+    /// Every person's checklist, line by line, with where each stands: what pages and the API show alike.
+    func checklist(of permitCase: PermitCase) async throws -> [String: [ChecklistLine]] {
+        guard let rulebook = app.permitRegistry.rulebooks[permitCase.rulebookVersion] else { throw AppError.conflict(code: "permit-rulebook-missing") }
+        let files = try await documents(of: permitCase)
+        var lines: [String: [ChecklistLine]] = [:]
+        for person in permitCase.persons {
+            let required = rulebook.checklist(relation: Self.relation(of: person))
+            let uploadedExtras = DocumentSet(files.filter { $0.person == person.id }.compactMap { DocumentKind(rawValue: $0.kind) })
+            let shown = required.union(uploadedExtras.intersection(rulebook.uploadable(relation: Self.relation(of: person))))
+            lines[person.id] = shown.kinds.map { kind in
+                let file = files.last { $0.person == person.id && $0.kind == kind.rawValue }
+                return ChecklistLine(person: person.id, kind: kind, state: file?.checklistState ?? .missing, file: file)
+            }
+        }
+        return lines
     }
 }

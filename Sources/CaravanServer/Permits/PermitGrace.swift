@@ -37,8 +37,8 @@ extension PermitService {
 
     /// The sponsor reports that the holder's contract ended (its last day): the grace clock starts.
     func contractEnded(on rawDate: String, for permitCase: PermitCase, by user: User) async throws {
-        guard [.permitIssued, .arrivalRegistered].contains(permitCase.caseStatus) else {
-            throw AppError.stageConflict(current: "permit.\(permitCase.status)")
+        guard permitCase.caseStatus.holdsPermit else {
+            throw AppError.stageConflict(current: "permit.\(permitCase.status(for: .sponsor).rawValue)")
         }
         let date = rawDate.trimmingCharacters(in: .whitespaces)
         guard let day = CalendarDate(date) else {
@@ -52,16 +52,17 @@ extension PermitService {
         permitCase.newContractOn = nil
         permitCase.graceWarned = nil
         permitCase.history.append(.init(event: "contract_ended", by: user.role, at: app.dependencies.now(), message: nil))
-        try await database.transaction { db in
-            try await permitCase.save(on: db)
+        let caseID = try permitCase.requireID()
+        let grace = grace(of: permitCase)
+        try await commit(permitCase, as: .sponsor) { db in
             try await AuditLog(now: app.dependencies.now).append(AuditEntry(
-                actor: AuditEntry.user(user.id), action: "permit.contract-ended", subject: Self.subject(permitCase.id),
+                actor: AuditEntry.user(user.id), action: "permit.contract-ended", subject: Self.subject(caseID),
                 payload: ["endedOn": date]
             ), on: db)
-            if let (_, status) = grace(of: permitCase), case .running(let last, let left, _) = status {
+            if let (_, status) = grace, case .running(let last, let left, _) = status {
                 try await NotificationService(app: app, database: db).notify(
                     [permitCase.$principal.id], kind: "notice.permit.grace-started",
-                    arguments: ["lastDay": last.description, "days": String(left)], link: SiteURL.permitCase(try permitCase.requireID()).path
+                    arguments: ["lastDay": last.description, "days": String(left)], link: SiteURL.permitCase(caseID).path
                 )
             }
         }
@@ -73,14 +74,16 @@ extension PermitService {
         guard company.accredited else { return }
         let running = try await PermitCase.query(on: database).filter(\.$principal.$id == holder)
             .filter(\.$contractEndedOn != nil).filter(\.$newContractOn == nil)
-            .filter(\.$status ~~ [CaseStatus.permitIssued.rawValue, CaseStatus.arrivalRegistered.rawValue]).all()
+            .all().filter(\.caseStatus.holdsPermit)
         for permitCase in running {
             permitCase.newContractOn = date
             permitCase.history.append(.init(event: "new_contract", by: "specialist", at: app.dependencies.now(), message: nil))
-            try await permitCase.save(on: database)
-            try await AuditLog(now: app.dependencies.now).append(AuditEntry(
-                actor: "system", action: "permit.new-contract", subject: Self.subject(permitCase.id), payload: ["startsOn": date]
-            ), on: database)
+            let caseID = try permitCase.requireID()
+            try await commit(permitCase, as: .officer) { db in
+                try await AuditLog(now: app.dependencies.now).append(AuditEntry(
+                    actor: "system", action: "permit.new-contract", subject: Self.subject(caseID), payload: ["startsOn": date]
+                ), on: db)
+            }
         }
     }
 
@@ -88,15 +91,14 @@ extension PermitService {
     /// permits whose period lapsed. Run at start and every hour; idempotent.
     func sweepGrace() async throws {
         let running = try await PermitCase.query(on: database).filter(\.$contractEndedOn != nil)
-            .filter(\.$status ~~ [CaseStatus.permitIssued.rawValue, CaseStatus.arrivalRegistered.rawValue]).all()
+            .all().filter(\.caseStatus.holdsPermit)
         for permitCase in running {
             guard let (_, status) = grace(of: permitCase) else { continue }
             switch status {
             case .running(let last, let left, let warning?):
                 guard permitCase.graceWarned.map({ warning < $0 }) ?? true else { continue }
-                try await database.transaction { db in
-                    permitCase.graceWarned = warning
-                    try await permitCase.save(on: db)
+                permitCase.graceWarned = warning
+                try await commit(permitCase, as: .officer) { db in
                     try await NotificationService(app: app, database: db).notify(
                         [permitCase.$principal.id], kind: "notice.permit.grace-warning",
                         arguments: ["lastDay": last.description, "days": String(left)], link: SiteURL.permitCase(try permitCase.requireID()).path
@@ -138,23 +140,5 @@ struct AddPermitAssignment: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(PermitCase.schema).deleteField("assigned_to").update()
-    }
-}
-
-extension PermitService {
-    /// An officer takes a case (or gives it back to the common queue). Audited; another officer's case can be
-    /// taken over only by releasing it first, so two officers never both think it is theirs.
-    func assign(_ permitCase: PermitCase, take: Bool, by user: User) async throws {
-        guard user.domainRole == .migrationOfficer else { throw AppError.forbidden }
-        let me = try user.requireID()
-        if take, let current = permitCase.assignedTo, current != me { throw AppError.conflict(code: "permit-assigned") }
-        if !take, permitCase.assignedTo != me { throw AppError.conflict(code: "permit-assigned") }
-        permitCase.assignedTo = take ? me : nil
-        try await database.transaction { db in
-            try await permitCase.save(on: db)
-            try await AuditLog(now: app.dependencies.now).append(AuditEntry(
-                actor: AuditEntry.user(user.id), action: take ? "permit.assigned" : "permit.released", subject: Self.subject(permitCase.id)
-            ), on: db)
-        }
     }
 }

@@ -54,8 +54,7 @@ struct PermitSigner: Sendable {
     func issue(_ permitCase: PermitCase, on date: CalendarDate) throws -> (number: String, signature: String) {
         let id = try permitCase.requireID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).uppercased()
         let number = "RP-\(date.year)-\(id)"
-        let document = PermitDocument(number: number, issuedOn: date.description, persons: PermitDocument.approvedPersons(of: permitCase),
-                                      sponsor: permitCase.$sponsor.id.uuidString.lowercased(), rulebook: permitCase.rulebookVersion)
+        let document = PermitDocument(of: permitCase, number: number, issuedOn: date.description)
         let signature = try privateKey.signature(for: document.payload)
         return (number, signature.base64EncodedString())
     }
@@ -74,6 +73,21 @@ struct PermitDocument: Codable, Equatable, Sendable {
     let persons: [Person]
     let sponsor: String
     let rulebook: String
+
+    /// The permit a case carries: the one place its contents are put together, for signing at issue and for
+    /// every check after (pages, the API, the `verify` command).
+    init(of permitCase: PermitCase, number: String, issuedOn: String) {
+        self.init(number: number, issuedOn: issuedOn, persons: Self.approvedPersons(of: permitCase),
+                  sponsor: permitCase.$sponsor.id.uuidString.lowercased(), rulebook: permitCase.rulebookVersion)
+    }
+
+    init(number: String, issuedOn: String, persons: [Person], sponsor: String, rulebook: String) {
+        self.number = number
+        self.issuedOn = issuedOn
+        self.persons = persons
+        self.sponsor = sponsor
+        self.rulebook = rulebook
+    }
 
     static func approvedPersons(of permitCase: PermitCase) -> [Person] {
         let approved = Set(permitCase.decision.filter { $0.verdict == "approved" }.map(\.person))
@@ -122,5 +136,25 @@ extension Application {
             return registry
         }
         set { storage[PermitRegistryKey.self] = newValue }
+    }
+}
+
+extension PermitCase {
+    /// The permit as issued, rebuilt from the rows (nil before issue): checking its signature shows any edit.
+    var issuedDocument: PermitDocument? {
+        guard let number = permitNumber, let issued = permitIssuedOn else { return nil }
+        return PermitDocument(of: self, number: number, issuedOn: issued)
+    }
+}
+
+extension PermitService {
+    /// A permit by its number, rebuilt and checked against this installation's key: the public page, the API
+    /// and the `verify` command all ask this. Nil when no permit has the number.
+    func verify(number: String) async throws -> (permitCase: PermitCase, document: PermitDocument, signed: PermitDocument.Signed, verdict: PermitDocument.Verdict)? {
+        guard let permitCase = try await PermitCase.query(on: database).filter(\.$permitNumber == number).first(),
+              let document = permitCase.issuedDocument else { return nil }
+        let signer = app.permitRegistry.signer
+        let signed = PermitDocument.Signed(permit: document, signature: permitCase.permitSignature ?? "", publicKey: signer.publicKeyBase64)
+        return (permitCase, document, signed, PermitDocument.verify(signed, trusting: signer.publicKey))
     }
 }

@@ -1,0 +1,46 @@
+import CaravanDomain
+import CaravanPermits
+import Foundation
+
+/// Arguments of a message as people read them. Catalogue arguments are stored as keys and ISO dates (so a
+/// notice written today reads right in tomorrow's language); this turns them into words when the text is made:
+/// a document kind into its name, a list of kinds into names, a relation into a word, a permit status into its
+/// label, a `YYYY-MM-DD` date into the language's long date.
+enum ArgumentText {
+    static func localize(_ arguments: [String: String], in language: LanguageCode, catalogs: MessageCatalogs) -> [String: String] {
+        guard !arguments.isEmpty else { return arguments }
+        var result = arguments
+        for (name, value) in arguments {
+            switch name {
+            case "document":
+                if DocumentKind(rawValue: value) != nil { result[name] = catalogs.text("document.\(value)", in: language) }
+            case "documents":
+                let kinds = value.split(separator: ",").map(String.init)
+                if !kinds.isEmpty, kinds.allSatisfy({ DocumentKind(rawValue: $0) != nil }) {
+                    result[name] = kinds.map { catalogs.text("document.\($0)", in: language) }.joined(separator: ", ")
+                }
+            case "relation":
+                if CaravanPermits.Relation(rawValue: value) != nil { result[name] = catalogs.text("relation.\(value)", in: language) }
+            case "status":
+                if CaseStatus(rawValue: value) != nil { result[name] = catalogs.text("permit.status.\(value)", in: language) }
+            default:
+                if let date = CalendarDate(value) { result[name] = longDate(date, in: language) }
+            }
+        }
+        return result
+    }
+
+    /// "5 марта 2027 г." / "March 5, 2027": a civil date, in no time zone.
+    static func longDate(_ date: CalendarDate, in language: LanguageCode) -> String {
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (date.year, date.month, date.day)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        guard let value = calendar.date(from: components) else { return date.description }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language.rawValue)
+        formatter.timeZone = .gmt
+        formatter.dateStyle = .long
+        return formatter.string(from: value)
+    }
+}
