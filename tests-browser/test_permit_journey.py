@@ -86,16 +86,29 @@ def test_a_family_gets_a_verified_permit(new_context, base_url: str) -> None:
     expect(people.get_by_role("article")).to_have_count(3)
     expect(people).to_contain_text("The employer is an accredited IT company.")
 
-    # Documents for each person: the passport for everyone, the marriage and birth certificates that prove the relations.
-    for person, documents in ((name, ["Passport"]), ("Madina Yusupova", ["Passport", "Marriage certificate"]), ("Timur Yusupov", ["Birth certificate"])):
-        for document in documents:
-            card = main(page).get_by_role("region", name="People on the case").get_by_role("article").filter(has_text=person)
-            card.get_by_label("Document").select_option(label=document)
-            card.get_by_label("File").set_input_files(files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-            with page.expect_navigation():
-                card.get_by_role("button", name="Upload").click()
-            card = main(page).get_by_role("region", name="People on the case").get_by_role("article").filter(has_text=person)
-            expect(card.locator("ul.documents li").filter(has_text=document).first).to_contain_text("uploaded, waiting for review")
+    # Submitting with documents missing is refused, saying what is missing per person.
+    expect(main(page)).to_contain_text("Before submitting, upload the missing documents:")
+    # Two documents in the browser; the rest of the checklist through the API, as a mobile app would.
+    for person, document in ((name, "Passport"), ("Madina Yusupova", "Marriage certificate")):
+        card = main(page).get_by_role("region", name="People on the case").get_by_role("article").filter(has_text=person)
+        card.get_by_label("Document").select_option(label=document)
+        card.get_by_label("File").set_input_files(files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        with page.expect_navigation():
+            card.get_by_role("button", name="Upload").click()
+        card = main(page).get_by_role("region", name="People on the case").get_by_role("article").filter(has_text=person)
+        expect(card.locator("ul.documents li").filter(has_text=document).first).to_contain_text("uploaded, awaiting review")
+    case_id = case_path.rsplit("/", 1)[1]
+    specialist = token(base_url, email, PASSWORD)
+    for person in api(base_url, "GET", f"/permit-cases/{case_id}/documents", token=specialist)["persons"]:
+        for line in person["documents"]:
+            if line["state"] in ("missing", "rejected"):
+                upload = urllib.request.Request(
+                    f"{base_url}/api/v1/permit-cases/{case_id}/documents?person={person['person']}&kind={line['kind']}",
+                    method="POST", data=PDF, headers={"Content-Type": "application/octet-stream", "Authorization": f"Bearer {specialist}"})
+                with urllib.request.urlopen(upload) as response:  # noqa: S310 — the server under test on loopback
+                    assert response.status == 201
+    page.goto(case_path)
+    expect(main(page)).not_to_contain_text("Before submitting")
     act(page, "Submit the application")
     expect(main(page).locator("#case-status")).to_have_text("Submitted")
     expect(main(page)).to_contain_text(re.compile(r"Expected decision.*\d{4}", re.S))
@@ -112,6 +125,22 @@ def test_a_family_gets_a_verified_permit(new_context, base_url: str) -> None:
     with officer.expect_navigation():
         row.get_by_role("link", name=name).click()
     act(officer, "Start review")
+    # Starting the review asked the entry-ban registry about everyone; nothing is reviewed yet, so approval waits.
+    expect(main(officer).get_by_role("region", name="People on the case")).to_contain_text("no ban.")
+    expect(main(officer).locator("form.decision")).to_contain_text("Approval is not possible yet:")
+    # The officer reviews every document: a passport with its number and last day of validity.
+    valid_until = (date.today() + timedelta(days=5 * 365)).isoformat()
+    for _ in range(40):
+        forms = main(officer).locator("ul.documents li form")
+        if forms.count() == 0:
+            break
+        form = forms.first
+        if form.locator("input[name=passportNumber]").count():
+            form.locator("input[name=passportNumber]").fill("FA1234567")
+            form.locator("input[name=passportExpiresOn]").fill(valid_until)
+        with officer.expect_navigation():
+            form.get_by_role("button", name="Accept").click()
+    expect(main(officer).locator("ul.documents li form")).to_have_count(0)
     main(officer).get_by_label("What is needed (the applicant reads this)").fill("Please add the child's birth certificate translation.")
     act(officer, "Request information")
     expect(main(officer).locator("#case-status")).to_have_text("Information requested")
@@ -126,7 +155,11 @@ def test_a_family_gets_a_verified_permit(new_context, base_url: str) -> None:
 
     # The officer approves everyone and issues the permit.
     officer.goto(case_path)
-    act(officer, "Decide")  # every person is preselected as approved: no rule failed
+    decision = main(officer).locator("form.decision")
+    expect(decision.locator("fieldset").filter(has_text="Every rule has passed: approval is possible.")).to_have_count(3)
+    for person in decision.locator("fieldset").all():
+        person.get_by_label("Approve").check()  # nothing is preselected
+    act(officer, "Decide")
     expect(main(officer).locator("#case-status")).to_have_text("Decided")
     act(officer, "Issue the permit")
     expect(main(officer).locator("#case-status")).to_have_text("Permit issued")
