@@ -90,6 +90,7 @@ public func configure(
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(VerifyCommand(), as: "verify")
+    app.asyncCommands.use(EntryBansCommand(), as: "entry-bans")
 }
 
 func registerRoutes(_ app: Application) throws {
@@ -116,6 +117,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: NoticePages())
     try web.register(collection: SearchPages())
     try web.register(collection: PermitPages())
+    try web.register(collection: EntryBanPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.
