@@ -42,6 +42,8 @@ import VaporTesting
             let limited = try await app.api(.GET, "/entry-bans?limit=1", token: token).json(EntryBanListBody.self)
             #expect(limited.bans.count == 1 && limited.total == 2)
             #expect(try await app.api(.GET, "/entry-bans?limit=201", token: token).status == .unprocessableEntity)
+            #expect(try await app.api(.GET, "/entry-bans?limit=0", token: token).status == .unprocessableEntity)
+            #expect(try await app.api(.GET, "/entry-bans?limit=many", token: token).status == .badRequest)
 
             let lifted = try await app.api(.POST, "/entry-bans/\(ban.id)/lift", token: token)
             #expect(lifted.status == .ok)
@@ -56,6 +58,28 @@ import VaporTesting
             let actions = try await AuditEvent.query(on: app.db).sort(\.$sequence).all().map(\.action).filter { $0.hasPrefix("entry-ban.") }
             #expect(actions == ["entry-ban.added", "entry-ban.added", "entry-ban.lifted"])
             #expect(try await AuditLog(now: { Date() }).verify(on: app.db) == .intact(count: try await AuditEvent.query(on: app.db).count()))
+        }
+    }
+
+    @Test func ofTwoOfficersLiftingAtOnceExactlyOneWins() async throws {
+        try await withTestApp { app in
+            // setup
+            let (_, first) = try await officer(app)
+            let (_, second) = try await officer(app, email: "registry2@example.org")
+            let ban = try await app.api(.POST, "/entry-bans", raw: Self.byPassport, token: first).json(EntryBanBody.self)
+
+            // act: both at once
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for token in [first, second] {
+                    group.addTask { try await app.api(.POST, "/entry-bans/\(ban.id)/lift", token: token).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+
+            // check
+            #expect(statuses.sorted { $0.code < $1.code } == [.ok, .conflict])
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "entry-ban.lifted").count() == 1)
+            #expect(try await EntryBan.find(UUID(uuidString: ban.id), on: app.db)?.isLifted == true)
         }
     }
 
