@@ -188,6 +188,12 @@ import Testing
         ])
     }
 
+    @Test func aRowOfEmptyFieldsIsSkippedNotRefused() {
+        let report = check([["", " ", "", "", "", "", "", ""], ["UZ", "AA1234567", "", "", "2025-01-01", "", "x", ""]])
+        #expect(report.isClean)
+        #expect(report.taken.map(\.line) == [3])
+    }
+
     @Test func columnsMayComeInAnyOrder() {
         let header = ["passport_number", "citizenship", "from", "legal_basis", "name", "birth_date", "until", "source"]
         let report = check([["AA1234567", "KZ", "2025-01-01", "x", "", "", "", ""]], header: header)

@@ -73,6 +73,8 @@ public enum EntryBanImport {
         var taken: [(line: Int, ban: ValidEntryBan)] = []
         var refused: [RowError] = []
         for row in rows {
+            // Spreadsheets export cleared rows as ",,,,,,,"; such a row says nothing and is not refused.
+            if row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) { continue }
             guard row.fields.count == names.count else {
                 refused.append(RowError(line: row.line, field: "", code: "csv.fieldCount",
                                         arguments: ["expected": "\(names.count)", "found": "\(row.fields.count)"]))
