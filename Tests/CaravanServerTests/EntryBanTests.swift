@@ -272,6 +272,9 @@ import VaporTesting
             let lifted = try await browser.post("/registry/entry-bans/\(try ban.requireID().uuidString.lowercased())/lift", form: [:])
             #expect(lifted.status == .seeOther)
             #expect(try await EntryBan.find(ban.requireID(), on: app.db)?.isLifted == true)
+            let twice = try await browser.post("/registry/entry-bans/\(try ban.requireID().uuidString.lowercased())/lift", form: [:])
+            #expect(twice.status == .conflict)
+            #expect(twice.text.contains("Запрет уже снят"))
             let forged = try await browser.post("/registry/entry-bans", form: ["citizenship": "UZ"], csrf: "wrong")
             #expect(forged.status == .forbidden)
 
@@ -313,6 +316,17 @@ import VaporTesting
         for language in catalogs.languages {
             let missing = keys.filter { catalogs.catalogs[language]?.messages[$0] == nil }
             #expect(missing.isEmpty, "\(language) lacks \(missing.sorted())")
+        }
+    }
+
+    @Test func theMigrationRevertsCleanlyAndAppliesAgain() async throws {
+        try await withTestApp { app in
+            let (user, _) = try await officer(app)
+            _ = try await app.entryBans.add(.init(citizenship: "UZ", passportNumber: "AA1", from: "2025-01-01", legalBasis: "x"), by: user)
+            try await CreateEntryBan().revert(on: app.db)
+            await #expect(throws: (any Error).self) { _ = try await EntryBan.query(on: app.db).count() }
+            try await CreateEntryBan().prepare(on: app.db)
+            #expect(try await EntryBan.query(on: app.db).count() == 0)
         }
     }
 
