@@ -38,6 +38,8 @@ public enum Area: String, CaseIterable, Sendable {
     case users
     /// Notifications: everyone signed in has an inbox.
     case inbox
+    /// The entry-ban registry, kept by registry officers.
+    case entryBans
 
     public static func visible(to role: Role?) -> [Area] {
         guard let role else { return [.home] }
@@ -52,6 +54,7 @@ public enum Area: String, CaseIterable, Sendable {
             case .company: CompaniesPolicy.mayRegister(role)
             case .companies: CompaniesPolicy.mayListAll(role)
             case .users: AccountsPolicy.mayListAccounts(actor: role)
+            case .entryBans: EntryBanPolicy.mayManage(role)
             }
         }
     }

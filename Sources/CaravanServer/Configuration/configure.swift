@@ -25,6 +25,8 @@ public func configure(
     app.vacancyIndex = VacancyIndex()
     app.candidateIndex = CandidateIndex(taxonomy: app.skillTaxonomy)
     app.permitRegistry = try PermitRegistry.load(dataDirectory: configuration.dataDirectory)
+    // The entry-ban check asks the registry officers' table, on the connection of the move that asks.
+    app.entryBanRegistry = { app, database in EntryBanService(app: app, database: database) }
     MetricsBootstrap.bootstrap()
     app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
 
@@ -90,6 +92,7 @@ public func configure(
     app.asyncCommands.use(UsersCommand(), as: "users")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(VerifyCommand(), as: "verify")
+    app.asyncCommands.use(EntryBansCommand(), as: "entry-bans")
 }
 
 func registerRoutes(_ app: Application) throws {
@@ -116,6 +119,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: NoticePages())
     try web.register(collection: SearchPages())
     try web.register(collection: PermitPages())
+    try web.register(collection: EntryBanPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

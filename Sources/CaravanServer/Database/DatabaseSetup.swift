@@ -46,5 +46,6 @@ enum DatabaseSetup {
         CreatePermitDocumentFile(),
         AddPermitGrace(),
         AddPermitAssignment(),
+        CreateEntryBan(),
     ]
 }

@@ -48,6 +48,7 @@ enum DemoDataset {
         let hash = try await service.hashPassword(password)
         try await DemoMarket.load(on: app, passwordHash: hash)
         try await DemoPermits.load(on: app)
+        try await DemoEntryBans.load(on: app)
         return created
     }
 }

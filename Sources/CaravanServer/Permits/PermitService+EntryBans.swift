@@ -10,9 +10,12 @@ extension Application {
     }
 
     /// The entry-ban registry a check asks, on a given database connection (so a check inside a transaction
-    /// reads through it). Set by `configure`; tests may put a listed registry in its place.
+    /// reads through it). `configure` sets the registry officers' table; tests may put a listed registry in its place.
     var entryBanRegistry: @Sendable (Application, any Database) -> any EntryBanRegistry {
-        get { storage[EntryBanRegistryKey.self] ?? { _, _ in ListedEntryBans([]) } }
+        get {
+            guard let registry = storage[EntryBanRegistryKey.self] else { preconditionFailure("configure sets the entry-ban registry") }
+            return registry
+        }
         set { storage[EntryBanRegistryKey.self] = newValue }
     }
 }

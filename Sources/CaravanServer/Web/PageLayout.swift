@@ -80,6 +80,7 @@ extension Area {
         case .inbox: .inbox
         case .search: .searchVacancies
         case .permits: .permits
+        case .entryBans: .registryEntryBans
         }
     }
 }

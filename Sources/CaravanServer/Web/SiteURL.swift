@@ -61,6 +61,8 @@ enum SiteURL: Equatable {
     case searchSpecialists
     case searchInvite
     case stylesheet
+    case registryEntryBans
+    case registryEntryBanLift(UUID)
 
     var path: String {
         "/" + components.map(\.description).joined(separator: "/")
@@ -89,6 +91,7 @@ enum SiteURL: Equatable {
         case .permitAssign: ["permits", ":caseID", "assignment"]
         case .permitDocument: ["permits", ":caseID", "documents", ":documentID"]
         case .permitDocumentReview: ["permits", ":caseID", "documents", ":documentID", "review"]
+        case .registryEntryBanLift: ["registry", "entry-bans", ":banID", "lift"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -146,6 +149,8 @@ enum SiteURL: Equatable {
         case .searchInvite: ["search", "specialists", "invite"]
         case .inboxRead: ["inbox", "read"]
         case .stylesheet: ["caravan.css"]
+        case .registryEntryBans: ["registry", "entry-bans"]
+        case .registryEntryBanLift(let id): ["registry", "entry-bans", id.uuidString.lowercased(), "lift"]
         }
     }
 

@@ -1,0 +1,52 @@
+import CaravanDomain
+import CaravanPermits
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+extension APIHandler {
+    func listEntryBans(_ input: Operations.ListEntryBans.Input) async throws -> Operations.ListEntryBans.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        let offset = input.query.offset ?? 0
+        guard offset >= 0 else { throw AppError.validation(ValidationFailure(field: "offset", code: "field.type")) }
+        let listed = try await req.entryBans.list(search: input.query.q, limit: input.query.limit ?? 50, offset: offset, by: user)
+        return .ok(.init(body: .json(.init(total: listed.total, bans: try listed.bans.map { try .init($0, for: user) }))))
+    }
+
+    func addEntryBan(_ input: Operations.AddEntryBan.Input) async throws -> Operations.AddEntryBan.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        let ban = try await req.entryBans.add(
+            EntryBanInput(
+                citizenship: body.citizenship, passportNumber: body.passportNumber ?? "", name: body.name ?? "",
+                birthDate: body.birthDate ?? "", from: body.from, until: body.until ?? "", legalBasis: body.legalBasis, source: body.source ?? ""
+            ),
+            by: user
+        )
+        return .created(.init(body: .json(try .init(ban, for: user))))
+    }
+
+    func liftEntryBan(_ input: Operations.LiftEntryBan.Input) async throws -> Operations.LiftEntryBan.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard let id = UUID(uuidString: input.path.banId) else { throw AppError.notFound }
+        let ban = try await req.entryBans.lift(id, by: user)
+        return .ok(.init(body: .json(try .init(ban, for: user))))
+    }
+}
+
+extension Components.Schemas.EntryBan {
+    /// The passport number only for a reader the domain lets see it.
+    init(_ ban: EntryBan, for reader: User) throws {
+        let showsPassport = reader.domainRole.map(EntryBanPolicy.maySeePassportNumbers) ?? false
+        self.init(
+            id: try ban.requireID().uuidString.lowercased(), citizenship: ban.citizenship,
+            passportNumber: showsPassport ? ban.passportNumber : nil, name: ban.displayName ?? ban.name, birthDate: ban.birthDate,
+            from: ban.fromDate, until: ban.untilDate, legalBasis: ban.legalBasis, source: ban.source, createdAt: ban.createdAt,
+            lifted: ban.isLifted, liftedAt: ban.liftedAt
+        )
+    }
+}

@@ -1,0 +1,88 @@
+import CaravanDomain
+import CaravanPermits
+import Fluent
+import FluentSQL
+import Foundation
+
+/// One record of the entry-ban registry. Storage only; `record` is the domain's view of it.
+final class EntryBan: Model, @unchecked Sendable {
+    static let schema = "entry_bans"
+
+    @ID(key: .id) var id: UUID?
+    /// ISO 3166-1 alpha-2: the check filters on it in SQL before matching names and numbers in Swift.
+    @Field(key: "citizenship") var citizenship: String
+    /// As `EntryBanSubject.normalizedPassport` leaves it.
+    @OptionalField(key: "passport_number") var passportNumber: String?
+    /// As `EntryBanSubject.normalizedName` leaves it, for matching.
+    @OptionalField(key: "name") var name: String?
+    /// The name as it was typed, for people to read.
+    @OptionalField(key: "display_name") var displayName: String?
+    /// `yyyy-MM-dd`.
+    @OptionalField(key: "birth_date") var birthDate: String?
+    @Field(key: "from_date") var fromDate: String
+    @OptionalField(key: "until_date") var untilDate: String?
+    @Field(key: "legal_basis") var legalBasis: String
+    @Field(key: "source") var source: String
+    /// An audit actor (`user:<uuid>` or `cli`), not a name.
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// A lifted ban stays on record (the checks that found it still point at it) but is no longer in force.
+    @OptionalField(key: "lifted_at") var liftedAt: Date?
+
+    init() {}
+
+    init(_ valid: ValidEntryBan, createdBy: String) {
+        let record = valid.record
+        id = UUID(uuidString: record.id)
+        citizenship = record.citizenship.rawValue
+        passportNumber = record.passportNumber
+        name = record.name
+        displayName = valid.displayName
+        birthDate = record.birthDate?.description
+        fromDate = record.from.description
+        untilDate = record.until?.description
+        legalBasis = record.legalBasis
+        source = record.source
+        self.createdBy = createdBy
+    }
+
+    /// The domain's record; nil only for a row edited by hand into something the rules never let in.
+    var record: EntryBanRecord? {
+        guard let id, let citizenship = CountryCode(rawValue: citizenship), let from = CalendarDate(fromDate) else { return nil }
+        return EntryBanRecord(
+            id: id.uuidString.lowercased(), citizenship: citizenship, passportNumber: passportNumber, name: name,
+            birthDate: birthDate.flatMap { CalendarDate($0) }, from: from, until: untilDate.flatMap { CalendarDate($0) },
+            legalBasis: legalBasis, source: source
+        )
+    }
+
+    var isLifted: Bool { liftedAt != nil }
+}
+
+struct CreateEntryBan: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(EntryBan.schema)
+            .id()
+            .field("citizenship", .string, .required)
+            .field("passport_number", .string)
+            .field("name", .string)
+            .field("display_name", .string)
+            .field("birth_date", .string)
+            .field("from_date", .string, .required)
+            .field("until_date", .string)
+            .field("legal_basis", .string, .required)
+            .field("source", .string, .required)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime)
+            .field("lifted_at", .datetime)
+            .create()
+        // Every check filters on citizenship first; the same statement on SQLite and PostgreSQL.
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "entry_bans_citizenship").on(EntryBan.schema).column("citizenship").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(EntryBan.schema).delete()
+    }
+}
