@@ -97,6 +97,7 @@ import Testing
         #expect(areas.contains(.vacancies) == (role == .employer))
         #expect(areas.contains(.search) == (role == .employer || role == .specialist))
         #expect(areas.contains(.permits) == (role == .employer || role == .specialist || role == .migrationOfficer))
+        #expect(areas.contains(.entryBans) == (role == .registryOfficer))
         #expect(Area.visible(to: nil) == [.home])
     }
 }
