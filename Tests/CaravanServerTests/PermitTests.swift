@@ -132,7 +132,7 @@ import VaporTesting
             #expect(try await WebClient(app, acceptLanguage: "en").get("/verify/RP-0000-NOPE").status == .notFound)
 
             // Every step is on the audit chain, and the applicant and the sponsor were told.
- let actions = try await AuditEvent.query(on: app.db).all().map(\.action)
+            let actions = try await AuditEvent.query(on: app.db).sort(\.$sequence).all().map(\.action)
                 .filter { $0.hasPrefix("permit.") && !$0.hasPrefix("permit.document-") && $0 != "permit.entry-ban-checked" }
             #expect(actions == ["permit.opened", "permit.submit", "permit.start_review", "permit.request_information", "permit.resubmit",
                                 "permit.decide", "permit.return_to_review", "permit.decide", "permit.issue_permit"])

@@ -1,4 +1,5 @@
 import CaravanDomain
+import CaravanPermits
 import Fluent
 import Foundation
 import Vapor
@@ -49,6 +50,15 @@ enum DemoDataset {
         try await DemoMarket.load(on: app, passwordHash: hash)
         try await DemoPermits.load(on: app)
         try await DemoEntryBans.load(on: app)
+        // The demo's cases in review had their review started, so the registry was asked then: record each person's
+        // check as a real review would (one of them meets a ban), once.
+        if let officer = try await User.query(on: app.db).filter(\.$role == Role.migrationOfficer.rawValue).sort(\.$email).first() {
+            let permits = PermitService(app: app, database: app.db)
+            for permitCase in try await PermitCase.query(on: app.db).filter(\.$status == CaseStatus.inReview.rawValue).all()
+            where permitCase.persons.allSatisfy({ $0.entryBanCheck == nil }) {
+                try await permits.checkEntryBans(on: permitCase, as: .officer, by: officer)
+            }
+        }
         return created
     }
 }
