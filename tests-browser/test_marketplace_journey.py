@@ -223,7 +223,10 @@ def test_specialist_builds_profile_applies_and_accepts_an_offer(new_context) -> 
     start = (date.today() + timedelta(days=91)).isoformat()
     move_application(employer, card, "offer", salary="300000", start=start, city="Казань", contract="employment")
     expect(stage_of(card)).to_have_text("Offer")
-    offer_terms = re.compile(rf"300[\s,\u00a0\u202f]?000 ₽ a month, from {start}, Казань, employment contract")
+    start_day = date.fromisoformat(start)
+    # The date reads as words in the sentence ("March 4, 2027"), not as ISO.
+    start_words = f"{start_day.strftime('%B')} {start_day.day}, {start_day.year}"
+    offer_terms = re.compile(rf"300[\s,\u00a0\u202f]?000 ₽ a month, from {start_words}, Казань, employment contract")
     expect(card).to_contain_text(offer_terms)
     expect(card.get_by_role("listitem", include_hidden=True)).to_have_count(4)  # the history (folded): applied, screening, interview, offer
 

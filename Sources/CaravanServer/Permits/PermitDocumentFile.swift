@@ -199,8 +199,13 @@ extension PermitService {
             if isPassport {
                 permitCase.persons[index].passportExpiresOn = review.accept ? expiry : nil
                 permitCase.persons[index].passportNumber = review.accept ? number : nil
-                // A new passport number is a new question for the registry.
-                permitCase.persons[index].entryBanCheck = nil
+                // A new passport number is a new question for the registry: asked at once, with the number.
+                let person = permitCase.persons[index]
+                if review.accept, let citizenship = CountryCode(rawValue: person.citizenship) {
+                    let subject = EntryBanSubject(citizenship: citizenship, passportNumber: number, name: person.name,
+                                                  birthDate: CalendarDate(person.birthDate))
+                    permitCase.persons[index].entryBanCheck = try await app.entryBanRegistry(app, database).check(subject, on: today)
+                }
             }
         }
         let caseID = try permitCase.requireID()
