@@ -243,6 +243,9 @@ def test_specialist_builds_profile_applies_and_accepts_an_offer(new_context) -> 
     expect(main(page).get_by_role("status")).to_have_text("Done.")
     expect(stage_of(mine)).to_have_text("Hired")
     expect(mine.get_by_label("Next step")).to_have_count(0)  # nothing more to decide
+    # What comes after an accepted offer: the permit case, one link away.
+    expect(mine).to_contain_text("Next step: the residence-permit case for you and your family.")
+    expect(mine.get_by_role("link", name="Open the permit case")).to_have_attribute("href", "/permits")
 
     # The employer sees the hire too.
     response = employer.reload()
