@@ -13,8 +13,23 @@ enum DemoPermits {
     static func load(on app: Application) async throws {
         guard try await PermitCase.query(on: app.db).count() == 0 else { return }
         let accredited = Set(try await Company.query(on: app.db).filter(\.$accredited == true).all().compactMap(\.id))
-        let hired = try await JobApplication.query(on: app.db).filter(\.$stage == ApplicationStage.hired.rawValue)
-            .sort(\.$id).all().filter { accredited.contains($0.companyID) }
+        let hiredByAccredited = try await JobApplication.query(on: app.db).filter(\.$stage == ApplicationStage.hired.rawValue)
+            .all().filter { accredited.contains($0.companyID) }
+        // Families first, then by the specialist's e-mail: the same cases on every install (ids are random), and
+        // the programme's point — a family on one case — in most of them.
+        let specialists = Set(hiredByAccredited.map { $0.$specialist.id })
+        let withFamily = Set(try await SpecialistProfile.query(on: app.db).filter(\.$user.$id ~~ specialists).all()
+            .filter { !$0.family.isEmpty }.map { $0.$user.id })
+        var order: [UUID: (withoutFamily: Int, email: String)] = [:]
+        for user in try await User.query(on: app.db).filter(\.$id ~~ specialists).all() {
+            let id = try user.requireID()
+            order[id] = (withFamily.contains(id) ? 0 : 1, user.email)
+        }
+        func key(_ application: JobApplication) -> (Int, String, String) {
+            let specialist = order[application.$specialist.id] ?? (1, "")
+            return (specialist.withoutFamily, specialist.email, application.id?.uuidString ?? "")
+        }
+        let hired = hiredByAccredited.sorted { key($0) < key($1) }
         let plan: [CaseStatus] = [.submitted, .inReview, .informationRequested, .resubmitted, .inReview, .refusalProposed, .decided,
                                   .permitIssued, .submitted, .inReview, .informationRequested, .inReview, .submitted, .draft]
         let rulebook = app.permitRegistry.current
