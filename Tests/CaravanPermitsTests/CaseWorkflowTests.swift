@@ -220,4 +220,16 @@ import Testing
         #expect(CaseStatus.allCases.filter(\.acceptsPersonChanges) == [.draft])
         #expect(CaseStatus.officerQueue == [.submitted, .inReview, .informationRequested, .resubmitted, .refusalProposed, .decided])
     }
+
+    @Test func whetherAMoveIsPossibleLeavesTheRulesAside() {
+        #expect(CaseWorkflow.isPossible(.decide(Self.approveAll), from: .inReview, actor: officer, persons: ["p0", "p1"]))
+        #expect(!CaseWorkflow.isPossible(.decide(Self.approveAll), from: .draft, actor: officer, persons: ["p0", "p1"]))
+        #expect(!CaseWorkflow.isPossible(.startReview, from: .submitted, actor: applicant, persons: ["p0"]))
+        #expect(CaseEventKind.allCases.filter(\.asksEntryBanRegistry) == [.startReview, .decide, .confirmRefusal, .issuePermit])
+    }
+
+    @Test func aCancellationIsTheSystemsNeverAButton() {
+        #expect(CaseEventKind.allCases.filter(\.isSystemOnly) == [.cancel])
+        #expect(CaseWorkflow.availableEvents(in: .permitIssued(Self.approveAll), for: officer, judged: Self.allPassed) == [.registerArrival])
+    }
 }

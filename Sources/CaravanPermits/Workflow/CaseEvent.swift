@@ -47,6 +47,15 @@ public enum CaseEventKind: String, CaseIterable, Codable, Sendable {
     case registerArrival = "register_arrival"
     case withdraw
     case cancel
+
+    /// Moves that need a fresh answer from the entry-ban registry: the start of the review, and every move that
+    /// makes an approval take effect.
+    public var asksEntryBanRegistry: Bool {
+        [.startReview, .decide, .confirmRefusal, .issuePermit].contains(self)
+    }
+
+    /// Moves the law causes on its own (a lapsed grace period, a lost accreditation); nobody fires them by hand.
+    public var isSystemOnly: Bool { self == .cancel }
 }
 
 /// Who is acting: the account and its role.

@@ -87,15 +87,23 @@ public enum CaseWorkflow {
         }
     }
 
+    /// Whether the move is possible in this state for this actor, leaving the rules aside (as if every rule for
+    /// every person had passed): what a caller asks before gathering the facts the move will be judged on.
+    public static func isPossible(_ event: CaseEvent, from state: CaseState, actor: CaseActor, persons: [String]) -> Bool {
+        let unblocked = CaseJudgement(report: EligibilityReport(rulebookVersion: "", personCount: persons.count, results: []), persons: persons)
+        return (try? transition(from: state, event: event, actor: actor, judged: unblocked).get()) != nil
+    }
+
     /// The events `actor` could fire now, for the buttons a page shows. Payload-free events are tried as they
     /// are, against `judged`; `decide` with a refusal (always open to an officer in review: approvals are judged
-    /// person by person on the form) and `cancel` with a representative payload.
+    /// person by person on the form). Moves only the system makes (a cancellation) are no button.
     public static func availableEvents(in state: CaseState, for actor: CaseActor, judged: CaseJudgement? = nil) -> [CaseEventKind] {
         let samples: [CaseEvent] = [
             .submit, .startReview, .requestInformation, .resubmit,
             .decide(CaseDecision([.init(person: "-", verdict: .refused(ground: "-"))])), .confirmRefusal, .returnToReview,
-            .issuePermit, .registerArrival, .withdraw, .cancel(.graceLapsed),
+            .issuePermit, .registerArrival, .withdraw,
         ]
-        return samples.filter { (try? transition(from: state, event: $0, actor: actor, judged: judged).get()) != nil }.map(\.kind)
+        return samples.filter { !$0.kind.isSystemOnly && (try? transition(from: state, event: $0, actor: actor, judged: judged).get()) != nil }
+            .map(\.kind)
     }
 }

@@ -155,7 +155,7 @@ extension APIHandler {
             rulebookVersion: permitCase.rulebookVersion, principalName: permitCase.persons.first?.name ?? "", sponsor: sponsor?.legalName ?? "",
             expectedDecisionDate: clock?.expectedDecisionDate.description, workingDaysLeft: clock?.workingDaysLeft, clockPaused: clock?.isPaused,
             permitNumber: permitCase.permitNumber,
-            availableEvents: CaseWorkflow.availableEvents(in: permitCase.state, for: actor, judged: judged).filter { $0 != .cancel }.map(\.rawValue),
+            availableEvents: CaseWorkflow.availableEvents(in: permitCase.state, for: actor, judged: judged).map(\.rawValue),
             persons: persons,
             history: PermitService.history(of: permitCase, for: viewer).map {
                 .init(event: $0.event, by: $0.by, at: $0.at, message: CasePolicy.maySeeMessages(viewer) ? $0.message : nil)

@@ -200,12 +200,7 @@ extension PermitService {
                 permitCase.persons[index].passportExpiresOn = review.accept ? expiry : nil
                 permitCase.persons[index].passportNumber = review.accept ? number : nil
                 // A new passport number is a new question for the registry: asked at once, with the number.
-                let person = permitCase.persons[index]
-                if review.accept, let citizenship = CountryCode(rawValue: person.citizenship) {
-                    let subject = EntryBanSubject(citizenship: citizenship, passportNumber: number, name: person.name,
-                                                  birthDate: CalendarDate(person.birthDate))
-                    permitCase.persons[index].entryBanCheck = try await app.entryBanRegistry(app, database).check(subject, on: today)
-                }
+                if review.accept { try await recordEntryBanCheck(of: index, on: permitCase) }
             }
         }
         let caseID = try permitCase.requireID()
@@ -226,15 +221,15 @@ extension PermitService {
     }
 
     /// The current (not replaced) documents of a case, oldest first.
-    func documents(of permitCase: PermitCase, on db: (any Database)? = nil) async throws -> [PermitDocumentFile] {
-        try await PermitDocumentFile.query(on: db ?? database).filter(\.$permitCase.$id == permitCase.requireID())
+    func documents(of permitCase: PermitCase) async throws -> [PermitDocumentFile] {
+        try await PermitDocumentFile.query(on: database).filter(\.$permitCase.$id == permitCase.requireID())
             .filter(\.$status != "replaced").sort(\.$uploadedAt, .ascending).all()
     }
 
     /// Every person's checklist, line by line, with where each stands: what pages and the API show alike.
-    func checklist(of permitCase: PermitCase) async throws -> [String: [ChecklistLine]] {
+    func checklist(of permitCase: PermitCase, files: [PermitDocumentFile]? = nil) async throws -> [String: [ChecklistLine]] {
         guard let rulebook = app.permitRegistry.rulebooks[permitCase.rulebookVersion] else { throw AppError.conflict(code: "permit-rulebook-missing") }
-        let files = try await documents(of: permitCase)
+        let files = if let files { files } else { try await documents(of: permitCase) }
         var lines: [String: [ChecklistLine]] = [:]
         for person in permitCase.persons {
             let required = rulebook.checklist(relation: Self.relation(of: person))

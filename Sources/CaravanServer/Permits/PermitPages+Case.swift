@@ -97,12 +97,14 @@ extension PermitPages {
     func render(_ req: Request, _ stale: PermitCase, viewer: CaseViewer, user: User, status: HTTPStatus = .ok, problem: String? = nil) async throws -> Response {
         let service = req.permits
         let (permitCase, _) = try await service.visible(try stale.requireID(), to: user)
-        let (report, rulebook) = try await service.eligibility(of: permitCase)
+        // The documents are read once, for the rules, the checklist and what is still to upload.
+        let files = try await service.documents(of: permitCase)
+        let (report, rulebook) = try await service.eligibility(of: permitCase, files: files)
         let judged = CaseJudgement(report: report, persons: permitCase.persons.map(\.id))
         let clock = service.clock(of: permitCase)
         let id = try permitCase.requireID()
         let seesPersons = CasePolicy.maySeePersons(viewer)
-        let checklist = CasePolicy.maySeeDocuments(viewer) ? try await service.checklist(of: permitCase) : [:]
+        let checklist = CasePolicy.maySeeDocuments(viewer) ? try await service.checklist(of: permitCase, files: files) : [:]
         let mayReview = viewer == .officer && permitCase.caseStatus.acceptsReviews
         let language = req.language.rawValue
         let persons = permitCase.persons.enumerated().map { index, person in
@@ -136,18 +138,13 @@ extension PermitPages {
                 stillToUpload: rows.filter { ChecklistState(rawValue: $0.state)?.needsUpload ?? false }.count
             )
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: req.language.rawValue)
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        formatter.timeZone = PermitRegistry.moscow
         // A proposed refusal and its withdrawal are officers' steps: the applicant and the sponsor do not see them.
         let history = PermitService.history(of: permitCase, for: viewer).map { step in
-                "\(formatter.string(from: step.at)) — \(req.t("permit.history.\(step.event)"))"
+                "\(req.moment(step.at)) — \(req.t("permit.history.\(step.event)"))"
                     + (step.message.map { CasePolicy.maySeeMessages(viewer) ? ": \($0)" : "" } ?? "")
             }
         let actor = CaseActor(id: try user.requireID().uuidString.lowercased(), role: user.domainRole ?? .analyst)
-        let actions = CaseWorkflow.availableEvents(in: permitCase.state, for: actor, judged: judged).filter { $0 != .cancel }.map {
+        let actions = CaseWorkflow.availableEvents(in: permitCase.state, for: actor, judged: judged).map {
             ActionView(event: $0.rawValue, label: req.t("permit.event.\($0.rawValue)"), messageLabel: req.t("permit.message.\($0.rawValue)"))
         }
         var clockNote: String?
@@ -157,17 +154,14 @@ extension PermitPages {
                 : req.t("permit.clock.left", ["days": "\(clock.workingDaysLeft)"])
         }
         let lastRequest = permitCase.history.last { $0.event == CaseEventKind.requestInformation.rawValue }?.message
-        var missing: [String] = []
-        if viewer == .principal, permitCase.caseStatus == .draft {
-            do { try await service.requireDocumentsUploaded(permitCase) } catch AppError.validation(let failure) {
-                missing = failure.errors.map { req.message(for: $0) }
-            }
-        }
+        let missing = viewer == .principal && permitCase.caseStatus == .draft
+            ? try await service.missingBeforeSubmission(permitCase, files: files).map(req.message(for:)) : []
         let page = CasePage(
             layout: try PageLayout(request: req, titleKey: "permit.caseHeading"), id: id.uuidString.lowercased(),
             title: req.t("permit.caseTitle", ["person": permitCase.persons.first?.name ?? "", "company": permitCase.sponsor.legalName]),
             status: permitCase.status(for: viewer).rawValue, statusLabel: Self.statusLabel(permitCase, for: viewer, req),
-            rulebook: permitCase.rulebookVersion,
+            // "Fast track for IT specialists, 2022.1 edition", not the rulebook's key.
+            rulebook: req.t("rulebook.\(rulebook.id)", ["version": rulebook.version]),
             expected: clock.map { req.date($0.expectedDecisionDate.description) }, clockNote: clockNote,
             persons: seesPersons ? persons : [], history: history, actions: actions, action: SiteURL.permitAction(id).path,
             grounds: rulebook.refusalGrounds.map { AuthPages.Choice(value: $0.id, label: req.t($0.messageKey), selected: false) },
@@ -180,9 +174,7 @@ extension PermitPages {
             mayReview: mayReview,
             mayEditPersons: viewer == .principal && permitCase.caseStatus.acceptsPersonChanges, personsAction: SiteURL.permitPersons(id).path,
             relations: CaravanPermits.Relation.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("relation.\($0.rawValue)"), selected: false) },
-            countries: CountryCode.all.compactMap(CountryCode.init(rawValue:)).map { ($0.rawValue, $0.name(in: req.language)) }
-                .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
-                .map { AuthPages.Choice(value: $0.0, label: $0.1, selected: $0.0 == permitCase.persons.first?.citizenship) },
+            countries: AuthPages.Choice.countries(req, selected: permitCase.persons.first?.citizenship),
             grace: service.grace(of: permitCase).map { _, status in
                 switch status {
                 case .running(let last, let left, _):

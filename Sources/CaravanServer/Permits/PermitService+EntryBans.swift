@@ -20,22 +20,34 @@ extension Application {
     }
 }
 
+extension PermitCase.Person {
+    /// Who the registry is asked about: nil when the citizenship is not known (such a person cannot be checked,
+    /// so their rule stays "not checked", which blocks an approval).
+    var entryBanSubject: EntryBanSubject? {
+        CountryCode(rawValue: citizenship).map {
+            EntryBanSubject(citizenship: $0, passportNumber: passportNumber, name: name, birthDate: CalendarDate(birthDate))
+        }
+    }
+}
+
 extension PermitService {
-    /// Asks the entry-ban registry about every person on the case and records each answer on the person (clear
-    /// or banned, which record, on which day), audited without personal data. A person whose citizenship is
-    /// not known cannot be checked: their rule stays "not checked", which blocks an approval.
+    /// Asks the entry-ban registry about the person at `index` and records the answer on them (clear or banned,
+    /// which record, on which day). The caller saves the case.
+    @discardableResult
+    func recordEntryBanCheck(of index: Int, on permitCase: PermitCase) async throws -> EntryBanCheck? {
+        guard let subject = permitCase.persons[index].entryBanSubject else { return nil }
+        let check = try await app.entryBanRegistry(app, database).check(subject, on: today)
+        permitCase.persons[index].entryBanCheck = check
+        return check
+    }
+
+    /// Asks the registry about every person on the case, records each answer and saves them, audited without
+    /// personal data (the person's id on the case and the record's id only).
     func checkEntryBans(on permitCase: PermitCase, as viewer: CaseViewer, by user: User) async throws {
-        let registry = app.entryBanRegistry(app, database)
-        let today = self.today
         var results: [String: String] = [:]
         for index in permitCase.persons.indices {
-            let person = permitCase.persons[index]
-            guard let citizenship = CountryCode(rawValue: person.citizenship) else { continue }
-            let subject = EntryBanSubject(citizenship: citizenship, passportNumber: person.passportNumber, name: person.name,
-                                          birthDate: CalendarDate(person.birthDate))
-            let check = try await registry.check(subject, on: today)
-            permitCase.persons[index].entryBanCheck = check
-            results[person.id] = check.result.rawValue + (check.recordID.map { ":\($0)" } ?? "")
+            guard let check = try await recordEntryBanCheck(of: index, on: permitCase) else { continue }
+            results[permitCase.persons[index].id] = check.result.rawValue + (check.recordID.map { ":\($0)" } ?? "")
         }
         let caseID = try permitCase.requireID()
         let payload = results

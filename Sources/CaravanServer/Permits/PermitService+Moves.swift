@@ -31,8 +31,9 @@ extension PermitService {
         if let message, message.count > Self.maximumMessageLength {
             validator.add("message", "text.tooLong", ["max": String(Self.maximumMessageLength)])
         }
-        guard let kind = CaseEventKind(rawValue: request.event) else {
-            validator.add("event", request.event.isEmpty ? "field.required" : "permit.eventUnknown")
+        guard let kind = CaseEventKind(rawValue: request.event), !kind.isSystemOnly else {
+            let code = request.event.isEmpty ? "field.required" : CaseEventKind(rawValue: request.event) == nil ? "permit.eventUnknown" : "permit.eventSystemOnly"
+            validator.add("event", code)
             throw AppError.validation(ValidationFailure(validator.errors))
         }
         if [.requestInformation, .resubmit].contains(kind), message == nil { validator.add("message", "permit.messageRequired.\(kind.rawValue)") }
@@ -59,8 +60,8 @@ extension PermitService {
         case .issuePermit: .issuePermit
         case .registerArrival: .registerArrival
         case .withdraw: .withdraw
-        // Officers cancel for the reason the law names; the system cancels for lapsed grace on its own.
-        case .cancel: .cancel(.sponsorLostAccreditation)
+        // Refused above; the system cancels, for the reason the law gives.
+        case .cancel: throw AppError.validation(ValidationFailure(field: "event", code: "permit.eventSystemOnly"))
         }
         return (event, message.map { String($0.prefix(Self.maximumMessageLength)) })
     }
@@ -78,11 +79,9 @@ extension PermitService {
             do { try decision.validate(persons: permitCase.persons.map(\.id), rulebook: rulebook) } catch { throw AppError.validation(error) }
         }
         if event.kind == .submit { try await requireDocumentsUploaded(permitCase) }
-        // The registry is asked when the move itself is possible (tried as if every rule had passed).
-        let unjudged = CaseJudgement(report: EligibilityReport(rulebookVersion: permitCase.rulebookVersion, personCount: permitCase.persons.count, results: []),
-                                     persons: permitCase.persons.map(\.id))
-        if [.startReview, .decide, .confirmRefusal, .issuePermit].contains(event.kind),
-           (try? CaseWorkflow.transition(from: permitCase.state, event: event, actor: actor, judged: unjudged).get()) != nil {
+        // The registry is asked when the move itself is possible: its answer is a fact the move is judged on.
+        if event.kind.asksEntryBanRegistry,
+           CaseWorkflow.isPossible(event, from: permitCase.state, actor: actor, persons: permitCase.persons.map(\.id)) {
             try await checkEntryBans(on: permitCase, as: viewer, by: user)
         }
         let judged = try await judgement(of: permitCase)
@@ -158,18 +157,23 @@ extension PermitService {
     /// Submitting needs every required document uploaded for every person (accepted or awaiting review):
     /// otherwise 422 listing what is missing, person by person.
     func requireDocumentsUploaded(_ permitCase: PermitCase) async throws {
+        let missing = try await missingBeforeSubmission(permitCase)
+        guard missing.isEmpty else { throw AppError.validation(ValidationFailure(missing)) }
+    }
+
+    /// What is still to upload before the case can be submitted, one field error per person (`documents.p1`).
+    func missingBeforeSubmission(_ permitCase: PermitCase, files: [PermitDocumentFile]? = nil) async throws -> [FieldError] {
         guard let rulebook = app.permitRegistry.rulebooks[permitCase.rulebookVersion] else { throw AppError.conflict(code: "permit-rulebook-missing") }
-        let files = try await documents(of: permitCase)
+        let files = if let files { files } else { try await documents(of: permitCase) }
         let missing = rulebook.missingBeforeSubmission(persons: permitCase.persons.map { ($0.id, Self.relation(of: $0)) }) { person in
             DocumentSet(files.filter { $0.person == person && !$0.checklistState.needsUpload }.compactMap { DocumentKind(rawValue: $0.kind) })
         }
-        guard !missing.isEmpty else { return }
-        throw AppError.validation(ValidationFailure(missing.map { line in
+        return missing.map { line in
             FieldError(field: "documents.\(line.person)", code: "permit.documentsMissing", arguments: [
                 "person": permitCase.persons.first { $0.id == line.person }?.name ?? line.person,
                 "documents": line.kinds.map(\.rawValue).joined(separator: ","),
             ])
-        }))
+        }
     }
 
     /// The relation the rulebook knows a person by (nil for the principal).

@@ -127,14 +127,13 @@ struct PermitService: Sendable {
 
     /// Every rule for every person, under the case's own rulebook version, with the documents as they stand
     /// (accepted, or uploaded and awaiting review) and each person's last entry-ban check.
-    func eligibility(of permitCase: PermitCase, on db: (any Database)? = nil) async throws -> (EligibilityReport, Rulebook) {
-        let db = db ?? database
+    func eligibility(of permitCase: PermitCase, files: [PermitDocumentFile]? = nil) async throws -> (EligibilityReport, Rulebook) {
         guard let rulebook = app.permitRegistry.rulebooks[permitCase.rulebookVersion] else {
             throw AppError.conflict(code: "permit-rulebook-missing")
         }
-        let application = try await JobApplication.find(permitCase.applicationID, on: db)
-        let sponsor = try await Company.find(permitCase.$sponsor.id, on: db)
-        let files = try await documents(of: permitCase, on: db)
+        let application = try await JobApplication.find(permitCase.applicationID, on: database)
+        let sponsor = try await Company.find(permitCase.$sponsor.id, on: database)
+        let files = if let files { files } else { try await documents(of: permitCase) }
         func facts(_ person: PermitCase.Person) -> PersonFacts {
             let waiting = files.filter { $0.person == person.id && $0.checklistState == .awaitingReview }.compactMap { DocumentKind(rawValue: $0.kind) }
             return PersonFacts(
@@ -143,7 +142,8 @@ struct PermitService: Sendable {
                 awaitingReview: DocumentSet(waiting)
             )
         }
-        guard let principal = permitCase.persons.first else { throw AppError.conflict(code: "permit-rulebook-missing") }
+        // The principal (`p0`) is on every case: opening puts them there and nothing removes them.
+        guard let principal = permitCase.persons.first else { throw AppError.notFound }
         let family = permitCase.persons.dropFirst().map {
             FamilyMemberFacts(person: facts($0), relation: CaravanPermits.Relation(rawValue: $0.relation) ?? .other)
         }
@@ -154,8 +154,8 @@ struct PermitService: Sendable {
     }
 
     /// What the rules say about every person now, for the workflow to judge approvals by.
-    func judgement(of permitCase: PermitCase, on db: (any Database)? = nil) async throws -> CaseJudgement {
-        let (report, _) = try await eligibility(of: permitCase, on: db)
+    func judgement(of permitCase: PermitCase) async throws -> CaseJudgement {
+        let (report, _) = try await eligibility(of: permitCase)
         return CaseJudgement(report: report, persons: permitCase.persons.map(\.id))
     }
 
