@@ -339,7 +339,7 @@ import VaporTesting
                 citizenship: try #require(CountryCode(rawValue: banned.citizenship)), passportNumber: nil, name: banned.name,
                 birthDate: CalendarDate(banned.birthDate)
             )
-            let today = CalendarDate(app.dependencies.now(), in: EntryBanService.timeZone)
+            let today = CalendarDate(app.dependencies.now(), in: PermitRegistry.moscow)
             #expect(try await app.entryBans.check(subject, on: today).isBanned)
             // Loading again adds nothing.
             try await DemoDataset.load(on: app)

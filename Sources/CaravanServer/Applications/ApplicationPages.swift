@@ -45,11 +45,6 @@ struct ApplicationPages: RouteCollection {
     static func card(_ application: JobApplication, vacancy: Vacancy, specialist: User, for party: ApplicationParty, _ req: Request) throws -> Card {
         let id = try application.requireID()
         let stage = application.applicationStage
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: req.language.rawValue)
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
         let allowed = ApplicationWorkflow.allowed(from: stage, by: party)
             .sorted { forwardOrder.firstIndex(of: $0) ?? 99 < forwardOrder.firstIndex(of: $1) ?? 99 }
         let offer = application.offer.map {
@@ -59,7 +54,7 @@ struct ApplicationPages: RouteCollection {
             id: id.uuidString.lowercased(), vacancyTitle: vacancy.title, vacancyURL: SiteURL.vacancy(try vacancy.requireID()).path,
             stage: req.t("stage.\(stage.rawValue)"), note: application.note, person: specialist.displayName,
             email: party == .specialist || stage.sharesContacts ? specialist.email : nil, offer: offer,
-            history: application.history.map { "\(formatter.string(from: $0.at)) — \(req.t("stage.\($0.stage)"))" },
+            history: application.history.map { "\(req.moment($0.at)) — \(req.t("stage.\($0.stage)"))" },
             // Forward moves first, and nothing chosen until the person chooses: a stray Confirm must not reject or decline.
             moves: allowed.isEmpty ? [] : [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: true)]
                 + allowed.map { AuthPages.Choice(value: $0.rawValue, label: req.t("move.\($0.rawValue)"), selected: false) },

@@ -47,9 +47,10 @@ struct EntryBanPages: RouteCollection {
             citizenship = CountryCode(rawValue: ban.citizenship)?.name(in: req.language) ?? ban.citizenship
             passportNumber = ban.passportNumber ?? ""
             name = ban.displayName ?? ban.name ?? ""
-            birthDate = ban.birthDate ?? ""
-            from = ban.fromDate
-            until = ban.untilDate ?? ""
+            // Dates as the reader's language writes them, not ISO.
+            birthDate = req.date(ban.birthDate)
+            from = req.date(ban.fromDate)
+            until = req.date(ban.untilDate)
             legalBasis = ban.legalBasis
             source = ban.source
             lifted = ban.isLifted
@@ -110,15 +111,6 @@ struct EntryBanPages: RouteCollection {
         return req.redirect(to: SiteURL.registryEntryBans.path + "?notice=lifted", redirectType: .normal)
     }
 
-    /// Every country by its name in the reader's language, so nobody has to know ISO codes.
-    private func countries(_ req: Request, selected: String?) -> [AuthPages.Choice] {
-        let chosen = selected?.uppercased()
-        return CountryCode.all.compactMap(CountryCode.init(rawValue:))
-            .map { (code: $0.rawValue, name: $0.name(in: req.language)) }
-            .sorted { $0.name.localizedCompare($1.name) == .orderedAscending }
-            .map { AuthPages.Choice(value: $0.code, label: $0.name, selected: $0.code == chosen) }
-    }
-
     private func render(_ req: Request, form: Form, errors: [FieldError], notice: String?, status: HTTPStatus = .ok) async throws -> Response {
         let user = try requireOfficer(req)
         let query = String(((try? req.query.get(String.self, at: "q")) ?? "").prefix(200))
@@ -136,7 +128,7 @@ struct EntryBanPages: RouteCollection {
             layout: try PageLayout(request: req, titleKey: "entryBans.title"), action: SiteURL.registryEntryBans.path, query: query,
             bans: try listed.bans.map { try BanCard($0, req) }, total: listed.total,
             previous: number > 1 ? link(number - 1) : nil, next: number * Self.pageSize < listed.total ? link(number + 1) : nil,
-            form: form, countries: countries(req, selected: form.citizenship), errors: messages,
+            form: form, countries: AuthPages.Choice.countries(req, selected: form.citizenship), errors: messages,
             problems: errors.map { "\(req.t("entryBans.field.\($0.field)")): \(req.message(for: $0))" }, notice: notice
         )
         return try await req.renderPage("entry-bans", page, status: status)

@@ -25,8 +25,6 @@ struct EntryBanService: EntryBanRegistry {
     let app: Application
     let database: any Database
 
-    /// Bans are dated in Moscow time, like every decision of the programme.
-    static let timeZone = TimeZone(identifier: "Europe/Moscow") ?? .gmt
     /// A page of the list; 200 rows is a screenful many times over and stays a small answer.
     static let limitMaximum = 200
 
@@ -43,7 +41,8 @@ struct EntryBanService: EntryBanRegistry {
     }
 
     private var audit: AuditLog { AuditLog(now: app.dependencies.now) }
-    private var today: CalendarDate { CalendarDate(app.dependencies.now(), in: Self.timeZone) }
+    /// Bans are dated in Moscow time, like every decision of the programme.
+    private var today: CalendarDate { CalendarDate(app.dependencies.now(), in: PermitRegistry.moscow) }
 
     // MARK: The check
 

@@ -129,7 +129,7 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
             response = Response(status: status, headers: headers, body: .init(data: try Problem.encoder.encode(problem)))
         } else {
             var detail = request.t("problem.\(slug).detail", detailArguments)
-            if case .approvalBlocked(let rules)? = error { detail += " " + rules.map(request.blockedRuleText).joined(separator: " ") }
+            if case .approvalBlocked(let rules)? = error { detail = request.blockedApprovalsText(rules) }
             let page = ErrorPage(
                 layout: try PageLayout(request: request, titleKey: "problem.\(slug).title"),
                 status: Int(status.code),

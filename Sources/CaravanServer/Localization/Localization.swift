@@ -69,6 +69,21 @@ extension Request {
         t("permit.blocked", ["person": blocked.name, "rule": text(blocked.key, blocked.arguments)])
     }
 
+    /// Why approvals were refused, as one paragraph for a page: the rule of the house, then each rule in the way.
+    func blockedApprovalsText(_ rules: [AppError.BlockedRule]) -> String {
+        ([t("problem.permit-approval-blocked.detail")] + rules.map(blockedRuleText)).joined(separator: " ")
+    }
+
+    /// A moment (a history step, a notice) in Moscow time, as this language writes a date and a time.
+    func moment(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language.rawValue)
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        formatter.timeZone = PermitRegistry.moscow
+        return formatter.string(from: date)
+    }
+
     /// A civil date (`YYYY-MM-DD`) as this language writes it; anything else as it is.
     func date(_ text: String?) -> String {
         guard let text, let date = CalendarDate(text) else { return text ?? "" }

@@ -28,13 +28,8 @@ struct NoticePages: RouteCollection {
     func inbox(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         let (notices, unread) = try await req.notifications.inbox(of: try user.requireID(), limit: 100)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: req.language.rawValue)
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
         let items = notices.map {
-            Item(text: req.text($0.kind, $0.arguments), at: formatter.string(from: $0.createdAt),
+            Item(text: req.text($0.kind, $0.arguments), at: req.moment($0.createdAt),
                  link: SiteURL.safeLocalPath($0.link) ?? SiteURL.home.path, unread: $0.readAt == nil)
         }
         return try await req.renderPage("inbox", Page(

@@ -16,7 +16,7 @@ extension PermitPages {
             let message: String
             switch error {
             case .validation(let failure): message = failure.errors.map { req.message(for: $0) }.joined(separator: " ")
-            case .approvalBlocked(let rules): message = ([req.t("problem.permit-approval-blocked.detail")] + rules.map(req.blockedRuleText)).joined(separator: " ")
+            case .approvalBlocked(let rules): message = req.blockedApprovalsText(rules)
             case .unsupportedMediaType: message = req.t("problem.unsupported-media-type.detail")
             case .payloadTooLarge: message = req.t("problem.payload-too-large.detail")
             default: throw error

@@ -26,7 +26,7 @@ extension PermitPages {
         guard CasePolicy.maySeePersons(viewer), let document = permitCase.issuedDocument else { throw AppError.notFound }
         return try await req.renderPage("permit-print", PrintPage(
             layout: try PageLayout(request: req, titleKey: "permit.print.title"), number: document.number, issued: req.date(document.issuedOn),
-            persons: document.persons.map { .init(name: $0.name, relation: req.t($0.relation == "principal" ? "permit.principal" : "relation.\($0.relation)"), birthDate: $0.birthDate) },
+            persons: document.persons.map { .init(name: $0.name, relation: req.t($0.relation == "principal" ? "permit.principal" : "relation.\($0.relation)"), birthDate: req.date($0.birthDate)) },
             company: permitCase.sponsor.legalName, signature: permitCase.permitSignature ?? "", verifyURL: SiteURL.verify(document.number).path,
             fileURL: SiteURL.permitFile(id).path
         ))

@@ -303,12 +303,9 @@ struct ProfilePages: RouteCollection {
         let language = req.language
         let taxonomy = req.application.skillTaxonomy
         let completeness = profile.completeness
-        let countries = CountryCode.all.compactMap(CountryCode.init(rawValue:))
-            .map { ($0.rawValue, $0.name(in: language)) }
-            .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
         func countryChoices(_ selected: String?) -> [AuthPages.Choice] {
             [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: selected == nil || selected == "")]
-                + countries.map { AuthPages.Choice(value: $0.0, label: $0.1, selected: $0.0 == selected) }
+                + AuthPages.Choice.countries(req, selected: selected)
         }
         let skills = profile.skills.map { stored in
             let skill = taxonomy.skill(SkillID(stored.skill))

@@ -144,12 +144,10 @@ struct SearchPages: RouteCollection {
         } catch let failure as ValidationFailure {
             errors = Self.messages(failure, req)
         }
-        let countries = CountryCode.all.compactMap(CountryCode.init(rawValue:)).map { ($0.rawValue, $0.name(in: req.language)) }
-            .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
         var page = Page(layout: try PageLayout(request: req, titleKey: "search.specialists.title"), form: raw, errors: errors, rows: rows,
                         summary: summary, relaxed: relaxed, searched: !raw.isEmpty)
         page.choices["citizenship"] = [AuthPages.Choice(value: "", label: req.t("search.any"), selected: (raw["citizenship"] ?? "").isEmpty)]
-            + countries.map { AuthPages.Choice(value: $0.0, label: $0.1, selected: raw["citizenship"] == $0.0) }
+            + AuthPages.Choice.countries(req, selected: raw["citizenship"])
         page.choices["russianFrom"] = [AuthPages.Choice(value: "", label: req.t("search.any"), selected: (raw["russianFrom"] ?? "").isEmpty)]
             + CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: raw["russianFrom"] == $0.rawValue) }
         page.choices["workplace"] = [AuthPages.Choice(value: "", label: req.t("search.any"), selected: (raw["workplace"] ?? "").isEmpty)]

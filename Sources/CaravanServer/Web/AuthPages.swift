@@ -35,6 +35,16 @@ struct AuthPages: RouteCollection {
         let value: String
         let label: String
         let selected: Bool
+
+        /// Every country by its name in the reader's language, in that language's order (nobody has to know ISO
+        /// codes); `selected` is a code. Pages that allow "none" put their own first choice before these.
+        static func countries(_ req: Request, selected: String?) -> [Choice] {
+            let chosen = selected?.uppercased()
+            return CountryCode.all.compactMap(CountryCode.init(rawValue:))
+                .map { (code: $0.rawValue, name: $0.name(in: req.language)) }
+                .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+                .map { Choice(value: $0.code, label: $0.name, selected: $0.code == chosen) }
+        }
     }
 
     func signUpForm(req: Request) async throws -> Response {
