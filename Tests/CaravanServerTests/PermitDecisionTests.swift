@@ -135,10 +135,11 @@ import VaporTesting
         keys += ["opened", PermitService.proposalStep, PermitService.withdrawnProposalStep, "contract_ended", "new_contract"].map { "permit.history.\($0)" }
         keys += ChecklistState.allCases.map { "permit.document.\($0.rawValue)" }
         keys += CancellationReason.allCases.map { "notice.permit.cancelled.\($0.rawValue)" }
+        keys += try Rulebook.bundled().values.map { "rulebook.\($0.id)" }
         for language in catalogs.languages {
             for key in keys {
                 let text = catalogs.text(key, in: language)
-                #expect(text != key && !text.contains("_"), "\(language) \(key): \(text)")
+                #expect(text != key && !text.contains("_") && !text.contains("@"), "\(language) \(key): \(text)")
             }
             // A notice's arguments are words too: no ISO date, no status key.
             let notice = catalogs.text("notice.permit.grace-started", in: language,
@@ -149,5 +150,47 @@ import VaporTesting
         #expect(catalogs.text("permit.clock.left", in: russian, ["days": "21"]) == "остался 21 рабочий день")
         #expect(catalogs.text("permit.clock.left", in: russian, ["days": "3"]) == "осталось 3 рабочих дня")
         #expect(catalogs.text("permit.clock.left", in: russian, ["days": "11"]) == "осталось 11 рабочих дней")
+    }
+
+    /// Every role on the doors this issue added: the checklist, a document's review, the assignment, and a
+    /// cancellation by hand (which nobody may fire: the law cancels).
+    @Test func everyRoleOnTheNewPermitDoors() async throws {
+        try await withTestApp { app in
+            let (id, _, principal, _) = try await PermitRaceTests().submitted(app)
+            let officer = try await app.token(email: "officer1@example.org")
+            #expect(try await app.api(.POST, "/permit-cases/\(id.uuidString.lowercased())/events", raw: #"{"event":"start_review"}"#, token: officer).status == .ok)
+            let caseID = id.uuidString.lowercased()
+            let document = try #require(try await PermitDocumentFile.query(on: app.db).filter(\.$kind == "photo").first()?.requireID()).uuidString.lowercased()
+            _ = principal
+            var tokens: [String: String?] = ["anonymous": nil, "principal": try await app.token(email: "aziz@example.uz"),
+                                             "sponsor": try await app.token(email: "hr@kazan.example"), "officer": officer]
+            let accounts = AccountService(app: app)
+            for role in Role.allCases where ![.migrationOfficer, .employer].contains(role) {
+                let email = "\(role.rawValue)@roles.example.org"
+                _ = try await accounts.create(.init(email: email, password: "correct horse", displayName: "Role \(role.rawValue)", role: role.rawValue),
+                                              by: nil, asOperator: true)
+                tokens[role == .specialist ? "another specialist" : role.rawValue] = try await app.token(email: email)
+            }
+            // Expected status of: the checklist, a review, taking the case, a cancellation by hand.
+            let expected: [String: [HTTPStatus]] = [
+                "anonymous": [.unauthorized, .unauthorized, .unauthorized, .unauthorized],
+                "principal": [.ok, .forbidden, .forbidden, .unprocessableEntity],
+                "sponsor": [.notFound, .forbidden, .forbidden, .unprocessableEntity],
+                "officer": [.ok, .ok, .ok, .unprocessableEntity],
+            ]
+            for (who, token) in tokens.sorted(by: { $0.key < $1.key }) {
+                let statuses = [
+                    try await app.api(.GET, "/permit-cases/\(caseID)/documents", token: token).status,
+                    try await app.api(.POST, "/permit-cases/\(caseID)/documents/\(document)/review", raw: #"{"decision":"accept"}"#, token: token).status,
+                    try await app.api(.POST, "/permit-cases/\(caseID)/assignment", raw: #"{"op":"take"}"#, token: token).status,
+                    try await app.api(.POST, "/permit-cases/\(caseID)/events", raw: #"{"event":"cancel"}"#, token: token).status,
+                ]
+                // Everyone else does not learn the case exists.
+                #expect(statuses == expected[who] ?? [.notFound, .notFound, .notFound, .notFound], "\(who)")
+            }
+            let stored = try #require(try await PermitCase.find(id, on: app.db))
+            #expect(stored.status == "in_review")
+            #expect(try await PermitDocumentFile.query(on: app.db).filter(\.$status == "accepted").count() == 1)
+        }
     }
 }

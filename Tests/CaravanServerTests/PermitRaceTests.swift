@@ -39,9 +39,9 @@ import VaporTesting
         return (try #require(UUID(uuidString: id)), PermitService(app: app, database: app.db), principal, officers)
     }
 
+    /// The loser is told the case's current status (409 `stage-conflict`), nothing else.
     func isStageConflict(_ error: any Error) -> Bool {
         if case AppError.stageConflict = error { return true }
-        if case AppError.conflict = error { return true }
         return false
     }
 
