@@ -49,13 +49,13 @@ enum DemoDataset {
         let hash = try await service.hashPassword(password)
         try await DemoMarket.load(on: app, passwordHash: hash)
         try await DemoPermits.load(on: app)
+        let bansBefore = try await EntryBan.query(on: app.db).count()
         try await DemoEntryBans.load(on: app)
-        // The demo's cases in review had their review started, so the registry was asked then: record each person's
-        // check as a real review would (one of them meets a ban), once.
-        if let officer = try await User.query(on: app.db).filter(\.$role == Role.migrationOfficer.rawValue).sort(\.$email).first() {
+        // The registry changed after the demo's reviews started: ask it again for the cases in review, as an officer
+        // would, so one of them shows the ban it meets.
+        if bansBefore == 0, let officer = try await User.query(on: app.db).filter(\.$role == Role.migrationOfficer.rawValue).sort(\.$email).first() {
             let permits = PermitService(app: app, database: app.db)
-            for permitCase in try await PermitCase.query(on: app.db).filter(\.$status == CaseStatus.inReview.rawValue).all()
-            where permitCase.persons.allSatisfy({ $0.entryBanCheck == nil }) {
+            for permitCase in try await PermitCase.query(on: app.db).filter(\.$status == CaseStatus.inReview.rawValue).all() {
                 try await permits.checkEntryBans(on: permitCase, as: .officer, by: officer)
             }
         }
