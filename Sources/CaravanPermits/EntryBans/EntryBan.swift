@@ -67,7 +67,7 @@ public struct EntryBanSubject: Sendable, Equatable {
 
     /// Letters and digits only, upper case: "AA 123-45 67" and "aa1234567" are one passport.
     public static func normalizedPassport(_ raw: String) -> String {
-        String(raw.uppercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        ProfileRules.normalizedPassportNumber(raw)
     }
 
     /// Case, accents, "ё" and runs of spaces or hyphens do not tell two names apart.

@@ -52,6 +52,12 @@ extension APIHandler {
         } catch AppError.validation(let failure) { errors += failure.errors }
         var languages: [LanguageSkill] = []
         do { languages = try req.profiles.validateLanguages((body.languages ?? []).map { ($0.language, $0.level) }) } catch AppError.validation(let failure) { errors += failure.errors }
+        var identity = ApplicantIdentity.empty
+        do {
+            identity = try req.profiles.validateIdentity(ApplicantIdentityInput(
+                birthDate: body.birthDate ?? "", passportNumber: body.passportNumber ?? "", passportExpiresOn: body.passportExpiresOn ?? ""
+            ))
+        } catch AppError.validation(let failure) { errors += failure.errors }
         var roles: [String] = []
         do { roles = try req.profiles.validateDesiredRoles(body.desiredRoles ?? []) } catch AppError.validation(let failure) { errors += failure.errors }
         if !errors.isEmpty { throw AppError.validation(ValidationFailure(errors)) }
@@ -64,6 +70,7 @@ extension APIHandler {
         profile.education = education
         profile.languages = languages
         profile.desiredRoles = roles
+        profile.identity = identity
         try await req.profiles.store(profile)
         return .ok(.init(body: .json(.init(profile, req))))
     }
@@ -79,6 +86,7 @@ extension Components.Schemas.Profile {
                 city: basics.city, phone: basics.phone, headline: basics.headline, summary: basics.summary,
                 russianLevel: basics.russianLevel?.rawValue, expectedSalary: basics.expectedSalary,
                 relocation: basics.relocation, remote: basics.remote.rawValue,
+                birthDate: profile.birthDate, passportNumber: profile.passportNumber, passportExpiresOn: profile.passportExpiresOn,
                 skills: profile.skills.map { .init(skill: $0.skill, level: $0.level, years: $0.years) },
                 family: profile.family.map {
                     .init(name: $0.name, relation: $0.relation.rawValue, birthDate: $0.birthDate, citizenship: $0.citizenship.rawValue)

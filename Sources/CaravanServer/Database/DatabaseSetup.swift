@@ -47,5 +47,6 @@ enum DatabaseSetup {
         AddPermitGrace(),
         AddPermitAssignment(),
         CreateEntryBan(),
+        AddProfileIdentity(),
     ]
 }

@@ -169,6 +169,7 @@ enum DemoMarket {
                     summary: "Разрабатываю платёжные микросервисы на Java и Spring Boot, PostgreSQL и Kafka. Женат, двое детей; хотим переехать в Россию всей семьёй.",
                     russianLevel: .b1, expectedSalary: 250_000, relocation: true, remote: .any
                 ))
+                profile.identity = ApplicantIdentity(birthDate: "1990-05-14", passportNumber: "AB3456789", passportExpiresOn: "2031-08-20")
                 profile.skills = known(["java", "spring-boot", "postgresql", "kafka", "docker"]).map { .init(skill: $0, level: 4, years: 5) }
                 profile.family = [
                     FamilyMember(name: "Дилноза Каримова", relation: .spouse, birthDate: "1992-04-01", citizenship: CountryCode(rawValue: "UZ")!),
@@ -241,6 +242,11 @@ enum DemoMarket {
                 profile.skills = (known(stack.core) + Array(known(stack.extra).shuffled(using: &random).prefix(random.int(1...3))))
                     .map { .init(skill: $0, level: random.int(2...5), years: Double(random.int(1...years))) }
                 profile.desiredRoles = [stack.role]
+                // Derived from the index, not drawn: the seeded sequence (and so the rest of the market) stays as it was.
+                profile.identity = ApplicantIdentity(
+                    birthDate: String(format: "%04d-%02d-%02d", 2026 - years - 22 - n % 6, 1 + n % 12, 1 + n % 28),
+                    passportNumber: "\(nation.country)\(1_000_000 + n)", passportExpiresOn: String(format: "%04d-%02d-15", 2029 + n % 6, 1 + n % 12)
+                )
                 profile.experience = [ExperienceEntry(employer: "\(random.pick(nation.cities)) \(["Tech", "Soft", "Lab", "Systems"][n % 4])", role: stack.titleEN,
                                                       country: CountryCode(rawValue: nation.country), start: "\(2026 - years)-0\(1 + n % 9)", end: nil, description: "")]
                 if random.chance(0.5) {

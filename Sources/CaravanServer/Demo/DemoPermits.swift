@@ -71,9 +71,10 @@ enum DemoPermits {
         for line in try await service.checklist(of: permitCase).values.joined() {
             guard let file = line.file?.id else { continue }
             let person = permitCase.persons.firstIndex { $0.id == line.person } ?? 0
-            try await service.review(file, on: permitCase, DocumentReview(
-                accept: true, passportNumber: "DM\(1_000_000 + number * 100 + person)", passportExpiresOn: validUntil
-            ), as: .officer, by: officer)
+            // The officer reads the number off the passport: the one on the profile where there is one.
+            let passport = permitCase.persons[person].passportNumber ?? "DM\(1_000_000 + number * 100 + person)"
+            try await service.review(file, on: permitCase, DocumentReview(accept: true, passportNumber: passport, passportExpiresOn: validUntil),
+                                     as: .officer, by: officer)
         }
         let judged = try await service.judgement(of: permitCase)
         var verdicts = permitCase.persons.map { person in

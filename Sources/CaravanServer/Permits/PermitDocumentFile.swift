@@ -181,11 +181,11 @@ extension PermitService {
             if expiry.isEmpty {
                 validator.add("passportExpiresOn", "field.required")
             } else if let date = CalendarDate(expiry) {
-                if date < today { validator.add("passportExpiresOn", "passport.expired", ["date": expiry]) }
+                if date < today { validator.add("passportExpiresOn", "document.passportExpired", ["date": expiry]) }
             } else {
                 validator.add("passportExpiresOn", "date.invalid")
             }
-            if number.isEmpty { validator.add("passportNumber", "field.required") } else if !(5...20).contains(number.count) {
+            if number.isEmpty { validator.add("passportNumber", "field.required") } else if !ProfileRules.passportNumberLength.contains(number.count) {
                 validator.add("passportNumber", "passport.numberInvalid")
             }
         }

@@ -51,9 +51,11 @@ struct PermitService: Sendable {
         permitCase.decision = []
         permitCase.rulebookVersion = rulebook.qualifiedVersion
         let basics = profile.basics
+        // The principal's birth date and passport number come from the profile, not asked again; the officer
+        // reads the passport's number and validity off the document at the review.
         permitCase.persons = [PermitCase.Person(
-            id: "p0", name: user.displayName, relation: "principal", birthDate: "", citizenship: basics.citizenship?.rawValue ?? "",
-            passportExpiresOn: nil, documents: []
+            id: "p0", name: user.displayName, relation: "principal", birthDate: profile.birthDate ?? "", citizenship: basics.citizenship?.rawValue ?? "",
+            passportExpiresOn: nil, documents: [], passportNumber: profile.passportNumber
         )] + profile.family.enumerated().map { index, member in
             PermitCase.Person(id: "p\(index + 1)", name: member.name, relation: Self.relation(member.relation).rawValue, birthDate: member.birthDate,
                               citizenship: member.citizenship.rawValue, passportExpiresOn: nil, documents: [])

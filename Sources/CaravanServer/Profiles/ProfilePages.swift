@@ -11,6 +11,7 @@ struct ProfilePages: RouteCollection {
         let signedIn = routes.grouped(SignedInOnly())
         signedIn.get(SiteURL.profile.pathComponents, use: show)
         signedIn.post(SiteURL.profile.pathComponents, use: saveBasics)
+        signedIn.post(SiteURL.profileIdentity.pathComponents, use: saveIdentity)
         signedIn.post(SiteURL.profileSkills.pathComponents, use: addSkill)
         signedIn.post(SiteURL.profileSkillsRemove.pathComponents, use: removeSkill)
         signedIn.post(SiteURL.profileFamily.pathComponents, use: addFamilyMember)
@@ -103,6 +104,8 @@ struct ProfilePages: RouteCollection {
         var allCountries: [AuthPages.Choice] = []
         /// What was typed into a list's add form, kept when it could not be added.
         var typed: [String: String] = [:]
+        /// Birth date and passport as stored, or as typed when they could not be saved.
+        var identity: [String: String] = [:]
     }
 
     /// One entry of experience, education, languages or roles, as the page lists it.
@@ -135,6 +138,31 @@ struct ProfilePages: RouteCollection {
             return req.redirect(to: SiteURL.profile.path + "?notice=saved", redirectType: .normal)
         } catch AppError.validation(let failure) {
             return try await render(req, try await req.profiles.profile(of: user), form: form, errors: fieldMessages(failure, req), notice: nil, status: .unprocessableEntity)
+        }
+    }
+
+    struct IdentityForm: Content {
+        var birthDate: String?
+        var passportNumber: String?
+        var passportExpiresOn: String?
+
+        var input: ApplicantIdentityInput {
+            ApplicantIdentityInput(birthDate: birthDate ?? "", passportNumber: passportNumber ?? "", passportExpiresOn: passportExpiresOn ?? "")
+        }
+    }
+
+    /// Birth date and passport, for the permit case: saved apart from the basics, which employers read.
+    func saveIdentity(req: Request) async throws -> Response {
+        let user = try requireSpecialist(req)
+        let form = (try? req.content.decode(IdentityForm.self)) ?? IdentityForm()
+        do {
+            _ = try await req.profiles.updateIdentity(of: user, form.input)
+            return req.redirect(to: SiteURL.profile.path + "?notice=saved#identity", redirectType: .normal)
+        } catch AppError.validation(let failure) {
+            let profile = try await req.profiles.profile(of: user)
+            let typed = ["birthDate": form.birthDate ?? "", "passportNumber": form.passportNumber ?? "", "passportExpiresOn": form.passportExpiresOn ?? ""]
+            return try await render(req, profile, form: BasicsForm(profile.basics), errors: fieldMessages(failure, req), notice: nil,
+                                    status: .unprocessableEntity, section: "identity", identity: typed.mapValues { String($0.prefix(40)) })
         }
     }
 
@@ -299,7 +327,8 @@ struct ProfilePages: RouteCollection {
     }
 
     private func render(_ req: Request, _ profile: SpecialistProfile, form: BasicsForm, errors: [String: String], notice: String?,
-                        status: HTTPStatus = .ok, typedSkill: String = "", section: String? = nil, typed: [String: String] = [:]) async throws -> Response {
+                        status: HTTPStatus = .ok, typedSkill: String = "", section: String? = nil, typed: [String: String] = [:],
+                        identity: [String: String]? = nil) async throws -> Response {
         let language = req.language
         let taxonomy = req.application.skillTaxonomy
         let completeness = profile.completeness
@@ -322,7 +351,7 @@ struct ProfilePages: RouteCollection {
             skills: skills,
             skillLevels: (1...5).map { AuthPages.Choice(value: "\($0)", label: req.t("skill.level.\($0)"), selected: $0 == 3) },
             family: profile.family.enumerated().map { index, member in
-                FamilyRow(index: index, name: member.name, relation: req.t("relation.\(member.relation.rawValue)"), birthDate: member.birthDate,
+                FamilyRow(index: index, name: member.name, relation: req.t("relation.\(member.relation.rawValue)"), birthDate: req.date(member.birthDate),
                           citizenship: member.citizenship.name(in: language))
             },
             relations: FamilyRelation.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("relation.\($0.rawValue)"), selected: false) },
@@ -333,11 +362,15 @@ struct ProfilePages: RouteCollection {
             urls: [
                 "basics": SiteURL.profile.path, "addSkill": SiteURL.profileSkills.path, "removeSkill": SiteURL.profileSkillsRemove.path,
                 "addMember": SiteURL.profileFamily.path, "removeMember": SiteURL.profileFamilyRemove.path,
+                "identity": SiteURL.profileIdentity.path,
             ].merging(SiteURL.ProfileList.allCases.flatMap { list in
                 [("add" + list.capitalized, SiteURL.profileList(list).path), ("remove" + list.capitalized, SiteURL.profileListRemove(list).path)]
             }) { $1 }
         )
         page.typedSkill = String(typedSkill.prefix(100))
+        page.identity = identity ?? [
+            "birthDate": profile.birthDate ?? "", "passportNumber": profile.passportNumber ?? "", "passportExpiresOn": profile.passportExpiresOn ?? "",
+        ]
         page.typed = typed.mapValues { String($0.prefix(2000)) }
         let now = req.t("profile.experience.now")
         page.experience = profile.experience.enumerated().map { index, entry in

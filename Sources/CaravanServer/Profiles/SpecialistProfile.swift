@@ -34,6 +34,10 @@ final class SpecialistProfile: Model, @unchecked Sendable {
     @OptionalField(key: "education") var storedEducation: [EducationEntry]?
     @OptionalField(key: "languages") var storedLanguages: [LanguageSkill]?
     @OptionalField(key: "desired_roles") var storedDesiredRoles: [String]?
+    // Personal data for a permit case (`identity`): never shown to employers, never in the search indexes.
+    @OptionalField(key: "birth_date") var birthDate: String?
+    @OptionalField(key: "passport_number") var passportNumber: String?
+    @OptionalField(key: "passport_expires_on") var passportExpiresOn: String?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}

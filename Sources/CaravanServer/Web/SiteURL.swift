@@ -22,6 +22,7 @@ enum SiteURL: Equatable {
     case profile
     case profileSkills
     case profileSkillsRemove
+    case profileIdentity
     case profileFamily
     case profileFamilyRemove
     /// Experience, education, languages and desired roles: one add and one remove form each.
@@ -111,6 +112,7 @@ enum SiteURL: Equatable {
         case .profile: ["profile"]
         case .profileSkills: ["profile", "skills"]
         case .profileSkillsRemove: ["profile", "skills", "remove"]
+        case .profileIdentity: ["profile", "identity"]
         case .profileFamily: ["profile", "family"]
         case .profileFamilyRemove: ["profile", "family", "remove"]
         case .profileList(let list): ["profile", list.rawValue]
