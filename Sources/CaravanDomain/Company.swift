@@ -43,7 +43,7 @@ public enum CompanyRules {
         let name = request.legalName.trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty {
             validator.add("legalName", "field.required")
-        } else if name.count > legalNameMaximum {
+        } else if name.unicodeScalars.count > legalNameMaximum {
             validator.add("legalName", "text.tooLong", ["max": "\(legalNameMaximum)"])
         }
         let inn = INN(request.inn)
@@ -65,7 +65,7 @@ public enum CompanyRules {
         let city = request.city.trimmingCharacters(in: .whitespacesAndNewlines)
         if city.isEmpty {
             validator.add("city", "field.required")
-        } else if city.count > cityMaximum {
+        } else if city.unicodeScalars.count > cityMaximum {
             validator.add("city", "text.tooLong", ["max": "\(cityMaximum)"])
         }
         let size = CompanySize(rawValue: request.size)

@@ -233,7 +233,7 @@ extension ProfileRules {
 
     private static func text(_ raw: String, _ field: String, max: Int, _ validator: inout Validator) -> String {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if value.count > max {
+        if value.unicodeScalars.count > max {
             validator.add(field, "text.tooLong", ["max": "\(max)"])
         } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
             validator.add(field, "text.invalid")

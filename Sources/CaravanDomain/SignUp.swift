@@ -29,9 +29,9 @@ public struct ValidSignUp: Sendable {
 public enum SignUpRules {
     /// NIST SP 800-63B asks for at least 8; 10 keeps a family's shared phone PIN out.
     public static let passwordMinimum = 10
-    /// bcrypt reads at most 72 bytes; 128 characters of UTF-8 can exceed that, so the byte limit is checked too.
+    /// Counted in Unicode scalars, as JSON Schema's `minLength`/`maxLength` count. bcrypt reads at most 72 bytes:
+    /// a longer password is given to it as its SHA-256 digest (the server's concern, not a rule for people).
     public static let passwordMaximum = 128
-    public static let passwordMaximumBytes = 72
     public static let displayNameMaximum = 120
 
     /// Checks a sign-up. `allowedRoles` is the policy's answer to who may be created by whom;
@@ -54,7 +54,7 @@ public enum SignUpRules {
         let name = request.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty {
             validator.add("displayName", "displayName.required")
-        } else if name.count > displayNameMaximum {
+        } else if name.unicodeScalars.count > displayNameMaximum {
             validator.add("displayName", "displayName.tooLong", ["max": "\(displayNameMaximum)"])
         } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             validator.add("displayName", "displayName.invalid")
@@ -80,10 +80,10 @@ public enum SignUpRules {
     }
 
     public static func validatePassword(_ password: String, email: EmailAddress?, into validator: inout Validator) {
-        if password.count < passwordMinimum {
+        if password.unicodeScalars.count < passwordMinimum {
             validator.add("password", "password.tooShort", ["min": "\(passwordMinimum)"])
-        } else if password.count > passwordMaximum || password.utf8.count > passwordMaximumBytes {
-            validator.add("password", "password.tooLong", ["max": "\(passwordMaximumBytes)"])
+        } else if password.unicodeScalars.count > passwordMaximum {
+            validator.add("password", "password.tooLong", ["max": "\(passwordMaximum)"])
         } else if let email, password.lowercased() == email.value {
             validator.add("password", "password.sameAsEmail")
         }

@@ -193,7 +193,7 @@ public enum ProfileRules {
 
     private static func trimmed(_ raw: String, _ field: String, max: Int, _ validator: inout Validator) -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.count > max {
+        if text.unicodeScalars.count > max {
             validator.add(field, "text.tooLong", ["max": "\(max)"])
         } else if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
             validator.add(field, "text.invalid")

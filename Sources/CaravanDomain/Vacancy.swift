@@ -82,11 +82,11 @@ public enum VacancyRules {
     public static func validate(_ input: VacancyInput, occupations: Set<String>) throws(ValidationFailure) -> VacancyTerms {
         var validator = Validator()
         let title = input.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty { validator.add("title", "field.required") } else if title.count > titleMaximum {
+        if title.isEmpty { validator.add("title", "field.required") } else if title.unicodeScalars.count > titleMaximum {
             validator.add("title", "text.tooLong", ["max": "\(titleMaximum)"])
         }
         let description = input.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        if description.count > descriptionMaximum { validator.add("description", "text.tooLong", ["max": "\(descriptionMaximum)"]) }
+        if description.unicodeScalars.count > descriptionMaximum { validator.add("description", "text.tooLong", ["max": "\(descriptionMaximum)"]) }
         let occupation = input.occupation.trimmingCharacters(in: .whitespaces)
         if !occupation.isEmpty, !occupations.contains(occupation) { validator.add("occupation", "occupation.unknown") }
         var years = 0.0
@@ -116,7 +116,8 @@ public enum VacancyRules {
         if arrangement == nil { validator.add("workArrangement", "remote.unknown") }
         // Someone has to come to an office that is not remote, so its city must be known.
         if city.isEmpty, arrangement != .remote { validator.add("city", "field.required") }
-        if city.count > 100 { validator.add("city", "text.tooLong", ["max": "100"]) }
+        if city.unicodeScalars.count > 100 { validator.add("city", "text.tooLong", ["max": "100"]) }
+        if city.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { validator.add("city", "text.invalid") }
         try validator.check()
         return VacancyTerms(
             title: title, description: description, occupation: occupation, minimumYears: years, minimumRussian: russian,

@@ -10,7 +10,7 @@ extension APIHandler {
         let req = APIRequestContext.current
         let (user, _) = try await req.bearerUser()
         let offset = input.query.offset ?? 0
-        guard offset >= 0 else { throw AppError.validation(ValidationFailure(field: "offset", code: "field.type")) }
+        guard (0...1_000_000).contains(offset) else { throw AppError.validation(ValidationFailure(field: "offset", code: "field.type")) }
         let listed = try await req.entryBans.list(search: input.query.q, limit: input.query.limit ?? 50, offset: offset, by: user)
         return .ok(.init(body: .json(.init(total: listed.total, bans: try listed.bans.map { try .init($0, for: user) }))))
     }

@@ -24,6 +24,9 @@ extension APIHandler {
         let (user, _) = try await req.bearerUser()
         var ids: [UUID]?
         if case .json(let body)? = input.body, let raw = body.ids {
+            guard raw.count <= 500 else {
+                throw AppError.validation(ValidationFailure(field: "ids", code: "list.tooMany", arguments: ["max": "500"]))
+            }
             let parsed = raw.compactMap(UUID.init(uuidString:))
             guard parsed.count == raw.count else {
                 throw AppError.validation(ValidationFailure(field: "ids", code: "field.type"))

@@ -12,7 +12,7 @@ extension APIHandler {
         let req = APIRequestContext.current
         let (user, _) = try await req.bearerUser()
         var status: CaseStatus?
-        if let raw = input.query.status {
+        if let raw = input.query.status, !raw.isEmpty {
             guard let known = CaseStatus(rawValue: raw) else { throw AppError.validation(ValidationFailure(field: "status", code: "permit.statusUnknown")) }
             status = known
         }

@@ -73,9 +73,9 @@ extension Components.Schemas.Vacancy {
     init(_ vacancy: Vacancy, companyName: String) throws {
         self.init(
             value1: .init(
-                title: vacancy.title, description: vacancy.description, occupation: vacancy.occupation,
+                title: vacancy.title, description: vacancy.description, occupation: vacancy.occupation.isEmpty ? nil : vacancy.occupation,
                 requiredSkills: vacancy.requiredSkills.map { .init(skill: $0.skill, level: $0.level) },
-                niceToHaveSkills: vacancy.niceSkills, minimumYears: vacancy.minimumYears, minimumRussian: vacancy.minimumRussian,
+                niceToHaveSkills: vacancy.niceSkills, minimumYears: vacancy.minimumYears, minimumRussian: vacancy.minimumRussian?.isEmpty == false ? vacancy.minimumRussian : nil,
                 salaryMin: vacancy.salaryMin, salaryMax: vacancy.salaryMax, city: vacancy.city, workArrangement: vacancy.workArrangement,
                 visaSupport: vacancy.visaSupport, housing: vacancy.housing, familyRelocation: vacancy.familyRelocation, status: vacancy.status
             ),

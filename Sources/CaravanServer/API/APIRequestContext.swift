@@ -24,6 +24,11 @@ struct APIRequestContextMiddleware: AsyncMiddleware {
             ? PermitDocumentRules.maximumBytes : maximumBody
     }
 
+    /// The operations whose body is optional: applying to a vacancy (a note) and marking notices read (ids).
+    static func takesNoBody(_ request: Request) -> Bool {
+        request.method == .POST && (request.url.path.hasSuffix("/applications") || request.url.path.hasSuffix("/me/notifications/read"))
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let limit = Self.limit(for: request)
         if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
@@ -34,7 +39,25 @@ struct APIRequestContextMiddleware: AsyncMiddleware {
             // A chunked body has no length up front: read it within the limit (413 past it).
             _ = try await request.body.collect(max: limit).get()
         }
-        return try await APIRequestContext.$request.withValue(request) {
+        var request = request
+        if [.POST, .PUT, .PATCH].contains(request.method), request.headers.contentType == nil,
+           (request.body.data?.readableBytes ?? 0) == 0, Self.takesNoBody(request) {
+            // No body at all where the body is optional: taken as absent rather than "not JSON" (400). A required body
+            // that is missing stays a 400.
+            var headers = request.headers
+            headers.contentType = .json
+            headers.replaceOrAdd(name: .contentLength, value: "2")
+            let empty = Request(
+                application: request.application, method: request.method, url: request.url, version: request.version,
+                headers: headers, collectedBody: ByteBuffer(string: "{}"), remoteAddress: request.remoteAddress,
+                logger: request.logger, on: request.eventLoop
+            )
+            empty.parameters = request.parameters
+            empty.route = request.route
+            empty.storage = request.storage
+            request = empty
+        }
+        return try await APIRequestContext.$request.withValue(request) { [request] in
             try await next.respond(to: request)
         }
     }

@@ -1,4 +1,5 @@
 import CaravanDomain
+import Crypto
 import Fluent
 import Foundation
 import NIOPosix
@@ -68,7 +69,7 @@ struct AccountService: Sendable {
             throw AppError.throttled(retryAfter: wait)
         }
         let user: User?
-        if let email = EmailAddress(rawEmail), password.utf8.count <= SignUpRules.passwordMaximumBytes {
+        if let email = EmailAddress(rawEmail), password.unicodeScalars.count <= SignUpRules.passwordMaximum {
             user = try await User.query(on: database).filter(\.$email == email.value).first()
         } else {
             user = nil
@@ -163,11 +164,21 @@ struct AccountService: Sendable {
 
     func hashPassword(_ password: String) async throws -> String {
         let cost = app.caravanConfiguration.bcryptCost
-        return try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+        let input = Self.bcryptInput(password)
+        return try await app.threadPool.runIfActive { try Bcrypt.hash(input, cost: cost) }
     }
 
     func verifyPassword(_ password: String, hash: String) async throws -> Bool {
-        try await app.threadPool.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
+        let input = Self.bcryptInput(password)
+        return try await app.threadPool.runIfActive { (try? Bcrypt.verify(input, created: hash)) ?? false }
+    }
+
+    /// bcrypt reads only the first 72 bytes of what it is given: a longer password (128 Cyrillic letters are 256
+    /// bytes) is given as its SHA-256 digest, so every character counts. Passwords of 72 bytes or fewer are given
+    /// as they are, so the hashes stored before this rule still verify.
+    static func bcryptInput(_ password: String) -> String {
+        guard password.utf8.count > 72 else { return password }
+        return "sha256:" + Data(SHA256.hash(data: Data(password.utf8))).base64EncodedString()
     }
 }
 

@@ -126,7 +126,7 @@ struct ApplicationService: Sendable {
             validator.add("offer.startDate", "date.past")
         }
         let city = input.city.trimmingCharacters(in: .whitespaces)
-        if city.isEmpty { validator.add("offer.city", "field.required") } else if city.count > 100 { validator.add("offer.city", "text.tooLong", ["max": "100"]) }
+        if city.isEmpty { validator.add("offer.city", "field.required") } else if city.unicodeScalars.count > 100 { validator.add("offer.city", "text.tooLong", ["max": "100"]) }
         if !["employment", "civil"].contains(input.contract) { validator.add("offer.contract", "contract.unknown") }
         do { try validator.check() } catch { throw AppError.validation(error) }
         return .init(salary: input.salary!, startDate: input.startDate, city: city, contract: input.contract)

@@ -67,10 +67,16 @@ struct EntryBanService: EntryBanRegistry {
     // MARK: The registry officers' work
 
     /// Newest first; `search` matches a passport number or a name, however either is spelt.
+    /// The longest search the page and the API take (`q`'s `maxLength`).
+    static let searchMaximum = 200
+
     func list(search: String?, limit: Int, offset: Int = 0, by user: User) async throws -> Listed {
         try requireManager(user)
         guard (1...Self.limitMaximum).contains(limit) else {
             throw AppError.validation(ValidationFailure(field: "limit", code: "limit.range", arguments: ["max": "\(Self.limitMaximum)"]))
+        }
+        guard (search ?? "").unicodeScalars.count <= Self.searchMaximum else {
+            throw AppError.validation(ValidationFailure(field: "q", code: "text.tooLong", arguments: ["max": "\(Self.searchMaximum)"]))
         }
         let query = EntryBan.query(on: database)
         let words = (search ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

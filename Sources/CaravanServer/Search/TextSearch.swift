@@ -109,8 +109,7 @@ struct VacancySearchCriteria: Sendable {
     /// Reads raw form or query values; every problem is reported at once.
     init(_ raw: [String: String]) throws(ValidationFailure) {
         var validator = Validator()
-        words = String((raw["q"] ?? "").prefix(500))
-        city = String((raw["city"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        (words, city) = Self.wordsAndCity(raw, &validator)
         if let value = raw["arrangement"], !value.isEmpty {
             arrangement = WorkArrangement(rawValue: value)
             if arrangement == nil { validator.add("arrangement", "arrangement.unknown") }
@@ -130,6 +129,19 @@ struct VacancySearchCriteria: Sendable {
     }
 
     static func flag(_ value: String?) -> Bool { ["yes", "true", "on", "1"].contains(value ?? "") }
+
+    static let wordsMaximum = 500
+    static let cityMaximum = 100
+
+    /// The words and the city of a search, refused when longer than the form and the API allow (counted in Unicode
+    /// scalars, as JSON Schema's `maxLength` counts).
+    static func wordsAndCity(_ raw: [String: String], _ validator: inout Validator) -> (String, String) {
+        let words = raw["q"] ?? ""
+        if words.unicodeScalars.count > wordsMaximum { validator.add("q", "text.tooLong", ["max": "\(wordsMaximum)"]) }
+        let city = raw["city"] ?? ""
+        if city.unicodeScalars.count > cityMaximum { validator.add("city", "text.tooLong", ["max": "\(cityMaximum)"]) }
+        return (words, city.trimmingCharacters(in: .whitespaces))
+    }
 
     var search: TextSearch {
         var filters: [SearchFilter] = []
@@ -157,8 +169,7 @@ struct SpecialistSearchCriteria: Sendable {
 
     init(_ raw: [String: String]) throws(ValidationFailure) {
         var validator = Validator()
-        words = String((raw["q"] ?? "").prefix(500))
-        city = String((raw["city"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        (words, city) = VacancySearchCriteria.wordsAndCity(raw, &validator)
         if let value = raw["citizenship"], !value.isEmpty {
             citizenship = CountryCode(rawValue: value)
             if citizenship == nil { validator.add("citizenship", "country.unknown") }
