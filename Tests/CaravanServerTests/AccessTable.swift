@@ -1,0 +1,312 @@
+import Vapor
+
+/// Every door of Caravan — each operation of `openapi.yaml` and each route registered with Vapor — against every
+/// kind of caller, with the answer the door must give. `AccessTableTests` walks it on a real app with real fixtures;
+/// a route or an operation without a row fails that test, so a feature that adds a door adds its row here.
+///
+/// How to read a row: the method, the path as registered (Vapor's `:name` parameters; the API's `{name}` becomes
+/// `:name`), then one answer per caller in the columns below. Parameters are filled with fixtures of the owner:
+/// the specialist `aziz` with his hired application and issued family permit, the company of `hr@kazan` that
+/// employs him (its published vacancy, a draft vacancy, an invitation it sent), a registry officer's entry ban.
+///
+/// Callers (columns, in this order):
+///   anon  nobody signed in                           regi  registry officer
+///   spec  the specialist who owns the fixtures       anal  ministry analyst
+///   empl  HR of the company that owns the fixtures   admi  admin
+///   offi  migration officer                          ~spe  another specialist (the owner's neighbour)
+///   cent  centre staff                               ~emp  HR of another company (the owner's neighbour)
+///   univ  university admissions
+///
+/// Answers:
+///   ok    allowed: the door lets the caller in (any answer below 500 but 401, 403, 404 and a sign-in redirect;
+///         an empty or deliberately harmless body may well get 400, 409 or 422 — the door was still open)
+///   pub   a public form whose answer depends only on what is sent (a sign-in with credentials nobody has is 401)
+///   401   refused: not signed in (API)
+///   in    refused: not signed in, sent to sign in (pages: 303 to /signin)
+///   403   refused: signed in, but this role (or this party to the case) may not
+///   404   hidden: the thing exists, but the server does not tell this caller so
+///
+/// No request may answer 5xx, whatever the row says. And no answer, allowed or not, may show a caller what is not
+/// theirs to read (`AccessFixtures.private`): the family's names and documents, the case, the specialist's e-mail.
+enum AccessTable {
+    static let rows: [AccessRow] = operations + accountsAPI + companiesAPI + profileAndVacanciesAPI + applicationsAPI
+        + notificationsAndSearchAPI + permitsAPI + entryBansAPI
+        + accountPages + adminAndCompanyPages + profilePages + vacancyAndApplicationPages + permitPages + registryPages
+
+    // MARK: Operations
+
+    static let operations: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/health",                                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        // Request counts by route and status, as DESIGN.md has it: no person's data in it.
+        row(.GET, "/metrics",                                            "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/api/v1/openapi.yaml",                                "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+    ]
+
+    // MARK: The JSON API
+
+    static let accountsAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.POST, "/api/v1/accounts",                                   "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", json: "{}"),
+        row(.POST, "/api/v1/sessions",                                   "pub  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            json: #"{"email":"{email}","password":"correct horse"}"#),
+        row(.DELETE, "/api/v1/sessions/current",                         "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", spends: true),
+        row(.GET, "/api/v1/me",                                          "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+    ]
+
+    static let companiesAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.POST, "/api/v1/companies",                                  "401  403  ok   403  403  403  403  403  403  403  ok",
+            json: #"{"legalName":"ООО «Третья»","inn":"7736207543","ogrn":"1027739609391","city":"Москва","size":"16-100"}"#),
+        // "Your company" for someone without one is 404 (there is none), for every role alike.
+        row(.GET, "/api/v1/companies/mine",                              "401  404  ok   404  404  404  404  404  404  404  ok"),
+        row(.PUT, "/api/v1/companies/:companyId/accreditation",          "401  403  403  403  403  403  403  403  ok   403  403",
+            json: #"{"accredited":true,"registryNumber":"AO-1","date":"2024-01-10"}"#),
+        row(.GET, "/api/v1/companies/mine/people",                       "401  404  ok   404  404  404  404  404  404  404  ok"),
+        row(.POST, "/api/v1/companies/mine/invitations",                 "401  404  ok   404  404  404  404  404  404  404  ok",
+            json: #"{"email":"not an address"}"#),
+        row(.GET, "/api/v1/me/company-invitations",                      "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        // The owner of an invitation is the person invited: here the other company's HR (invited before it
+        // registered its own company, so accepting is a 409), never the company that sent it.
+        row(.POST, "/api/v1/company-invitations/:invitationId/acceptance", "401  404  404  404  404  404  404  404  404  404  ok"),
+    ]
+
+    static let profileAndVacanciesAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/profile",                                     "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.PUT, "/api/v1/profile",                                     "401  ok   403  403  403  403  403  403  403  ok   403",
+            json: #"{"citizenship":"XX"}"#),
+        row(.POST, "/api/v1/vacancies",                                  "401  403  ok   403  403  403  403  403  403  403  ok",
+            json: #"{"title":""}"#),
+        row(.GET, "/api/v1/vacancies/:vacancyId",                        "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/api/v1/vacancies/:vacancyId",                        "401  404  ok   404  404  404  404  404  404  404  404",
+            using: ["vacancyId": "draftVacancy"], note: "a draft: its company's only"),
+        row(.PUT, "/api/v1/vacancies/:vacancyId",                        "401  403  ok   403  403  403  403  403  403  403  404",
+            json: #"{"title":""}"#),
+        row(.GET, "/api/v1/me/vacancy-matches",                          "401  ok   403  403  403  403  403  403  403  ok   403"),
+    ]
+
+    static let applicationsAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.POST, "/api/v1/vacancies/:vacancyId/applications",          "401  ok   403  403  403  403  403  403  403  ok   403", json: "{}"),
+        row(.GET, "/api/v1/vacancies/:vacancyId/applications",           "401  403  ok   403  403  403  403  403  403  403  404"),
+        row(.GET, "/api/v1/vacancies/:vacancyId/candidates",             "401  403  ok   403  403  403  403  403  403  403  404"),
+        row(.POST, "/api/v1/vacancies/:vacancyId/invitations",           "401  403  ok   403  403  403  403  403  403  403  404",
+            json: #"{"specialistId":"{otherSpecialist}"}"#),
+        row(.GET, "/api/v1/me/applications",                             "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/api/v1/applications/:applicationId/moves",          "401  ok   ok   404  404  404  404  404  404  404  404",
+            json: #"{"stage":"screening"}"#),
+    ]
+
+    static let notificationsAndSearchAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/me/notifications",                            "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        // `{}`: without a body the generated server answers 400 before anyone is asked who calls.
+        row(.POST, "/api/v1/me/notifications/read",                      "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", json: "{}"),
+        row(.GET, "/api/v1/search/vacancies",                            "401  ok   ok   403  403  403  403  403  403  ok   ok"),
+        row(.GET, "/api/v1/search/specialists",                          "401  403  ok   403  403  403  403  403  403  403  ok"),
+    ]
+
+    static let permitsAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/permit-cases",                                "401  ok   ok   ok   403  403  403  403  403  ok   ok"),
+        row(.POST, "/api/v1/permit-cases",                               "401  ok   403  403  403  403  403  403  403  404  403",
+            json: #"{"applicationId":"{application}"}"#),
+        row(.GET, "/api/v1/permit-cases/:caseId",                        "401  ok   ok   ok   404  404  404  404  404  404  404"),
+        row(.POST, "/api/v1/permit-cases/:caseId/events",                "401  ok   403  403  404  404  404  404  404  404  404",
+            json: #"{"event":"submit"}"#, note: "the applicant's move"),
+        row(.POST, "/api/v1/permit-cases/:caseId/events",                "401  403  403  ok   404  404  404  404  404  404  404",
+            json: #"{"event":"start_review"}"#, note: "an officer's move"),
+        row(.POST, "/api/v1/permit-cases/:caseId/documents",             "401  ok   403  403  404  404  404  404  404  404  404",
+            binary: "person=p0&kind=photo"),
+        // The sponsor sees the case's status, never the family's documents.
+        row(.GET, "/api/v1/permit-cases/:caseId/documents",              "401  ok   404  ok   404  404  404  404  404  404  404"),
+        row(.POST, "/api/v1/permit-cases/:caseId/documents/:documentId/review", "401  403  403  ok   404  404  404  404  404  404  404",
+            json: #"{"decision":"accept"}"#),
+        row(.POST, "/api/v1/permit-cases/:caseId/assignment",            "401  403  403  ok   404  404  404  404  404  404  404",
+            json: #"{"op":"take"}"#),
+        // Anyone holding a permit's number may check it.
+        row(.GET, "/api/v1/permits/:number/verification",                "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+    ]
+
+    static let entryBansAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/entry-bans",                                  "401  403  403  403  403  403  ok   403  403  403  403"),
+        row(.POST, "/api/v1/entry-bans",                                 "401  403  403  403  403  403  ok   403  403  403  403",
+            json: #"{"citizenship":"UZ","from":"2025-01-01","legalBasis":"114-FZ art. 27"}"#),
+        row(.POST, "/api/v1/entry-bans/:banId/lift",                     "401  403  403  403  403  403  ok   403  403  403  403"),
+    ]
+
+    // MARK: The web pages
+
+    static let accountPages: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/",                                                   "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/language/:code",                                     "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/account",                                            "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/account/language",                                  "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
+        row(.POST, "/account/tokens",                                    "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:], spends: true),
+        row(.GET, "/signup",                                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/signup",                                            "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
+        row(.GET, "/signin",                                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/signin",                                            "pub  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            form: ["email": "{email}", "password": "correct horse"], spends: true),
+        row(.POST, "/signout",                                           "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:], spends: true),
+        row(.GET, "/inbox",                                              "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/inbox/read",                                        "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
+    ]
+
+    static let adminAndCompanyPages: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/admin/users",                                        "in   403  403  403  403  403  403  403  ok   403  403"),
+        row(.POST, "/admin/users",                                       "in   403  403  403  403  403  403  403  ok   403  403", form: [:]),
+        row(.POST, "/admin/users/:userID/role",                          "in   403  403  403  403  403  403  403  ok   403  403", form: [:]),
+        row(.GET, "/admin/companies",                                    "in   403  403  403  403  403  403  403  ok   403  403"),
+        row(.POST, "/admin/companies/:companyID/accreditation",          "in   403  403  403  403  403  403  403  ok   403  403",
+            form: ["accredited": "yes", "registryNumber": "AO-1", "date": "2024-01-10"]),
+        row(.GET, "/company",                                            "in   403  ok   403  403  403  403  403  403  403  ok"),
+        row(.POST, "/company",                                           "in   403  ok   403  403  403  403  403  403  403  ok", form: [:]),
+        row(.POST, "/company/invitations",                               "in   403  ok   403  403  403  403  403  403  403  ok", form: [:]),
+        // As in the API, the invitation is the invited HR's (see there); the page asks for an employer first.
+        row(.POST, "/company/invitations/:invitationID/accept",          "in   403  404  403  403  403  403  403  403  403  ok", form: [:]),
+    ]
+
+    static let profilePages: [AccessRow] = {
+        //                          anon spec empl offi cent univ regi anal admi ~spe ~emp
+        let specialistsOnly = "in   ok   403  403  403  403  403  403  403  ok   403"
+        let paths = ["/profile", "/profile/identity", "/profile/skills", "/profile/skills/remove", "/profile/family", "/profile/family/remove"]
+            + ["experience", "education", "languages", "roles"].flatMap { ["/profile/\($0)", "/profile/\($0)/remove"] }
+        return [row(.GET, "/profile", specialistsOnly)]
+            + paths.map { row(.POST, $0, specialistsOnly, form: ["citizenship": "XX"]) }
+    }()
+
+    static let vacancyAndApplicationPages: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/vacancies",                                          "in   403  ok   403  403  403  403  403  403  403  ok"),
+        row(.POST, "/vacancies",                                         "in   403  ok   403  403  403  403  403  403  403  ok", form: [:]),
+        row(.GET, "/vacancies/:vacancyID",                               "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/vacancies/:vacancyID",                               "in   404  ok   404  404  404  404  404  404  404  404",
+            using: ["vacancyID": "draftVacancy"], note: "a draft: its company's only"),
+        row(.POST, "/vacancies/:vacancyID",                              "in   403  ok   403  403  403  403  403  403  403  404", form: [:]),
+        row(.POST, "/vacancies/:vacancyID/status",                       "in   403  ok   403  403  403  403  403  403  403  404", form: [:]),
+        row(.GET, "/matches",                                            "in   ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/vacancies/:vacancyID/apply",                        "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+        row(.POST, "/vacancies/:vacancyID/invite",                       "in   403  ok   403  403  403  403  403  403  403  404",
+            form: ["specialist": "{otherSpecialist}"]),
+        row(.GET, "/applications",                                       "in   ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/applications/:applicationID/move",                  "in   ok   ok   404  404  404  404  404  404  404  404", form: [:]),
+        row(.GET, "/search/vacancies",                                   "in   ok   ok   403  403  403  403  403  403  ok   ok"),
+        row(.GET, "/search/specialists",                                 "in   403  ok   403  403  403  403  403  403  403  ok"),
+        row(.POST, "/search/specialists/invite",                         "in   403  ok   403  403  403  403  403  403  403  404",
+            form: ["vacancy": "{vacancy}", "specialist": "{otherSpecialist}"]),
+    ]
+
+    static let permitPages: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        // An officer is sent on to the officers' queue.
+        row(.GET, "/permits",                                            "in   ok   ok   ok   403  403  403  403  403  ok   ok"),
+        row(.POST, "/permits/open",                                      "in   ok   403  403  403  403  403  403  403  404  403",
+            form: ["application": "{application}"]),
+        row(.GET, "/permits/:caseID",                                    "in   ok   ok   ok   404  404  404  404  404  404  404"),
+        row(.POST, "/permits/:caseID/actions",                           "in   ok   403  403  404  404  404  404  404  404  404",
+            form: ["event": "submit"], note: "the applicant's move"),
+        row(.POST, "/permits/:caseID/actions",                           "in   403  403  ok   404  404  404  404  404  404  404",
+            form: ["event": "start_review"], note: "an officer's move"),
+        // The printable permit names the family: not the sponsor's to read.
+        row(.GET, "/permits/:caseID/permit",                             "in   ok   404  ok   404  404  404  404  404  404  404"),
+        row(.GET, "/permits/:caseID/permit.json",                        "in   ok   404  ok   404  404  404  404  404  404  404"),
+        row(.GET, "/officer/cases",                                      "in   403  403  ok   403  403  403  403  403  403  403"),
+        row(.POST, "/permits/:caseID/documents",                         "in   ok   403  403  404  404  404  404  404  404  404",
+            upload: ["person": "p0", "kind": "photo"]),
+        row(.GET, "/permits/:caseID/documents/:documentID",              "in   ok   404  ok   404  404  404  404  404  404  404"),
+        row(.POST, "/permits/:caseID/persons",                           "in   ok   403  403  404  404  404  404  404  404  404",
+            form: ["op": "birthDate", "person": "p0", "birthDate": "1990-01-01"]),
+        row(.POST, "/permits/:caseID/contract-end",                      "in   403  ok   403  404  404  404  404  404  404  404", form: [:]),
+        row(.POST, "/permits/:caseID/assignment",                        "in   403  403  ok   404  404  404  404  404  404  404", form: [:]),
+        row(.POST, "/permits/:caseID/documents/:documentID/review",      "in   403  403  ok   404  404  404  404  404  404  404",
+            form: ["decision": "accept"]),
+        row(.GET, "/verify/:number",                                     "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/.well-known/caravan-signing-key",                    "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+    ]
+
+    static let registryPages: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/registry/entry-bans",                                "in   403  403  403  403  403  ok   403  403  403  403"),
+        row(.POST, "/registry/entry-bans",                               "in   403  403  403  403  403  ok   403  403  403  403", form: [:]),
+        row(.POST, "/registry/entry-bans/:banID/lift",                   "in   403  403  403  403  403  ok   403  403  403  403", form: [:]),
+    ]
+
+    // MARK: Building rows
+
+    static func row(
+        _ method: HTTPMethod, _ path: String, _ answers: String,
+        json: String? = nil, form: [String: String]? = nil, upload: [String: String]? = nil, binary: String? = nil,
+        using: [String: String] = [:], spends: Bool = false, note: String = ""
+    ) -> AccessRow {
+        let body: AccessRow.Body = if let json { .json(json) } else if let form { .form(form) } else if let upload { .upload(upload) }
+            else if let binary { .binary(query: binary) } else { .none }
+        return AccessRow(method: method, path: path, answers: answers, body: body, using: using, spendsCredentials: spends, note: note)
+    }
+}
+
+/// Who knocks.
+enum Caller: String, CaseIterable, Sendable {
+    case anonymous, specialist, employer, migrationOfficer, centreStaff, universityAdmissions, registryOfficer, analyst, admin
+    case otherSpecialist, otherEmployer
+}
+
+/// What the door must answer.
+enum Expectation: String, Sendable {
+    case allowed = "ok"
+    case publicForm = "pub"
+    case unauthorized = "401"
+    case signIn = "in"
+    case forbidden = "403"
+    case hidden = "404"
+}
+
+struct AccessRow: Sendable {
+    enum Body: Sendable {
+        case none
+        /// A JSON body; `{name}` is replaced by a fixture's value (`{email}` by the caller's address).
+        case json(String)
+        /// A page form; the session's CSRF token is added.
+        case form([String: String])
+        /// A page's multipart form with a small PDF as `file`.
+        case upload([String: String])
+        /// The API's upload: the body is a small PDF, the fields are in the query.
+        case binary(query: String)
+    }
+
+    let method: HTTPMethod
+    /// As registered: `/permits/:caseID`, `/api/v1/permit-cases/:caseId`.
+    let path: String
+    let answers: String
+    var body: Body = .none
+    /// Parameters filled from another fixture than their name says (`vacancyId` → `draftVacancy`).
+    var using: [String: String] = [:]
+    /// The request signs the caller out or revokes their tokens: they sign in again afterwards.
+    var spendsCredentials = false
+    var note = ""
+
+    var route: String { "\(method.rawValue) \(path)" }
+
+    /// The answers by caller, or why the row cannot be read.
+    func expectations() -> Result<[Caller: Expectation], AccessTableError> {
+        let tokens = answers.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard tokens.count == Caller.allCases.count else {
+            return .failure(AccessTableError("\(route): \(tokens.count) answers for \(Caller.allCases.count) callers"))
+        }
+        var result: [Caller: Expectation] = [:]
+        for (caller, token) in zip(Caller.allCases, tokens) {
+            guard let expectation = Expectation(rawValue: token) else { return .failure(AccessTableError("\(route): unknown answer \(token)")) }
+            result[caller] = expectation
+        }
+        return .success(result)
+    }
+}
+
+struct AccessTableError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
