@@ -43,6 +43,10 @@ public enum CaravanEntrypoint {
             try await app.execute()
         } catch let exit as ExitCode {
             status = exit.code
+        } catch let error as ConfigurationError {
+            // A key file that does not read, or keys that do not open the database: the operator's to fix.
+            FileHandle.standardError.write(Data("caravan: configuration: \(error)\n".utf8))
+            status = 2
         } catch {
             app.logger.report(error: error)
             status = 1

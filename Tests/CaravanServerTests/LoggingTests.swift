@@ -1,5 +1,6 @@
 import CaravanDomain
 @testable import CaravanServer
+import Fluent
 import Foundation
 import Logging
 import Testing
@@ -59,6 +60,27 @@ struct CapturingHandler: LogHandler {
         let logs = CapturedLogs.shared.all
         #expect(!logs.isEmpty, "the capture saw nothing, so it proves nothing")
         for secret in [email, password, token] where !secret.isEmpty {
+            let leaking = logs.filter { $0.contains(secret) }
+            #expect(leaking.isEmpty, "leaked into logs: \(leaking.prefix(3))")
+        }
+    }
+
+    @Test func noFamilyMemberNameOrPassportNumberReachesTheLogs() async throws {
+        _ = CapturedLogs.installed
+        try await withTestApp { app in
+            app.logger.logLevel = .trace
+            // A family case from the profile to accepted passports, a ban by passport, a key rotation.
+            _ = try await PersonalDataTests().sealedWorld(app)
+            _ = try await KeyRotation(app: app, output: { app.logger.info("\($0)") }).run()
+            let officer = try await PersonalDataTests().officerClient(app)
+            let permitCase = try #require(try await PermitCase.query(on: app.db).first())
+            try await officer.get("/permits/\(try permitCase.requireID().uuidString.lowercased())")
+        }
+        let logs = CapturedLogs.shared.all
+        #expect(!logs.isEmpty, "the capture saw nothing, so it proves nothing")
+        // Names as typed and as the registry normalises them; every passport number and birth date stored.
+        let secrets = PersonalDataTests.plainSecrets + ["дилноза каримова", "тимур каримов"]
+        for secret in secrets {
             let leaking = logs.filter { $0.contains(secret) }
             #expect(leaking.isEmpty, "leaked into logs: \(leaking.prefix(3))")
         }

@@ -14,9 +14,19 @@ public struct AppConfiguration: Sendable {
         case postgres(URL)
     }
 
+    /// Where the keys that seal personal data come from (see `DataKeyring`).
+    public enum DataKeys: Sendable, Equatable {
+        /// A key file, made at first start when missing (default `$CARAVAN_DATA_DIR/keys/data-keys`).
+        case file(URL)
+        /// The lines of a key file, from `CARAVAN_DATA_KEYS` (`;` may separate them); `keys rotate` cannot add to it.
+        case inline(String)
+    }
+
     public var database: Database
     /// Uploaded documents, signing keys and the default SQLite file live here.
     public var dataDirectory: URL
+    /// The keys personal data is sealed with: never in the database.
+    public var dataKeys: DataKeys
     /// The address people reach Caravan at; its scheme decides whether cookies are `Secure`.
     public var baseURL: URL
     public var logLevel: Logger.Level
@@ -40,6 +50,7 @@ public struct AppConfiguration: Sendable {
     ) {
         self.database = database
         self.dataDirectory = dataDirectory
+        dataKeys = .file(DataKeyring.defaultFile(in: dataDirectory))
         self.baseURL = baseURL
         self.logLevel = logLevel
         self.bcryptCost = bcryptCost
@@ -117,6 +128,17 @@ extension AppConfiguration {
             database: database, dataDirectory: dataDirectory, baseURL: baseURL,
             logLevel: logLevel, bcryptCost: bcryptCost
         )
+        if let raw = value("CARAVAN_DATA_KEYS") {
+            // Read now, so a bad value stops the start with its name; the message never repeats a key.
+            do { _ = try DataKeyring.parse(raw) } catch {
+                throw ConfigurationError(variable: "CARAVAN_DATA_KEYS", problem: error.problem)
+            }
+            configuration.dataKeys = .inline(raw)
+        } else if let raw = value("CARAVAN_DATA_KEYS_FILE") {
+            configuration.dataKeys = .file(URL(
+                fileURLWithPath: raw, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)
+            ).standardizedFileURL)
+        }
         if let raw = value("CARAVAN_MATCH_CACHE_MB") {
             guard let megabytes = Int(raw), (0...4096).contains(megabytes) else {
                 throw ConfigurationError(variable: "CARAVAN_MATCH_CACHE_MB", problem: "'\(raw)' is not a whole number from 0 to 4096")
@@ -160,7 +182,8 @@ extension AppConfiguration {
 }
 
 extension AppConfiguration {
-    /// An in-memory configuration for tests: in-memory SQLite, a temporary data folder, cheap bcrypt.
+    /// An in-memory configuration for tests: in-memory SQLite, a temporary data folder (its key file is made at
+    /// start, like any first start's), cheap bcrypt.
     public static func testing(database: Database = .sqliteMemory) -> AppConfiguration {
         var configuration = AppConfiguration(
             database: database,

@@ -30,9 +30,14 @@ public func configure(
     MetricsBootstrap.bootstrap()
     app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
 
+    // Personal data is sealed under keys kept outside the database.
+    app.dataKeys = DataKeyringBox(try DataKeyring.load(configuration.dataKeys))
+
     // Database
     try DatabaseSetup.use(configuration.database, on: app)
-    app.migrations.add(DatabaseSetup.migrations)
+    // Every model write passes here, so no personal value reaches a row unsealed.
+    app.databases.middleware.use(SealingMiddleware(keys: app.dataKeys), on: nil)
+    app.migrations.add(DatabaseSetup.migrations(keys: app.dataKeys, dataDirectory: configuration.dataDirectory))
     app.bearerCache = BearerCache()
     app.matchPageCache = MatchPageCache(budgetBytes: configuration.matchCacheMegabytes * 1_048_576)
     app.databases.middleware.use(BearerCacheInvalidation(cache: app.bearerCache), on: nil)
@@ -93,6 +98,7 @@ public func configure(
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(VerifyCommand(), as: "verify")
     app.asyncCommands.use(EntryBansCommand(), as: "entry-bans")
+    app.asyncCommands.use(KeysCommand(), as: "keys")
 }
 
 func registerRoutes(_ app: Application) throws {
@@ -143,6 +149,8 @@ struct MigrateBeforeServing: LifecycleHandler {
         let command = application.environment.commandInput.arguments.first
         guard command == nil || command == "serve" || command?.hasPrefix("-") == true else { return }
         try await application.autoMigrate()
+        // Fail now, saying which key is missing, rather than on the first page that reads a passport.
+        try await KeyringCheck.verify(application)
         try await application.warmIndexes()
     }
 }

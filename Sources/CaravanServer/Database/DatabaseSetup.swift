@@ -30,7 +30,8 @@ enum DatabaseSetup {
     }
 
     /// Every migration, in the order it must run. New ones go at the end; none is ever edited once shipped.
-    static let migrations: [any Migration] = [
+    /// The last one seals personal data in place, so it needs the keys and the folder of the document files.
+    static func migrations(keys: DataKeyringBox, dataDirectory: URL) -> [any Migration] { [
         CreateUser(),
         CreateAPIToken(),
         CreateAuditEvent(),
@@ -48,5 +49,6 @@ enum DatabaseSetup {
         AddPermitAssignment(),
         CreateEntryBan(),
         AddProfileIdentity(),
-    ]
+        SealPersonalData(keys: keys, dataDirectory: dataDirectory),
+    ] }
 }

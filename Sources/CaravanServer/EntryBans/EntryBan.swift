@@ -11,14 +11,16 @@ final class EntryBan: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     /// ISO 3166-1 alpha-2: the check filters on it in SQL before matching names and numbers in Swift.
     @Field(key: "citizenship") var citizenship: String
-    /// As `EntryBanSubject.normalizedPassport` leaves it.
-    @OptionalField(key: "passport_number") var passportNumber: String?
+    /// As `EntryBanSubject.normalizedPassport` leaves it, sealed; `passportNumber` reads it.
+    @OptionalField(key: "passport_number") var sealedPassportNumber: Sealed<String>?
+    /// The blind index of the number (`DataKeyring.blindIndex`): what the check and the officers' search look up.
+    @OptionalField(key: "passport_index") var passportIndex: String?
     /// As `EntryBanSubject.normalizedName` leaves it, for matching.
     @OptionalField(key: "name") var name: String?
     /// The name as it was typed, for people to read.
     @OptionalField(key: "display_name") var displayName: String?
-    /// `yyyy-MM-dd`.
-    @OptionalField(key: "birth_date") var birthDate: String?
+    /// `yyyy-MM-dd`, sealed; `birthDate` reads it.
+    @OptionalField(key: "birth_date") var sealedBirthDate: Sealed<String>?
     @Field(key: "from_date") var fromDate: String
     @OptionalField(key: "until_date") var untilDate: String?
     @Field(key: "legal_basis") var legalBasis: String
@@ -57,6 +59,31 @@ final class EntryBan: Model, @unchecked Sendable {
     }
 
     var isLifted: Bool { liftedAt != nil }
+}
+
+extension EntryBan: SealsPersonalData {
+    var passportNumber: String? {
+        get { sealedPassportNumber?.wrappedValue }
+        set { if newValue != passportNumber { sealedPassportNumber = newValue.map(Sealed.init) } }
+    }
+
+    var birthDate: String? {
+        get { sealedBirthDate?.wrappedValue }
+        set { if newValue != birthDate { sealedBirthDate = newValue.map(Sealed.init) } }
+    }
+
+    func sealPersonalData(with keyring: DataKeyring) throws {
+        if let value = $sealedPassportNumber.value {
+            // A number that changed (or went) changes its index with it.
+            if let value, value.needsSealing {
+                sealedPassportNumber = try value.sealed(with: keyring)
+                passportIndex = keyring.blindIndex(passport: value.wrappedValue)
+            } else if value == nil {
+                passportIndex = nil
+            }
+        }
+        if let value = $sealedBirthDate.value, let value, value.needsSealing { sealedBirthDate = try value.sealed(with: keyring) }
+    }
 }
 
 struct CreateEntryBan: AsyncMigration {

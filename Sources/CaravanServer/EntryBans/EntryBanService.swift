@@ -41,6 +41,7 @@ struct EntryBanService: EntryBanRegistry {
     }
 
     private var audit: AuditLog { AuditLog(now: app.dependencies.now) }
+    private var keyring: DataKeyring { app.dataKeyring }
     /// Bans are dated in Moscow time, like every decision of the programme.
     private var today: CalendarDate { CalendarDate(app.dependencies.now(), in: PermitRegistry.moscow) }
 
@@ -54,7 +55,8 @@ struct EntryBanService: EntryBanRegistry {
             .filter(\.$fromDate <= day)
             .group(.or) { $0.filter(\.$untilDate == nil).filter(\.$untilDate >= day) }
             .group(.or) { group in
-                if let passport = subject.passportNumber { group.filter(\.$passportNumber == passport) }
+                // The number itself is sealed: its blind index is what the database can compare.
+                if let passport = subject.passportNumber { group.filter(\.$passportIndex == keyring.blindIndex(passport: passport)) }
                 group.filter(\.$name == subject.name)
             }
             .all()
@@ -66,10 +68,10 @@ struct EntryBanService: EntryBanRegistry {
 
     // MARK: The registry officers' work
 
-    /// Newest first; `search` matches a passport number or a name, however either is spelt.
     /// The longest search the page and the API take (`q`'s `maxLength`).
     static let searchMaximum = 200
 
+    /// Newest first; `search` matches a whole passport number or a part of a name, however either is spelt.
     func list(search: String?, limit: Int, offset: Int = 0, by user: User) async throws -> Listed {
         try requireManager(user)
         guard (1...Self.limitMaximum).contains(limit) else {
@@ -88,7 +90,8 @@ struct EntryBanService: EntryBanRegistry {
             if name.trimmingCharacters(in: .whitespaces).isEmpty && passport.isEmpty { return Listed(bans: [], total: 0) }
             query.group(.or) { group in
                 if !name.isEmpty { group.filter(\.$name ~~ name) }
-                if !passport.isEmpty { group.filter(\.$passportNumber ~~ passport) }
+                // Sealed numbers are found whole (through their blind index), not by a part of them.
+                if !passport.isEmpty { group.filter(\.$passportIndex == keyring.blindIndex(passport: passport)) }
             }
         }
         let total = try await query.copy().count()

@@ -9,19 +9,20 @@ final class PermitCase: Model, @unchecked Sendable {
     static let schema = "permit_cases"
 
     /// A person on the case. `id` is `p0` for the principal, `p1`… for family members; stable within the case.
+    /// The name, birth date and passport are stored sealed (`Sealed`); in memory they are plain.
     struct Person: Codable, Hashable, Sendable {
         var id: String
-        var name: String
+        @Sealed var name: String
         /// `principal`, or a `Relation` raw value.
         var relation: String
         /// `yyyy-MM-dd`.
-        var birthDate: String
+        @Sealed var birthDate: String
         var citizenship: String
-        var passportExpiresOn: String?
+        @Sealed var passportExpiresOn: String?
         /// `DocumentKind` raw values an officer has accepted for this person.
         var documents: [String]
         /// As the officer read it off the accepted passport (never logged, never in an audit payload).
-        var passportNumber: String? = nil
+        @Sealed var passportNumber: String? = nil
         /// The last entry-ban check's answer (when an officer started the review, and again at the decision).
         var entryBanCheck: EntryBanCheck? = nil
     }
@@ -133,6 +134,28 @@ final class PermitCase: Model, @unchecked Sendable {
             case .refused(let ground): Verdict(person: $0.person, verdict: "refused", ground: ground)
             }
         }
+    }
+}
+
+extension PermitCase: SealsPersonalData {
+    func sealPersonalData(with keyring: DataKeyring) throws {
+        guard let persons = $persons.value, persons.contains(where: \.needsSealing) else { return }
+        self.persons = try persons.map { try $0.sealed(with: keyring) }
+    }
+}
+
+extension PermitCase.Person {
+    var needsSealing: Bool {
+        _name.needsSealing || _birthDate.needsSealing || _passportExpiresOn.needsSealing || _passportNumber.needsSealing
+    }
+
+    func sealed(with keyring: DataKeyring) throws -> PermitCase.Person {
+        var copy = self
+        copy._name = try _name.sealed(with: keyring)
+        copy._birthDate = try _birthDate.sealed(with: keyring)
+        copy._passportExpiresOn = try _passportExpiresOn.sealed(with: keyring)
+        copy._passportNumber = try _passportNumber.sealed(with: keyring)
+        return copy
     }
 }
 

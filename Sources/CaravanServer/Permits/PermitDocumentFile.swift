@@ -27,6 +27,10 @@ final class PermitDocumentFile: Model, @unchecked Sendable {
 
     init() {}
 
+    static func url(_ sha256: String, in dataDirectory: URL) -> URL {
+        dataDirectory.appendingPathComponent("documents").appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
+    }
+
     /// Where the checklist line this file stands for is (a replaced file stands for nothing).
     var checklistState: ChecklistState {
         switch status {
@@ -98,10 +102,16 @@ struct DocumentReview: Sendable {
 }
 
 extension PermitService {
-    /// Where a document's bytes live: `<data>/documents/ab/abcdef…`.
+    /// Where a document's bytes live, sealed: `<data>/documents/ab/abcdef…` (the SHA-256 of the plain bytes).
     func documentURL(_ sha256: String) -> URL {
-        app.caravanConfiguration.dataDirectory.appendingPathComponent("documents")
-            .appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
+        PermitDocumentFile.url(sha256, in: app.caravanConfiguration.dataDirectory)
+    }
+
+    /// A document's plain bytes, or nil when its file is gone. A file that does not open is an error (altered,
+    /// or sealed under a key this installation lacks), not a missing file.
+    func documentBytes(_ file: PermitDocumentFile) throws -> Data? {
+        guard let sealed = FileManager.default.contents(atPath: documentURL(file.sha256).path) else { return nil }
+        return try app.dataKeyring.open(bytes: sealed)
     }
 
     /// The applicant uploads a document on a person's checklist until a decision is proposed. A new upload of
@@ -129,7 +139,8 @@ extension PermitService {
         let url = documentURL(sha)
         if !FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url, options: .atomic)
+            // Sealed like every personal value: the folder holds no readable passport scan.
+            try app.dataKeyring.seal(bytes: data).write(to: url, options: .atomic)
         }
         let caseID = try permitCase.requireID()
         let file = PermitDocumentFile()

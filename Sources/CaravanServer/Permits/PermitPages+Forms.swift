@@ -100,7 +100,7 @@ extension PermitPages {
         // The sponsor sees the status, never the family's documents.
         guard CasePolicy.maySeeDocuments(viewer),
               let file = try await PermitDocumentFile.query(on: req.db).filter(\.$id == documentID).filter(\.$permitCase.$id == permitCase.requireID()).first(),
-              let data = FileManager.default.contents(atPath: req.permits.documentURL(file.sha256).path)
+              let data = try req.permits.documentBytes(file)
         else { throw AppError.notFound }
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: file.contentType)

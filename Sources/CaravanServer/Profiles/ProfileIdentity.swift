@@ -21,7 +21,40 @@ struct AddProfileIdentity: AsyncMigration {
     }
 }
 
-extension SpecialistProfile {
+extension SpecialistProfile: SealsPersonalData {
+    var birthDate: String? {
+        get { sealedBirthDate?.wrappedValue }
+        set { if newValue != birthDate { sealedBirthDate = newValue.map(Sealed.init) } }
+    }
+
+    var passportNumber: String? {
+        get { sealedPassportNumber?.wrappedValue }
+        set { if newValue != passportNumber { sealedPassportNumber = newValue.map(Sealed.init) } }
+    }
+
+    var passportExpiresOn: String? {
+        get { sealedPassportExpiresOn?.wrappedValue }
+        set { if newValue != passportExpiresOn { sealedPassportExpiresOn = newValue.map(Sealed.init) } }
+    }
+
+    /// The family as the domain knows it; a member whose details did not change keeps their sealed form.
+    var family: [FamilyMember] {
+        get { storedFamily.map(\.member) }
+        set {
+            let stored = $storedFamily.value ?? []
+            storedFamily = newValue.map { member in stored.first { $0.member == member } ?? StoredFamilyMember(member) }
+        }
+    }
+
+    func sealPersonalData(with keyring: DataKeyring) throws {
+        if let value = $sealedBirthDate.value, let value, value.needsSealing { sealedBirthDate = try value.sealed(with: keyring) }
+        if let value = $sealedPassportNumber.value, let value, value.needsSealing { sealedPassportNumber = try value.sealed(with: keyring) }
+        if let value = $sealedPassportExpiresOn.value, let value, value.needsSealing { sealedPassportExpiresOn = try value.sealed(with: keyring) }
+        if let family = $storedFamily.value, family.contains(where: \.needsSealing) {
+            storedFamily = try family.map { try $0.sealed(with: keyring) }
+        }
+    }
+
     var identity: ApplicantIdentity {
         get { ApplicantIdentity(birthDate: birthDate, passportNumber: passportNumber, passportExpiresOn: passportExpiresOn) }
         set {
@@ -29,6 +62,33 @@ extension SpecialistProfile {
             passportNumber = newValue.passportNumber
             passportExpiresOn = newValue.passportExpiresOn
         }
+    }
+}
+
+/// A family member as the profile stores them: the name and birth date sealed, relation and citizenship plain
+/// (the same JSON keys as `FamilyMember`).
+struct StoredFamilyMember: Codable, Hashable, Sendable {
+    @Sealed var name: String
+    var relation: FamilyRelation
+    @Sealed var birthDate: String
+    var citizenship: CountryCode
+
+    init(_ member: FamilyMember) {
+        name = member.name
+        relation = member.relation
+        birthDate = member.birthDate
+        citizenship = member.citizenship
+    }
+
+    var member: FamilyMember { FamilyMember(name: name, relation: relation, birthDate: birthDate, citizenship: citizenship) }
+
+    var needsSealing: Bool { _name.needsSealing || _birthDate.needsSealing }
+
+    func sealed(with keyring: DataKeyring) throws -> StoredFamilyMember {
+        var copy = self
+        copy._name = try _name.sealed(with: keyring)
+        copy._birthDate = try _birthDate.sealed(with: keyring)
+        return copy
     }
 }
 

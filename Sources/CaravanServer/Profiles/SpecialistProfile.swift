@@ -28,16 +28,18 @@ final class SpecialistProfile: Model, @unchecked Sendable {
     @Field(key: "relocation") var relocation: Bool
     @Field(key: "remote") var remote: String
     @Field(key: "skills") var skills: [StoredSkill]
-    @Field(key: "family") var family: [FamilyMember]
+    /// Names and birth dates sealed (`StoredFamilyMember`); read and written through `family`.
+    @Field(key: "family") var storedFamily: [StoredFamilyMember]
     // Added after the first release, so optional in storage; read through the non-optional accessors below.
     @OptionalField(key: "experience") var storedExperience: [ExperienceEntry]?
     @OptionalField(key: "education") var storedEducation: [EducationEntry]?
     @OptionalField(key: "languages") var storedLanguages: [LanguageSkill]?
     @OptionalField(key: "desired_roles") var storedDesiredRoles: [String]?
-    // Personal data for a permit case (`identity`): never shown to employers, never in the search indexes.
-    @OptionalField(key: "birth_date") var birthDate: String?
-    @OptionalField(key: "passport_number") var passportNumber: String?
-    @OptionalField(key: "passport_expires_on") var passportExpiresOn: String?
+    // Personal data for a permit case (`identity`): never shown to employers, never in the search indexes,
+    // stored sealed (ProfileIdentity.swift has the plain accessors).
+    @OptionalField(key: "birth_date") var sealedBirthDate: Sealed<String>?
+    @OptionalField(key: "passport_number") var sealedPassportNumber: Sealed<String>?
+    @OptionalField(key: "passport_expires_on") var sealedPassportExpiresOn: Sealed<String>?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
