@@ -112,6 +112,18 @@ import VaporTesting
             let move = "/applications/\(try application.requireID().uuidString.lowercased())/move"
             #expect(try await employer.post(move, form: ["stage": "screening"]).status == .seeOther)
             #expect(try await employer.post(move, form: ["stage": "interview"]).status == .seeOther)
+            // An offer with absurd terms comes back on the vacancy page: each error beside its field, the input kept.
+            let refused = try await employer.post(move, form: ["stage": "offer", "salary": "-5", "startDate": "2020-01-01", "city": "Набережные Челны", "contract": "civil"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("Найдено") == false && refused.text.contains("applications"))
+            #expect(refused.text.contains(#"value="-5" aria-invalid="true""#))
+            #expect(refused.text.contains(#"value="2020-01-01" aria-invalid="true""#))
+            #expect(refused.text.contains(#"value="Набережные Челны""#))
+            #expect(refused.text.contains(#"<option value="civil" selected>"#))
+            #expect(refused.text.contains(#"<option value="offer" selected>"#))
+            #expect(refused.text.contains("class=\"error\" id=\"salary-"))
+            #expect(!refused.text.contains("correct the fields listed"))
+            #expect(try await JobApplication.query(on: app.db).first()?.stage == "interview")
             #expect(try await employer.post(move, form: ["stage": "offer", "salary": "280000", "startDate": "2027-03-01", "city": "Казань", "contract": "employment"]).status == .seeOther)
             try await specialist.get("/applications")
             #expect(try await specialist.post(move, form: ["stage": "hired"]).status == .seeOther)

@@ -36,14 +36,40 @@ struct ApplicationPages: RouteCollection {
         let moves: [AuthPages.Choice]
         let moveAction: String
         let canOffer: Bool
+        /// What the employer typed into the offer, kept when it was refused, with the errors beside the fields.
+        let offerForm: OfferForm
+        let errors: [String: String]
         /// After an accepted offer, the specialist's next step: the permit case (opened from the permits page).
         let nextStepURL: String?
     }
 
+    struct OfferForm: Encodable {
+        var salary = ""
+        var startDate = ""
+        var city = ""
+        var contract = "employment"
+        var contracts: [AuthPages.Choice] = []
+    }
+
+    /// A refused move, to show again on the card it came from.
+    struct RefusedMove {
+        let application: UUID
+        let form: MoveForm
+        let errors: [String: String]
+    }
+
     static let forwardOrder: [ApplicationStage] = [.applied, .screening, .interview, .offer, .hired, .declined, .withdrawn, .rejected]
 
-    static func card(_ application: JobApplication, vacancy: Vacancy, specialist: User, for party: ApplicationParty, _ req: Request) throws -> Card {
+    static func card(_ application: JobApplication, vacancy: Vacancy, specialist: User, for party: ApplicationParty, _ req: Request,
+                     refused: RefusedMove? = nil) throws -> Card {
         let id = try application.requireID()
+        let kept = refused?.application == id ? refused : nil
+        var offerForm = OfferForm(salary: kept?.form.salary ?? "", startDate: kept?.form.startDate ?? "", city: kept?.form.city ?? vacancy.city,
+                                  contract: kept?.form.contract ?? "employment")
+        offerForm.contracts = ["employment", "civil"].map {
+            AuthPages.Choice(value: $0, label: req.t("contract.\($0)"), selected: $0 == offerForm.contract)
+        }
+        let chosen = kept?.form.stage ?? ""
         let stage = application.applicationStage
         let allowed = ApplicationWorkflow.allowed(from: stage, by: party)
             .sorted { forwardOrder.firstIndex(of: $0) ?? 99 < forwardOrder.firstIndex(of: $1) ?? 99 }
@@ -56,10 +82,13 @@ struct ApplicationPages: RouteCollection {
             email: party == .specialist || stage.sharesContacts ? specialist.email : nil, offer: offer,
             history: application.history.map { "\(req.moment($0.at)) — \(req.t("stage.\($0.stage)"))" },
             // Forward moves first, and nothing chosen until the person chooses: a stray Confirm must not reject or decline.
-            moves: allowed.isEmpty ? [] : [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: true)]
-                + allowed.map { AuthPages.Choice(value: $0.rawValue, label: req.t("move.\($0.rawValue)"), selected: false) },
+            moves: allowed.isEmpty ? [] : [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: chosen.isEmpty)]
+                + allowed.map { AuthPages.Choice(value: $0.rawValue, label: req.t("move.\($0.rawValue)"), selected: $0.rawValue == chosen) },
             moveAction: SiteURL.applicationMove(id).path,
             canOffer: ApplicationWorkflow.allowed(from: stage, by: party).contains(.offer),
+            // `offer.salary` is `salary` on the card: the fields are the offer's.
+            offerForm: offerForm, errors: Dictionary((kept?.errors ?? [:]).map { (String($0.key.split(separator: ".").last ?? ""), $0.value) },
+                                                     uniquingKeysWith: { first, _ in first }),
             nextStepURL: party == .specialist && stage == .hired ? SiteURL.permits.path : nil
         )
     }
@@ -116,7 +145,13 @@ struct ApplicationPages: RouteCollection {
             ? ApplicationService.OfferInput(salary: Int((form.salary ?? "").filter { !$0.isWhitespace }), startDate: form.startDate ?? "",
                                             city: form.city ?? "", contract: form.contract ?? "")
             : nil
-        _ = try await req.applications.move(application, to: stage, by: user, offer: offer)
+        do {
+            _ = try await req.applications.move(application, to: stage, by: user, offer: offer)
+        } catch AppError.validation(let failure) where party == .employer {
+            // The vacancy page again, with the offer as it was typed and each error beside its field.
+            let refused = RefusedMove(application: id, form: form, errors: fieldMessages(failure, req))
+            return try await VacancyPages().show(req: req, vacancyID: application.$vacancy.id, refused: refused)
+        }
         return req.redirect(to: back, redirectType: .normal)
     }
 }

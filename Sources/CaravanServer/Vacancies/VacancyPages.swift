@@ -153,8 +153,13 @@ struct VacancyPages: RouteCollection {
     }
 
     func show(req: Request) async throws -> Response {
-        let user = try req.auth.require(User.self)
         guard let id = req.parameters.get("vacancyID", as: UUID.self) else { throw AppError.notFound }
+        return try await show(req: req, vacancyID: id, refused: nil)
+    }
+
+    /// The vacancy page; with `refused`, a move on one of its applications that was refused (answered 422).
+    func show(req: Request, vacancyID id: UUID, refused: ApplicationPages.RefusedMove?) async throws -> Response {
+        let user = try req.auth.require(User.self)
         let vacancy = try await req.vacancies.visibleVacancy(id, to: user)
         let company = try await Company.find(vacancy.$company.id, on: req.db)
         let own = user.domainRole == .employer ? try await req.companies.company(of: user) : nil
@@ -168,7 +173,9 @@ struct VacancyPages: RouteCollection {
         if editor != nil {
             let applications = try await JobApplication.query(on: req.db).filter(\.$vacancy.$id == id).with(\.$specialist)
                 .sort(\.$createdAt, .descending).limit(200).all()
-            cards = try applications.map { try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req) }
+            cards = try applications.map {
+                try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req, refused: refused)
+            }
         }
         var candidates: [CandidateRow] = []
         if editor != nil, vacancy.vacancyStatus == .published {
@@ -199,7 +206,7 @@ struct VacancyPages: RouteCollection {
         let page = ShowPage(layout: try PageLayout(request: req, titleKey: "vacancy.title", titleArguments: ["title": vacancy.title]),
                             vacancy: view(of: vacancy, company: company, req), editor: editor, applyAction: applyAction, myStage: myStage, cards: cards,
                             candidates: candidates, inviteAction: editor == nil ? nil : SiteURL.vacancyInvite(id).path)
-        return try await req.renderPage("vacancy", page)
+        return try await req.renderPage("vacancy", page, status: refused == nil ? .ok : .unprocessableEntity)
     }
 
     // MARK: Specialist
