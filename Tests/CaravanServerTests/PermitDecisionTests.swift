@@ -35,6 +35,26 @@ import VaporTesting
         return (id, tests, aziz, officer)
     }
 
+    /// A draft is the family's own until it is filed: no officer opens it by id, lists it or reads its papers.
+    @Test func anOfficerSeesACaseOnlyOnceItIsSubmitted() async throws {
+        try await withTestApp { app in
+            let tests = PermitTests()
+            _ = try await tests.hired(app)
+            let (azizToken, officerToken) = try await tests.tokens(app)
+            let application = try #require(try await JobApplication.query(on: app.db).first()?.requireID())
+            let id = try await app.api(.POST, "/permit-cases", raw: #"{"applicationId":"\#(application.uuidString.lowercased())"}"#, token: azizToken)
+                .json(PermitTests.CaseBody.self).id
+            #expect(try await app.api(.GET, "/permit-cases/\(id)", token: officerToken).status == .notFound)
+            #expect(try await app.api(.GET, "/permit-cases/\(id)/documents", token: officerToken).status == .notFound)
+            #expect(try await app.api(.GET, "/permit-cases?status=draft", token: officerToken).text == #"{"cases":[]}"#)
+            #expect(try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"start_review"}"#, token: officerToken).status == .notFound)
+
+            try await tests.uploadEverything(app, case: id, token: azizToken)
+            #expect(try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"submit"}"#, token: azizToken).status == .ok)
+            #expect(try await app.api(.GET, "/permit-cases/\(id)", token: officerToken).status == .ok)
+        }
+    }
+
     @Test func anEntryBanFiledDuringTheReviewBlocksTheApprovalAtTheDecision() async throws {
         try await withTestApp { app in
             let (id, _, _, officerWeb) = try await reviewed(app)

@@ -4,6 +4,12 @@ import CaravanDomain
 /// Ownership (that this specialist is this case's principal, this employer its sponsor) is the server's check
 /// on top; the policy answers for the role.
 public enum CasePolicy {
+    /// A draft is the applicant's own until it is submitted: no officer reads a family's papers before they are
+    /// filed with the authority, nor lists them.
+    public static func officerMaySee(_ status: CaseStatus) -> Bool {
+        status != .draft
+    }
+
     public static func mayFire(_ event: CaseEventKind, role: Role) -> Bool {
         switch role {
         case .specialist:

@@ -99,7 +99,7 @@ struct PermitService: Sendable {
         }
         switch user.domainRole {
         case .specialist? where permitCase.$principal.id == user.id: return (permitCase, .principal)
-        case .migrationOfficer?: return (permitCase, .officer)
+        case .migrationOfficer? where CasePolicy.officerMaySee(permitCase.caseStatus): return (permitCase, .officer)
         case .employer?:
             if let company = try await CompanyService(app: app, database: database).company(of: user), company.id == permitCase.$sponsor.id {
                 return (permitCase, .sponsor)
@@ -114,7 +114,8 @@ struct PermitService: Sendable {
     func cases(visibleTo user: User, status: CaseStatus? = nil) async throws -> [(PermitCase, CaseViewer)] {
         switch user.domainRole {
         case .migrationOfficer?:
-            return try await queue(statuses: status.map { [$0] } ?? CaseStatus.officerQueue).map { ($0.0, .officer) }
+            let statuses = (status.map { [$0] } ?? CaseStatus.officerQueue).filter(CasePolicy.officerMaySee)
+            return statuses.isEmpty ? [] : try await queue(statuses: statuses).map { ($0.0, .officer) }
         case .specialist?:
             let own = try await PermitCase.query(on: database).filter(\.$principal.$id == user.requireID()).with(\.$sponsor).all()
             return own.filter { status == nil || $0.status(for: .principal) == status }.map { ($0, .principal) }
