@@ -101,7 +101,7 @@ import VaporTesting
             try await app.signUp(email: "aziz@example.uz")
             let web = WebClient(app, acceptLanguage: "en")
             try await web.get("/signin")
-            try await web.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse", "consent": "2026.1"])
+            try await web.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
             try await web.get("/profile")
             let added = try await web.post("/profile/experience", form: ["employer": "Uzcard", "role": "Java developer", "country": "UZ", "start": "2019-03", "end": ""])
             #expect(added.status == .seeOther, "\(added.text.components(separatedBy: "class=\"error\"").dropFirst().map { $0.prefix(120) })")
@@ -138,7 +138,7 @@ import VaporTesting
         try await withTestApp { app in
             let browser = WebClient(app, acceptLanguage: "ru")
             try await browser.get("/signup")
-            try await browser.post("/signup", form: ["role": "specialist", "displayName": "Азиз", "email": "aziz@example.uz", "password": "correct horse"])
+            try await browser.post("/signup", form: ["role": "specialist", "displayName": "Азиз", "email": "aziz@example.uz", "password": "correct horse", "consent": "2026.1"])
             let page = try await browser.get("/profile")
             #expect(page.status == .ok)
             #expect(page.text.contains("Профиль заполнен на 0 %"))
