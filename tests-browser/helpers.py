@@ -31,7 +31,7 @@ def main(page: Page):
     return page.get_by_role("main")
 
 
-def sign_up(page: Page, *, display_name: str, email: str, password: str, role: str = "specialist") -> Response | None:
+def sign_up(page: Page, *, display_name: str, email: str, password: str, role: str = "specialist", consent: bool = True) -> Response | None:
     """Fills and sends the sign-up form from the page; returns the response to the form's POST."""
     page.goto("/signup")
     form = main(page)
@@ -39,6 +39,9 @@ def sign_up(page: Page, *, display_name: str, email: str, password: str, role: s
     form.get_by_label("Full name").fill(display_name)
     form.get_by_label("E-mail").fill(email)
     form.get_by_label("Password").fill(password)
+    if consent:
+        # 152-FZ: the sign-up is refused without the consent box ticked.
+        form.get_by_label("I agree to the processing of my personal data").check()
     with page.expect_navigation() as navigation:
         form.get_by_role("button", name="Create account").click()
     return navigation.value

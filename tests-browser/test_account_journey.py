@@ -108,6 +108,24 @@ def test_sign_up_with_bad_input_shows_field_errors_and_creates_nothing(page: Pag
     expect_account_page(page, display_name="Bad Input", email=email, role="IT specialist")
 
 
+def test_sign_up_without_consent_is_refused_beside_the_box_and_keeps_the_input(page: Page) -> None:
+    email = unique_email("no-consent")
+    response = sign_up(page, display_name="No Consent", email=email, password=GOOD_PASSWORD, consent=False)
+    assert response is not None and response.status == 422
+    form = main(page)
+    consent = form.get_by_label("I agree to the processing of my personal data")
+    expect(consent).to_have_attribute("aria-invalid", "true")
+    expect(consent).not_to_be_checked()
+    expect(form).to_contain_text("an account cannot be opened without it")
+    expect(form.get_by_label("Full name")).to_have_value("No Consent")
+    expect(form.get_by_label("E-mail")).to_have_value(email)
+    expect_signed_out(page)
+    # Ticked, the same sign-up opens the account, and the account page says which text was agreed to.
+    response = sign_up(page, display_name="No Consent", email=email, password=GOOD_PASSWORD)
+    assert response is not None and response.ok
+    expect(main(page)).to_contain_text("consent text version 2026.1")
+
+
 def test_wrong_password_is_refused_without_telling_whether_the_email_exists(page: Page) -> None:
     # An account of our own, so repeated runs never throttle a shared demo account.
     email = unique_email("wrong-password")

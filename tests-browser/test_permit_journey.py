@@ -42,7 +42,7 @@ def token(base_url: str, email: str, password: str) -> str:
 def hired_specialist(base_url: str) -> tuple[str, str]:
     """A new specialist with a spouse and a child and an accepted offer from Kazan Soft; returns (email, name)."""
     email, name = unique_email("permit"), "Bobur Yusupov"
-    api(base_url, "POST", "/accounts", {"email": email, "password": PASSWORD, "displayName": name, "role": "specialist"})
+    api(base_url, "POST", "/accounts", {"email": email, "password": PASSWORD, "displayName": name, "role": "specialist", "consent": "2026.1"})
     specialist = token(base_url, email, PASSWORD)
     api(base_url, "PUT", "/profile", {
         "citizenship": "UZ", "countryOfResidence": "UZ", "city": "Ташкент", "russianLevel": "B2", "relocation": True,

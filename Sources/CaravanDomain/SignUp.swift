@@ -7,13 +7,16 @@ public struct SignUpRequest: Sendable {
     public var displayName: String
     public var role: String
     public var language: String?
+    /// The version of the consent text (152-FZ, art. 9) the person agreed to; nil when they did not tick it.
+    public var consent: String?
 
-    public init(email: String, password: String, displayName: String, role: String, language: String? = nil) {
+    public init(email: String, password: String, displayName: String, role: String, language: String? = nil, consent: String? = nil) {
         self.email = email
         self.password = password
         self.displayName = displayName
         self.role = role
         self.language = language
+        self.consent = consent
     }
 }
 
@@ -24,6 +27,15 @@ public struct ValidSignUp: Sendable {
     public let displayName: String
     public let role: Role
     public let language: LanguageCode
+    /// The consent text's version the person agreed to (nil for an account an admin made for staff).
+    public let consent: String?
+}
+
+/// Consent to the processing of personal data (Federal Law 152-FZ, art. 9): a person signing up agrees to one
+/// version of the text; the version is recorded with them, and a new text gets a new version.
+public enum PersonalDataConsent {
+    /// The version of the text the sign-up page shows now.
+    public static let currentVersion = "2026.1"
 }
 
 public enum SignUpRules {
@@ -36,11 +48,15 @@ public enum SignUpRules {
 
     /// Checks a sign-up. `allowedRoles` is the policy's answer to who may be created by whom;
     /// `languages` are the catalogues that exist.
+    ///
+    /// `requiresConsent`: a person signing themselves up must agree to the current consent text; an admin making
+    /// a staff account (whose processing rests on their employment) does not ask.
     public static func validate(
         _ request: SignUpRequest,
         allowedRoles: Set<Role>,
         languages: Set<LanguageCode>,
-        defaultLanguage: LanguageCode
+        defaultLanguage: LanguageCode,
+        requiresConsent: Bool = false
     ) throws(ValidationFailure) -> ValidSignUp {
         var validator = Validator()
         let email = EmailAddress(request.email)
@@ -75,8 +91,17 @@ public enum SignUpRules {
                 validator.add("language", "language.unsupported")
             }
         }
+        let consent = request.consent?.trimmingCharacters(in: .whitespaces) ?? ""
+        if requiresConsent {
+            if consent.isEmpty {
+                validator.add("consent", "consent.required")
+            } else if consent != PersonalDataConsent.currentVersion {
+                validator.add("consent", "consent.outdated", ["version": PersonalDataConsent.currentVersion])
+            }
+        }
         try validator.check()
-        return ValidSignUp(email: email!, password: request.password, displayName: name, role: role!, language: language)
+        return ValidSignUp(email: email!, password: request.password, displayName: name, role: role!, language: language,
+                           consent: requiresConsent ? consent : nil)
     }
 
     public static func validatePassword(_ password: String, email: EmailAddress?, into validator: inout Validator) {

@@ -52,6 +52,12 @@ enum AccessTable {
             json: #"{"email":"{email}","password":"correct horse"}"#),
         row(.DELETE, "/api/v1/sessions/current",                         "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", spends: true),
         row(.GET, "/api/v1/me",                                          "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        // Each caller's own: who looked at their data, everything held on them, and the erasure (which a wrong
+        // password refuses with 422 and changes nothing; a body the schema takes, so nobody is asked before who calls).
+        row(.GET, "/api/v1/me/data-access",                              "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/api/v1/me/export",                                   "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/api/v1/me/erasure",                                 "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            json: #"{"password":"not the password"}"#),
     ]
 
     static let companiesAPI: [AccessRow] = [
@@ -146,6 +152,10 @@ enum AccessTable {
         row(.GET, "/account",                                            "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         row(.POST, "/account/language",                                  "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
         row(.POST, "/account/tokens",                                    "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:], spends: true),
+        row(.GET, "/account/export",                                     "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/account/erasure",                                    "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        // Without the password typed again the form comes back with the error beside the field.
+        row(.POST, "/account/erasure",                                   "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
         row(.GET, "/signup",                                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         row(.POST, "/signup",                                            "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
         row(.GET, "/signin",                                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),

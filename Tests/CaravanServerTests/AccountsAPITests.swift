@@ -32,7 +32,7 @@ import VaporTesting
 
     @Test func invalidSignUpAnswers422WithEveryFieldInTheCallersLanguageAndChangesNothing() async throws {
         try await withTestApp { app in
-            let bad = ["email": "not-an-email", "password": "short", "displayName": "", "role": "admin"]
+            let bad = ["email": "not-an-email", "password": "short", "displayName": "", "role": "admin", "consent": "2026.1"]
             let russian = try await app.api(.POST, "/accounts", json: bad, language: "ru-RU,ru;q=0.9")
             let english = try await app.api(.POST, "/accounts", json: bad, language: "en")
 
@@ -71,7 +71,7 @@ import VaporTesting
     @Test func aDuplicateSignUpIsAConflict() async throws {
         try await withTestApp { app in
             try await app.signUp(email: "dup@example.kz")
-            let again = try await app.api(.POST, "/accounts", json: ["email": "DUP@example.kz", "password": "another pass", "displayName": "B", "role": "employer"])
+            let again = try await app.api(.POST, "/accounts", json: ["email": "DUP@example.kz", "password": "another pass", "displayName": "B", "role": "employer", "consent": "2026.1"])
             #expect(again.status == .conflict)
             #expect(try again.json(ProblemBody.self).type == "urn:caravan:problem:account-email-taken")
             #expect(try await User.query(on: app.db).count() == 1)

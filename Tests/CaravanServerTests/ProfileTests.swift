@@ -138,7 +138,7 @@ import VaporTesting
         try await withTestApp { app in
             let browser = WebClient(app, acceptLanguage: "ru")
             try await browser.get("/signup")
-            try await browser.post("/signup", form: ["role": "specialist", "displayName": "Азиз", "email": "aziz@example.uz", "password": "correct horse"])
+            try await browser.post("/signup", form: ["role": "specialist", "displayName": "Азиз", "email": "aziz@example.uz", "password": "correct horse", "consent": "2026.1"])
             let page = try await browser.get("/profile")
             #expect(page.status == .ok)
             #expect(page.text.contains("Профиль заполнен на 0 %"))

@@ -34,7 +34,7 @@ import VaporTesting
             let browser = WebClient(app, acceptLanguage: "en")
             try await browser.get("/signup")
             let created = try await browser.post("/signup", form: [
-                "role": "employer", "displayName": "Елена Галиева", "email": "hr@kazan.example", "password": "correct horse",
+                "role": "employer", "displayName": "Елена Галиева", "email": "hr@kazan.example", "password": "correct horse", "consent": "2026.1",
             ])
             #expect(created.status == .seeOther)
             #expect(created.headers.first(name: .location) == "/account")
@@ -100,6 +100,7 @@ import VaporTesting
             try await browser.get("/signup")
             try await browser.post("/signup", form: [
                 "role": "specialist", "displayName": "<script>alert(1)</script>", "email": "xss@example.org", "password": "correct horse",
+                "consent": "2026.1",
             ])
             let account = try await browser.get("/account")
             #expect(!account.text.contains("<script>alert(1)</script>"))

@@ -20,8 +20,8 @@ extension APIHandler {
         let req = APIRequestContext.current
         let (user, _) = try await req.bearerUser()
         guard let id = UUID(uuidString: input.path.vacancyId) else { throw AppError.notFound }
-        _ = try await req.vacancies.ownVacancy(id, of: user)
-        let list = try await JobApplication.query(on: req.db).filter(\.$vacancy.$id == id).sort(\.$createdAt, .descending).limit(500).all()
+        let vacancy = try await req.vacancies.ownVacancy(id, of: user)
+        let list = try await req.applications.applications(to: vacancy, readBy: user, limit: 500)
         var items: [Components.Schemas.JobApplication] = []
         for application in list { items.append(try await describe(application, for: .employer, req)) }
         return .ok(.init(body: .json(.init(applications: items))))
@@ -78,7 +78,7 @@ extension APIHandler {
             throw AppError.validation(ValidationFailure(field: "limit", code: "limit.range", arguments: ["max": "100"]))
         }
         let taxonomy = req.application.skillTaxonomy
-        let found = vacancy.vacancyStatus == .published ? try await req.matching.candidates(for: vacancy, limit: limit) : []
+        let found = vacancy.vacancyStatus == .published ? try await req.matching.candidates(for: vacancy, limit: limit, readBy: user) : []
         return .ok(.init(body: .json(.init(candidates: try found.map { candidate in
             let basics = candidate.profile.basics
             return .init(

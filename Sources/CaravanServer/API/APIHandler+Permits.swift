@@ -17,7 +17,7 @@ extension APIHandler {
             status = known
         }
         var items: [Components.Schemas.PermitCase] = []
-        for (permitCase, viewer) in try await req.permits.cases(visibleTo: user, status: status) {
+        for (permitCase, viewer) in try await req.permits.read(casesVisibleTo: user, status: status) {
             items.append(try await describe(permitCase, for: viewer, user: user, req))
         }
         return .ok(.init(body: .json(.init(cases: items))))
@@ -36,7 +36,8 @@ extension APIHandler {
     func getPermitCase(_ input: Operations.GetPermitCase.Input) async throws -> Operations.GetPermitCase.Output {
         let req = APIRequestContext.current
         let (user, _) = try await req.bearerUser()
-        let (permitCase, viewer) = try await visibleCase(input.path.caseId, to: user, req)
+        guard let id = UUID(uuidString: input.path.caseId) else { throw AppError.notFound }
+        let (permitCase, viewer) = try await req.permits.read(id, by: user)
         return .ok(.init(body: .json(try await describe(permitCase, for: viewer, user: user, req))))
     }
 
@@ -72,9 +73,11 @@ extension APIHandler {
     func listPermitDocuments(_ input: Operations.ListPermitDocuments.Input) async throws -> Operations.ListPermitDocuments.Output {
         let req = APIRequestContext.current
         let (user, _) = try await req.bearerUser()
-        let (permitCase, viewer) = try await visibleCase(input.path.caseId, to: user, req)
+        guard let id = UUID(uuidString: input.path.caseId) else { throw AppError.notFound }
+        let (permitCase, viewer) = try await req.permits.visible(id, to: user)
         // The sponsor sees the status, never the family's documents.
         guard CasePolicy.maySeeDocuments(viewer) else { throw AppError.notFound }
+        _ = try await req.permits.read(id, by: user)
         let checklist = try await req.permits.checklist(of: permitCase)
         return .ok(.init(body: .json(.init(persons: permitCase.persons.map { person in
             .init(person: person.id, name: person.name, documents: (checklist[person.id] ?? []).map { Self.line($0, req) })

@@ -13,7 +13,7 @@ struct APIHandler: APIProtocol {
         let user = try await req.accounts.create(
             SignUpRequest(
                 email: body.email, password: body.password, displayName: body.displayName,
-                role: body.role, language: body.language ?? req.language.rawValue
+                role: body.role, language: body.language ?? req.language.rawValue, consent: body.consent
             ),
             by: nil
         )

@@ -28,7 +28,10 @@ struct AccountService: Sendable {
         let valid: ValidSignUp
         do {
             valid = try SignUpRules.validate(
-                request, allowedRoles: allowed, languages: app.catalogs.languages, defaultLanguage: app.catalogs.fallback
+                request, allowedRoles: allowed, languages: app.catalogs.languages, defaultLanguage: app.catalogs.fallback,
+                // A person signing themselves up agrees to the processing of their data; an admin or the operator
+                // making a staff account does not ask them (their processing rests on their employment).
+                requiresConsent: actor == nil && !asOperator
             )
         } catch {
             throw AppError.validation(error)
@@ -43,12 +46,16 @@ struct AccountService: Sendable {
         do {
             try await database.transaction { db in
                 try await user.create(on: db)
+                if let version = valid.consent {
+                    try await ProcessingConsent(userID: user.requireID(), version: version, givenAt: now).create(on: db)
+                }
                 try await audit.append(
                     AuditEntry(
                         actor: asOperator ? "cli" : actor.map { AuditEntry.user($0.id) } ?? AuditEntry.user(user.id),
                         action: "account.created",
                         subject: AuditEntry.user(user.id),
                         payload: ["role": valid.role.rawValue, "by": asOperator ? "operator" : actor == nil ? "self" : "admin"]
+                            .merging(valid.consent.map { ["consent": $0] } ?? [:]) { first, _ in first }
                     ),
                     on: db
                 )

@@ -73,6 +73,17 @@ struct ApplicationService: Sendable {
         await app.outbox.sweep(app: app, on: database)
     }
 
+    /// The applications to a vacancy of `user`'s company, newest first, with their specialists: each card a read
+    /// of that person's application (a line in their who-looked log).
+    func applications(to vacancy: Vacancy, readBy user: User, limit: Int) async throws -> [JobApplication] {
+        let list = try await JobApplication.query(on: database).filter(\.$vacancy.$id == vacancy.requireID()).with(\.$specialist)
+            .sort(\.$createdAt, .descending).limit(limit).all()
+        try await DataAccessLog(app: app, database: database).record(
+            .application, of: list.map(\.$specialist.id), by: user, context: .vacancyApplications, contextID: vacancy.id
+        )
+        return list
+    }
+
     /// The application as `user` may see it: their own, or one to their company's vacancy. Others get 404.
     func visible(_ id: UUID, to user: User) async throws -> (JobApplication, ApplicationParty) {
         guard let application = try await JobApplication.query(on: database).filter(\.$id == id)

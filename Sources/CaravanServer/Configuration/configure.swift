@@ -119,6 +119,7 @@ func registerRoutes(_ app: Application) throws {
     // The web pages: cookie session, CSRF on every form.
     let web = app.grouped(CSRFMiddleware(), UnreadNoticesMiddleware())
     try web.register(collection: AccountPages())
+    try web.register(collection: PrivacyPages())
     try web.register(collection: AuthPages())
     try web.register(collection: AdminPages())
     try web.register(collection: CompanyPages())

@@ -50,5 +50,7 @@ enum DatabaseSetup {
         CreateEntryBan(),
         AddProfileIdentity(),
         SealPersonalData(keys: keys, dataDirectory: dataDirectory),
+        CreateDataAccess(),
+        CreateProcessingConsent(),
     ] }
 }

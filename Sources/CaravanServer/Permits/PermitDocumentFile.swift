@@ -114,6 +114,20 @@ extension PermitService {
         return try app.dataKeyring.open(bytes: sealed)
     }
 
+    /// A document's file as `viewer` may read it (the sponsor never reads the family's documents): its row and
+    /// plain bytes, or 404. A read by anyone but the applicant leaves a line in the applicant's who-looked log.
+    func documentFile(_ documentID: UUID, on permitCase: PermitCase, as viewer: CaseViewer, by user: User) async throws -> (PermitDocumentFile, Data) {
+        guard CasePolicy.maySeeDocuments(viewer),
+              let file = try await PermitDocumentFile.query(on: database).filter(\.$id == documentID)
+                  .filter(\.$permitCase.$id == permitCase.requireID()).first(),
+              let data = try documentBytes(file)
+        else { throw AppError.notFound }
+        try await DataAccessLog(app: app, database: database).record(
+            .document, of: [permitCase.$principal.id], by: user, detail: file.kind, context: .permitCase, contextID: permitCase.id
+        )
+        return (file, data)
+    }
+
     /// The applicant uploads a document on a person's checklist until a decision is proposed. A new upload of
     /// the same kind replaces the earlier one (which stays on record as replaced) and waits for review again.
     func upload(_ bytes: ByteBuffer, kind rawKind: String, person: String, to permitCase: PermitCase, as viewer: CaseViewer,

@@ -89,7 +89,9 @@ extension PermitPages {
     func show(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         guard let id = req.parameters.get("caseID", as: UUID.self) else { throw AppError.notFound }
-        let (permitCase, viewer) = try await req.permits.visible(id, to: user)
+        // The queue's links say so: an officer reading from the queue, not from a case they were sent.
+        let context: DataAccess.Context = (try? req.query.get(String.self, at: "from")) == "queue" ? .officerQueue : .permitCase
+        let (permitCase, viewer) = try await req.permits.read(id, by: user, from: context)
         return try await render(req, permitCase, viewer: viewer, user: user)
     }
 

@@ -95,13 +95,9 @@ extension PermitPages {
     }
 
     func download(req: Request) async throws -> Response {
-        let (permitCase, viewer, _) = try await caseFor(req)
+        let (permitCase, viewer, user) = try await caseFor(req)
         guard let documentID = req.parameters.get("documentID", as: UUID.self) else { throw AppError.notFound }
-        // The sponsor sees the status, never the family's documents.
-        guard CasePolicy.maySeeDocuments(viewer),
-              let file = try await PermitDocumentFile.query(on: req.db).filter(\.$id == documentID).filter(\.$permitCase.$id == permitCase.requireID()).first(),
-              let data = try req.permits.documentBytes(file)
-        else { throw AppError.notFound }
+        let (file, data) = try await req.permits.documentFile(documentID, on: permitCase, as: viewer, by: user)
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: file.contentType)
         response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(file.kind).\(file.contentType.split(separator: "/").last ?? "bin")\"")

@@ -43,7 +43,7 @@ extension PermitPages {
             }
         }.map { permitCase, clock in
             QueueRow(
-                url: SiteURL.permitCase(try permitCase.requireID()).path, person: permitCase.persons.first?.name ?? "",
+                url: SiteURL.permitCase(try permitCase.requireID()).path + "?from=queue", person: permitCase.persons.first?.name ?? "",
                 company: permitCase.sponsor.legalName, status: Self.statusLabel(permitCase, for: .officer, req),
                 expected: clock.map { req.date($0.expectedDecisionDate.description) } ?? "",
                 left: clock.map { $0.isOverdue ? "−\($0.overdueWorkingDays)" : "\($0.workingDaysLeft)" } ?? "",

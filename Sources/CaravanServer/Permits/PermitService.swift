@@ -109,6 +109,27 @@ struct PermitService: Sendable {
         throw AppError.notFound
     }
 
+    /// The case read in full by `user` (its page, the API's case, its documents' list): as `visible`, and a read
+    /// by anyone but the applicant leaves a line in the applicant's who-looked log (`context` says from where).
+    func read(_ id: UUID, by user: User, from context: DataAccess.Context = .permitCase) async throws -> (PermitCase, CaseViewer) {
+        let (permitCase, viewer) = try await visible(id, to: user)
+        try await DataAccessLog(app: app, database: database)
+            .record(.caseFile, of: [permitCase.$principal.id], by: user, context: context, contextID: id)
+        return (permitCase, viewer)
+    }
+
+    /// The cases `user` reads in full as a list (the API's list of cases): as `cases(visibleTo:)`, each case a
+    /// line in its applicant's who-looked log. The officers' queue page shows names and dates only and is not one.
+    func read(casesVisibleTo user: User, status: CaseStatus? = nil) async throws -> [(PermitCase, CaseViewer)] {
+        let found = try await cases(visibleTo: user, status: status)
+        let log = DataAccessLog(app: app, database: database)
+        for (permitCase, viewer) in found where viewer != .principal {
+            try await log.record(.caseFile, of: [permitCase.$principal.id], by: user,
+                                 context: viewer == .officer ? .officerQueue : .permitCase, contextID: permitCase.id)
+        }
+        return found
+    }
+
     /// The cases `user` lists, with how they see each: the applicant's own, the sponsor's, an officer's queue
     /// (open and decided cases, or those of one status).
     func cases(visibleTo user: User, status: CaseStatus? = nil) async throws -> [(PermitCase, CaseViewer)] {

@@ -42,6 +42,8 @@ struct SearchService: Sendable {
             guard let user = userByID[id], let profile = profileByUser[id] else { return nil }
             return (user, profile)
         }
+        // Each profile found is shown to the employer: a read, in that person's who-looked log.
+        try await DataAccessLog(app: app, database: database).record(.profile, of: people.compactMap(\.0.id), by: user, context: .specialistSearch)
         return Specialists(people: people, total: found.total, relaxed: found.relaxed)
     }
 }

@@ -54,7 +54,8 @@ struct MatchingService: Sendable {
 
     /// "Candidates for this vacancy": the specialists ranked by the engine's pool; the employer sees names,
     /// headlines and reasons, and contact details only where the specialist has applied.
-    func candidates(for vacancy: Vacancy, limit: Int) async throws -> [Candidate] {
+    /// Each candidate shown is a read of that person's profile by `reader`: a line in their who-looked log.
+    func candidates(for vacancy: Vacancy, limit: Int, readBy reader: User) async throws -> [Candidate] {
         let results = try await app.candidateIndex.candidates(for: MatchingAdapter.profile(of: vacancy), limit: limit, on: database)
         let ids = results.compactMap { UUID(uuidString: $0.id) }
         let users = try await User.query(on: database).filter(\.$id ~~ ids).all()
@@ -63,10 +64,14 @@ struct MatchingService: Sendable {
         let userByID = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user) } })
         let profileByUser = Dictionary(profiles.map { ($0.$user.id, $0) }, uniquingKeysWith: { first, _ in first })
         let stageByUser = Dictionary(applications.map { ($0.$specialist.id, $0.applicationStage) }, uniquingKeysWith: { first, _ in first })
-        return results.compactMap { result in
+        let found = results.compactMap { result -> Candidate? in
             guard let id = UUID(uuidString: result.id), let user = userByID[id], let profile = profileByUser[id] else { return nil }
             return Candidate(user: user, profile: profile, result: result, stage: stageByUser[id])
         }
+        try await DataAccessLog(app: app, database: database).record(
+            .profile, of: found.compactMap(\.user.id), by: reader, context: .vacancyCandidates, contextID: vacancy.id
+        )
+        return found
     }
 
     /// A reason as a sentence: skill ids become the skill's name in the language, skill levels their words.

@@ -170,6 +170,15 @@ actor CandidateIndex {
         pool.add(candidate)
         text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
     }
+
+    /// An erased profile leaves the rankings and the search at once.
+    func remove(_ userID: UUID) {
+        versions[userID, default: 0] += 1
+        guard loaded else { return }
+        profiles[userID] = nil
+        _ = pool.remove(id: userID.uuidString.lowercased())
+        _ = text.remove(key: userID.uuidString.lowercased())
+    }
 }
 
 extension Application {

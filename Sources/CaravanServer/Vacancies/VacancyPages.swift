@@ -171,8 +171,7 @@ struct VacancyPages: RouteCollection {
         }
         var cards: [ApplicationPages.Card] = []
         if editor != nil {
-            let applications = try await JobApplication.query(on: req.db).filter(\.$vacancy.$id == id).with(\.$specialist)
-                .sort(\.$createdAt, .descending).limit(200).all()
+            let applications = try await req.applications.applications(to: vacancy, readBy: user, limit: 200)
             cards = try applications.map {
                 try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req, refused: refused)
             }
@@ -181,7 +180,7 @@ struct VacancyPages: RouteCollection {
         if editor != nil, vacancy.vacancyStatus == .published {
             let taxonomy = req.application.skillTaxonomy
             let employerWriter = ReasonWriter(req, taxonomy: taxonomy, audience: .employer)
-            candidates = try await req.matching.candidates(for: vacancy, limit: 20).map { found in
+            candidates = try await req.matching.candidates(for: vacancy, limit: 20, readBy: user).map { found in
                 let basics = found.profile.basics
                 let place = [basics.city, basics.citizenship?.name(in: req.language) ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
                 return CandidateRow(

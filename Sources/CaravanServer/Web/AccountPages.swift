@@ -1,4 +1,5 @@
 import CaravanDomain
+import CaravanPermits
 import Fluent
 import Foundation
 import Vapor
@@ -48,6 +49,12 @@ struct AccountPages: RouteCollection {
         let tokensAction: String
         let languages: [AuthPages.Choice]
         let notice: String?
+        /// "You agreed to the processing of your personal data (text version 2026.1) on 3 December 2026."
+        let consent: String
+        /// Who has looked at my data, newest first, as sentences.
+        let accesses: [String]
+        let exportURL: String
+        let erasureURL: String
     }
 
     func account(req: Request) async throws -> Response {
@@ -66,6 +73,8 @@ struct AccountPages: RouteCollection {
             AuthPages.Choice(value: $0.rawValue, label: req.application.catalogs.text("language.self", in: $0), selected: $0.rawValue == user.language)
         }
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["language-saved", "tokens-revoked"].contains($0) ? $0 : nil }
+        let consent = try await ProcessingConsent.query(on: req.db).filter(\.$userID == user.requireID()).sort(\.$givenAt, .descending).first()
+        let accesses = try await req.dataAccess.lines(about: user).map(req.sentence)
         let page = AccountPage(
             layout: try PageLayout(request: req, titleKey: "account.title"),
             displayName: user.displayName, email: user.email,
@@ -73,7 +82,11 @@ struct AccountPages: RouteCollection {
             memberSince: user.createdAt.map(formatter.string(from:)) ?? "",
             activeTokens: activeTokens,
             languageAction: SiteURL.accountLanguage.path, tokensAction: SiteURL.accountTokens.path,
-            languages: languages, notice: notice.map { req.t("account.notice.\($0)") }
+            languages: languages, notice: notice.map { req.t("account.notice.\($0)") },
+            consent: consent.map {
+                req.t("privacy.consent.given", ["version": $0.version, "date": req.date(CalendarDate($0.givenAt, in: PermitRegistry.moscow).description)])
+            } ?? req.t("privacy.consent.none"),
+            accesses: accesses, exportURL: SiteURL.accountExport.path, erasureURL: SiteURL.accountErasure.path
         )
         return try await req.renderPage("account", page)
     }

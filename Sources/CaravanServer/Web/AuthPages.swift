@@ -20,6 +20,8 @@ struct AuthPages: RouteCollection {
         var password: String?
         var displayName: String?
         var role: String?
+        /// The consent checkbox: its value is the version of the text shown beside it.
+        var consent: String?
     }
 
     struct SignUpPage: Encodable {
@@ -28,6 +30,8 @@ struct AuthPages: RouteCollection {
         let email: String
         let displayName: String
         let roles: [Choice]
+        let consentVersion: String
+        let consentGiven: Bool
         let errors: [String: String]
     }
 
@@ -55,7 +59,7 @@ struct AuthPages: RouteCollection {
         let form = (try? req.content.decode(SignUpForm.self)) ?? SignUpForm()
         let request = SignUpRequest(
             email: form.email ?? "", password: form.password ?? "", displayName: form.displayName ?? "",
-            role: form.role ?? "", language: req.language.rawValue
+            role: form.role ?? "", language: req.language.rawValue, consent: form.consent
         )
         do {
             let user = try await req.accounts.create(request, by: nil)
@@ -76,7 +80,8 @@ struct AuthPages: RouteCollection {
         let page = SignUpPage(
             layout: try PageLayout(request: req, titleKey: "signup.title"),
             action: SiteURL.signUp.path, email: form.email ?? "", displayName: form.displayName ?? "",
-            roles: roles, errors: errors
+            roles: roles, consentVersion: PersonalDataConsent.currentVersion,
+            consentGiven: form.consent == PersonalDataConsent.currentVersion, errors: errors
         )
         return try await req.renderPage("signup", page, status: status)
     }

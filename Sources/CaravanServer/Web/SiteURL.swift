@@ -16,6 +16,8 @@ enum SiteURL: Equatable {
     case account
     case accountLanguage
     case accountTokens
+    case accountExport
+    case accountErasure
     case language(LanguageCode)
     case adminUsers
     case adminUserRole(UUID)
@@ -106,6 +108,8 @@ enum SiteURL: Equatable {
         case .account: ["account"]
         case .accountLanguage: ["account", "language"]
         case .accountTokens: ["account", "tokens"]
+        case .accountExport: ["account", "export"]
+        case .accountErasure: ["account", "erasure"]
         case .language(let code): ["language", code.rawValue]
         case .adminUsers: ["admin", "users"]
         case .adminUserRole(let id): ["admin", "users", id.uuidString.lowercased(), "role"]

@@ -177,7 +177,7 @@ extension Application {
     /// Signs up through the API and returns the account.
     @discardableResult
     func signUp(email: String, password: String = "correct horse", name: String = "Test Person", role: String = "specialist") async throws -> AccountBody {
-        let response = try await api(.POST, "/accounts", json: ["email": email, "password": password, "displayName": name, "role": role])
+        let response = try await api(.POST, "/accounts", json: ["email": email, "password": password, "displayName": name, "role": role, "consent": "2026.1"])
         #expect(response.status == .created, "sign-up failed: \(response.text)")
         return try response.json()
     }
