@@ -50,5 +50,6 @@ enum DatabaseSetup {
         CreateEntryBan(),
         AddProfileIdentity(),
         SealPersonalData(keys: keys, dataDirectory: dataDirectory),
+        CreateIdempotencyRecord(),
     ] }
 }

@@ -99,7 +99,7 @@ extension PermitPages {
         guard let documentID = req.parameters.get("documentID", as: UUID.self) else { throw AppError.notFound }
         // The sponsor sees the status, never the family's documents.
         guard CasePolicy.maySeeDocuments(viewer),
-              let file = try await PermitDocumentFile.query(on: req.db).filter(\.$id == documentID).filter(\.$permitCase.$id == permitCase.requireID()).first(),
+              let file = try await PermitDocumentFile.query(on: req.database).filter(\.$id == documentID).filter(\.$permitCase.$id == permitCase.requireID()).first(),
               let data = try req.permits.documentBytes(file)
         else { throw AppError.notFound }
         let response = Response(status: .ok, body: .init(data: data))

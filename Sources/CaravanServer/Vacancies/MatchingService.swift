@@ -132,5 +132,5 @@ struct ReasonWriter {
 }
 
 extension Request {
-    var matching: MatchingService { MatchingService(app: application, database: db) }
+    var matching: MatchingService { MatchingService(app: application, database: database) }
 }

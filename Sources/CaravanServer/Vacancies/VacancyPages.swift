@@ -156,7 +156,7 @@ struct VacancyPages: RouteCollection {
         let user = try req.auth.require(User.self)
         guard let id = req.parameters.get("vacancyID", as: UUID.self) else { throw AppError.notFound }
         let vacancy = try await req.vacancies.visibleVacancy(id, to: user)
-        let company = try await Company.find(vacancy.$company.id, on: req.db)
+        let company = try await Company.find(vacancy.$company.id, on: req.database)
         let own = user.domainRole == .employer ? try await req.companies.company(of: user) : nil
         var editor: EditorPage?
         if let own, own.id == vacancy.$company.id {
@@ -166,7 +166,7 @@ struct VacancyPages: RouteCollection {
         }
         var cards: [ApplicationPages.Card] = []
         if editor != nil {
-            let applications = try await JobApplication.query(on: req.db).filter(\.$vacancy.$id == id).with(\.$specialist)
+            let applications = try await JobApplication.query(on: req.database).filter(\.$vacancy.$id == id).with(\.$specialist)
                 .sort(\.$createdAt, .descending).limit(200).all()
             cards = try applications.map { try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req) }
         }
@@ -189,7 +189,7 @@ struct VacancyPages: RouteCollection {
         var applyAction: String?
         var myStage: String?
         if user.domainRole == .specialist {
-            let mine = try await JobApplication.query(on: req.db).filter(\.$vacancy.$id == id).filter(\.$specialist.$id == user.requireID()).first()
+            let mine = try await JobApplication.query(on: req.database).filter(\.$vacancy.$id == id).filter(\.$specialist.$id == user.requireID()).first()
             if let mine, mine.applicationStage != .invited {
                 myStage = req.t("stage.\(mine.stage)")
             } else if vacancy.vacancyStatus == .published {
@@ -344,7 +344,7 @@ struct VacancyPages: RouteCollection {
     private func editorModel(_ req: Request, company: Company, form: Form, action: String, errors: [String: String], notice: String?,
                              showList: Bool) async throws -> EditorPage {
         let vacancies = showList
-            ? try await Vacancy.query(on: req.db).filter(\.$company.$id == company.requireID()).sort(\.$createdAt, .descending).limit(200).all()
+            ? try await Vacancy.query(on: req.database).filter(\.$company.$id == company.requireID()).sort(\.$createdAt, .descending).limit(200).all()
             : []
         let occupations = req.application.skillTaxonomy.occupations
         return EditorPage(
