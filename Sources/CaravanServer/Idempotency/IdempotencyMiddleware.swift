@@ -106,6 +106,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
             .filter(\.$expiresAt <= now).delete()
         let keyring = request.application.dataKeys
         let door = door
+        let context = APIRequestContext.request
         do {
             return try await request.db.transaction { database in
                 request.storage[ScopedDatabaseKey.self] = database
@@ -114,7 +115,8 @@ struct IdempotencyMiddleware: AsyncMiddleware {
                 // transaction cannot find its snapshot stale when it writes; on PostgreSQL a twin waits here.
                 let record = IdempotencyRecord(scope: scope, key: key, requestHash: hash, at: now, lifetime: Self.lifetime)
                 try await record.create(on: database)
-                let response = try await next.respond(to: request)
+                // The driver runs this closure on a task of its own: the API handlers' request goes along.
+                let response = try await APIRequestContext.$request.withValue(context) { try await next.respond(to: request) }
                 let kept = switch door {
                 case .api: (200..<300).contains(response.status.code)
                 case .web: (300..<400).contains(response.status.code)
