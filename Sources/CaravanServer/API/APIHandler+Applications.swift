@@ -31,7 +31,7 @@ extension APIHandler {
         let req = APIRequestContext.current
         let (user, _) = try await req.bearerUser()
         guard user.domainRole == .specialist else { throw AppError.forbidden }
-        let list = try await JobApplication.query(on: req.db).filter(\.$specialist.$id == user.requireID()).sort(\.$createdAt, .descending).limit(500).all()
+        let list = try await JobApplication.query(on: req.database).filter(\.$specialist.$id == user.requireID()).sort(\.$createdAt, .descending).limit(500).all()
         var items: [Components.Schemas.JobApplication] = []
         for application in list { items.append(try await describe(application, for: .specialist, req)) }
         return .ok(.init(body: .json(.init(applications: items))))
@@ -53,8 +53,8 @@ extension APIHandler {
 
     /// An application as one party sees it: the employer gets the specialist's contacts only once they applied.
     private func describe(_ application: JobApplication, for party: ApplicationParty, _ req: Request) async throws -> Components.Schemas.JobApplication {
-        let vacancy = try await application.$vacancy.get(on: req.db)
-        let specialist = try await application.$specialist.get(on: req.db)
+        let vacancy = try await application.$vacancy.get(on: req.database)
+        let specialist = try await application.$specialist.get(on: req.database)
         let shares = application.applicationStage.sharesContacts
         return .init(
             id: try application.requireID().uuidString.lowercased(), vacancyId: try vacancy.requireID().uuidString.lowercased(),
@@ -102,8 +102,8 @@ extension APIHandler {
             throw AppError.validation(ValidationFailure(field: "specialistId", code: "field.type"))
         }
         let application = try await req.applications.invite(specialistID, to: vacancyID, by: user)
-        let vacancy = try await application.$vacancy.get(on: req.db)
-        let specialist = try await application.$specialist.get(on: req.db)
+        let vacancy = try await application.$vacancy.get(on: req.database)
+        let specialist = try await application.$specialist.get(on: req.database)
         return .created(.init(body: .json(.init(
             id: try application.requireID().uuidString.lowercased(), vacancyId: try vacancy.requireID().uuidString.lowercased(),
             vacancyTitle: vacancy.title, stage: application.stage, note: application.note,

@@ -27,7 +27,7 @@ extension APIHandler {
         let req = APIRequestContext.current
         let (user, _) = try await req.bearerUser()
         guard let role = user.domainRole, CompaniesPolicy.mayAccredit(role) else { throw AppError.forbidden }
-        guard let id = UUID(uuidString: input.path.companyId), let company = try await Company.find(id, on: req.db) else {
+        guard let id = UUID(uuidString: input.path.companyId), let company = try await Company.find(id, on: req.database) else {
             throw AppError.notFound
         }
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
@@ -64,7 +64,7 @@ extension APIHandler {
         let (user, _) = try await req.bearerUser()
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
         let invitation = try await req.companies.invite(body.email, by: user, language: req.language)
-        let company = try await invitation.$company.get(on: req.db)
+        let company = try await invitation.$company.get(on: req.database)
         return .created(.init(body: .json(try .init(invitation, company: company))))
     }
 

@@ -151,7 +151,7 @@ extension APIHandler {
             }
         }
         let actor = CaseActor(id: try user.requireID().uuidString.lowercased(), role: user.domainRole ?? .analyst)
-        let sponsor = try await Company.find(permitCase.$sponsor.id, on: req.db)
+        let sponsor = try await Company.find(permitCase.$sponsor.id, on: req.database)
         let shown = permitCase.status(for: viewer)
         return .init(
             id: try permitCase.requireID().uuidString.lowercased(), status: shown.rawValue, statusText: req.t("permit.status.\(shown.rawValue)"),

@@ -65,7 +65,7 @@ extension APIHandler {
 
     private func companyName(_ vacancy: Vacancy, _ req: Request) async throws -> String {
         if let company = vacancy.$company.value { return company.legalName }
-        return try await Company.find(vacancy.$company.id, on: req.db)?.legalName ?? ""
+        return try await Company.find(vacancy.$company.id, on: req.database)?.legalName ?? ""
     }
 }
 

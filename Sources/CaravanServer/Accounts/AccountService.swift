@@ -218,5 +218,5 @@ extension Application {
 }
 
 extension Request {
-    var accounts: AccountService { AccountService(app: application, database: db) }
+    var accounts: AccountService { AccountService(app: application, database: database) }
 }

@@ -114,7 +114,7 @@ struct ApplicationPages: RouteCollection {
     func list(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         guard user.domainRole == .specialist else { throw AppError.forbidden }
-        let applications = try await JobApplication.query(on: req.db).filter(\.$specialist.$id == user.requireID())
+        let applications = try await JobApplication.query(on: req.database).filter(\.$specialist.$id == user.requireID())
             .with(\.$vacancy).sort(\.$createdAt, .descending).limit(200).all()
         let cards = try applications.map { try Self.card($0, vacancy: $0.vacancy, specialist: user, for: .specialist, req) }
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["applied", "exists", "moved"].contains($0) ? $0 : nil }

@@ -145,5 +145,5 @@ struct ApplicationService: Sendable {
 }
 
 extension Request {
-    var applications: ApplicationService { ApplicationService(app: application, database: db) }
+    var applications: ApplicationService { ApplicationService(app: application, database: database) }
 }

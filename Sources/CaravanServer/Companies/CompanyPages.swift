@@ -173,14 +173,14 @@ struct CompanyPages: RouteCollection {
 
     private func renderList(_ req: Request, notice: String?, errors: [String], status: HTTPStatus = .ok) async throws -> Response {
         let page = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 100_000)) } ?? 1
-        let companies = try await Company.query(on: req.db)
+        let companies = try await Company.query(on: req.database)
             .sort(\.$accredited, .ascending)
             .sort(\.$createdAt, .descending)
             .range(((page - 1) * 50)..<(page * 50))
             .all()
         let model = CompaniesPage(
             layout: try PageLayout(request: req, titleKey: "companies.title"), companies: try companies.map { try CompanyCard($0, req) },
-            total: try await Company.query(on: req.db).count(), notice: notice, today: CalendarDay.today(req.now), errors: errors
+            total: try await Company.query(on: req.database).count(), notice: notice, today: CalendarDay.today(req.now), errors: errors
         )
         return try await req.renderPage("companies", model, status: status)
     }
@@ -193,7 +193,7 @@ struct CompanyPages: RouteCollection {
 
     func accredit(req: Request) async throws -> Response {
         let admin = try requireAdmin(req)
-        guard let id = req.parameters.get("companyID", as: UUID.self), let company = try await Company.find(id, on: req.db) else {
+        guard let id = req.parameters.get("companyID", as: UUID.self), let company = try await Company.find(id, on: req.database) else {
             throw AppError.notFound
         }
         let form = (try? req.content.decode(AccreditationForm.self)) ?? AccreditationForm()

@@ -99,5 +99,5 @@ enum CalendarDay {
 }
 
 extension Request {
-    var companies: CompanyService { CompanyService(app: application, database: db) }
+    var companies: CompanyService { CompanyService(app: application, database: database) }
 }

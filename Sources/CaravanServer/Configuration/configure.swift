@@ -38,6 +38,7 @@ public func configure(
     // Every model write passes here, so no personal value reaches a row unsealed.
     app.databases.middleware.use(SealingMiddleware(keys: app.dataKeys), on: nil)
     app.migrations.add(DatabaseSetup.migrations(keys: app.dataKeys, dataDirectory: configuration.dataDirectory))
+    app.idempotencyTurns = KeyedTurns()
     app.bearerCache = BearerCache()
     app.matchPageCache = MatchPageCache(budgetBytes: configuration.matchCacheMegabytes * 1_048_576)
     app.databases.middleware.use(BearerCacheInvalidation(cache: app.bearerCache), on: nil)
@@ -75,6 +76,12 @@ public func configure(
     app.http.server.configuration.responseCompression = .enabled(initialByteBufferCapacity: 1024)
 
     app.middleware = Middlewares()
+    // First, so a request that arrives while the server stops is counted or turned away (503) before anything
+    // else runs (see GracefulShutdown).
+    let shutdown = GracefulShutdown()
+    app.gracefulShutdown = shutdown
+    app.http.server.configuration.shutdownTimeout = GracefulShutdown.grace
+    app.middleware.use(ShutdownGateMiddleware(shutdown: shutdown))
     app.middleware.use(CaravanErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(StaticAssetCaching())
@@ -94,6 +101,9 @@ public func configure(
     if configuration.migrateBeforeServing { app.lifecycle.use(MigrateBeforeServing()) }
     // Grace periods run down with time, not with requests: an hourly sweep warns and cancels.
     if app.environment != .testing { app.lifecycle.use(GraceSweeper()) }
+    // Last, so it runs first when the application shuts down: requests, then background work, then (Fluent's
+    // handler, registered earlier) the databases.
+    app.lifecycle.use(shutdown)
 
     // Commands
     app.asyncCommands.use(DemoCommand(), as: "demo")
@@ -108,7 +118,8 @@ func registerRoutes(_ app: Application) throws {
     try app.register(collection: OperationsRoutes())
 
     // The JSON API, generated from openapi.yaml; bearer tokens, no cookies.
-    let api = app.grouped(APIRequestContextMiddleware())
+    // Idempotency after the body is read, so the key's request hash covers it.
+    let api = app.grouped(APIRequestContextMiddleware(), IdempotencyMiddleware(door: .api))
     // Compact JSON: the runtime pretty-prints with sorted keys by default, which costs more than the rest of a
     // large answer (and makes it a third bigger) for nobody: clients parse it.
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/api/v1")!,
@@ -117,7 +128,8 @@ func registerRoutes(_ app: Application) throws {
     VacancyMatchesRoute().register(on: api)
 
     // The web pages: cookie session, CSRF on every form.
-    let web = app.grouped(CSRFMiddleware(), UnreadNoticesMiddleware())
+    // A form's one-time token is looked at only once the CSRF check passed.
+    let web = app.grouped(CSRFMiddleware(), UnreadNoticesMiddleware(), IdempotencyMiddleware(door: .web))
     try web.register(collection: AccountPages())
     try web.register(collection: PrivacyPages())
     try web.register(collection: AuthPages())

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
@@ -16,6 +17,7 @@ enum DatabaseSetup {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            app.lifecycle.use(WriteAheadLog())
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)
             // The default search_path and a name in logs make a shared server easier to read.
@@ -52,5 +54,16 @@ enum DatabaseSetup {
         SealPersonalData(keys: keys, dataDirectory: dataDirectory),
         CreateDataAccess(),
         CreateProcessingConsent(),
+        CreateIdempotencyRecord(),
     ] }
+}
+
+/// A SQLite file keeps a write-ahead log: readers do not wait for a writer, and a commit is one append (still
+/// synced: `synchronous` stays FULL, so a write acknowledged to a client survives a crash of the process or the
+/// machine). The mode is stored in the file; setting it again is a no-op.
+struct WriteAheadLog: LifecycleHandler {
+    func willBootAsync(_ application: Application) async throws {
+        guard let sql = application.db as? any SQLDatabase else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
 }

@@ -186,7 +186,7 @@ extension AuditEntry {
 }
 
 extension Request {
-    var entryBans: EntryBanService { EntryBanService(app: application, database: db) }
+    var entryBans: EntryBanService { EntryBanService(app: application, database: database) }
 }
 
 extension Application {

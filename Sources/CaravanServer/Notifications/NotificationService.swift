@@ -60,7 +60,7 @@ struct NotificationService: Sendable {
 }
 
 extension Request {
-    var notifications: NotificationService { NotificationService(app: application, database: db) }
+    var notifications: NotificationService { NotificationService(app: application, database: database) }
 }
 
 /// Sends what waits in the outbox, one sweep at a time per process. A failed send stays for the next sweep
@@ -69,6 +69,8 @@ actor OutboxDelivery {
     static let maximumAttempts = 5
     private let sender: any MailSender
     private let logger: Logger
+    private var closed = false
+    private var running = 0
 
     init(sender: any MailSender, logger: Logger) {
         self.sender = sender
@@ -78,6 +80,10 @@ actor OutboxDelivery {
     /// Delivers pending mail; returns how many went out.
     @discardableResult
     func sweep(app: Application, on database: any Database) async -> Int {
+        // After `close()`, the database is about to go: what waits stays for the next start.
+        guard !closed else { return 0 }
+        running += 1
+        defer { running -= 1 }
         var delivered = 0
         do {
             let pending = try await OutboxMail.query(on: database).filter(\.$sentAt == nil)
@@ -104,6 +110,17 @@ actor OutboxDelivery {
             logger.error("outbox sweep failed", metadata: ["error": .string(String(reflecting: type(of: error)))])
         }
         return delivered
+    }
+
+    /// Starts no new sweep and waits (a few seconds at most) for the ones under way: a shutdown's last step before
+    /// the database closes. Mail not yet sent stays in the outbox; a sent one is already marked.
+    func close() async {
+        closed = true
+        var waited = 0
+        while running > 0, waited < 500 {
+            try? await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
     }
 }
 

@@ -21,7 +21,7 @@ struct OperationsRoutes: RouteCollection {
     /// 200 when the database answers a trivial query, 503 when it does not.
     func health(req: Request) async throws -> Response {
         var up = false
-        if let sql = req.db as? any SQLDatabase {
+        if let sql = req.database as? any SQLDatabase {
             up = (try? await sql.raw("SELECT 1").run()) != nil
         }
         let health = Health(status: up ? "ok" : "unavailable", database: up ? "up" : "down")

@@ -2,6 +2,8 @@ import CaravanDomain
 import CaravanPermits
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
 import Vapor
 
 /// The grace period after a permit holder's contract ends: columns added to permit cases after the first
@@ -116,19 +118,65 @@ extension PermitService {
     }
 }
 
-/// Runs the grace sweep when `serve` or `demo` starts and every hour after.
-struct GraceSweeper: LifecycleHandler {
+/// Runs the grace sweep when `serve` or `demo` starts and every hour after; `stop()` cancels the schedule and waits
+/// for a sweep that is running, so a shutdown never closes the database under it.
+final class GraceSweeper: LifecycleHandler, Sendable {
+    private struct State {
+        var schedule: RepeatedTask?
+        var running: Task<Void, Never>?
+        var stopped = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+
     func didBootAsync(_ application: Application) async throws {
         let command = application.environment.commandInput.arguments.first
         guard command == nil || command == "serve" || command == "demo" || command?.hasPrefix("-") == true else { return }
         let app = application
-        application.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .hours(1)) { _ in
-            app.eventLoopGroup.next().makeFutureWithTask {
-                do { try await PermitService(app: app, database: app.db).sweepGrace() } catch {
-                    app.logger.error("grace sweep failed", metadata: ["error": .string(String(reflecting: type(of: error)))])
+        application.graceSweeper = self
+        let schedule = application.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .hours(1)) { [self] _ in
+            let sweep: Task<Void, Never>? = state.withLockedValue { state in
+                guard !state.stopped else { return nil }
+                let task = Task {
+                    do { try await PermitService(app: app, database: app.db).sweepGrace() } catch {
+                        app.logger.error("grace sweep failed", metadata: ["error": .string(String(reflecting: type(of: error)))])
+                    }
+                    // Idempotency keys past their day go with the same hourly beat.
+                    try? await IdempotencyRecord.query(on: app.db).filter(\.$expiresAt <= app.dependencies.now()).delete()
                 }
+                state.running = task
+                return task
             }
+            return app.eventLoopGroup.next().makeFutureWithTask { await sweep?.value }
         }
+        state.withLockedValue { $0.schedule = schedule }
+    }
+
+    /// No sweep starts after this returns, and none is running.
+    func stop() async {
+        let running = state.withLockedValue { state -> Task<Void, Never>? in
+            state.stopped = true
+            state.schedule?.cancel()
+            state.schedule = nil
+            return state.running
+        }
+        await running?.value
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        await stop()
+    }
+}
+
+extension Application {
+    private struct GraceSweeperKey: StorageKey {
+        typealias Value = GraceSweeper
+    }
+
+    /// The running sweeper, when this process serves.
+    var graceSweeper: GraceSweeper? {
+        get { storage[GraceSweeperKey.self] }
+        set { storage[GraceSweeperKey.self] = newValue }
     }
 }
 

@@ -197,6 +197,6 @@ extension PermitPages {
 
     static func assigneeName(_ permitCase: PermitCase, _ req: Request) async throws -> String {
         guard let id = permitCase.assignedTo else { return req.t("permit.unassigned") }
-        return try await User.find(id, on: req.db)?.displayName ?? req.t("permit.unassigned")
+        return try await User.find(id, on: req.database)?.displayName ?? req.t("permit.unassigned")
     }
 }

@@ -33,7 +33,7 @@ extension PermitPages {
         let assigned = try? req.query.get(String.self, at: "assigned")
         let me = try user.requireID()
         var names: [UUID: String] = [:]
-        for officer in try await User.query(on: req.db).filter(\.$role == Role.migrationOfficer.rawValue).all() { names[try officer.requireID()] = officer.displayName }
+        for officer in try await User.query(on: req.database).filter(\.$role == Role.migrationOfficer.rawValue).all() { names[try officer.requireID()] = officer.displayName }
         let service = req.permits
         let rows = try await service.cases(visibleTo: user, status: filter).map { ($0.0, service.clock(of: $0.0)) }.filter { permitCase, _ in
             switch assigned {

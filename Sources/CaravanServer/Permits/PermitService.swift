@@ -208,5 +208,5 @@ struct PermitService: Sendable {
 }
 
 extension Request {
-    var permits: PermitService { PermitService(app: application, database: db) }
+    var permits: PermitService { PermitService(app: application, database: database) }
 }

@@ -169,5 +169,5 @@ extension Application {
 }
 
 extension Request {
-    var profiles: ProfileService { ProfileService(app: application, database: db) }
+    var profiles: ProfileService { ProfileService(app: application, database: database) }
 }

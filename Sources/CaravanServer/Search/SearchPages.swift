@@ -154,7 +154,7 @@ struct SearchPages: RouteCollection {
             + [RemotePreference.onsite, .hybrid, .remote].map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: raw["workplace"] == $0.rawValue) }
         // The employer's published vacancies, to invite a person found here.
         if let company = try await req.companies.company(of: user) {
-            let open = try await Vacancy.query(on: req.db).filter(\.$company.$id == company.requireID())
+            let open = try await Vacancy.query(on: req.database).filter(\.$company.$id == company.requireID())
                 .filter(\.$status == VacancyStatus.published.rawValue).sort(\.$title).all()
             page.choices["vacancy"] = open.compactMap { vacancy in vacancy.id.map { AuthPages.Choice(value: $0.uuidString.lowercased(), label: vacancy.title, selected: false) } }
         }

@@ -49,5 +49,5 @@ struct SearchService: Sendable {
 }
 
 extension Request {
-    var search: SearchService { SearchService(app: application, database: db) }
+    var search: SearchService { SearchService(app: application, database: database) }
 }

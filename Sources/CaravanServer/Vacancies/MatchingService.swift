@@ -137,5 +137,5 @@ struct ReasonWriter {
 }
 
 extension Request {
-    var matching: MatchingService { MatchingService(app: application, database: db) }
+    var matching: MatchingService { MatchingService(app: application, database: database) }
 }

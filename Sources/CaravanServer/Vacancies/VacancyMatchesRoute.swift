@@ -28,7 +28,7 @@ struct VacancyMatchesRoute: Sendable {
 
         let app = req.application
         let (candidate, profileVersion) = try await req.matching.candidate(ofSpecialist: account.userID)
-        let vacancies = try await app.vacancyIndex.publishedWithGeneration(on: req.db, taxonomy: app.skillTaxonomy)
+        let vacancies = try await app.vacancyIndex.publishedWithGeneration(on: req.database, taxonomy: app.skillTaxonomy)
         let key = MatchPageCache.Key(userID: account.userID, profileVersion: profileVersion,
                                      vacancyGeneration: vacancies.generation, language: req.language, limit: limit)
         let body: ByteBuffer

@@ -161,7 +161,7 @@ struct VacancyPages: RouteCollection {
     func show(req: Request, vacancyID id: UUID, refused: ApplicationPages.RefusedMove?) async throws -> Response {
         let user = try req.auth.require(User.self)
         let vacancy = try await req.vacancies.visibleVacancy(id, to: user)
-        let company = try await Company.find(vacancy.$company.id, on: req.db)
+        let company = try await Company.find(vacancy.$company.id, on: req.database)
         let own = user.domainRole == .employer ? try await req.companies.company(of: user) : nil
         var editor: EditorPage?
         if let own, own.id == vacancy.$company.id {
@@ -195,7 +195,7 @@ struct VacancyPages: RouteCollection {
         var applyAction: String?
         var myStage: String?
         if user.domainRole == .specialist {
-            let mine = try await JobApplication.query(on: req.db).filter(\.$vacancy.$id == id).filter(\.$specialist.$id == user.requireID()).first()
+            let mine = try await JobApplication.query(on: req.database).filter(\.$vacancy.$id == id).filter(\.$specialist.$id == user.requireID()).first()
             if let mine, mine.applicationStage != .invited {
                 myStage = req.t("stage.\(mine.stage)")
             } else if vacancy.vacancyStatus == .published {
@@ -350,7 +350,7 @@ struct VacancyPages: RouteCollection {
     private func editorModel(_ req: Request, company: Company, form: Form, action: String, errors: [String: String], notice: String?,
                              showList: Bool) async throws -> EditorPage {
         let vacancies = showList
-            ? try await Vacancy.query(on: req.db).filter(\.$company.$id == company.requireID()).sort(\.$createdAt, .descending).limit(200).all()
+            ? try await Vacancy.query(on: req.database).filter(\.$company.$id == company.requireID()).sort(\.$createdAt, .descending).limit(200).all()
             : []
         let occupations = req.application.skillTaxonomy.occupations
         return EditorPage(

@@ -98,5 +98,5 @@ struct VacancyService: Sendable {
 }
 
 extension Request {
-    var vacancies: VacancyService { VacancyService(app: application, database: db) }
+    var vacancies: VacancyService { VacancyService(app: application, database: database) }
 }

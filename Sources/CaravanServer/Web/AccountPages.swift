@@ -60,7 +60,7 @@ struct AccountPages: RouteCollection {
     func account(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         let now = req.now
-        let activeTokens = try await APIToken.query(on: req.db)
+        let activeTokens = try await APIToken.query(on: req.database)
             .filter(\.$user.$id == user.requireID())
             .filter(\.$revokedAt == nil)
             .filter(\.$expiresAt > now)

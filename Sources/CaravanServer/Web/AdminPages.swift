@@ -75,7 +75,7 @@ struct AdminPages: RouteCollection {
     func changeRole(req: Request) async throws -> Response {
         let admin = try requireAdmin(req)
         guard let id = req.parameters.get("userID", as: UUID.self),
-              let target = try await User.find(id, on: req.db)
+              let target = try await User.find(id, on: req.database)
         else { throw AppError.notFound }
         guard let role = (try? req.content.get(String.self, at: "role")).flatMap(Role.init(rawValue:)) else {
             throw AppError.validation(ValidationFailure(field: "role", code: "role.unknown"))
@@ -87,11 +87,11 @@ struct AdminPages: RouteCollection {
     private func render(_ req: Request, form: CreateForm, errors: [String: String], notice: String?, status: HTTPStatus = .ok) async throws -> Response {
         let admin = try requireAdmin(req)
         let page = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 100_000)) } ?? 1
-        let users = try await User.query(on: req.db)
+        let users = try await User.query(on: req.database)
             .sort(\.$createdAt, .descending)
             .range(((page - 1) * Self.pageSize)..<(page * Self.pageSize))
             .all()
-        let total = try await User.query(on: req.db).count()
+        let total = try await User.query(on: req.database).count()
         let rows = try users.map { user in
             let id = try user.requireID()
             return Row(

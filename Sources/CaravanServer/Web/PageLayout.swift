@@ -22,6 +22,10 @@ struct PageLayout: Encodable {
     let nav: [Link]
     let user: SignedIn?
     let csrf: String
+    /// A one-time token for the forms that create something: the second submit of the same form is answered as
+    /// the first was (see IdempotencyMiddleware) instead of creating a second thing. Random, not a secret: it
+    /// counts only within the signed-in account (or among sign-ups).
+    let formToken: String
     let languages: [Link]
     let signOutURL: String
     let signInURL: String
@@ -45,6 +49,7 @@ struct PageLayout: Encodable {
         }
         self.user = user.map { SignedIn(displayName: $0.displayName, role: request.t(role?.messageKey ?? "role.unknown")) }
         csrf = request.sessionsReady ? request.csrfToken : ""
+        formToken = UUID().uuidString.lowercased()
         let next = SiteURL.safeLocalPath(path) ?? "/"
         languages = request.application.catalogs.languages.sorted { $0.rawValue > $1.rawValue }.map { code in
             var components = URLComponents()
