@@ -73,7 +73,7 @@ struct AccountPages: RouteCollection {
             AuthPages.Choice(value: $0.rawValue, label: req.application.catalogs.text("language.self", in: $0), selected: $0.rawValue == user.language)
         }
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["language-saved", "tokens-revoked"].contains($0) ? $0 : nil }
-        let consent = try await ProcessingConsent.query(on: req.db).filter(\.$userID == user.requireID()).sort(\.$givenAt, .descending).first()
+        let consent = try await ProcessingConsent.query(on: req.database).filter(\.$userID == user.requireID()).sort(\.$givenAt, .descending).first()
         let accesses = try await req.dataAccess.lines(about: user).map(req.sentence)
         let page = AccountPage(
             layout: try PageLayout(request: req, titleKey: "account.title"),
