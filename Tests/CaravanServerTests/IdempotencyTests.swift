@@ -79,7 +79,7 @@ import VaporTesting
 
     @Test func concurrentSignUpsWithOneKeyCreateOneAccount() async throws {
         try await withTestApp { app in
-            let body = #"{"email":"aziz@example.uz","password":"correct horse","displayName":"Aziz","role":"specialist"}"#
+            let body = #"{"email":"aziz@example.uz","password":"correct horse","displayName":"Aziz","role":"specialist","consent":"2026.1"}"#
             let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
                 for _ in 0..<6 {
                     group.addTask {
@@ -146,7 +146,7 @@ import VaporTesting
             let browser = WebClient(app, acceptLanguage: "en")
             let page = try await browser.get("/signup")
             let form = ["role": "employer", "displayName": "Елена Галиева", "email": "hr@kazan.example", "password": "correct horse",
-                        "csrf": try #require(browser.lastCSRF), "form_token": try Self.formToken(in: page.text)]
+                        "consent": "2026.1", "csrf": try #require(browser.lastCSRF), "form_token": try Self.formToken(in: page.text)]
             // act: a double click
             async let one = Self.post(app, "/signup", cookies: browser.cookies, form: form)
             async let two = Self.post(app, "/signup", cookies: browser.cookies, form: form)

@@ -23,15 +23,18 @@ import ZIPFoundation
         let entries: [Entry]
     }
 
-    /// A hired specialist with a family who opened a case and uploaded every document; returns the clients,
-    /// the case and its id as text.
+    /// A hired specialist with a family who opened a case and uploaded every document; submitted it;
+    /// returns the clients and the case id.
     func caseWithDocuments(_ app: Application) async throws -> (aziz: WebClient, officer: WebClient, employer: WebClient, caseID: UUID) {
         let permits = PermitTests()
         let (aziz, officer, _, employer, application) = try await permits.hired(app)
         try await aziz.get("/permits")
         #expect(try await aziz.post("/permits/open", form: ["application": application]).status == .seeOther)
         let caseID = try #require(try await PermitCase.query(on: app.db).first()?.requireID())
-        try await permits.uploadEverything(app, case: caseID.uuidString.lowercased(), token: try await app.token(email: "aziz@example.uz"))
+        let token = try await app.token(email: "aziz@example.uz")
+        try await permits.uploadEverything(app, case: caseID.uuidString.lowercased(), token: token)
+        // Filed: an officer sees a case only once it is submitted.
+        #expect(try await app.api(.POST, "/permit-cases/\(caseID.uuidString.lowercased())/events", raw: #"{"event":"submit"}"#, token: token).status == .ok)
         return (aziz, officer, employer, caseID)
     }
 
