@@ -74,7 +74,7 @@ import VaporTesting
     @Test func theCompanyPagesWorkForEmployerAndAdmin() async throws {
         try await withTestApp { app in
             let service = AccountService(app: app)
-            _ = try await service.create(.init(email: "hr@example.org", password: "correct horse", displayName: "HR", role: "employer"), by: nil)
+            _ = try await service.create(.init(email: "hr@example.org", password: "correct horse", displayName: "HR", role: "employer", consent: "2026.1"), by: nil)
             _ = try await service.create(.init(email: "admin@example.org", password: "correct horse", displayName: "Admin", role: "admin"), by: nil, asOperator: true)
 
             let hr = WebClient(app, acceptLanguage: "ru")
