@@ -32,13 +32,31 @@ import VaporTesting
             #expect(again.status == .created)
             #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
             #expect(try again.json(VacancyBody.self).id == first.json(VacancyBody.self).id)
-            #expect(otherBody.status == .unprocessableEntity)
-            #expect(try otherBody.json(ProblemBody.self).errors?.first?.code == "idempotency.reused")
+            #expect(otherBody.status == .conflict)
+            #expect(try otherBody.json(ProblemBody.self).type == "urn:caravan:problem:idempotency-key-reused")
             #expect(badKey.status == .badRequest)
             #expect(try await Vacancy.query(on: app.db).count() == 1)
             // The stored body is sealed, not readable in the table.
             let record = try #require(try await IdempotencyRecord.query(on: app.db).first())
             #expect(!String(decoding: record.body, as: UTF8.self).contains("Java"))
+        }
+    }
+
+    @Test func aCreateWithoutAnAccountIsRefusedAs401WhateverTheKey() async throws {
+        try await withTestApp { app in
+            // setup: a signed-in employer has used the key already
+            let hr = try await VacanciesTests().employer(app)
+            _ = try await createVacancy(app, token: hr, key: "shared-key")
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            headers.replaceOrAdd(name: IdempotencyMiddleware.headerName, value: "shared-key")
+            // act: the same key twice without an account, with different bodies
+            let first = try await app.sendRequest(.POST, "/api/v1/vacancies", headers: headers, body: ByteBuffer(string: Self.vacancy))
+            let second = try await app.sendRequest(.POST, "/api/v1/vacancies", headers: headers, body: ByteBuffer(string: Self.vacancy.replacingOccurrences(of: "Java", with: "Kotlin")))
+            // check
+            #expect(first.status == .unauthorized)
+            #expect(second.status == .unauthorized)
+            #expect(try await IdempotencyRecord.query(on: app.db).count() == 1)
         }
     }
 

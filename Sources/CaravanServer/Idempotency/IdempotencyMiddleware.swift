@@ -46,6 +46,11 @@ struct IdempotencyMiddleware: AsyncMiddleware {
             && key.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7f }
     }
 
+    /// Creating an account is the one create open to a caller without one.
+    static func isSignUp(_ request: Request) -> Bool {
+        request.url.path.split(separator: "/").map(String.init) == ["api", "v1", "accounts"]
+    }
+
     static func takesKey(_ request: Request) -> Bool {
         guard request.method == .POST else { return false }
         let parts = request.url.path.split(separator: "/").map(String.init)
@@ -69,8 +74,11 @@ struct IdempotencyMiddleware: AsyncMiddleware {
                 // A token that does not open an account: the handler answers 401, nothing to keep.
                 guard let (user, _) = try? await request.bearerUser() else { return try await next.respond(to: request) }
                 scope = "api:" + (try user.requireID().uuidString.lowercased())
-            } else {
+            } else if Self.isSignUp(request) {
                 scope = "api:anonymous"
+            } else {
+                // Every other create needs an account: the handler answers 401 before any key is looked at.
+                return try await next.respond(to: request)
             }
         case .web:
             guard let sent = try? request.content.get(String.self, at: Self.formField), Self.isValidKey(sent) else {
@@ -156,7 +164,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         // The API refuses a key sent again with another request; a page form sent twice (perhaps edited in
         // between) lands where the first one did.
         if door == .api, record.requestHash != hash {
-            throw AppError.validation(ValidationFailure(field: Self.headerName, code: "idempotency.reused"))
+            throw AppError.conflict(code: "idempotency-key-reused")
         }
         var headers = HTTPHeaders()
         if let type = record.contentType { headers.replaceOrAdd(name: .contentType, value: type) }
