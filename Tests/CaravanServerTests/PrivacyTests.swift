@@ -155,8 +155,14 @@ import ZIPFoundation
             #expect(try await PermitTests().act(aziz, caseID, ["event": "withdraw"]).status == .seeOther)
             try await aziz.get("/account/erasure")
             let wrong = try await aziz.post("/account/erasure", form: ["password": "not my password"])
-            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.status == .forbidden)
             #expect(wrong.text.contains(#"id="password-error""#))
+            // The API answers the same mistake alike: 403, the field named.
+            let wrongAPI = try await app.api(.POST, "/me/erasure", raw: #"{"password":"not my password"}"#, token: token)
+            #expect(wrongAPI.status == .forbidden)
+            let wrongProblem = try wrongAPI.json(ProblemBody.self)
+            #expect(wrongProblem.type == "urn:caravan:problem:password-rejected")
+            #expect(wrongProblem.errors?.first?.code == "erasure.passwordWrong")
             #expect(try await SpecialistProfile.query(on: app.db).count() == 1)
             // act
             let erased = try await aziz.post("/account/erasure", form: ["password": "correct horse"])

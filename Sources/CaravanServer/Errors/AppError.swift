@@ -16,6 +16,8 @@ enum AppError: Error, Sendable {
     case unauthorized(code: String)
     /// 403: signed in, but this role may not.
     case forbidden
+    /// 403: a step that asks for the password again (erasing an account) got a wrong one; the field says which.
+    case passwordRejected(ValidationFailure)
     /// 403: a web form came back without this session's CSRF token (often: a form left open past sign-out).
     case csrfRejected
     /// 404: nothing here (also for things that exist but the caller may not know about).
@@ -47,7 +49,7 @@ enum AppError: Error, Sendable {
         case .malformedRequest: .badRequest
         case .conflict, .stageConflict, .approvalBlocked: .conflict
         case .unauthorized: .unauthorized
-        case .forbidden, .csrfRejected: .forbidden
+        case .forbidden, .csrfRejected, .passwordRejected: .forbidden
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .payloadTooLarge: .payloadTooLarge
@@ -65,6 +67,7 @@ enum AppError: Error, Sendable {
         case .stageConflict: "stage-conflict"
         case .unauthorized(let code): code
         case .forbidden: "forbidden"
+        case .passwordRejected: "password-rejected"
         case .csrfRejected: "form-expired"
         case .notFound: "not-found"
         case .methodNotAllowed: "method-not-allowed"

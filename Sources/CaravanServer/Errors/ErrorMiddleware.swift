@@ -111,6 +111,11 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
                     Problem.FieldError(field: $0.field, code: $0.code, message: request.message(for: $0))
                 }
             }
+            if case .passwordRejected(let failure)? = error {
+                fieldErrors = failure.errors.map {
+                    Problem.FieldError(field: $0.field, code: $0.code, message: request.message(for: $0))
+                }
+            }
             if case .approvalBlocked(let rules)? = error {
                 fieldErrors = rules.map {
                     Problem.FieldError(field: "decision.\($0.person)", code: $0.rule, message: request.blockedRuleText($0))

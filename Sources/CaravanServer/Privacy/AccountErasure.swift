@@ -31,7 +31,7 @@ struct AccountErasure: Sendable {
     }
 
     /// Erases `user`'s data after checking the password they typed again (a stolen session or token alone
-    /// cannot erase an account). A wrong or missing password is a field error; an open case is a 409.
+    /// cannot erase an account). A missing password is a field error (422), a wrong one a 403 naming the field; an open case is a 409.
     func erase(_ user: User, password: String) async throws -> Outcome {
         let accounts = AccountService(app: app, database: database)
         if password.isEmpty {
@@ -39,7 +39,7 @@ struct AccountErasure: Sendable {
         }
         guard password.unicodeScalars.count <= SignUpRules.passwordMaximum,
               try await accounts.verifyPassword(password, hash: user.passwordHash)
-        else { throw AppError.validation(ValidationFailure(field: "password", code: "erasure.passwordWrong")) }
+        else { throw AppError.passwordRejected(ValidationFailure(field: "password", code: "erasure.passwordWrong")) }
         if try await blockingCase(of: user) != nil { throw AppError.conflict(code: "erasure-case-open") }
         let userID = try user.requireID()
         let now = app.dependencies.now()

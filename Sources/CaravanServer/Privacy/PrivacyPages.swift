@@ -52,6 +52,8 @@ struct PrivacyPages: RouteCollection {
             _ = try await req.erasure.erase(user, password: password)
         } catch AppError.validation(let failure) {
             return try await render(req, user: user, errors: fieldMessages(failure, req), status: .unprocessableEntity)
+        } catch AppError.passwordRejected(let failure) {
+            return try await render(req, user: user, errors: fieldMessages(failure, req), status: .forbidden)
         } catch AppError.conflict {
             return try await render(req, user: user, errors: [:], status: .conflict)
         }
