@@ -72,7 +72,9 @@ struct AccountService: Sendable {
     /// Checks credentials. A wrong e-mail and a wrong password take the same time and get the same answer.
     func authenticate(email rawEmail: String, password: String, address: String) async throws -> User {
         let key = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        if let wait = await app.signInThrottle.retryAfter(account: key, address: address) {
+        // Counted apart from the request's own work (a refusal must not roll a failure back), on every instance.
+        let throttle = SignInThrottle(database: app.db, now: app.dependencies.now)
+        if let wait = try await throttle.retryAfter(account: key, address: address) {
             throw AppError.throttled(retryAfter: wait)
         }
         let user: User?
@@ -85,10 +87,10 @@ struct AccountService: Sendable {
         let hash = user?.passwordHash ?? app.decoyPasswordHash
         let matches = try await verifyPassword(password, hash: hash)
         guard let user, matches, user.domainRole != nil else {
-            await app.signInThrottle.recordFailure(account: key, address: address)
+            try await throttle.recordFailure(account: key, address: address)
             throw AppError.unauthorized(code: "invalid-credentials")
         }
-        await app.signInThrottle.recordSuccess(account: key)
+        try await throttle.recordSuccess(account: key)
         try await audit.appendAlone(
             AuditEntry(actor: AuditEntry.user(user.id), action: "account.signed-in", subject: AuditEntry.user(user.id)),
             on: database
@@ -197,17 +199,8 @@ extension AuditLog {
 }
 
 extension Application {
-    private struct ThrottleKey: StorageKey {
-        typealias Value = SignInThrottle
-    }
-
     private struct DecoyKey: StorageKey {
         typealias Value = String
-    }
-
-    var signInThrottle: SignInThrottle {
-        get { storage[ThrottleKey.self]! }
-        set { storage[ThrottleKey.self] = newValue }
     }
 
     /// A bcrypt hash of a random password at the configured cost, made once at start.

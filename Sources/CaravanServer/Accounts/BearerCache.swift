@@ -23,7 +23,8 @@ struct BearerAccount: Sendable, Equatable {
 /// lookup that raced with such a change is not stored (the generation moved while it ran). A write inside
 /// a transaction commits a moment after its second drop, so an entry also lives at most `lifetime` before
 /// the database is asked again. Invalid tokens are never cached — they go to the database each time.
-/// One process holds one cache; a second server would hold its own.
+/// Each instance holds its own; a change made on another reaches this one through `ChangeFeed` (the middlewares
+/// below record it), usually within milliseconds and at most `lifetime` later.
 final class BearerCache: Sendable {
     private struct State {
         var entries: [String: (account: BearerAccount, cachedAt: Date)] = [:]
@@ -69,6 +70,14 @@ final class BearerCache: Sendable {
         }
     }
 
+    /// A token changed on another instance, which names it by id (`ChangeFeed`).
+    func forget(tokenID: UUID) {
+        state.withLockedValue { state in
+            state.generation &+= 1
+            state.entries = state.entries.filter { $0.value.account.tokenID != tokenID }
+        }
+    }
+
     func forget(userID: UUID) {
         state.withLockedValue { state in
             state.generation &+= 1
@@ -84,6 +93,9 @@ final class BearerCache: Sendable {
 struct BearerCacheInvalidation: AsyncModelMiddleware {
     typealias Model = APIToken
     let cache: BearerCache
+    /// Tells the other instances (their caches hold their own lookups), in the write's transaction.
+    let feed: ChangeFeed
+    let now: @Sendable () -> Date
 
     func create(model: APIToken, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         cache.forget(tokenHash: model.tokenHash)
@@ -93,31 +105,46 @@ struct BearerCacheInvalidation: AsyncModelMiddleware {
 
     func update(model: APIToken, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         cache.forget(tokenHash: model.tokenHash)
-        try await next.update(model, on: db)
+        try await db.transaction { db in
+            try await next.update(model, on: db)
+            if let id = model.id { try await feed.publish(.token, id, on: db, at: now()) }
+        }
         cache.forget(tokenHash: model.tokenHash)
     }
 
     func delete(model: APIToken, force: Bool, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         cache.forget(tokenHash: model.tokenHash)
-        try await next.delete(model, force: force, on: db)
+        try await db.transaction { db in
+            try await next.delete(model, force: force, on: db)
+            if let id = model.id { try await feed.publish(.token, id, on: db, at: now()) }
+        }
         cache.forget(tokenHash: model.tokenHash)
     }
 }
 
-/// The account side: a changed role or a deleted account drops every cached token of that account.
+/// The account side: a changed role or a deleted account drops every cached token of that account, here and
+/// (through the feed) on every other instance.
 struct BearerCacheUserInvalidation: AsyncModelMiddleware {
     typealias Model = User
     let cache: BearerCache
+    let feed: ChangeFeed
+    let now: @Sendable () -> Date
 
     func update(model: User, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         if let id = model.id { cache.forget(userID: id) }
-        try await next.update(model, on: db)
+        try await db.transaction { db in
+            try await next.update(model, on: db)
+            if let id = model.id { try await feed.publish(.account, id, on: db, at: now()) }
+        }
         if let id = model.id { cache.forget(userID: id) }
     }
 
     func delete(model: User, force: Bool, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         if let id = model.id { cache.forget(userID: id) }
-        try await next.delete(model, force: force, on: db)
+        try await db.transaction { db in
+            try await next.delete(model, force: force, on: db)
+            if let id = model.id { try await feed.publish(.account, id, on: db, at: now()) }
+        }
         if let id = model.id { cache.forget(userID: id) }
     }
 }

@@ -41,12 +41,13 @@ public func configure(
     app.idempotencyTurns = KeyedTurns()
     app.bearerCache = BearerCache()
     app.matchPageCache = MatchPageCache(budgetBytes: configuration.matchCacheMegabytes * 1_048_576)
-    app.databases.middleware.use(BearerCacheInvalidation(cache: app.bearerCache), on: nil)
-    app.databases.middleware.use(BearerCacheUserInvalidation(cache: app.bearerCache), on: nil)
+    // Several instances may serve one PostgreSQL: writes that change the indexes or caches are published to all.
+    app.changeFeed = ChangeFeed()
+    app.databases.middleware.use(BearerCacheInvalidation(cache: app.bearerCache, feed: app.changeFeed, now: dependencies.now), on: nil)
+    app.databases.middleware.use(BearerCacheUserInvalidation(cache: app.bearerCache, feed: app.changeFeed, now: dependencies.now), on: nil)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
 
     // Accounts
-    app.signInThrottle = SignInThrottle(now: dependencies.now)
     let cost = configuration.bcryptCost
     app.decoyPasswordHash = try await app.threadPool.runIfActive {
         try Bcrypt.hash(UUID().uuidString, cost: cost)
@@ -101,6 +102,8 @@ public func configure(
     if configuration.migrateBeforeServing { app.lifecycle.use(MigrateBeforeServing()) }
     // Grace periods run down with time, not with requests: an hourly sweep warns and cancels.
     if app.environment != .testing { app.lifecycle.use(GraceSweeper()) }
+    // Other instances' writes reach this one's indexes (`serve` and `demo` only).
+    if app.environment != .testing { app.lifecycle.use(ChangeFeedLifecycle()) }
     // Last, so it runs first when the application shuts down: requests, then background work, then (Fluent's
     // handler, registered earlier) the databases.
     app.lifecycle.use(shutdown)

@@ -55,6 +55,7 @@ enum DatabaseSetup {
         CreateDataAccess(),
         CreateProcessingConsent(),
         CreateIdempotencyRecord(),
+        CreateClusterTables(),
     ] }
 }
 

@@ -1,5 +1,6 @@
 import CaravanDomain
 import Fluent
+import FluentSQL
 import Foundation
 import Vapor
 
@@ -71,43 +72,65 @@ actor OutboxDelivery {
     private let logger: Logger
     private var closed = false
     private var running = 0
+    private var again = false
 
     init(sender: any MailSender, logger: Logger) {
         self.sender = sender
         self.logger = logger
     }
 
-    /// Delivers pending mail; returns how many went out.
+    /// Delivers pending mail; returns how many went out. One sweep at a time in this process (a sweep asked for
+    /// meanwhile runs as a second round of the one under way); across instances on PostgreSQL each sweep takes
+    /// the rows it sends with `FOR UPDATE SKIP LOCKED`, so two instances never send the same mail.
     @discardableResult
     func sweep(app: Application, on database: any Database) async -> Int {
         // After `close()`, the database is about to go: what waits stays for the next start.
         guard !closed else { return 0 }
+        if running > 0 { again = true; return 0 }
         running += 1
         defer { running -= 1 }
         var delivered = 0
-        do {
-            let pending = try await OutboxMail.query(on: database).filter(\.$sentAt == nil)
-                .filter(\.$attempts < Self.maximumAttempts).sort(\.$createdAt, .ascending).with(\.$user).limit(500).all()
-            for mail in pending {
-                guard let address = mail.user?.email ?? mail.address else { continue }
-                let language = LanguageCode(rawValue: mail.user?.language ?? mail.language ?? "") ?? .russian
-                let text = app.catalogs.text(mail.kind, in: language, ArgumentText.localize(mail.arguments, in: language, catalogs: app.catalogs))
-                let body = text + "\n\n" + app.catalogs.text("mail.open", in: language, ["link": mail.link])
-                mail.attempts += 1
-                do {
-                    try await sender.send(Mail(
-                        id: try mail.requireID(), to: address, language: language.rawValue, kind: mail.kind,
-                        subject: app.catalogs.text("mail.subject", in: language, ["text": text]), body: body
-                    ))
-                    mail.sentAt = app.dependencies.now()
-                    delivered += 1
-                } catch {
-                    logger.warning("mail not delivered", metadata: ["outbox": .string(mail.id?.uuidString.lowercased() ?? "")])
-                }
-                try await mail.save(on: database)
+        repeat {
+            again = false
+            do {
+                delivered += try await database.transaction { db in try await self.deliver(app: app, on: db) }
+            } catch {
+                logger.error("outbox sweep failed", metadata: ["error": .string(String(reflecting: type(of: error)))])
             }
-        } catch {
-            logger.error("outbox sweep failed", metadata: ["error": .string(String(reflecting: type(of: error)))])
+        } while again && !closed
+        return delivered
+    }
+
+    private func deliver(app: Application, on db: any Database) async throws -> Int {
+        var query = OutboxMail.query(on: db)
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            let claimed = try await sql.raw("""
+                SELECT id FROM \(ident: OutboxMail.schema) WHERE sent_at IS NULL AND attempts < \(bind: Self.maximumAttempts)
+                ORDER BY created_at LIMIT 500 FOR UPDATE SKIP LOCKED
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            guard !claimed.isEmpty else { return 0 }
+            query = query.filter(\.$id ~~ claimed)
+        }
+        let pending = try await query.filter(\.$sentAt == nil).filter(\.$attempts < Self.maximumAttempts)
+            .sort(\.$createdAt, .ascending).with(\.$user).limit(500).all()
+        var delivered = 0
+        for mail in pending {
+            guard let address = mail.user?.email ?? mail.address else { continue }
+            let language = LanguageCode(rawValue: mail.user?.language ?? mail.language ?? "") ?? .russian
+            let text = app.catalogs.text(mail.kind, in: language, ArgumentText.localize(mail.arguments, in: language, catalogs: app.catalogs))
+            let body = text + "\n\n" + app.catalogs.text("mail.open", in: language, ["link": mail.link])
+            mail.attempts += 1
+            do {
+                try await sender.send(Mail(
+                    id: try mail.requireID(), to: address, language: language.rawValue, kind: mail.kind,
+                    subject: app.catalogs.text("mail.subject", in: language, ["text": text]), body: body
+                ))
+                mail.sentAt = app.dependencies.now()
+                delivered += 1
+            } catch {
+                logger.warning("mail not delivered", metadata: ["outbox": .string(mail.id?.uuidString.lowercased() ?? "")])
+            }
+            try await mail.save(on: db)
         }
         return delivered
     }

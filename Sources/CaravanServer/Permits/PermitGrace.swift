@@ -118,9 +118,12 @@ extension PermitService {
     }
 }
 
-/// Runs the grace sweep when `serve` or `demo` starts and every hour after; `stop()` cancels the schedule and waits
-/// for a sweep that is running, so a shutdown never closes the database under it.
+/// Runs the grace sweep when `serve` or `demo` starts and every hour after — once per clock hour across all
+/// instances on the database (`RunOnce`); `stop()` cancels the schedule and waits for a sweep that is running, so
+/// a shutdown never closes the database under it.
 final class GraceSweeper: LifecycleHandler, Sendable {
+    static let job = "grace-sweep"
+
     private struct State {
         var schedule: RepeatedTask?
         var running: Task<Void, Never>?
@@ -138,7 +141,16 @@ final class GraceSweeper: LifecycleHandler, Sendable {
             let sweep: Task<Void, Never>? = state.withLockedValue { state in
                 guard !state.stopped else { return nil }
                 let task = Task {
-                    do { try await PermitService(app: app, database: app.db).sweepGrace() } catch {
+                    do {
+                        // One instance sweeps each hour; the others find the hour taken.
+                        let now = app.dependencies.now()
+                        if try await RunOnce.claim(Self.job, slot: RunOnce.hour(of: now), instance: app.changeFeed.origin, at: now, on: app.db) {
+                            try await PermitService(app: app, database: app.db).sweepGrace()
+                            app.logger.info("grace sweep ran", metadata: ["hour": .string(RunOnce.hour(of: now))])
+                        } else {
+                            app.logger.info("grace sweep left to the instance that took this hour", metadata: ["hour": .string(RunOnce.hour(of: now))])
+                        }
+                    } catch {
                         app.logger.error("grace sweep failed", metadata: ["error": .string(String(reflecting: type(of: error)))])
                     }
                     // Idempotency keys past their day go with the same hourly beat.

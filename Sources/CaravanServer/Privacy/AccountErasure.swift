@@ -85,6 +85,7 @@ struct AccountErasure: Sendable {
                           "applicationsKept": String(outcome.applicationsKept), "notices": String(outcome.noticesErased),
                           "casesKept": String(outcome.casesKept)]
             ), on: db)
+            try await app.changeFeed.publish(.profile, userID, on: db, at: now)
             return outcome
         }
         await app.candidateIndex.remove(userID)

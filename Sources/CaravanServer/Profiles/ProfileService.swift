@@ -34,9 +34,13 @@ struct ProfileService: Sendable {
         return profile
     }
 
-    /// Saves and keeps the candidate index current, so employers' rankings see the change at once.
+    /// Saves and keeps the candidate index current, so employers' rankings see the change at once (on other
+    /// instances, as soon as `ChangeFeed` hears of it).
     func store(_ profile: SpecialistProfile) async throws {
-        try await profile.save(on: database)
+        try await database.transaction { db in
+            try await profile.save(on: db)
+            try await app.changeFeed.publish(.profile, profile.$user.id, on: db, at: app.dependencies.now())
+        }
         await app.candidateIndex.update(profile)
     }
 

@@ -7,7 +7,7 @@ import Vapor
 
 /// The published vacancies in the matcher's terms, built from the database on first use and kept current
 /// by every write, so "vacancies for me" reads memory, not the database.
-/// (One process serves Caravan today; a second would rebuild its own copy and miss the other's writes.)
+/// Another instance's writes arrive through `ChangeFeed`.
 actor VacancyIndex {
     private var profiles: [UUID: PreparedVacancy] = [:]
     /// What a result shows of each published vacancy, so a ranking needs no query to show its results.
@@ -98,6 +98,8 @@ extension Application {
     /// Builds the in-memory indexes (matching and text search, both directions) from the database, so the
     /// first person to search does not wait for it. Writes keep them current from then on.
     func warmIndexes() async throws {
+        // First the newest change id, then the tables: a change committed in between is applied again, not lost.
+        try await changeFeed.markStart(on: db)
         _ = try await vacancyIndex.published(on: db, taxonomy: skillTaxonomy)
         try await candidateIndex.warm(on: db)
     }

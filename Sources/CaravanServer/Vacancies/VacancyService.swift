@@ -84,14 +84,22 @@ struct VacancyService: Sendable {
         target.requiredSkills = required
         target.niceSkills = nice
         if let newStatus { target.status = newStatus.rawValue }
-        try await target.save(on: database)
+        try await saveAndPublish(target)
         await app.vacancyIndex.update(target, companyName: company.legalName, taxonomy: app.skillTaxonomy)
         return target
     }
 
+    /// Saves and tells the other instances, in one transaction.
+    private func saveAndPublish(_ vacancy: Vacancy) async throws {
+        try await database.transaction { db in
+            try await vacancy.save(on: db)
+            try await app.changeFeed.publish(.vacancy, vacancy.requireID(), on: db, at: app.dependencies.now())
+        }
+    }
+
     func setStatus(_ status: VacancyStatus, of vacancy: Vacancy) async throws {
         vacancy.status = status.rawValue
-        try await vacancy.save(on: database)
+        try await saveAndPublish(vacancy)
         let company = try await Company.find(vacancy.$company.id, on: database)
         await app.vacancyIndex.update(vacancy, companyName: company?.legalName ?? "", taxonomy: app.skillTaxonomy)
     }
