@@ -75,6 +75,10 @@ public final class CandidatePool: @unchecked Sendable {
     }
 
     public var count: Int { liveCount }
+    /// Rows held, replaced and removed ones included: `add` of a known id leaves a dead row behind, so a pool that
+    /// takes many updates is rebuilt from its live profiles now and then (the server does when this passes twice
+    /// `count`).
+    public var rowCount: Int { ids.count }
 
     /// Adds a candidate, replacing the one with the same id.
     public func add(_ candidate: CandidateProfile) {

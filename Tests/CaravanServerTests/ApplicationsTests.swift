@@ -99,6 +99,11 @@ import VaporTesting
             try await specialist.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
             let page = try await specialist.get("/vacancies/\(vacancy)")
             #expect(page.text.contains("Send application"))
+            // A note over its limit comes back on the vacancy page, kept, with the error beside it.
+            let long = String(repeating: "n", count: 5_000)
+            let tooLong = try await specialist.post("/vacancies/\(vacancy)/apply", form: ["note": long])
+            #expect(tooLong.status == .unprocessableEntity)
+            #expect(tooLong.text.contains(#"id="note-error""#) && tooLong.text.contains(long))
             #expect(try await specialist.post("/vacancies/\(vacancy)/apply", form: ["note": "Hello"]).status == .seeOther)
             let mine = try await specialist.get("/applications")
             #expect(mine.text.contains("Applied"))

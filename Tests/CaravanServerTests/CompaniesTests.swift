@@ -100,6 +100,9 @@ import VaporTesting
             let path = "/admin/companies/\(try company.requireID().uuidString.lowercased())/accreditation"
             let refused = try await admin.post(path, form: ["accredited": "yes", "registryNumber": "", "date": ""])
             #expect(refused.status == .unprocessableEntity)
+            let absurd = try await admin.post(path, form: ["accredited": "yes", "registryNumber": "AO-77", "date": "9999-99-99"])
+            #expect(absurd.status == .unprocessableEntity)
+            #expect(absurd.text.contains(#"value="9999-99-99""#) && absurd.text.contains(#"-error">"#))
             let saved = try await admin.post(path, form: ["accredited": "yes", "registryNumber": "AO-77", "date": "2025-06-01"])
             #expect(saved.status == .seeOther)
             let after = try await hr.get("/company")

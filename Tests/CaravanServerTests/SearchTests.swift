@@ -83,6 +83,34 @@ import VaporTesting
         }
     }
 
+    @Test func manySavesOfOneProfileKeepTheIndexesSmall() async throws {
+        try await withTestApp { app in
+            // setup
+            let (hr, aziz, _) = try await ApplicationsTests().market(app)
+            #expect(try await app.api(.PUT, "/profile", raw: Self.azizProfile, token: aziz).status == .ok)
+            try await app.warmIndexes()
+            let profile = try #require(try await SpecialistProfile.query(on: app.db).first())
+            // act: five thousand saves, as a busy day of edits would make
+            for _ in 0..<5_000 { await app.candidateIndex.update(profile) }
+            // check: the dead rows were dropped along the way, and the profile is still found
+            let footprint = await app.candidateIndex.footprint()
+            #expect(footprint.live == 1)
+            #expect(footprint.poolRows <= 1_002 && footprint.textDocuments <= 1_002, "\(footprint)")
+            #expect(try await app.api(.GET, "/search/specialists?q=java", token: hr).json(SpecialistsFound.self).total == 1)
+        }
+    }
+
+    @Test func anEmployerWithoutACompanyYetCanSearchThePage() async throws {
+        try await withTestApp { app in
+            try await app.signUp(email: "new@kazan.example", role: "employer")
+            let employer = WebClient(app, acceptLanguage: "en")
+            try await employer.get("/signin")
+            try await employer.post("/signin", form: ["email": "new@kazan.example", "password": "correct horse"])
+            #expect(try await employer.get("/search/specialists").status == .ok)
+            #expect(try await employer.get("/search/specialists?q=java").status == .ok)
+        }
+    }
+
     @Test func thePagesSearchAndInvite() async throws {
         try await withTestApp { app in
             let (_, aziz, vacancy) = try await ApplicationsTests().market(app)

@@ -99,6 +99,8 @@ struct ApplicationPages: RouteCollection {
         let note = (try? req.content.get(String.self, at: "note")) ?? ""
         do {
             _ = try await req.applications.apply(to: id, note: note, by: user)
+        } catch AppError.validation(let failure) {
+            return try await VacancyPages().show(req: req, vacancyID: id, refused: nil, refusedApplication: (note, fieldMessages(failure, req)))
         } catch AppError.conflict {
             return req.redirect(to: SiteURL.applications.path + "?notice=exists", redirectType: .normal)
         }

@@ -31,10 +31,12 @@ struct CompanyPages: RouteCollection {
         let city: String
         let size: String
         let sizeLabel: String
-        let accredited: Bool
-        let accreditationNumber: String
-        let accreditationDate: String
+        var accredited: Bool
+        var accreditationNumber: String
+        var accreditationDate: String
         let accreditationAction: String
+        /// After a refused save of this card's form: each field's error (the values are the ones sent).
+        var errors: [String: String] = [:]
 
         init(_ company: Company, _ req: Request) throws {
             let id = try company.requireID()
@@ -171,7 +173,9 @@ struct CompanyPages: RouteCollection {
         return try await renderList(req, notice: notice, errors: [])
     }
 
-    private func renderList(_ req: Request, notice: String?, errors: [String], status: HTTPStatus = .ok) async throws -> Response {
+    /// The list; with `refused`, one company's accreditation form comes back as sent, its errors beside the fields.
+    private func renderList(_ req: Request, notice: String?, errors: [String], status: HTTPStatus = .ok,
+                            refused: (company: UUID, form: AccreditationForm, errors: [String: String])? = nil) async throws -> Response {
         let page = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 100_000)) } ?? 1
         let companies = try await Company.query(on: req.database)
             .sort(\.$accredited, .ascending)
@@ -179,7 +183,16 @@ struct CompanyPages: RouteCollection {
             .range(((page - 1) * 50)..<(page * 50))
             .all()
         let model = CompaniesPage(
-            layout: try PageLayout(request: req, titleKey: "companies.title"), companies: try companies.map { try CompanyCard($0, req) },
+            layout: try PageLayout(request: req, titleKey: "companies.title"), companies: try companies.map { company in
+                var card = try CompanyCard(company, req)
+                if let refused, company.id == refused.company {
+                    card.accredited = refused.form.accredited == "yes"
+                    card.accreditationNumber = String((refused.form.registryNumber ?? "").prefix(200))
+                    card.accreditationDate = String((refused.form.date ?? "").prefix(40))
+                    card.errors = refused.errors
+                }
+                return card
+            },
             total: try await Company.query(on: req.database).count(), notice: notice, today: CalendarDay.today(req.now), errors: errors
         )
         return try await req.renderPage("companies", model, status: status)
@@ -205,7 +218,8 @@ struct CompanyPages: RouteCollection {
             )
         } catch AppError.validation(let failure) {
             let messages = failure.errors.map { "\(company.legalName): \(req.t("field.\($0.field)")) — \(req.message(for: $0))" }
-            return try await renderList(req, notice: nil, errors: messages, status: .unprocessableEntity)
+            let byField = Dictionary(failure.errors.map { ($0.field, req.message(for: $0)) }, uniquingKeysWith: { first, _ in first })
+            return try await renderList(req, notice: nil, errors: messages, status: .unprocessableEntity, refused: (id, form, byField))
         }
         return req.redirect(to: SiteURL.adminCompanies.path + "?notice=saved", redirectType: .normal)
     }

@@ -12,6 +12,22 @@ extension PermitPages {
         let reference: String
     }
 
+    /// A form that was refused, as sent: which one (`review:<document>`, `event:<event>`, `contractEnd`,
+    /// `persons:add`, `persons:birthDate:<person>`, `upload:<person>`), its values and its errors by field.
+    struct RefusedForm: Sendable {
+        let key: String
+        let values: [String: String]
+        let errors: [String: String]
+        let messages: [String]
+    }
+
+    /// What one form shows again: the values typed, each field's error, and every message of the refusal.
+    struct FormEcho: Encodable {
+        var values: [String: String] = [:]
+        var errors: [String: String] = [:]
+        var messages: [String] = []
+    }
+
     struct DocumentRow: Encodable {
         let kind: String
         let label: String
@@ -23,6 +39,9 @@ extension PermitPages {
         let reviewAction: String?
         let isPassport: Bool
         let passportNumber: String?
+        /// The document's id, naming its review form's fields.
+        let fileID: String
+        var echo = FormEcho()
     }
 
     struct PersonView: Encodable {
@@ -42,12 +61,15 @@ extension PermitPages {
         let blockers: [String]
         let entryBan: String?
         let stillToUpload: Int
+        var birthDateEcho = FormEcho()
+        var uploadEcho = FormEcho()
     }
 
     struct ActionView: Encodable {
         let event: String
         let label: String
         let messageLabel: String
+        var echo = FormEcho()
     }
 
     struct CasePage: Encodable {
@@ -84,6 +106,8 @@ extension PermitPages {
         let mayTake: Bool
         let mayRelease: Bool
         let missingBeforeSubmit: [String]
+        var contractEndEcho = FormEcho()
+        var addPersonEcho = FormEcho()
     }
 
     func show(req: Request) async throws -> Response {
@@ -96,7 +120,12 @@ extension PermitPages {
     }
 
     /// The page, fresh from the database (after a refused form the case in memory may hold the refused change).
-    func render(_ req: Request, _ stale: PermitCase, viewer: CaseViewer, user: User, status: HTTPStatus = .ok, problem: String? = nil) async throws -> Response {
+    func render(_ req: Request, _ stale: PermitCase, viewer: CaseViewer, user: User, status: HTTPStatus = .ok, problem: String? = nil,
+                refused: RefusedForm? = nil) async throws -> Response {
+        func echo(_ key: String) -> FormEcho {
+            guard let refused, refused.key == key else { return FormEcho() }
+            return FormEcho(values: refused.values.mapValues { String($0.prefix(2000)) }, errors: refused.errors, messages: refused.messages)
+        }
         let service = req.permits
         let (permitCase, _) = try await service.visible(try stale.requireID(), to: user)
         // The documents are read once, for the rules, the checklist and what is still to upload.
@@ -116,12 +145,14 @@ extension PermitPages {
                          reference: rulebook.rules[result.rule].legalReference.text(in: language))
             }
             let rows = (checklist[person.id] ?? []).map { line in
-                DocumentRow(
+                let fileID = line.file?.id?.uuidString.lowercased() ?? ""
+                return DocumentRow(
                     kind: line.kind.rawValue, label: req.t("document.\(line.kind.rawValue)"), state: line.state.rawValue,
                     stateLabel: req.t("permit.document.\(line.state.rawValue)"), reason: line.state == .rejected ? line.file?.reason : nil,
                     viewURL: line.file?.id.map { SiteURL.permitDocument(id, $0).path },
                     reviewAction: mayReview && line.state == .awaitingReview ? line.file?.id.map { SiteURL.permitDocumentReview(id, $0).path } : nil,
-                    isPassport: line.kind == .passport, passportNumber: line.kind == .passport && viewer == .officer ? person.passportNumber : nil
+                    isPassport: line.kind == .passport, passportNumber: line.kind == .passport && viewer == .officer ? person.passportNumber : nil,
+                    fileID: fileID, echo: fileID.isEmpty ? FormEcho() : echo("review:\(fileID)")
                 )
             }
             let uploadable = rulebook.uploadable(relation: PermitService.relation(of: person)).kinds
@@ -137,7 +168,8 @@ extension PermitPages {
                 entryBan: viewer == .officer ? check.map {
                     req.text("permit.entryBan.\($0.result.rawValue)", ["checkedOn": $0.checkedOn.description, "basis": $0.legalBasis ?? ""])
                 } : nil,
-                stillToUpload: rows.filter { ChecklistState(rawValue: $0.state)?.needsUpload ?? false }.count
+                stillToUpload: rows.filter { ChecklistState(rawValue: $0.state)?.needsUpload ?? false }.count,
+                birthDateEcho: echo("persons:birthDate:\(person.id)"), uploadEcho: echo("upload:\(person.id)")
             )
         }
         // A proposed refusal and its withdrawal are officers' steps: the applicant and the sponsor do not see them.
@@ -147,7 +179,8 @@ extension PermitPages {
             }
         let actor = CaseActor(id: try user.requireID().uuidString.lowercased(), role: user.domainRole ?? .analyst)
         let actions = CaseWorkflow.availableEvents(in: permitCase.state, for: actor, judged: judged).map {
-            ActionView(event: $0.rawValue, label: req.t("permit.event.\($0.rawValue)"), messageLabel: req.t("permit.message.\($0.rawValue)"))
+            ActionView(event: $0.rawValue, label: req.t("permit.event.\($0.rawValue)"), messageLabel: req.t("permit.message.\($0.rawValue)"),
+                       echo: echo("event:\($0.rawValue)"))
         }
         var clockNote: String?
         if let clock {
@@ -190,7 +223,8 @@ extension PermitPages {
             assignAction: viewer == .officer && permitCase.caseStatus.acceptsAssignment ? SiteURL.permitAssign(id).path : nil,
             mayTake: viewer == .officer && permitCase.caseStatus.acceptsAssignment && permitCase.assignedTo == nil,
             mayRelease: viewer == .officer && permitCase.caseStatus.acceptsAssignment && permitCase.assignedTo == user.id,
-            missingBeforeSubmit: missing
+            missingBeforeSubmit: missing,
+            contractEndEcho: echo("contractEnd"), addPersonEcho: echo("persons:add")
         )
         return try await req.renderPage("permit-case", page, status: status)
     }

@@ -5,23 +5,33 @@ import Foundation
 import Vapor
 
 /// The forms on a case page. Each reads its fields, calls the same `PermitService` operation the API calls,
-/// and on a mistake the case page comes back with the service's own message.
+/// and on a mistake the case page comes back with the service's own message, and the form that was refused comes
+/// back as it was sent, each field's error beside it.
 extension PermitPages {
     /// Runs `operation`; a mistake the person can correct re-renders the case with its message.
     private func attempt(_ req: Request, _ permitCase: PermitCase, _ viewer: CaseViewer, _ user: User, anchor: String = "",
-                         _ operation: () async throws -> Void) async throws -> Response {
+                         form key: String, values: [String: String], _ operation: () async throws -> Void) async throws -> Response {
         do {
             try await operation()
         } catch let error as AppError {
-            let message: String
+            var messages: [String] = []
+            var errors: [String: String] = [:]
             switch error {
-            case .validation(let failure): message = failure.errors.map { req.message(for: $0) }.joined(separator: " ")
-            case .approvalBlocked(let rules): message = req.blockedApprovalsText(rules)
-            case .unsupportedMediaType: message = req.t("problem.unsupported-media-type.detail")
-            case .payloadTooLarge: message = req.t("problem.payload-too-large.detail")
+            case .validation(let failure):
+                for fieldError in failure.errors {
+                    let message = req.message(for: fieldError)
+                    messages.append(message)
+                    // `persons[1].birthDate` → `birthDate`: the form's own input.
+                    let name = String(fieldError.field.split(separator: ".").last ?? "").split(separator: "[").first.map(String.init) ?? ""
+                    if errors[name] == nil { errors[name] = message }
+                }
+            case .approvalBlocked(let rules): messages = [req.blockedApprovalsText(rules)]
+            case .unsupportedMediaType: messages = [req.t("problem.unsupported-media-type.detail")]
+            case .payloadTooLarge: messages = [req.t("problem.payload-too-large.detail")]
             default: throw error
             }
-            return try await render(req, permitCase, viewer: viewer, user: user, status: error.status, problem: message)
+            let refused = RefusedForm(key: key, values: values, errors: errors, messages: messages)
+            return try await render(req, permitCase, viewer: viewer, user: user, status: error.status, problem: messages.joined(separator: " "), refused: refused)
         }
         return req.redirect(to: SiteURL.permitCase(try permitCase.requireID()).path + anchor, redirectType: .normal)
     }
@@ -37,7 +47,7 @@ extension PermitPages {
     func act(req: Request) async throws -> Response {
         let (permitCase, viewer, user) = try await caseFor(req)
         let form = (try? req.content.decode([String: String].self)) ?? [:]
-        return try await attempt(req, permitCase, viewer, user) {
+        return try await attempt(req, permitCase, viewer, user, form: "event:\(form["event"] ?? "")", values: form) {
             let request = CaseEventRequest(event: form["event"] ?? "", message: form["message"], verdicts: permitCase.persons.map {
                 .init(person: $0.id, verdict: form["verdict_\($0.id)"] ?? "", ground: form["ground_\($0.id)"])
             })
@@ -49,7 +59,8 @@ extension PermitPages {
     func persons(req: Request) async throws -> Response {
         let (permitCase, viewer, user) = try await caseFor(req)
         let form = (try? req.content.decode([String: String].self)) ?? [:]
-        return try await attempt(req, permitCase, viewer, user, anchor: "#persons") {
+        let key = form["op"] == "birthDate" ? "persons:birthDate:\(form["person"] ?? "")" : "persons:\(form["op"] ?? "")"
+        return try await attempt(req, permitCase, viewer, user, anchor: "#persons", form: key, values: form) {
             let change: PermitService.PersonChange
             switch form["op"] {
             case "add": change = .add(name: form["name"] ?? "", relation: form["relation"] ?? "", birthDate: form["birthDate"] ?? "", citizenship: form["citizenship"] ?? "")
@@ -65,8 +76,9 @@ extension PermitPages {
     func contractEnd(req: Request) async throws -> Response {
         let (permitCase, viewer, user) = try await caseFor(req)
         guard viewer == .sponsor else { throw AppError.forbidden }
-        return try await attempt(req, permitCase, viewer, user) {
-            try await req.permits.contractEnded(on: (try? req.content.get(String.self, at: "endedOn")) ?? "", for: permitCase, by: user)
+        let endedOn = (try? req.content.get(String.self, at: "endedOn")) ?? ""
+        return try await attempt(req, permitCase, viewer, user, form: "contractEnd", values: ["endedOn": endedOn]) {
+            try await req.permits.contractEnded(on: endedOn, for: permitCase, by: user)
         }
     }
 
@@ -86,7 +98,7 @@ extension PermitPages {
     func upload(req: Request) async throws -> Response {
         let (permitCase, viewer, user) = try await caseFor(req)
         let form = (try? req.content.decode(UploadForm.self)) ?? UploadForm()
-        return try await attempt(req, permitCase, viewer, user, anchor: "#persons") {
+        return try await attempt(req, permitCase, viewer, user, anchor: "#persons", form: "upload:\(form.person ?? "")", values: ["kind": form.kind ?? ""]) {
             guard let file = form.file, file.data.readableBytes > 0 else {
                 throw AppError.validation(ValidationFailure(field: "file", code: "document.fileRequired"))
             }
@@ -109,7 +121,7 @@ extension PermitPages {
         let (permitCase, viewer, user) = try await caseFor(req)
         guard let documentID = req.parameters.get("documentID", as: UUID.self) else { throw AppError.notFound }
         let form = (try? req.content.decode([String: String].self)) ?? [:]
-        return try await attempt(req, permitCase, viewer, user, anchor: "#persons") {
+        return try await attempt(req, permitCase, viewer, user, anchor: "#persons", form: "review:\(documentID.uuidString.lowercased())", values: form) {
             let review = DocumentReview(accept: form["decision"] == "accept", reason: form["reason"], passportNumber: form["passportNumber"],
                                         passportExpiresOn: form["passportExpiresOn"])
             try await req.permits.review(documentID, on: permitCase, review, as: viewer, by: user)

@@ -199,7 +199,9 @@ struct ProfilePages: RouteCollection {
                 }
             }
         }
-        return try await render(req, profile, form: BasicsForm(profile.basics), errors: errors, notice: nil, status: .unprocessableEntity, typedSkill: typed)
+        // The form comes back as it was sent: the skill, its level and the years typed.
+        return try await render(req, profile, form: BasicsForm(profile.basics), errors: errors, notice: nil, status: .unprocessableEntity, typedSkill: typed,
+                                typed: ["years": String((form.years ?? "").prefix(5)), "level": form.level.map(String.init) ?? ""])
     }
 
     func removeSkill(req: Request) async throws -> Response {
@@ -236,7 +238,8 @@ struct ProfilePages: RouteCollection {
                 let field = parts.count == 2 ? "member" + parts[1].prefix(1).uppercased() + parts[1].dropFirst() : "member"
                 errors[field] = req.message(for: error)
             }
-            return try await render(req, profile, form: BasicsForm(profile.basics), errors: errors, notice: nil, status: .unprocessableEntity)
+            return try await render(req, profile, form: BasicsForm(profile.basics), errors: errors, notice: nil, status: .unprocessableEntity,
+                                    typed: ["name": added.name, "relation": added.relation, "birthDate": added.birthDate, "citizenship": added.citizenship])
         }
     }
 
@@ -349,13 +352,13 @@ struct ProfilePages: RouteCollection {
                 + CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: $0.rawValue == form.russianLevel) },
             remoteChoices: RemotePreference.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: $0.rawValue == (form.remote ?? "any")) },
             skills: skills,
-            skillLevels: (1...5).map { AuthPages.Choice(value: "\($0)", label: req.t("skill.level.\($0)"), selected: $0 == 3) },
+            skillLevels: (1...5).map { AuthPages.Choice(value: "\($0)", label: req.t("skill.level.\($0)"), selected: "\($0)" == (typed["level"].flatMap { $0.isEmpty ? nil : $0 } ?? "3")) },
             family: profile.family.enumerated().map { index, member in
                 FamilyRow(index: index, name: member.name, relation: req.t("relation.\(member.relation.rawValue)"), birthDate: req.date(member.birthDate),
                           citizenship: member.citizenship.name(in: language))
             },
-            relations: FamilyRelation.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("relation.\($0.rawValue)"), selected: false) },
-            familyCountries: countryChoices(form.citizenship),
+            relations: FamilyRelation.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("relation.\($0.rawValue)"), selected: $0.rawValue == typed["relation"]) },
+            familyCountries: countryChoices(typed["citizenship"] ?? form.citizenship),
             errors: errors,
             errorSection: Self.errorSection(errors, section),
             notice: notice,

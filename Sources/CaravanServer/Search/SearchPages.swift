@@ -152,7 +152,8 @@ struct SearchPages: RouteCollection {
             + CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: raw["russianFrom"] == $0.rawValue) }
         page.choices["workplace"] = [AuthPages.Choice(value: "", label: req.t("search.any"), selected: (raw["workplace"] ?? "").isEmpty)]
             + [RemotePreference.onsite, .hybrid, .remote].map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: raw["workplace"] == $0.rawValue) }
-        // The employer's published vacancies, to invite a person found here.
+        // The employer's published vacancies, to invite a person found here (none before the company is registered).
+        page.choices["vacancy"] = []
         if let company = try await req.companies.company(of: user) {
             let open = try await Vacancy.query(on: req.database).filter(\.$company.$id == company.requireID())
                 .filter(\.$status == VacancyStatus.published.rawValue).sort(\.$title).all()

@@ -76,6 +76,8 @@ actor VacancyIndex {
         // Before the first load there is nothing to keep current: the load reads the database.
         guard loaded else { return }
         if published { text.update(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy)) } else { _ = text.remove(key: id.uuidString.lowercased()) }
+        // Updates leave dead documents behind; rebuilt once they outnumber the live ones (and a thousand).
+        if text.documentCount > 2 * text.liveDocumentCount + 1_000 { text.compact() }
     }
 }
 
@@ -121,7 +123,7 @@ actor CandidateIndex {
     private var profiles: [UUID: CandidateProfile] = [:]
     private var versions: [UUID: Int] = [:]
     private var text = InvertedIndex()
-    private let pool: CandidatePool
+    private var pool: CandidatePool
     private var loaded = false
     let taxonomy: SkillTaxonomy
 
@@ -171,6 +173,24 @@ actor CandidateIndex {
         profiles[profile.$user.id] = candidate
         pool.add(candidate)
         text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
+        compactIfWasteful()
+    }
+
+    /// Live profiles, rows in the pool and documents in the text index (dead ones included): what memory follows.
+    func footprint() -> (live: Int, poolRows: Int, textDocuments: Int) {
+        (pool.count, pool.rowCount, text.documentCount)
+    }
+
+    /// An update leaves the old row behind in the pool and the text index (dead, skipped by every search): once
+    /// the dead outnumber the live (and a thousand), both are rebuilt, so memory follows the profiles, not the
+    /// number of saves.
+    private func compactIfWasteful() {
+        if text.documentCount > 2 * text.liveDocumentCount + 1_000 { text.compact() }
+        if pool.rowCount > 2 * pool.count + 1_000 {
+            let fresh = CandidatePool(taxonomy: taxonomy)
+            for candidate in profiles.values { fresh.add(candidate) }
+            pool = fresh
+        }
     }
 
     /// An erased profile leaves the rankings and the search at once.
@@ -180,6 +200,7 @@ actor CandidateIndex {
         profiles[userID] = nil
         _ = pool.remove(id: userID.uuidString.lowercased())
         _ = text.remove(key: userID.uuidString.lowercased())
+        compactIfWasteful()
     }
 }
 

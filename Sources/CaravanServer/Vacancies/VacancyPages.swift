@@ -133,6 +133,9 @@ struct VacancyPages: RouteCollection {
         let editor: EditorPage?
         /// For a specialist: where to apply, or the stage of their application.
         let applyAction: String?
+        /// A refused application comes back with the note as typed and the error beside it.
+        var applyNote = ""
+        var applyErrors: [String: String] = [:]
         let myStage: String?
         /// For the employer: the applications to this vacancy, and the best candidates with reasons.
         let cards: [ApplicationPages.Card]
@@ -157,8 +160,10 @@ struct VacancyPages: RouteCollection {
         return try await show(req: req, vacancyID: id, refused: nil)
     }
 
-    /// The vacancy page; with `refused`, a move on one of its applications that was refused (answered 422).
-    func show(req: Request, vacancyID id: UUID, refused: ApplicationPages.RefusedMove?) async throws -> Response {
+    /// The vacancy page; with `refused`, a move on one of its applications that was refused (answered 422); with
+    /// `refusedApplication`, the specialist's own application that was (the note typed and the errors).
+    func show(req: Request, vacancyID id: UUID, refused: ApplicationPages.RefusedMove?,
+              refusedApplication: (note: String, errors: [String: String])? = nil) async throws -> Response {
         let user = try req.auth.require(User.self)
         let vacancy = try await req.vacancies.visibleVacancy(id, to: user)
         let company = try await Company.find(vacancy.$company.id, on: req.database)
@@ -202,10 +207,14 @@ struct VacancyPages: RouteCollection {
                 applyAction = SiteURL.vacancyApply(id).path
             }
         }
-        let page = ShowPage(layout: try PageLayout(request: req, titleKey: "vacancy.title", titleArguments: ["title": vacancy.title]),
+        var page = ShowPage(layout: try PageLayout(request: req, titleKey: "vacancy.title", titleArguments: ["title": vacancy.title]),
                             vacancy: view(of: vacancy, company: company, req), editor: editor, applyAction: applyAction, myStage: myStage, cards: cards,
                             candidates: candidates, inviteAction: editor == nil ? nil : SiteURL.vacancyInvite(id).path)
-        return try await req.renderPage("vacancy", page, status: refused == nil ? .ok : .unprocessableEntity)
+        if let refusedApplication {
+            page.applyNote = String(refusedApplication.note.prefix(10_000))
+            page.applyErrors = refusedApplication.errors
+        }
+        return try await req.renderPage("vacancy", page, status: refused == nil && refusedApplication == nil ? .ok : .unprocessableEntity)
     }
 
     // MARK: Specialist
