@@ -122,11 +122,11 @@ struct PermitService: Sendable {
     /// line in its applicant's who-looked log. The officers' queue page shows names and dates only and is not one.
     func read(casesVisibleTo user: User, status: CaseStatus? = nil) async throws -> [(PermitCase, CaseViewer)] {
         let found = try await cases(visibleTo: user, status: status)
-        let log = DataAccessLog(app: app, database: database)
-        for (permitCase, viewer) in found where viewer != .principal {
-            try await log.record(.caseFile, of: [permitCase.$principal.id], by: user,
-                                 context: viewer == .officer ? .officerQueue : .permitCase, contextID: permitCase.id)
+        // Every case file listed is a read, logged in one insert for the whole list.
+        let reads = found.filter { $0.1 != .principal }.map { permitCase, viewer in
+            (subject: permitCase.$principal.id, context: viewer == .officer ? DataAccess.Context.officerQueue : .permitCase, contextID: permitCase.id)
         }
+        try await DataAccessLog(app: app, database: database).record(.caseFile, reads, by: user)
         return found
     }
 

@@ -26,6 +26,17 @@ struct DataAccessLog: Sendable {
         try await rows.create(on: database)
     }
 
+    /// Several reads of one kind at once — a list of case files, each in its own context — in one insert.
+    func record(_ kind: DataAccess.Kind, _ reads: [(subject: UUID, context: DataAccess.Context, contextID: UUID?)], by reader: User) async throws {
+        guard let readerID = reader.id else { return }
+        let now = app.dependencies.now()
+        let rows = reads.filter { $0.subject != readerID }.map {
+            DataAccess(reader: readerID, role: reader.role, subject: $0.subject, kind: kind, detail: nil, context: $0.context, contextID: $0.contextID, at: now)
+        }
+        guard !rows.isEmpty else { return }
+        try await rows.create(on: database)
+    }
+
     /// One line of the person's view: the reader as they were (role) and are named now.
     struct Line: Sendable {
         let access: DataAccess
