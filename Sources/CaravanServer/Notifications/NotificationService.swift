@@ -93,7 +93,13 @@ actor OutboxDelivery {
         repeat {
             again = false
             do {
-                delivered += try await database.transaction { db in try await self.deliver(app: app, on: db) }
+                // The row locks live as long as a transaction; SQLite has one process and the guard above, so it
+                // sends outside one (a transaction would hold its write lock across every send).
+                if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                    delivered += try await database.transaction { db in try await self.deliver(app: app, on: db) }
+                } else {
+                    delivered += try await deliver(app: app, on: database)
+                }
             } catch {
                 logger.error("outbox sweep failed", metadata: ["error": .string(String(reflecting: type(of: error)))])
             }
