@@ -141,6 +141,11 @@ import VaporTesting
             // An unknown move and a missing answer.
             let unknown = try await app.api(.POST, "/permit-cases/\(id)/events", raw: #"{"event":"teleport"}"#, token: token)
             #expect(try unknown.json(Problem.self).errors?.first?.code == "permit.eventUnknown")
+            // A malformed verdict is refused whatever the move (the contract's pattern), and changes nothing.
+            let malformed = try await app.api(.POST, "/permit-cases/\(id)/events",
+                                              raw: #"{"event":"withdraw","decision":[{"person":"p6*","verdict":"approved"}]}"#, token: token)
+            #expect(malformed.status == .unprocessableEntity)
+            #expect(try malformed.json(Problem.self).errors?.first?.field == "decision.0.person")
             try await aziz.get("/permits/\(id)")
             #expect(try await aziz.post("/permits/\(id)/actions", form: ["event": "teleport"]).status == .unprocessableEntity)
             #expect(try await PermitCase.query(on: app.db).first()?.status == "draft")

@@ -22,6 +22,14 @@ struct CaseEventRequest: Sendable {
 extension PermitService {
     /// The longest message on a move (a request for information, an answer).
     static let maximumMessageLength = 2000
+    /// The longest refusal ground id a verdict may carry.
+    static let maximumGroundLength = 100
+
+    /// `p0` (the principal), `p1`… `p99`: the form a person on a case is named by.
+    static func isPersonID(_ id: String) -> Bool {
+        let digits = id.utf8.dropFirst()
+        return id.utf8.first == UInt8(ascii: "p") && (1...2).contains(digits.count) && digits.allSatisfy { (48...57).contains($0) }
+    }
 
     /// Reads a move: the event by name, a message where the move needs one (a request for information says
     /// what is needed; an answer says something), the verdicts of a decision. All problems at once, as 422.
@@ -37,6 +45,14 @@ extension PermitService {
             throw AppError.validation(ValidationFailure(validator.errors))
         }
         if [.requestInformation, .resubmit].contains(kind), message == nil { validator.add("message", "permit.messageRequired.\(kind.rawValue)") }
+        // Whatever the move, what is sent must be well formed: a person is `p0`…`p99`, a ground an id of at
+        // most 100 characters (the contract's limits, enforced whether or not the move reads them).
+        for (index, verdict) in request.verdicts.enumerated() {
+            if !Self.isPersonID(verdict.person) { validator.add("decision.\(index).person", "decision.unknownPerson") }
+            if let ground = verdict.ground, ground.count > Self.maximumGroundLength {
+                validator.add("decision.\(index).ground", "text.tooLong", ["max": String(Self.maximumGroundLength)])
+            }
+        }
         var verdicts: [CaseDecision.PersonVerdict] = []
         if kind == .decide {
             for verdict in request.verdicts {
