@@ -58,6 +58,13 @@ let package = Package(
             resources: [.copy("Resources/calendars"), .copy("Resources/rulebooks")],
             swiftSettings: swiftSettings
         ),
+        // Centres abroad: opening hours, host-country holidays, slots, booking rules, the Russian test's scoring.
+        .target(
+            name: "CaravanCentres",
+            dependencies: ["CaravanDomain", "CaravanPermits"],
+            resources: [.copy("Resources/centres.json"), .copy("Resources/trki.json"), .copy("Resources/holidays")],
+            swiftSettings: swiftSettings
+        ),
         // The only module that imports Vapor and Fluent.
         .target(
             name: "CaravanServer",
@@ -65,6 +72,7 @@ let package = Package(
                 "CaravanDomain",
                 "CaravanMatching",
                 "CaravanPermits",
+                "CaravanCentres",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -128,10 +136,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CaravanCentresTests",
+            dependencies: ["CaravanCentres", "CaravanPermits", "CaravanDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CaravanServerTests",
             dependencies: [
                 "CaravanServer",
                 "CaravanDomain",
+                "CaravanCentres",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
