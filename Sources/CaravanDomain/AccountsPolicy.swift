@@ -40,9 +40,11 @@ public enum Area: String, CaseIterable, Sendable {
     case inbox
     /// The entry-ban registry, kept by registry officers.
     case entryBans
+    /// The programme's centres abroad: open to everyone; a specialist's appointments; the staff's desk.
+    case centres
 
     public static func visible(to role: Role?) -> [Area] {
-        guard let role else { return [.home] }
+        guard let role else { return [.home, .centres] }
         return allCases.filter { area in
             switch area {
             case .home, .account, .inbox: true
@@ -55,6 +57,7 @@ public enum Area: String, CaseIterable, Sendable {
             case .companies: CompaniesPolicy.mayListAll(role)
             case .users: AccountsPolicy.mayListAccounts(actor: role)
             case .entryBans: EntryBanPolicy.mayManage(role)
+            case .centres: role == .specialist || role == .centreStaff || role == .admin
             }
         }
     }

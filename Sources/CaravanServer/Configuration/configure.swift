@@ -1,3 +1,4 @@
+import CaravanCentres
 import CaravanDomain
 import CaravanMatching
 import Fluent
@@ -25,6 +26,9 @@ public func configure(
     app.vacancyIndex = VacancyIndex()
     app.candidateIndex = CandidateIndex(taxonomy: app.skillTaxonomy)
     app.permitRegistry = try PermitRegistry.load(dataDirectory: configuration.dataDirectory)
+    // The centres abroad, their host countries' holidays and the Russian test's rules: refused at start if broken.
+    app.centres = try CentreDirectory.bundled()
+    app.russianTest = try RussianTestRules.bundled()
     // The entry-ban check asks the registry officers' table, on the connection of the move that asks.
     app.entryBanRegistry = { app, database in EntryBanService(app: app, database: database) }
     MetricsBootstrap.bootstrap()
@@ -145,6 +149,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: SearchPages())
     try web.register(collection: PermitPages())
     try web.register(collection: EntryBanPages())
+    try web.register(collection: CentrePages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

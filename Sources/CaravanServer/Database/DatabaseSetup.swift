@@ -56,6 +56,7 @@ enum DatabaseSetup {
         CreateProcessingConsent(),
         CreateIdempotencyRecord(),
         CreateClusterTables(),
+        CreateCentreTables(),
     ] }
 }
 

@@ -32,6 +32,8 @@ enum AppError: Error, Sendable {
     case throttled(retryAfter: Int)
     /// 409: an approval of a person whose rules have not all passed, with each person and rule in the way.
     case approvalBlocked([BlockedRule])
+    /// 409: the slot (or one of a family's consecutive slots) has no free desk; the next starts that fit.
+    case slotFull(next: [FreeSlot])
 
     /// One rule standing in the way of one person's approval: the catalogue key and arguments of its finding.
     struct BlockedRule: Sendable {
@@ -47,7 +49,7 @@ enum AppError: Error, Sendable {
         switch self {
         case .validation: .unprocessableEntity
         case .malformedRequest: .badRequest
-        case .conflict, .stageConflict, .approvalBlocked: .conflict
+        case .conflict, .stageConflict, .approvalBlocked, .slotFull: .conflict
         case .unauthorized: .unauthorized
         case .forbidden, .csrfRejected, .passwordRejected: .forbidden
         case .notFound: .notFound
@@ -75,6 +77,7 @@ enum AppError: Error, Sendable {
         case .unsupportedMediaType: "unsupported-media-type"
         case .throttled: "throttled"
         case .approvalBlocked: "permit-approval-blocked"
+        case .slotFull: "centre-slot-full"
         }
     }
 

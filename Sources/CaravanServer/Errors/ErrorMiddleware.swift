@@ -121,7 +121,7 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
                     Problem.FieldError(field: "decision.\($0.person)", code: $0.rule, message: request.blockedRuleText($0))
                 }
             }
-            let problem = Problem(
+            var problem = Problem(
                 type: "urn:caravan:problem:\(slug)",
                 title: request.t("problem.\(slug).title"),
                 status: Int(status.code),
@@ -129,12 +129,16 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
                 errors: fieldErrors,
                 currentStage: current
             )
+            if case .slotFull(let next)? = error { problem.nextFreeSlots = request.freeSlotTexts(next) }
             var headers = HTTPHeaders()
             headers.contentType = Problem.mediaType
             response = Response(status: status, headers: headers, body: .init(data: try Problem.encoder.encode(problem)))
         } else {
             var detail = request.t("problem.\(slug).detail", detailArguments)
             if case .approvalBlocked(let rules)? = error { detail = request.blockedApprovalsText(rules) }
+            if case .slotFull(let next)? = error, !next.isEmpty {
+                detail += " " + request.t("centre.nextFree", ["slots": request.freeSlotTexts(next).map(\.label).joined(separator: "; ")])
+            }
             let page = ErrorPage(
                 layout: try PageLayout(request: request, titleKey: "problem.\(slug).title"),
                 status: Int(status.code),
@@ -172,6 +176,15 @@ struct Problem: Codable {
     let errors: [FieldError]?
     /// With `stage-conflict`: the stage the thing is in now.
     var currentStage: String? = nil
+    /// With `centre-slot-full`: the next starts that fit, soonest first.
+    var nextFreeSlots: [NextFreeSlot]? = nil
+
+    struct NextFreeSlot: Codable {
+        /// RFC 3339, UTC: what to send back as `start`.
+        let start: String
+        /// On the centre's clock, the clock named.
+        let label: String
+    }
 }
 
 struct ErrorPage: Encodable {

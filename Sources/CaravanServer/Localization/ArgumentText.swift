@@ -1,3 +1,4 @@
+import CaravanCentres
 import CaravanDomain
 import CaravanPermits
 import Foundation
@@ -21,6 +22,12 @@ enum ArgumentText {
                 }
             case "relation":
                 if CaravanPermits.Relation(rawValue: value) != nil { result[name] = catalogs.text("relation.\(value)", in: language) }
+            case "when":
+                if let text = CentreText.when(argument: value, in: language) { result[name] = text }
+            case "centre":
+                if let centre = CentreText.bundled?.centre(value) { result[name] = centre.city.text(language.rawValue) }
+            case "service":
+                if CentreService(rawValue: value) != nil { result[name] = catalogs.text("centre.service.\(value)", in: language) }
             case "status":
                 if CaseStatus(rawValue: value) != nil { result[name] = catalogs.text("permit.status.\(value)", in: language) }
             default:

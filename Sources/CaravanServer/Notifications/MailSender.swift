@@ -10,6 +10,15 @@ public struct Mail: Sendable {
     public let kind: String
     public let subject: String
     public let body: String
+    /// Files sent with it (an appointment's `.ics`).
+    public var attachments: [MailAttachment] = []
+}
+
+/// A file attached to an e-mail.
+public struct MailAttachment: Sendable, Equatable {
+    public let filename: String
+    public let contentType: String
+    public let data: Data
 }
 
 /// Delivers e-mail. The default writes a line to the log; a deployment plugs in SMTP or an HTTP mail service.

@@ -44,6 +44,8 @@ final class OutboxMail: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
     @Field(key: "attempts") var attempts: Int
+    /// An iCalendar file sent with the mail (an appointment at a centre); holds no personal data.
+    @OptionalField(key: "calendar") var calendar: String?
 
     init() {}
 

@@ -18,6 +18,15 @@ struct NotificationService: Sendable {
         }
     }
 
+    /// A notice and an e-mail carrying an iCalendar file (an appointment booked, moved or cancelled).
+    func notify(_ userID: UUID, kind: String, arguments: [String: String], link: String, calendar: String) async throws {
+        let now = app.dependencies.now()
+        try await Notice(userID: userID, kind: kind, arguments: arguments, link: link, at: now).create(on: database)
+        let mail = OutboxMail(userID: userID, kind: kind, arguments: arguments, link: link, at: now)
+        mail.calendar = calendar
+        try await mail.create(on: database)
+    }
+
     /// An application entered `stage` because `party` moved it (or created it): the other party is told.
     func applicationMoved(_ application: JobApplication, to stage: ApplicationStage, by party: ApplicationParty) async throws {
         let vacancy = try await application.$vacancy.get(on: database)
@@ -129,7 +138,8 @@ actor OutboxDelivery {
             do {
                 try await sender.send(Mail(
                     id: try mail.requireID(), to: address, language: language.rawValue, kind: mail.kind,
-                    subject: app.catalogs.text("mail.subject", in: language, ["text": text]), body: body
+                    subject: app.catalogs.text("mail.subject", in: language, ["text": text]), body: body,
+                    attachments: mail.calendar.map { [MailAttachment(filename: "appointment.ics", contentType: "text/calendar; charset=utf-8", data: Data($0.utf8))] } ?? []
                 ))
                 mail.sentAt = app.dependencies.now()
                 delivered += 1

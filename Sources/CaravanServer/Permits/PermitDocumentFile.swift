@@ -24,6 +24,9 @@ final class PermitDocumentFile: Model, @unchecked Sendable {
     @OptionalField(key: "reason") var reason: String?
     @Field(key: "uploaded_at") var uploadedAt: Date
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
+    /// Where an accepted document came from when nobody uploaded it: `centre-booking:<id>` (biometrics taken at
+    /// a programme centre stand for the fingerprint registration).
+    @OptionalField(key: "source") var source: String?
 
     init() {}
 

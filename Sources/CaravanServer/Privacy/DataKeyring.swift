@@ -117,6 +117,14 @@ struct DataKeyring: Sendable {
             .map { String(format: "%02x", $0) }.joined()
     }
 
+    /// A person on a profile, as the centres' bookings key them: equal name and birth date, equal key; the key
+    /// tells nothing without the index key.
+    func blindIndex(person name: String, birthDate: String) -> String {
+        let normalized = name.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return HMAC<SHA256>.authenticationCode(for: Data("person:\(normalized)|\(birthDate)".utf8), using: indexKey)
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
     // MARK: Private
 
     private func prefix(_ id: String) -> String { "\(Self.version):\(id):" }

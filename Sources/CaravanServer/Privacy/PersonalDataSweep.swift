@@ -31,6 +31,7 @@ struct PersonalDataSweep: Sendable {
               json: [("family", ["name", "birthDate"])]),
         Table(name: PermitCase.schema, json: [("persons", ["name", "birthDate", "passportNumber", "passportExpiresOn"])]),
         Table(name: EntryBan.schema, text: ["passport_number", "birth_date"], passportIndex: true),
+        Table(name: CentreBooking.schema, text: ["person_name", "person_birth_date"]),
     ]
 
     struct Report: Sendable, Equatable {

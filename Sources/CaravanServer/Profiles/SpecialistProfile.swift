@@ -40,6 +40,11 @@ final class SpecialistProfile: Model, @unchecked Sendable {
     @OptionalField(key: "birth_date") var sealedBirthDate: Sealed<String>?
     @OptionalField(key: "passport_number") var sealedPassportNumber: Sealed<String>?
     @OptionalField(key: "passport_expires_on") var sealedPassportExpiresOn: Sealed<String>?
+    // Set only by a centre's recorded result (a passed Russian test; an identity checked in person).
+    @OptionalField(key: "russian_verified_level") var russianVerifiedLevel: String?
+    @OptionalField(key: "russian_certificate") var russianCertificate: String?
+    @OptionalField(key: "russian_verified_on") var russianVerifiedOn: String?
+    @OptionalField(key: "identity_verified_at") var identityVerifiedAt: String?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}

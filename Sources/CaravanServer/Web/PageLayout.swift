@@ -42,7 +42,8 @@ struct PageLayout: Encodable {
         title = request.t(titleKey, titleArguments)
         nav = Area.visible(to: role).map { area in
             let url = area == .search && role == .employer ? SiteURL.searchSpecialists
-                : area == .permits && role == .migrationOfficer ? SiteURL.officerCases : area.url
+                : area == .permits && role == .migrationOfficer ? SiteURL.officerCases
+                : area == .centres && role == .centreStaff ? SiteURL.centreDesk : area.url
             var label = request.t("nav.\(area.rawValue)")
             if area == .inbox, let unread = request.unreadNotices, unread > 0 { label += " (\(unread))" }
             return Link(href: url.path, label: label, current: url.path == path)
@@ -86,6 +87,7 @@ extension Area {
         case .search: .searchVacancies
         case .permits: .permits
         case .entryBans: .registryEntryBans
+        case .centres: .centres
         }
     }
 }

@@ -66,6 +66,17 @@ enum SiteURL: Equatable {
     case stylesheet
     case registryEntryBans
     case registryEntryBanLift(UUID)
+    case centres
+    case centre(String)
+    case centreBook(String)
+    case appointments
+    case appointmentCancel(UUID)
+    case appointmentMove(UUID)
+    case appointmentCalendar(UUID)
+    case centreDesk
+    case centreDeskMark(UUID)
+    case centreDeskResult(UUID)
+    case centreStaff(String)
 
     var path: String {
         "/" + components.map(\.description).joined(separator: "/")
@@ -95,6 +106,14 @@ enum SiteURL: Equatable {
         case .permitDocument: ["permits", ":caseID", "documents", ":documentID"]
         case .permitDocumentReview: ["permits", ":caseID", "documents", ":documentID", "review"]
         case .registryEntryBanLift: ["registry", "entry-bans", ":banID", "lift"]
+        case .centre: ["centres", ":centreID"]
+        case .centreBook: ["centres", ":centreID", "bookings"]
+        case .appointmentCancel: ["appointments", ":bookingID", "cancel"]
+        case .appointmentMove: ["appointments", ":bookingID", "move"]
+        case .appointmentCalendar: ["appointments", ":bookingID", "appointment.ics"]
+        case .centreDeskMark: ["centre-desk", "bookings", ":bookingID", "status"]
+        case .centreDeskResult: ["centre-desk", "bookings", ":bookingID", "result"]
+        case .centreStaff: ["centres", ":centreID", "staff"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -157,6 +176,17 @@ enum SiteURL: Equatable {
         case .stylesheet: ["caravan.css"]
         case .registryEntryBans: ["registry", "entry-bans"]
         case .registryEntryBanLift(let id): ["registry", "entry-bans", id.uuidString.lowercased(), "lift"]
+        case .centres: ["centres"]
+        case .centre(let id): ["centres", id]
+        case .centreBook(let id): ["centres", id, "bookings"]
+        case .appointments: ["appointments"]
+        case .appointmentCancel(let id): ["appointments", id.uuidString.lowercased(), "cancel"]
+        case .appointmentMove(let id): ["appointments", id.uuidString.lowercased(), "move"]
+        case .appointmentCalendar(let id): ["appointments", id.uuidString.lowercased(), "appointment.ics"]
+        case .centreDesk: ["centre-desk"]
+        case .centreDeskMark(let id): ["centre-desk", "bookings", id.uuidString.lowercased(), "status"]
+        case .centreDeskResult(let id): ["centre-desk", "bookings", id.uuidString.lowercased(), "result"]
+        case .centreStaff(let id): ["centres", id, "staff"]
         }
     }
 
