@@ -30,8 +30,8 @@ import Vapor
 /// theirs to read (`AccessFixtures.private`): the family's names and documents, the case, the specialist's e-mail.
 enum AccessTable {
     static let rows: [AccessRow] = operations + accountsAPI + companiesAPI + profileAndVacanciesAPI + applicationsAPI
-        + notificationsAndSearchAPI + permitsAPI + entryBansAPI
-        + accountPages + adminAndCompanyPages + profilePages + vacancyAndApplicationPages + permitPages + registryPages
+        + notificationsAndSearchAPI + permitsAPI + entryBansAPI + centresAPI
+        + accountPages + adminAndCompanyPages + profilePages + vacancyAndApplicationPages + permitPages + registryPages + centrePages
 
     // MARK: Operations
 
@@ -244,6 +244,42 @@ enum AccessTable {
         row(.GET, "/registry/entry-bans",                                "in   403  403  403  403  403  ok   403  403  403  403"),
         row(.POST, "/registry/entry-bans",                               "in   403  403  403  403  403  ok   403  403  403  403", form: [:]),
         row(.POST, "/registry/entry-bans/:banID/lift",                   "in   403  403  403  403  403  ok   403  403  403  403", form: [:]),
+    ]
+
+    // The centres: open to look at; a specialist books for their own people; staff act at their own centre's desk;
+    // an admin assigns staff. The fixture booking is the specialist's own (biometrics at Tashkent).
+    static let centresAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/centres",                                     "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/api/v1/centres/:centreId/slots",                     "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/api/v1/centres/:centreId/bookings",                 "401  ok   403  403  403  403  403  403  403  ok   403",
+            json: #"{"service":"biometrics","start":"2020-01-06T04:00:00Z","persons":["p0"]}"#),
+        row(.PUT, "/api/v1/centres/:centreId/staff",                     "401  403  403  403  403  403  403  403  ok   403  403",
+            json: #"{"email":"nobody@example.org"}"#),
+        row(.GET, "/api/v1/me/centre-bookings",                          "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.GET, "/api/v1/centre-bookings/:bookingId/calendar",         "401  ok   404  404  404  404  404  404  404  404  404"),
+        row(.PUT, "/api/v1/centre-bookings/:bookingId/start",            "401  ok   404  404  404  404  404  404  404  404  404",
+            json: #"{"start":"2020-01-06T04:00:00Z"}"#),
+        row(.GET, "/api/v1/centre-desk/bookings",                        "401  403  403  403  ok   403  403  403  403  403  403"),
+        row(.PUT, "/api/v1/centre-desk/bookings/:bookingId/status",      "401  403  403  403  ok   403  403  403  403  403  403",
+            json: #"{"status":"no_show"}"#),
+        row(.PUT, "/api/v1/centre-desk/bookings/:bookingId/result",      "401  403  403  403  ok   403  403  403  403  403  403", json: "{}"),
+        row(.POST, "/api/v1/centre-bookings/:bookingId/cancellation",    "401  ok   404  404  404  404  404  404  404  404  404"),
+    ]
+
+    static let centrePages: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/centres",                                            "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/centres/:centreID",                                  "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/centres/:centreID/bookings",                        "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+        row(.POST, "/centres/:centreID/staff",                           "in   403  403  403  403  403  403  403  ok   403  403", form: [:]),
+        row(.GET, "/appointments",                                       "in   ok   403  403  403  403  403  403  403  ok   403"),
+        row(.GET, "/appointments/:bookingID/appointment.ics",            "in   ok   404  404  404  404  404  404  404  404  404"),
+        row(.POST, "/appointments/:bookingID/move",                      "in   ok   404  404  404  404  404  404  404  404  404", form: [:]),
+        row(.GET, "/centre-desk",                                        "in   403  403  403  ok   403  403  403  403  403  403"),
+        row(.POST, "/centre-desk/bookings/:bookingID/status",            "in   403  403  403  ok   403  403  403  403  403  403", form: [:]),
+        row(.POST, "/centre-desk/bookings/:bookingID/result",            "in   403  403  403  ok   403  403  403  403  403  403", form: [:]),
+        row(.POST, "/appointments/:bookingID/cancel",                    "in   ok   404  404  404  404  404  404  404  404  404", form: [:]),
     ]
 
     // MARK: Building rows

@@ -1,3 +1,4 @@
+import CaravanCentres
 import CaravanDomain
 @testable import CaravanServer
 import Fluent
@@ -186,6 +187,15 @@ struct AccessFixtures: Sendable {
         let ban = try await app.api(.POST, "/entry-bans", raw: EntryBanTests.byPassport, token: registry)
         #expect(ban.status == .created, "\(ban.text)")
 
+        // The centres: the staff account works at Tashkent; the specialist booked biometrics there for himself.
+        let centres = CentreBookingService(app: app, database: app.db)
+        let centreStaff = try #require(try await User.query(on: app.db).filter(\.$email == "centre@example.org").first())
+        try await centres.assign(try centreStaff.requireID(), to: "tashkent", by: admin)
+        let aziz = try #require(try await User.query(on: app.db).filter(\.$email == "aziz@example.uz").first())
+        let tashkent = try #require(app.centres.centre("tashkent"))
+        let start = try #require(try await centres.nextFree(.biometrics, at: tashkent, limit: 1).first).start
+        let booking = try await centres.book(BookingRequest(centre: "tashkent", service: "biometrics", start: start, persons: ["p0"]), by: aziz)[0]
+
         var emails: [Caller: String] = [
             .anonymous: "nobody@example.org", .specialist: "aziz@example.uz", .employer: "hr@kazan.example",
             .migrationOfficer: "officer1@example.org", .admin: "admin@example.org",
@@ -198,7 +208,7 @@ struct AccessFixtures: Sendable {
             "application": text(try application.requireID()), "vacancy": text(application.$vacancy.id),
             "draftVacancy": try draftVacancy.json(Identified.self).id, "company": text(try company.requireID()),
             "invitation": invitation, "ban": try ban.json(Identified.self).id, "user": other.id, "otherSpecialist": other.id,
-            "code": "en",
+            "code": "en", "centre": "tashkent", "booking": text(try booking.requireID()),
         ], emails: emails)
     }
 

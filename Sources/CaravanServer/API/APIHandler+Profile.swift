@@ -63,7 +63,7 @@ extension APIHandler {
         if !errors.isEmpty { throw AppError.validation(ValidationFailure(errors)) }
 
         let profile = try await req.profiles.profile(of: user)
-        profile.apply(basics)
+        try req.profiles.apply(basics, to: profile)
         profile.skills = skills
         profile.family = family
         profile.experience = experience
@@ -101,7 +101,13 @@ extension Components.Schemas.Profile {
                 languages: profile.languages.map { .init(language: $0.language, level: $0.level.rawValue) },
                 desiredRoles: profile.desiredRoles
             ),
-            value2: .init(completeness: .init(percent: completeness.percent, next: completeness.next.map { req.t($0) }))
+            value2: .init(
+                completeness: .init(percent: completeness.percent, next: completeness.next.map { req.t($0) }),
+                russianVerified: profile.russianVerifiedLevel.map {
+                    .init(level: $0, certificate: profile.russianCertificate ?? "", date: profile.russianVerifiedOn ?? "")
+                },
+                identityVerifiedOn: profile.identityVerifiedAt
+            )
         )
     }
 }

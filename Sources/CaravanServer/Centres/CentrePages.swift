@@ -329,6 +329,7 @@ struct CentrePages: RouteCollection {
         let user = try req.auth.require(User.self)
         guard let id = req.parameters.get("bookingID", as: UUID.self) else { throw AppError.notFound }
         let text = try? req.content.get(String.self, at: "start")
+        _ = try await req.centreBookings.booking(id, of: user)
         do {
             guard let start = CentreText.start(text) else {
                 throw AppError.validation(ValidationFailure(field: "start", code: (text ?? "").isEmpty ? "field.required" : "centre.booking.startInvalid"))
@@ -357,7 +358,7 @@ struct CentrePages: RouteCollection {
         let statusKey: String
         let markAction: String
         let resultAction: String
-        let marks: [String]
+        var markFields: [MarkField]
         let result: String?
         let mayArrive: Bool
         let mayFinish: Bool
@@ -365,6 +366,15 @@ struct CentrePages: RouteCollection {
         let needsResult: Bool
         var errors: [String: String] = [:]
         var typed: [String: String] = [:]
+        var errorList: [String] = []
+    }
+
+    struct MarkField: Encodable {
+        let id: String
+        let name: String
+        let label: String
+        let value: String
+        let error: String?
     }
 
     struct DeskPage: Encodable {
@@ -411,11 +421,15 @@ struct CentrePages: RouteCollection {
                 birthDate: req.date(booking.personBirthDate), service: req.t("centre.service.\(booking.service)"), serviceKey: booking.service,
                 status: req.t("centre.status.\(booking.status)"), statusKey: booking.status,
                 markAction: SiteURL.centreDeskMark(id).path, resultAction: SiteURL.centreDeskResult(id).path,
-                marks: req.application.russianTest.subtests, result: results[id].map { resultText($0, req) },
+                markFields: [], result: results[id].map { resultText($0, req) },
                 mayArrive: status.mayMark(.arrived), mayFinish: status.mayMark(.done) && !needsResult && status == .arrived,
                 mayMiss: status.mayMark(.noShow), needsResult: needsResult && status == .arrived
             )
-            if let refused, refused.0 == id { (line.errors, line.typed) = (refused.1, refused.2) }
+            if let refused, refused.0 == id { (line.errors, line.typed, line.errorList) = (refused.1, refused.2, Array(refused.1.values).sorted()) }
+            line.markFields = req.application.russianTest.subtests.map { subtest in
+                MarkField(id: "m-\(subtest)-\(line.id)", name: "marks.\(subtest)", label: req.t("centre.subtest.\(subtest)"),
+                          value: line.typed[subtest] ?? "", error: line.errors["marks.\(subtest)"])
+            }
             return line
         }
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["marked", "recorded"].contains($0) ? req.t("desk.notice.\($0)") : nil }

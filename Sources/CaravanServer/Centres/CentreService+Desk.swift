@@ -169,7 +169,7 @@ extension CentreBookingService {
             ), on: db)
             let kind = result.map { "notice.centre.result.\(service.rawValue).\($0.passed ? "passed" : "failed")" } ?? "notice.centre.marked.\(next.rawValue)"
             var arguments = ["service": service.rawValue, "centre": centre.id, "when": CentreText.whenArgument(booking), "person": booking.personName]
-            if let level = result?.level { arguments["level"] = app.russianTest.level(level)?.name.text("ru") ?? level }
+            if let level = result?.level { arguments["testLevel"] = level }
             if let certificate = result?.certificate { arguments["certificate"] = certificate }
             try await NotificationService(app: app, database: db).notify([booking.$user.id], kind: kind, arguments: arguments, link: SiteURL.appointments.path)
         }

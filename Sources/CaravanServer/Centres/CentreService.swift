@@ -146,7 +146,7 @@ struct CentreBookingService: Sendable {
                 return made
             }
         } catch is SlotFull {
-            throw AppError.slotFull(next: try await nextFree(service, at: centre, persons: persons.count))
+            throw AppError.slotFull(next: try await nextFree(service, at: centre, persons: persons.count, after: start))
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // The partial unique index: another request booked the same person meanwhile.
             throw AppError.conflict(code: "centre-booking-exists")
@@ -196,7 +196,7 @@ struct CentreBookingService: Sendable {
                 try await announce([booking], kind: "notice.centre.rescheduled", to: user, on: db)
             }
         } catch is SlotFull {
-            throw AppError.slotFull(next: try await nextFree(booking.centreService, at: centre, after: nil))
+            throw AppError.slotFull(next: try await nextFree(booking.centreService, at: centre, after: start))
         }
         await app.outbox.sweep(app: app, on: database)
         return booking

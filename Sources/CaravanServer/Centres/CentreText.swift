@@ -9,6 +9,7 @@ import Vapor
 enum CentreText {
     /// The bundled centres, for texts made without an application at hand (notice arguments).
     static let bundled: CentreDirectory? = try? CentreDirectory.bundled()
+    static let russianTest: RussianTestRules? = try? RussianTestRules.bundled()
 
     /// A notice argument naming a moment at a centre: `<seconds>@<centre id>`; made into words when read.
     static func whenArgument(_ booking: CentreBooking) -> String { "\(booking.startsAt)@\(booking.centre)" }

@@ -51,12 +51,13 @@ enum DatabaseSetup {
         AddPermitAssignment(),
         CreateEntryBan(),
         AddProfileIdentity(),
+        // Before the sealing migration, which walks every table holding personal values (its bookings too).
+        CreateCentreTables(),
         SealPersonalData(keys: keys, dataDirectory: dataDirectory),
         CreateDataAccess(),
         CreateProcessingConsent(),
         CreateIdempotencyRecord(),
         CreateClusterTables(),
-        CreateCentreTables(),
     ] }
 }
 

@@ -49,6 +49,7 @@ enum DemoDataset {
         let hash = try await service.hashPassword(password)
         try await DemoMarket.load(on: app, passwordHash: hash)
         try await DemoPermits.load(on: app)
+        try await DemoCentres.load(on: app)
         let bansBefore = try await EntryBan.query(on: app.db).count()
         try await DemoEntryBans.load(on: app)
         // The registry changed after the demo's reviews started: ask it again for the cases in review, as an officer

@@ -137,7 +137,7 @@ struct CaravanErrorMiddleware: AsyncMiddleware {
             var detail = request.t("problem.\(slug).detail", detailArguments)
             if case .approvalBlocked(let rules)? = error { detail = request.blockedApprovalsText(rules) }
             if case .slotFull(let next)? = error, !next.isEmpty {
-                detail += " " + request.t("centre.nextFree", ["slots": request.freeSlotTexts(next).map(\.label).joined(separator: "; ")])
+                detail += " " + request.t("centre.nextFreeList", ["slots": request.freeSlotTexts(next).map(\.label).joined(separator: "; ")])
             }
             let page = ErrorPage(
                 layout: try PageLayout(request: request, titleKey: "problem.\(slug).title"),

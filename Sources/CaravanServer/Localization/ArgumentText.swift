@@ -24,6 +24,8 @@ enum ArgumentText {
                 if CaravanPermits.Relation(rawValue: value) != nil { result[name] = catalogs.text("relation.\(value)", in: language) }
             case "when":
                 if let text = CentreText.when(argument: value, in: language) { result[name] = text }
+            case "testLevel":
+                if let level = CentreText.russianTest?.level(value) { result[name] = level.name.text(language.rawValue) }
             case "centre":
                 if let centre = CentreText.bundled?.centre(value) { result[name] = centre.city.text(language.rawValue) }
             case "service":

@@ -92,6 +92,9 @@ struct ProfilePages: RouteCollection {
         let urls: [String: String]
         /// What was typed into the skill field, kept when it could not be added.
         var typedSkill: String = ""
+        /// A Russian level a centre's test verified: the field is locked and this says by what.
+        var russianVerified: String?
+        var russianSelfDeclared: Bool = false
         var experience: [ListRow] = []
         var education: [ListRow] = []
         var languages: [ListRow] = []
@@ -370,6 +373,13 @@ struct ProfilePages: RouteCollection {
                 [("add" + list.capitalized, SiteURL.profileList(list).path), ("remove" + list.capitalized, SiteURL.profileListRemove(list).path)]
             }) { $1 }
         )
+        if let verified = profile.russianVerifiedLevel {
+            page.russianVerified = req.t("profile.russianVerifiedNote", [
+                "level": req.t("level.\(verified)"), "certificate": profile.russianCertificate ?? "", "date": req.date(profile.russianVerifiedOn),
+            ])
+        } else {
+            page.russianSelfDeclared = profile.russianLevel != nil
+        }
         page.typedSkill = String(typedSkill.prefix(100))
         page.identity = identity ?? [
             "birthDate": profile.birthDate ?? "", "passportNumber": profile.passportNumber ?? "", "passportExpiresOn": profile.passportExpiresOn ?? "",

@@ -48,21 +48,22 @@ struct ProfileService: Sendable {
         let basics: ProfileBasics
         do { basics = try ProfileRules.validate(input) } catch { throw AppError.validation(error) }
         let profile = try await profile(of: user)
-        // A level a centre verified is the centre's to change: left out (the page's field is locked), it stays;
-        // another level sent is refused, the same answer through the page and the API.
-        if let verified = profile.russianVerifiedLevel {
-            if let sent = basics.russianLevel, sent.rawValue != verified {
-                throw AppError.validation(ValidationFailure(field: "russianLevel", code: "profile.russianVerified",
-                                                            arguments: ["level": verified, "certificate": profile.russianCertificate ?? ""]))
-            }
-            var kept = basics
-            kept.russianLevel = CEFRLevel(rawValue: verified)
-            profile.apply(kept)
-        } else {
-            profile.apply(basics)
-        }
+        try apply(basics, to: profile)
         try await store(profile)
         return profile
+    }
+
+    /// The basics onto the profile. A level a centre verified is the centre's to change: left out (the page's
+    /// field is locked), it stays; another level sent is refused — the same answer through the page and the API.
+    func apply(_ basics: ProfileBasics, to profile: SpecialistProfile) throws {
+        guard let verified = profile.russianVerifiedLevel else { return profile.apply(basics) }
+        if let sent = basics.russianLevel, sent.rawValue != verified {
+            throw AppError.validation(ValidationFailure(field: "russianLevel", code: "profile.russianVerified",
+                                                        arguments: ["level": verified, "certificate": profile.russianCertificate ?? ""]))
+        }
+        var kept = basics
+        kept.russianLevel = CEFRLevel(rawValue: verified)
+        profile.apply(kept)
     }
 
     /// Checks skills against the taxonomy and the limits; `field` prefixes the error fields (`skills[2].skill`).
