@@ -100,7 +100,9 @@ import Testing
         #expect(areas.contains(.search) == (role == .employer || role == .specialist))
         #expect(areas.contains(.permits) == (role == .employer || role == .specialist || role == .migrationOfficer))
         #expect(areas.contains(.entryBans) == (role == .registryOfficer))
-        #expect(Area.visible(to: nil) == [.home])
+        #expect(areas.contains(.centres) == (role == .specialist || role == .centreStaff || role == .admin))
+        // Anyone may look at the centres and their free slots without an account.
+        #expect(Area.visible(to: nil) == [.home, .centres])
     }
 }
 
