@@ -67,10 +67,12 @@ extension APIHandler {
         let (user, _) = try await req.bearerUser()
         guard req.application.centres.centre(input.path.centreId) != nil else { throw AppError.notFound }
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
-        let seconds = body.start.timeIntervalSince1970
+        guard let start = CentreText.start(body.start) else {
+            guard user.domainRole == .specialist else { throw AppError.forbidden }
+            throw AppError.validation(ValidationFailure(field: "start", code: "centre.booking.startInvalid"))
+        }
         let made = try await req.centreBookings.book(BookingRequest(
-            centre: input.path.centreId, service: body.service.rawValue,
-            start: seconds.rounded() == seconds && abs(seconds) < 1e11 ? Int(seconds) : nil, persons: body.persons
+            centre: input.path.centreId, service: body.service.rawValue, start: start, persons: body.persons
         ), by: user)
         return .created(.init(body: .json(.init(bookings: try made.map { try Self.booking($0, result: nil, req) }))))
     }
@@ -111,11 +113,11 @@ extension APIHandler {
         let (user, _) = try await req.bearerUser()
         guard let id = UUID(uuidString: input.path.bookingId) else { throw AppError.notFound }
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
-        let seconds = body.start.timeIntervalSince1970
-        guard seconds.rounded() == seconds, abs(seconds) < 1e11 else {
-            throw AppError.validation(ValidationFailure(field: "start", code: "centre.booking.outsideHours.any"))
+        _ = try await req.centreBookings.booking(id, of: user)
+        guard let start = CentreText.start(body.start) else {
+            throw AppError.validation(ValidationFailure(field: "start", code: "centre.booking.startInvalid"))
         }
-        let booking = try await req.centreBookings.reschedule(id, to: Int(seconds), by: user)
+        let booking = try await req.centreBookings.reschedule(id, to: start, by: user)
         return .ok(.init(body: .json(try Self.booking(booking, result: nil, req))))
     }
 

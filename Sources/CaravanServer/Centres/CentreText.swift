@@ -76,7 +76,9 @@ extension CentreText {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 40 else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        guard let date = formatter.date(from: text) else { return nil }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = formatter.date(from: text) ?? fractional.date(from: text) else { return nil }
         let seconds = date.timeIntervalSince1970
         guard seconds.rounded() == seconds, abs(seconds) < 1e11 else { return nil }
         return Int(seconds)
