@@ -39,7 +39,7 @@ public enum CaravanEntrypoint {
         }
         var status: Int32 = 0
         do {
-            try await configure(app, configuration: configuration)
+            try await configure(app, configuration: configuration, dependencies: try Dependencies.fromEnvironment())
             try await app.execute()
         } catch let exit as ExitCode {
             status = exit.code

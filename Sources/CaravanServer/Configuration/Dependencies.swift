@@ -34,6 +34,24 @@ public struct Dependencies: Sendable {
     )
 }
 
+extension Dependencies {
+    /// The live world, except that `CARAVAN_CLOCK_START` (RFC 3339), when set, starts the server's clock at that
+    /// moment and lets it run on from there: for demos and browser journeys that need a given day (a centre's
+    /// open Monday morning), never for a real installation.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Dependencies {
+        guard let text = environment["CARAVAN_CLOCK_START"], !text.isEmpty else { return .live }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        guard let start = formatter.date(from: text) else {
+            throw ConfigurationError(variable: "CARAVAN_CLOCK_START", problem: "\(text) is not an RFC 3339 date-time (2027-03-01T08:00:00+05:00)")
+        }
+        let launched = Date()
+        var dependencies = Dependencies.live
+        dependencies.now = { start.addingTimeInterval(Date().timeIntervalSince(launched)) }
+        return dependencies
+    }
+}
+
 extension Application {
     private struct DependenciesKey: StorageKey {
         typealias Value = Dependencies
