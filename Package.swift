@@ -110,6 +110,7 @@ let package = Package(
                 "CaravanSearch",
                 "CaravanMatching",
                 "CaravanPermits",
+                "CaravanCentres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
