@@ -100,18 +100,21 @@ public struct Centre: Codable, Sendable, Equatable, Identifiable {
     /// An IANA zone: every appointment is shown on this clock, with the zone named.
     public let timeZone: String
     public let city: LocalizedText
+    /// The clock named as a sentence names it ("по времени Ташкента", "Tashkent time").
+    public let clock: LocalizedText
     public let address: LocalizedText
     /// Keyed by English weekday name in lower case (`monday` … `sunday`).
     public let hours: [String: OpeningHours]
     public let services: [ServiceOffer]
 
-    public init(id: String, code: String, country: String, timeZone: String, city: LocalizedText, address: LocalizedText,
-                hours: [String: OpeningHours], services: [ServiceOffer]) {
+    public init(id: String, code: String, country: String, timeZone: String, city: LocalizedText, clock: LocalizedText? = nil,
+                address: LocalizedText, hours: [String: OpeningHours], services: [ServiceOffer]) {
         self.id = id
         self.code = code
         self.country = country
         self.timeZone = timeZone
         self.city = city
+        self.clock = clock ?? LocalizedText(ru: "время: \(city.ru)", en: "\(city.en) time")
         self.address = address
         self.hours = hours
         self.services = services

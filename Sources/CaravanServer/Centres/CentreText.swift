@@ -5,7 +5,7 @@ import Foundation
 import Vapor
 
 /// Appointment times as people read them: on the centre's clock, with the city and the offset named
-/// ("1 марта 2027 г., 10:00 (время Ташкента, UTC+5)"), never an ISO string or a zone id in a sentence.
+/// ("понедельник, 1 марта 2027 г. в 10:00 (по времени Ташкента, UTC+5)"), never an ISO string or a zone id in a sentence.
 enum CentreText {
     /// The bundled centres, for texts made without an application at hand (notice arguments).
     static let bundled: CentreDirectory? = try? CentreDirectory.bundled()
@@ -52,14 +52,13 @@ enum CentreText {
         return formatter.string(from: date)
     }
 
-    /// "время Ташкента, UTC+5" / "Tashkent time, UTC+5".
+    /// "по времени Ташкента, UTC+5" / "Tashkent time, UTC+5".
     static func clock(_ centre: Centre, at date: Date = Date(), in language: LanguageCode) -> String {
         let offset = centre.zone.secondsFromGMT(for: date)
         let hours = offset / 3600
         let minutes = abs(offset % 3600) / 60
         let utc = "UTC\(hours >= 0 ? "+" : "−")\(abs(hours))" + (minutes == 0 ? "" : String(format: ":%02d", minutes))
-        let city = centre.city.text(language.rawValue)
-        return language == .english ? "\(city) time, \(utc)" : "время: \(city), \(utc)"
+        return "\(centre.clock.text(language.rawValue)), \(utc)"
     }
 }
 
