@@ -198,3 +198,34 @@ enum Fixture {
             .text.contains("STATUS:CANCELLED"))
     }
 }
+
+@Suite struct CourseRulesTests {
+    let today = CalendarDate("2027-01-10")!
+
+    func input(_ change: (inout CourseInput) -> Void = { _ in }) -> CourseInput {
+        var input = CourseInput(title: "Русский для IT, B1", level: "B1", place: "tashkent", city: "", schedule: "Пн и Ср 18:00–20:00",
+                                startsOn: "2027-02-01", endsOn: "2027-04-30", capacity: "12", sponsored: true)
+        change(&input)
+        return input
+    }
+
+    @Test func aGoodCourseIsAcceptedAndOnlineHasNoCentre() throws {
+        let course = try CourseRules.validate(input(), centres: Fixture.directory, today: today).get()
+        #expect(course.centre == "tashkent" && course.capacity == 12 && course.level == .b1)
+        let online = try CourseRules.validate(input { $0.place = "online" }, centres: Fixture.directory, today: today).get()
+        #expect(online.centre == nil)
+    }
+
+    @Test func everyProblemIsNamedAtOnce() {
+        guard case .failure(let failure) = CourseRules.validate(input {
+            $0.title = ""; $0.level = "Z9"; $0.place = "almaty"; $0.startsOn = "2026-12-01"; $0.endsOn = "2026-11-01"; $0.capacity = "0"; $0.schedule = ""
+        }, centres: Fixture.directory, today: today) else { Issue.record("accepted"); return }
+        #expect(Set(failure.errors.map(\.field)) == ["title", "level", "place", "startsOn", "endsOn", "capacity", "schedule"])
+    }
+
+    @Test func newcomersQueueBehindThoseAlreadyWaiting() {
+        #expect(CourseRules.placement(enrolled: 3, capacity: 4, waiting: 0) == .enrolled)
+        #expect(CourseRules.placement(enrolled: 4, capacity: 4, waiting: 0) == .waiting)
+        #expect(CourseRules.placement(enrolled: 3, capacity: 4, waiting: 2) == .waiting)
+    }
+}

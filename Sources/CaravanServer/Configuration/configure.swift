@@ -150,6 +150,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: PermitPages())
     try web.register(collection: EntryBanPages())
     try web.register(collection: CentrePages())
+    try web.register(collection: CoursePages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

@@ -58,6 +58,7 @@ enum DatabaseSetup {
         CreateProcessingConsent(),
         CreateIdempotencyRecord(),
         CreateClusterTables(),
+        CreateCourseTables(),
     ] }
 }
 

@@ -77,6 +77,11 @@ enum SiteURL: Equatable {
     case centreDeskMark(UUID)
     case centreDeskResult(UUID)
     case centreStaff(String)
+    case courses
+    case course(UUID)
+    case courseEnrol(UUID)
+    case courseWithdraw(UUID)
+    case courseMark(UUID)
 
     var path: String {
         "/" + components.map(\.description).joined(separator: "/")
@@ -114,6 +119,10 @@ enum SiteURL: Equatable {
         case .centreDeskMark: ["centre-desk", "bookings", ":bookingID", "status"]
         case .centreDeskResult: ["centre-desk", "bookings", ":bookingID", "result"]
         case .centreStaff: ["centres", ":centreID", "staff"]
+        case .course: ["courses", ":courseID"]
+        case .courseEnrol: ["courses", ":courseID", "enrolment"]
+        case .courseWithdraw: ["courses", ":courseID", "withdrawal"]
+        case .courseMark: ["course-enrolments", ":enrolmentID", "marks"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -187,6 +196,11 @@ enum SiteURL: Equatable {
         case .centreDeskMark(let id): ["centre-desk", "bookings", id.uuidString.lowercased(), "status"]
         case .centreDeskResult(let id): ["centre-desk", "bookings", id.uuidString.lowercased(), "result"]
         case .centreStaff(let id): ["centres", id, "staff"]
+        case .courses: ["courses"]
+        case .course(let id): ["courses", id.uuidString.lowercased()]
+        case .courseEnrol(let id): ["courses", id.uuidString.lowercased(), "enrolment"]
+        case .courseWithdraw(let id): ["courses", id.uuidString.lowercased(), "withdrawal"]
+        case .courseMark(let id): ["course-enrolments", id.uuidString.lowercased(), "marks"]
         }
     }
 
