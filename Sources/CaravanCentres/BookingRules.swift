@@ -100,7 +100,7 @@ public enum BookingStatus: String, CaseIterable, Codable, Sendable {
     /// The staff's marks, in the order a visit goes.
     public func mayMark(_ next: BookingStatus) -> Bool {
         switch (self, next) {
-        case (.booked, .arrived), (.booked, .noShow), (.arrived, .done), (.arrived, .noShow), (.booked, .done): true
+        case (.booked, .arrived), (.booked, .noShow), (.arrived, .done): true
         default: false
         }
     }

@@ -123,7 +123,7 @@ enum Fixture {
     @Test func staffMarksGoForwardOnly() {
         #expect(BookingStatus.booked.mayMark(.arrived))
         #expect(BookingStatus.arrived.mayMark(.done))
-        #expect(BookingStatus.arrived.mayMark(.noShow))
+        #expect(!BookingStatus.arrived.mayMark(.noShow))
         #expect(!BookingStatus.done.mayMark(.arrived))
         #expect(!BookingStatus.cancelled.mayMark(.arrived))
         #expect(!BookingStatus.noShow.mayMark(.done))

@@ -265,6 +265,15 @@ enum AccessTable {
             json: #"{"status":"no_show"}"#),
         row(.PUT, "/api/v1/centre-desk/bookings/:bookingId/result",      "401  403  403  403  ok   403  403  403  403  403  403", json: "{}"),
         row(.POST, "/api/v1/centre-bookings/:bookingId/cancellation",    "401  ok   404  404  404  404  404  404  404  404  404"),
+        // Courses: staff open and teach them; specialists enrol (the owner is already on the fixture course) and leave.
+        row(.GET, "/api/v1/courses",                                     "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/api/v1/courses",                                    "401  403  403  403  ok   403  403  403  403  403  403",
+            json: #"{"title":"T","level":"B1","place":"online","schedule":"Mon","startsOn":"2020-01-06","endsOn":"2020-02-01","capacity":5}"#),
+        row(.POST, "/api/v1/courses/:courseId/enrolment",                "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.GET, "/api/v1/courses/:courseId/roster",                    "401  403  403  403  ok   403  403  403  403  403  403"),
+        row(.POST, "/api/v1/course-enrolments/:enrolmentId/marks",       "401  403  403  403  ok   403  403  403  403  403  403",
+            json: #"{"day":"2020-01-06"}"#),
+        row(.POST, "/api/v1/courses/:courseId/withdrawal",               "401  ok   404  404  404  404  404  404  404  ok   404"),
     ]
 
     static let centrePages: [AccessRow] = [
@@ -280,6 +289,12 @@ enum AccessTable {
         row(.POST, "/centre-desk/bookings/:bookingID/status",            "in   403  403  403  ok   403  403  403  403  403  403", form: [:]),
         row(.POST, "/centre-desk/bookings/:bookingID/result",            "in   403  403  403  ok   403  403  403  403  403  403", form: [:]),
         row(.POST, "/appointments/:bookingID/cancel",                    "in   ok   404  404  404  404  404  404  404  404  404", form: [:]),
+        row(.GET, "/courses",                                            "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/courses/:courseID",                                  "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/courses",                                           "in   403  403  403  ok   403  403  403  403  403  403", form: [:]),
+        row(.POST, "/courses/:courseID/enrolment",                       "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+        row(.POST, "/course-enrolments/:enrolmentID/marks",              "in   403  403  403  ok   403  403  403  403  403  403", form: [:]),
+        row(.POST, "/courses/:courseID/withdrawal",                      "in   ok   404  404  404  404  404  404  404  ok   404", form: [:]),
     ]
 
     // MARK: Building rows

@@ -195,6 +195,11 @@ struct AccessFixtures: Sendable {
         let tashkent = try #require(app.centres.centre("tashkent"))
         let start = try #require(try await centres.nextFree(.biometrics, at: tashkent, limit: 1).first).start
         let booking = try await centres.book(BookingRequest(centre: "tashkent", service: "biometrics", start: start, persons: ["p0"]), by: aziz)[0]
+        let course = try await CourseService(app: app, database: app.db).create(CourseInput(
+            title: "Русский для IT", level: "B1", place: "tashkent", city: "", schedule: "Пн и Ср 18:00–20:00",
+            startsOn: "2027-01-11", endsOn: "2027-03-31", capacity: "10", sponsored: true
+        ), by: centreStaff)
+        let enrolment = try await CourseService(app: app, database: app.db).enrol(in: try course.requireID(), by: aziz)
 
         var emails: [Caller: String] = [
             .anonymous: "nobody@example.org", .specialist: "aziz@example.uz", .employer: "hr@kazan.example",
@@ -209,6 +214,7 @@ struct AccessFixtures: Sendable {
             "draftVacancy": try draftVacancy.json(Identified.self).id, "company": text(try company.requireID()),
             "invitation": invitation, "ban": try ban.json(Identified.self).id, "user": other.id, "otherSpecialist": other.id,
             "code": "en", "centre": "tashkent", "booking": text(try booking.requireID()),
+            "course": text(try course.requireID()), "enrolment": text(try enrolment.requireID()),
         ], emails: emails)
     }
 

@@ -114,6 +114,16 @@ import VaporTesting
             #expect(again.status == .unprocessableEntity)
             #expect(try again.json(Problem.self).errors?.first?.code == "centre.booking.alreadyBooked")
             #expect(try await CentreBooking.query(on: app.db).count() == 3)
+            // Nor may one person be in two places at once: the test at the same time as his biometrics is refused.
+            // (An identity check's quarter-hour slot that starts within his first biometrics slot.)
+            let biometricsStart = try #require(CentreText.start(first.start))
+            let identityStart = CentreText.rfc3339(biometricsStart - biometricsStart % 900)
+            let clash = try await app.api(.POST, "/centres/tashkent/bookings",
+                                          raw: #"{"service":"identity_verification","start":"\#(identityStart)","persons":["p0"]}"#, token: token, language: "en")
+            #expect(clash.status == .unprocessableEntity)
+            let overlap = try clash.json(Problem.self).errors?.first
+            #expect(overlap?.code == "centre.booking.overlaps")
+            #expect(overlap?.message.contains("Biometrics") == true && overlap?.message.contains("UTC+5") == true, "\(overlap?.message ?? "")")
 
             // The visit: staff see the day's queue at their centre, mark arrivals and the visits done.
             let (desk, deskToken) = try await staff(app)
@@ -271,6 +281,65 @@ import VaporTesting
             let owner = try #require(try await User.find(winner.$user.id, on: app.db))
             _ = try await service.cancel(try winner.requireID(), by: owner)
             #expect(try await CentreSlot.query(on: app.db).filter(\.$startsAt == start).first()?.booked == desks - 1)
+        }
+    }
+
+    /// Many specialists at once for a course of four seats: exactly four hold a seat, the rest queue in order; a
+    /// seat freed goes to the first in the queue, who is told; the teacher marks attendance and completion.
+    @Test func aCourseNeverHoldsMoreThanItsSeatsAndItsQueueMovesInOrder() async throws {
+        try await withTestApp { app in
+            let (_, deskToken) = try await staff(app)
+            let created = try await app.api(.POST, "/courses", raw: #"{"title":"Русский для IT, B1","level":"B1","place":"tashkent","schedule":"Пн и Ср 18:00–20:00","startsOn":"2027-01-11","endsOn":"2027-03-31","capacity":4,"sponsored":true}"#, token: deskToken)
+            #expect(created.status == .created, "\(created.text)")
+            struct Identified: Decodable { let id: String }
+            let courseID = try #require(UUID(uuidString: try created.json(Identified.self).id))
+            // Another centre is not theirs; a course that ends before it starts is refused, field by field.
+            let other = try await app.api(.POST, "/courses", raw: #"{"title":"X","level":"B1","place":"bishkek","schedule":"Пн","startsOn":"2027-01-11","endsOn":"2027-01-01","capacity":4}"#, token: deskToken)
+            #expect(other.status == .unprocessableEntity)
+            #expect(try other.json(Problem.self).errors?.first?.code == "course.otherCentre")
+
+            var users: [User] = []
+            for index in 0..<12 {
+                try await app.signUp(email: "c\(index)@example.uz", name: "Студент \(index)")
+                users.append(try #require(try await User.query(on: app.db).filter(\.$email == "c\(index)@example.uz").first()))
+            }
+            let service = CourseService(app: app, database: app.db)
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for user in users {
+                    group.addTask { (try? await service.enrol(in: courseID, by: user).status) ?? "error" }
+                }
+                var all: [String] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            #expect(outcomes.filter { $0 == "enrolled" }.count == 4)
+            #expect(outcomes.filter { $0 == "waiting" }.count == 8)
+            #expect(try await Course.find(courseID, on: app.db)?.enrolled == 4)
+            let positions = try await CourseEnrolment.query(on: app.db).filter(\.$courseID == courseID).all().map(\.position).sorted()
+            #expect(positions == Array(1...12))
+
+            // A seat freed goes to the first waiting, in the same transaction.
+            let seated = try await CourseEnrolment.query(on: app.db).filter(\.$status == "enrolled").first()
+            let firstWaiting = try #require(try await CourseEnrolment.query(on: app.db).filter(\.$status == "waiting").sort(\.$position).first())
+            let seatHolder = try #require(seated).$user.id
+            let leaver = try #require(try await User.find(seatHolder, on: app.db))
+            try await service.withdraw(from: courseID, by: leaver)
+            #expect(try await CourseEnrolment.find(firstWaiting.id, on: app.db)?.status == "enrolled")
+            #expect(try await Course.find(courseID, on: app.db)?.enrolled == 4)
+            #expect(try await Notice.query(on: app.db).filter(\.$kind == "notice.course.promoted").count() == 1)
+
+            // The teacher marks a day (inside the course's dates only) and the completion, which points to the test.
+            let enrolmentID = try #require(firstWaiting.id).uuidString.lowercased()
+            let outside = try await app.api(.POST, "/course-enrolments/\(enrolmentID)/marks", raw: #"{"day":"2026-01-05"}"#, token: deskToken)
+            #expect(outside.status == .unprocessableEntity)
+            #expect(try await app.api(.POST, "/course-enrolments/\(enrolmentID)/marks", raw: #"{"day":"2027-01-13"}"#, token: deskToken).status == .noContent)
+            #expect(try await app.api(.POST, "/course-enrolments/\(enrolmentID)/marks", raw: #"{"completed":true}"#, token: deskToken).status == .noContent)
+            let done = try #require(try await CourseEnrolment.find(firstWaiting.id, on: app.db))
+            #expect(done.status == "completed" && done.attended == ["2027-01-13"])
+            let notice = try #require(try await Notice.query(on: app.db).filter(\.$kind == "notice.course.completed").first())
+            #expect(notice.link.contains("service=russian_test"))
+            // Completing freed a seat: the next in the queue has it.
+            #expect(try await Course.find(courseID, on: app.db)?.enrolled == 4)
         }
     }
 }

@@ -96,6 +96,7 @@ struct CentrePages: RouteCollection {
         let label: String
         let free: String
         let selected: Bool
+        let full: Bool
     }
 
     struct DayGroup: Encodable {
@@ -158,7 +159,7 @@ struct CentrePages: RouteCollection {
                 let value = CentreText.rfc3339(slot.start)
                 return TimeChoice(value: value, label: CentreText.time(slot.start, at: centre),
                                   free: free == 0 ? req.t("centre.full") : req.t("centre.free", ["count": String(free)]),
-                                  selected: value == chosenStart)
+                                  selected: value == chosenStart, full: free == 0)
             }))
         }
         let user = req.auth.get(User.self)
@@ -166,7 +167,7 @@ struct CentrePages: RouteCollection {
         var persons: [Choice] = []
         if let user, canBook {
             persons = try await bookings.persons(of: user).map { person in
-                let label = person.relation.map { "\(person.name) (\(req.t("relation.\($0)")))" } ?? "\(person.name) (\(req.t("centre.self")))"
+                let label = "\(person.name) — " + (person.relation.map { req.t("relation.\($0)") } ?? req.t("centre.self"))
                 return Choice(value: person.id, label: label, selected: chosenPersons.contains(person.id))
             }
         }
@@ -176,7 +177,7 @@ struct CentrePages: RouteCollection {
             card: try await card(centre, bookings, req), service: offer.service.rawValue, serviceName: req.t("centre.service.\(offer.service.rawValue)"),
             services: centre.services.map { Choice(value: $0.service.rawValue, label: req.t("centre.service.\($0.service.rawValue)"), selected: $0.service == offer.service) },
             days: days, closedDays: closed, persons: persons, canBook: canBook,
-            signInLink: user == nil ? SiteURL.signIn.path + "?next=" + (SiteURL.centre(centre.id).path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : nil,
+            signInLink: user == nil ? SiteURL.signIn.path + "?next=" + ((SiteURL.centre(centre.id).path + "?service=\(offer.service.rawValue)").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : nil,
             action: SiteURL.centreBook(centre.id).path, errors: errors,
             nextFree: nextFree.map { CentreText.moment($0.start, at: centre, in: req.language) },
             earlier: from > today ? base + "&from=\(max(today, from.adding(days: -Self.daysShown)))#book" : nil,
@@ -266,7 +267,7 @@ struct CentrePages: RouteCollection {
             } : []
             var line = AppointmentLine(
                 id: id.uuidString.lowercased(), person: booking.personName, service: req.t("centre.service.\(booking.service)"),
-                centre: "\(centre.city.text(req.language.rawValue)), \(centre.address.text(req.language.rawValue))",
+                centre: centre.address.text(req.language.rawValue),
                 when: CentreText.moment(booking.startsAt, at: centre, in: req.language),
                 status: req.t("centre.status.\(booking.status)"), statusKey: booking.status,
                 calendarLink: SiteURL.appointmentCalendar(id).path,
@@ -476,7 +477,9 @@ struct CentrePages: RouteCollection {
             _ = try await req.centreBookings.record(id, VisitResultRequest(level: typed["level"], marks: marks, score: score), by: user)
         } catch AppError.validation(let failure) {
             let byField = Dictionary(failure.errors.map { ($0.field, req.message(for: $0)) }, uniquingKeysWith: { first, _ in first })
-            return try await renderDesk(req, status: .unprocessableEntity, refused: (id, byField, typed), errors: failure.errors.map(req.message(for:)))
+            let name = try await CentreBooking.find(id, on: req.database)?.personName ?? ""
+            return try await renderDesk(req, status: .unprocessableEntity, refused: (id, byField, typed),
+                                        errors: failure.errors.map { "\(name): \(req.message(for: $0))" })
         }
         return req.redirect(to: SiteURL.centreDesk.path + "?notice=recorded" + (day.map { "&day=\($0)" } ?? ""), redirectType: .normal)
     }

@@ -116,7 +116,10 @@ struct CentreBookingService: Sendable {
             made = try await database.transaction { db in
                 try await lockAccount(userID, on: db)
                 try await checkLimits(of: userID, adding: persons.count, at: centre, on: slots[0].localDay, db)
-                for person in persons { try await requireNoActive(person, service, of: userID, on: db) }
+                for (slot, person) in zip(slots, persons) {
+                    try await requireNoActive(person, service, of: userID, on: db)
+                    try await requireFree(person.key, person.name, slot, of: userID, except: nil, on: db)
+                }
                 var made: [CentreBooking] = []
                 for (slot, person) in zip(slots, persons) {
                     let seat = try await takeSeat(slot, on: db)
@@ -182,6 +185,8 @@ struct CentreBookingService: Sendable {
         if slot.start == booking.startsAt { return booking }
         do {
             try await database.transaction { db in
+                try await lockAccount(booking.$user.id, on: db)
+                try await requireFree(booking.personKey, booking.personName, slot, of: booking.$user.id, except: booking.id, on: db)
                 let seat = try await takeSeat(slot, on: db)
                 try await release(booking, on: db)
                 let from = booking.startsAt
@@ -282,6 +287,20 @@ struct CentreBookingService: Sendable {
         if existing != nil {
             throw AppError.validation(ValidationFailure(field: "persons", code: "centre.booking.alreadyBooked",
                                                         arguments: ["person": person.name, "service": service.rawValue]))
+        }
+    }
+
+    /// The person is not expected anywhere else while this slot runs (another service, another centre).
+    private func requireFree(_ key: String, _ name: String, _ slot: Slot, of userID: UUID, except: UUID?, on db: any Database) async throws {
+        let end = slot.start + slot.minutes * 60
+        let clash = try await CentreBooking.query(on: db).filter(\.$user.$id == userID).filter(\.$personKey == key)
+            .filter(\.$status ~~ [BookingStatus.booked.rawValue, BookingStatus.arrived.rawValue])
+            .filter(\.$startsAt < end).all()
+            .first { $0.id != except && $0.startsAt + $0.minutes * 60 > slot.start }
+        if let clash {
+            throw AppError.validation(ValidationFailure(field: "start", code: "centre.booking.overlaps", arguments: [
+                "person": name, "service": clash.service, "when": CentreText.whenArgument(clash),
+            ]))
         }
     }
 

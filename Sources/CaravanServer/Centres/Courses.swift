@@ -225,10 +225,15 @@ struct CourseService: Sendable {
         try await database.transaction { db in
             if let date = day, !enrolment.attended.contains(date.description) { enrolment.attended = (enrolment.attended + [date.description]).sorted() }
             if completed {
+                _ = try await lock(course.requireID(), on: db)
                 enrolment.status = EnrolmentStatus.completed.rawValue
-                try await changeSeats(course.requireID(), by: -1, on: db)
             }
             try await enrolment.save(on: db)
+            if completed {
+                // The seat is free for the next in the queue.
+                try await changeSeats(course.requireID(), by: -1, on: db)
+                try await promote(course.requireID(), on: db)
+            }
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: completed ? "course.completed" : "course.attended",
                                               subject: Self.subject(course.id), payload: day.map { ["day": $0.description] } ?? [:]), on: db)
             if completed {
