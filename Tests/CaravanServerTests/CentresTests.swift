@@ -306,13 +306,15 @@ import VaporTesting
             let service = CourseService(app: app, database: app.db)
             let outcomes = await withTaskGroup(of: String.self) { group in
                 for user in users {
-                    group.addTask { (try? await service.enrol(in: courseID, by: user).status) ?? "error" }
+                    group.addTask {
+                        do { return try await service.enrol(in: courseID, by: user).status } catch { return String(reflecting: error) }
+                    }
                 }
                 var all: [String] = []
                 for await outcome in group { all.append(outcome) }
                 return all
             }
-            #expect(outcomes.filter { $0 == "enrolled" }.count == 4)
+            #expect(outcomes.filter { $0 == "enrolled" }.count == 4, "\(outcomes)")
             #expect(outcomes.filter { $0 == "waiting" }.count == 8)
             #expect(try await Course.find(courseID, on: app.db)?.enrolled == 4)
             let positions = try await CourseEnrolment.query(on: app.db).filter(\.$courseID == courseID).all().map(\.position).sorted()

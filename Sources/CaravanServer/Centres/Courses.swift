@@ -72,7 +72,7 @@ struct CreateCourseTables: AsyncMigration {
             .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
             .field("status", .string, .required)
             .field("position", .int, .required)
-            .field("attended", .json, .required)
+            .field("attended", .array(of: .string), .required)
             .field("created_at", .datetime, .required)
             .create()
         if let sql = database as? any SQLDatabase {
