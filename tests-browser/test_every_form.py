@@ -99,16 +99,16 @@ SIGNED_IN_PAGES = ["/", "/account", "/inbox", "/account/erasure"]
 
 # The pages each role can open (SiteURL.swift and the *Pages.swift controllers); links from them are followed too.
 ROLE_PAGES = {
-    "anonymous": ["/", "/signup", "/signin"],
-    "specialist": SIGNED_IN_PAGES + ["/profile", "/matches", "/search/vacancies", "/applications", "/permits"],
+    "anonymous": ["/", "/signup", "/signin", "/centres", "/courses"],
+    "specialist": SIGNED_IN_PAGES + ["/profile", "/matches", "/search/vacancies", "/applications", "/permits", "/centres", "/appointments", "/courses"],
     "employer": SIGNED_IN_PAGES + ["/vacancies", "/company", "/search/specialists", "/permits"],
     "new-employer": SIGNED_IN_PAGES + ["/company", "/vacancies", "/search/specialists", "/permits"],
     "migration-officer": SIGNED_IN_PAGES + ["/officer/cases", "/permits"],
-    "centre-staff": SIGNED_IN_PAGES,
+    "centre-staff": SIGNED_IN_PAGES + ["/centre-desk", "/courses"],
     "university-admissions": SIGNED_IN_PAGES,
     "registry-officer": SIGNED_IN_PAGES + ["/registry/entry-bans"],
     "analyst": SIGNED_IN_PAGES,
-    "admin": SIGNED_IN_PAGES + ["/admin/users", "/admin/companies"],
+    "admin": SIGNED_IN_PAGES + ["/admin/users", "/admin/companies", "/centres"],
 }
 
 ROLES = ["anonymous", *DEMO_ACCOUNTS, "new-employer"]
@@ -116,7 +116,7 @@ ROLES = ["anonymous", *DEMO_ACCOUNTS, "new-employer"]
 # Links never followed: they act, download, or are not pages.
 NOT_PAGES = re.compile(
     r"^/(language/|signout|account/export|caravan\.css|\.well-known/|api/|health|metrics|favicon)"
-    r"|\.json$|^/permits/[^/]+/documents/[^/]+$"
+    r"|\.json$|\.ics$|^/permits/[^/]+/documents/[^/]+$"
 )
 CRAWL_DEPTH = 2
 PAGES_PER_SHAPE = 12  # e.g. the officer's queue: enough cases to meet every state's forms
