@@ -200,6 +200,30 @@ import VaporTesting
             try await hrWeb.post("/signin", form: ["email": "hr@kazan.example", "password": "correct horse"])
             let search = try await hrWeb.get("/search/specialists?q=java")
             #expect(search.text.contains("verified by a test"), "\(search.text.prefix(200))")
+            struct Candidates: Decodable {
+                struct Candidate: Decodable {
+                    let name: String
+                    let russianLevel: String?
+                    let russianVerified: Bool?
+                }
+
+                let candidates: [Candidate]
+            }
+            // He will move for work (the vacancy is in Kazan); saving the same verified level is fine.
+            let moving = #"{"citizenship":"UZ","city":"Ташкент","russianLevel":"B2","relocation":true,"skills":[{"skill":"java","level":4,"years":6}]}"#
+            #expect(try await app.api(.PUT, "/profile", raw: moving, token: token).status == .ok)
+            let hrToken = try await app.token(email: "hr@kazan.example")
+            struct Identified: Decodable { let id: String }
+            let javaOnly = VacanciesTests.javaVacancy.replacingOccurrences(of: #",{"skill":"spring-boot","level":3}"#, with: "")
+            let posted = try await app.api(.POST, "/vacancies", raw: javaOnly, token: hrToken)
+            #expect(posted.status == .created, "\(posted.text)")
+            let vacancy = try #require(UUID(uuidString: try posted.json(Identified.self).id))
+            let ranked = try await app.api(.GET, "/vacancies/\(vacancy.uuidString.lowercased())/candidates", token: hrToken).json(Candidates.self)
+            let verified = ranked.candidates.filter { $0.russianVerified == true }
+            if verified.count != 1 { Issue.record("candidates: \(ranked.candidates)") }
+            #expect(verified.first?.russianLevel == "B2")
+            let card = try await hrWeb.get("/vacancies/\(vacancy.uuidString.lowercased())")
+            #expect(card.text.contains("verified by a test"))
         }
     }
 

@@ -86,6 +86,7 @@ extension APIHandler {
                 headline: basics.headline, city: basics.city, citizenship: basics.citizenship?.rawValue,
                 score: (candidate.result.score * 1000).rounded() / 1000, stage: candidate.stage?.rawValue,
                 email: candidate.stage?.sharesContacts == true ? candidate.user.email : nil,
+                russianLevel: basics.russianLevel?.rawValue, russianVerified: basics.russianLevel == nil ? nil : candidate.profile.russianVerifiedLevel != nil,
                 reasons: candidate.result.reasons.map {
                     .init(key: $0.key, effect: $0.effect.rawValue, text: MatchingService.text(of: $0, taxonomy: taxonomy, req: req, for: .employer))
                 }

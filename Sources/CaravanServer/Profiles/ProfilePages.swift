@@ -430,3 +430,13 @@ extension SiteURL.ProfileList {
     /// `experience` → `Experience`, for template keys such as `urls.addExperience`.
     var capitalized: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
 }
+
+extension Request {
+    /// A specialist's Russian as an employer reads it: a level a centre's test verified reads differently from
+    /// one the person declared ("Russian B2 — verified by a test" / "Russian B1 (self-declared)").
+    func russianFact(_ profile: SpecialistProfile) -> String? {
+        if let verified = profile.russianVerifiedLevel { return t("search.russianVerified", ["level": verified]) }
+        guard let level = profile.russianLevel else { return nil }
+        return t("search.russian", ["level": level]) + " (" + t("profile.russianSelfDeclared") + ")"
+    }
+}

@@ -133,12 +133,7 @@ struct SearchPages: RouteCollection {
                 var facts: [String] = []
                 if let citizenship = basics.citizenship { facts.append(citizenship.name(in: req.language)) }
                 if !basics.city.isEmpty { facts.append(basics.city) }
-                // A level a centre's test verified reads differently from one the person declared.
-                if let verified = person.profile.russianVerifiedLevel {
-                    facts.append(req.t("search.russianVerified", ["level": verified]))
-                } else if let russian = basics.russianLevel {
-                    facts.append(req.t("search.russian", ["level": russian.rawValue]) + " (" + req.t("profile.russianSelfDeclared") + ")")
-                }
+                if let russian = req.russianFact(person.profile) { facts.append(russian) }
                 if basics.relocation { facts.append(req.t("search.relocates")) }
                 if let salary = basics.expectedSalary { facts.append(req.t("search.expects", ["salary": ReasonWriter.money(salary, req.language)])) }
                 return SpecialistRow(id: person.profile.$user.id.uuidString.lowercased(), name: person.user.displayName, headline: basics.headline,

@@ -187,7 +187,8 @@ struct VacancyPages: RouteCollection {
             let employerWriter = ReasonWriter(req, taxonomy: taxonomy, audience: .employer)
             candidates = try await req.matching.candidates(for: vacancy, limit: 20, readBy: user).map { found in
                 let basics = found.profile.basics
-                let place = [basics.city, basics.citizenship?.name(in: req.language) ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+                let place = [basics.city, basics.citizenship?.name(in: req.language) ?? "", req.russianFact(found.profile) ?? ""]
+                    .filter { !$0.isEmpty }.joined(separator: " · ")
                 return CandidateRow(
                     id: try found.user.requireID().uuidString.lowercased(), name: found.user.displayName, headline: basics.headline, place: place,
                     score: Int((found.result.score * 100).rounded()),
