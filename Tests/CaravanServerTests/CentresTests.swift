@@ -368,4 +368,30 @@ import VaporTesting
             #expect(try await Course.find(courseID, on: app.db)?.enrolled == 4)
         }
     }
+
+    /// An identity checked in person is recorded on the person and shown at their later visits as the evidence.
+    @Test func anIdentityCheckedInPersonIsTheEvidenceAtLaterVisits() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            try await app.signUp(email: "id@example.uz", name: "Бахтиёр Юсупов")
+            let token = try await app.token(email: "id@example.uz")
+            let (desk, deskToken) = try await staff(app)
+            let slots = try await app.api(.GET, "/centres/tashkent/slots?service=identity_verification&days=14").json(Slots.self).slots
+            let first = try #require(slots.first)
+            let booked = try await app.api(.POST, "/centres/tashkent/bookings", raw: #"{"service":"identity_verification","start":"\#(first.start)","persons":["p0"]}"#, token: token)
+            let id = try booked.json(Bookings.self).bookings[0].id
+            let start = try #require(CentreText.start(first.start))
+            clock.advance(by: TimeInterval(start) - clock.now.timeIntervalSince1970 - 60)
+            #expect(try await app.api(.PUT, "/centre-desk/bookings/\(id)/status", raw: #"{"status":"arrived"}"#, token: deskToken).status == .ok)
+            #expect(try await app.api(.PUT, "/centre-desk/bookings/\(id)/status", raw: #"{"status":"done"}"#, token: deskToken).status == .ok)
+            #expect(try await SpecialistProfile.query(on: app.db).all().contains { $0.identityVerifiedAt != nil })
+            // A later visit (biometrics, a week on) shows the check beside the person at the desk.
+            let later = try #require(try await app.api(.GET, "/centres/tashkent/slots?service=biometrics&days=14").json(Slots.self).slots
+                .first { (CentreText.start($0.start) ?? 0) > start + 5 * 86_400 })
+            #expect(try await app.api(.POST, "/centres/tashkent/bookings", raw: #"{"service":"biometrics","start":"\#(later.start)","persons":["p0"]}"#, token: token).status == .created)
+            let day = CalendarDate(Date(timeIntervalSince1970: TimeInterval(try #require(CentreText.start(later.start)))), in: TimeZone(identifier: "Asia/Tashkent")!)
+            let page = try await desk.get("/centre-desk?day=\(day)")
+            #expect(page.text.contains("Identity verified at a centre (Tashkent"), "\(page.text.prefix(300))")
+        }
+    }
 }

@@ -365,6 +365,8 @@ struct CentrePages: RouteCollection {
         let mayFinish: Bool
         let mayMiss: Bool
         let needsResult: Bool
+        /// The person's identity as a centre verified it (the evidence later services rely on), if it was.
+        var identity: String?
         var errors: [String: String] = [:]
         var typed: [String: String] = [:]
         var errorList: [String] = []
@@ -413,7 +415,11 @@ struct CentrePages: RouteCollection {
         let day = asked.map { min(max($0, today.adding(days: -366)), today.adding(days: 366)) } ?? today
         let results = Dictionary(try await CentreResult.query(on: req.database).filter(\.$centre == centre.id).all().map { ($0.bookingID, $0) },
                                  uniquingKeysWith: { first, _ in first })
-        let lines: [DeskLine] = try await service.queue(of: centre, on: day).compactMap { booking in
+        let queue = try await service.queue(of: centre, on: day)
+        // Identity checked in person at any centre: shown beside every later visit of the same person.
+        let checked = try await CentreResult.query(on: req.database).filter(\.$service == CaravanCentres.CentreService.identityVerification.rawValue)
+            .filter(\.$user.$id ~~ Set(queue.map { $0.$user.id })).all()
+        let lines: [DeskLine] = try queue.compactMap { booking in
             guard let id = booking.id else { return nil }
             let status = booking.bookingStatus
             let needsResult = [.russianTest, .itAssessment].contains(booking.centreService)
@@ -426,6 +432,11 @@ struct CentrePages: RouteCollection {
                 mayArrive: status.mayMark(.arrived), mayFinish: status.mayMark(.done) && !needsResult && status == .arrived,
                 mayMiss: status.mayMark(.noShow), needsResult: needsResult && status == .arrived
             )
+            if let verified = checked.first(where: { $0.$user.id == booking.$user.id && $0.personKey == booking.personKey }),
+               let place = req.application.centres.centre(verified.centre) {
+                line.identity = req.t("desk.identityVerified", ["centre": place.city.text(req.language.rawValue),
+                                                                "date": req.date(CalendarDate(verified.recordedAt, in: place.zone).description)])
+            }
             if let refused, refused.0 == id { (line.errors, line.typed, line.errorList) = (refused.1, refused.2, Array(refused.1.values).sorted()) }
             line.markFields = req.application.russianTest.subtests.map { subtest in
                 MarkField(id: "m-\(subtest)-\(line.id)", name: "marks.\(subtest)", label: req.t("centre.subtest.\(subtest)"),

@@ -196,8 +196,10 @@ extension CentreBookingService {
     /// registration on every open permit case of the account.
     private func apply(_ result: CentreResult, of booking: CentreBooking, on db: any Database) async throws {
         let service = booking.centreService
-        if booking.personKey == "self", service == .russianTest || service == .identityVerification,
-           let profile = try await SpecialistProfile.query(on: db).filter(\.$user.$id == booking.$user.id).first() {
+        if booking.personKey == "self", service == .russianTest || service == .identityVerification {
+            // The holder's profile, made if they never saved one: the result is theirs either way.
+            let profile = try await SpecialistProfile.query(on: db).filter(\.$user.$id == booking.$user.id).first()
+                ?? SpecialistProfile(userID: booking.$user.id)
             if service == .russianTest, result.passed, let cefr = result.cefr {
                 // A lower pass never lowers a verified level.
                 let current = profile.russianVerifiedLevel.flatMap(CEFRLevel.init(rawValue:))
