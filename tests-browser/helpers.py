@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, Response, expect
@@ -14,6 +17,9 @@ DEMO_PASSWORD = "caravan-demo-2026"
 DEMO_ADMIN = "admin@demo.caravan.test"
 DEMO_SPECIALIST = "aziz.karimov@demo.caravan.test"
 DEMO_EMPLOYER = "hr@kazan-soft.demo.caravan.test"  # ООО «Казань Софт», accredited
+
+KAZAN_VACANCY = "Java-разработчик (платежи)"  # the demo employer's published vacancy
+JOURNEY_PASSWORD = "a-long-enough-passphrase-42"
 
 SIGN_UP_ROLE_LABELS = {"specialist": "An IT specialist", "employer": "An employer (company HR)"}
 
@@ -91,3 +97,48 @@ def switch_language(page: Page, link_label: str) -> None:
     (The footer's language navigation is itself labelled in the current language, so it is not looked up by name.)"""
     with page.expect_navigation():
         page.get_by_role("contentinfo").get_by_role("link", name=link_label, exact=True).click()
+
+
+# Set-up through the API, as a mobile app would: the journeys begin where their own part begins.
+
+
+def api(base_url: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+    request = urllib.request.Request(base_url + "/api/v1" + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Accept-Language", "en")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:  # noqa: S310 — the server under test on loopback
+        text = response.read()
+        return json.loads(text) if text else {}
+
+
+def api_token(base_url: str, email: str, password: str) -> str:
+    return api(base_url, "POST", "/sessions", {"email": email, "password": password})["token"]
+
+
+def hired_specialist(base_url: str, *, prefix: str, name: str, family: list[dict], russian: str = "B2",
+                     today: date | None = None) -> tuple[str, str]:
+    """A new specialist (password JOURNEY_PASSWORD) with `family` on the profile and an accepted offer from the demo
+    employer's Kazan vacancy, starting 60 days after `today` (the server's today; this machine's by default).
+    Returns (email, name)."""
+    email = unique_email(prefix)
+    api(base_url, "POST", "/accounts", {"email": email, "password": JOURNEY_PASSWORD, "displayName": name, "role": "specialist", "consent": "2026.1"})
+    specialist = api_token(base_url, email, JOURNEY_PASSWORD)
+    api(base_url, "PUT", "/profile", {
+        "citizenship": "UZ", "countryOfResidence": "UZ", "city": "Ташкент", "russianLevel": russian, "relocation": True,
+        "skills": [{"skill": "java", "level": 4, "years": 6}, {"skill": "spring-boot", "level": 4, "years": 5}],
+        "family": family,
+    }, specialist)
+    employer = api_token(base_url, DEMO_EMPLOYER, DEMO_PASSWORD)
+    vacancy = next(v for v in api(base_url, "GET", "/search/vacancies?q=java&limit=100", token=specialist)["vacancies"]
+                   if v["title"] == KAZAN_VACANCY)
+    application = api(base_url, "POST", f"/vacancies/{vacancy['id']}/applications", {"note": "Ready to move with my family."}, specialist)
+    for stage in ("screening", "interview"):
+        api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": stage}, employer)
+    start = ((today or date.today()) + timedelta(days=60)).isoformat()
+    api(base_url, "POST", f"/applications/{application['id']}/moves",
+        {"stage": "offer", "offer": {"salary": 320000, "startDate": start, "city": "Казань", "contract": "employment"}}, employer)
+    api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": "hired"}, specialist)
+    return email, name

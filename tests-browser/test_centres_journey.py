@@ -26,17 +26,15 @@ to CARAVAN_CENTRES_SCREENSHOT_DIR (default tests-browser/screenshots).
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import urllib.request
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from helpers import DEMO_EMPLOYER, DEMO_PASSWORD, SCREENSHOTS, main, sign_in, switch_language, unique_email
+from helpers import DEMO_PASSWORD, JOURNEY_PASSWORD as PASSWORD, SCREENSHOTS, api, hired_specialist, main, sign_in, switch_language
 
 if os.environ.get("CARAVAN_CENTRES_JOURNEY") != "1":
     pytest.skip(
@@ -47,8 +45,6 @@ if os.environ.get("CARAVAN_CENTRES_JOURNEY") != "1":
 
 CLOCK_DAY = "2027-03-01"  # the Monday the server's clock starts on (CARAVAN_CLOCK_START), in Tashkent
 DEMO_CENTRE_STAFF = "centre.tashkent@demo.caravan.test"  # assigned to the Tashkent centre by the demo
-PASSWORD = "a-long-enough-passphrase-42"
-KAZAN_VACANCY = "Java-разработчик (платежи)"
 PHONE = {"width": 375, "height": 740}
 CENTRE = "/centres/tashkent"
 
@@ -69,22 +65,6 @@ def screenshot_dir() -> Path:
 # Set-up through the API, as a mobile app would
 
 
-def api(base_url: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    request = urllib.request.Request(base_url + "/api/v1" + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Content-Type", "application/json")
-    request.add_header("Accept-Language", "en")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request) as response:  # noqa: S310 — the server under test on loopback
-        text = response.read()
-        return json.loads(text) if text else {}
-
-
-def token(base_url: str, email: str, password: str) -> str:
-    return api(base_url, "POST", "/sessions", {"email": email, "password": password})["token"]
-
-
 @pytest.fixture(scope="module")
 def clock_day(base_url: str) -> date:
     """The server's clock must be on the Monday it was started for: the first free biometrics time in Tashkent is that day."""
@@ -101,28 +81,10 @@ def clock_day(base_url: str) -> date:
 
 def hired_specialist_with_family(base_url: str, today: date) -> tuple[str, str]:
     """A new specialist with a spouse and a child, a self-declared B1 Russian and an accepted offer from Kazan Soft."""
-    email, name = unique_email("centres"), "Sardor Tashpulatov"
-    api(base_url, "POST", "/accounts", {"email": email, "password": PASSWORD, "displayName": name, "role": "specialist", "consent": "2026.1"})
-    specialist = token(base_url, email, PASSWORD)
-    api(base_url, "PUT", "/profile", {
-        "citizenship": "UZ", "countryOfResidence": "UZ", "city": "Ташкент", "russianLevel": "B1", "relocation": True,
-        "skills": [{"skill": "java", "level": 4, "years": 6}, {"skill": "spring-boot", "level": 4, "years": 5}],
-        "family": [
-            {"name": "Gulnora Tashpulatova", "relation": "spouse", "birthDate": "1994-05-20", "citizenship": "UZ"},
-            {"name": "Jasur Tashpulatov", "relation": "child", "birthDate": "2019-09-01", "citizenship": "UZ"},
-        ],
-    }, specialist)
-    employer = token(base_url, DEMO_EMPLOYER, DEMO_PASSWORD)
-    vacancy = next(v for v in api(base_url, "GET", "/search/vacancies?q=java&limit=100", token=specialist)["vacancies"]
-                   if v["title"] == KAZAN_VACANCY)
-    application = api(base_url, "POST", f"/vacancies/{vacancy['id']}/applications", {"note": "Ready to move with my family."}, specialist)
-    for stage in ("screening", "interview"):
-        api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": stage}, employer)
-    start = (today + timedelta(days=60)).isoformat()  # the server's today, not this machine's
-    api(base_url, "POST", f"/applications/{application['id']}/moves",
-        {"stage": "offer", "offer": {"salary": 320000, "startDate": start, "city": "Казань", "contract": "employment"}}, employer)
-    api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": "hired"}, specialist)
-    return email, name
+    return hired_specialist(base_url, prefix="centres", name="Sardor Tashpulatov", russian="B1", today=today, family=[
+        {"name": "Gulnora Tashpulatova", "relation": "spouse", "birthDate": "1994-05-20", "citizenship": "UZ"},
+        {"name": "Jasur Tashpulatov", "relation": "child", "birthDate": "2019-09-01", "citizenship": "UZ"},
+    ])
 
 
 # --------------------------------------------------------------------------------------------------

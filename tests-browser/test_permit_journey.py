@@ -8,61 +8,26 @@ offer, acceptance) so the browser part is the permit itself. Needs the demo data
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.request
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from helpers import DEMO_EMPLOYER, DEMO_PASSWORD, main, screenshot, sign_in, switch_language, unique_email
+from helpers import DEMO_PASSWORD, JOURNEY_PASSWORD as PASSWORD, api, main, screenshot, sign_in, switch_language
+from helpers import api_token as token
+from helpers import hired_specialist as helpers_hired
 
-PASSWORD = "a-long-enough-passphrase-42"
 DEMO_OFFICER = "officer@demo.caravan.test"
-KAZAN_VACANCY = "Java-разработчик (платежи)"
 PDF = b"%PDF-1.7\n% Caravan browser test document\n" + b" " * 2048
-
-
-def api(base_url: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    request = urllib.request.Request(base_url + "/api/v1" + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Content-Type", "application/json")
-    request.add_header("Accept-Language", "en")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request) as response:  # noqa: S310 — the server under test on loopback
-        text = response.read()
-        return json.loads(text) if text else {}
-
-
-def token(base_url: str, email: str, password: str) -> str:
-    return api(base_url, "POST", "/sessions", {"email": email, "password": password})["token"]
 
 
 def hired_specialist(base_url: str) -> tuple[str, str]:
     """A new specialist with a spouse and a child and an accepted offer from Kazan Soft; returns (email, name)."""
-    email, name = unique_email("permit"), "Bobur Yusupov"
-    api(base_url, "POST", "/accounts", {"email": email, "password": PASSWORD, "displayName": name, "role": "specialist", "consent": "2026.1"})
-    specialist = token(base_url, email, PASSWORD)
-    api(base_url, "PUT", "/profile", {
-        "citizenship": "UZ", "countryOfResidence": "UZ", "city": "Ташкент", "russianLevel": "B2", "relocation": True,
-        "skills": [{"skill": "java", "level": 4, "years": 6}, {"skill": "spring-boot", "level": 4, "years": 5}],
-        "family": [
-            {"name": "Madina Yusupova", "relation": "spouse", "birthDate": "1993-03-14", "citizenship": "UZ"},
-            {"name": "Timur Yusupov", "relation": "child", "birthDate": "2018-06-02", "citizenship": "UZ"},
-        ],
-    }, specialist)
-    employer = token(base_url, DEMO_EMPLOYER, DEMO_PASSWORD)
-    vacancy = next(v for v in api(base_url, "GET", "/search/vacancies?q=java&limit=100", token=specialist)["vacancies"]
-                   if v["title"] == KAZAN_VACANCY)
-    application = api(base_url, "POST", f"/vacancies/{vacancy['id']}/applications", {"note": "Ready to move with my family."}, specialist)
-    for stage in ("screening", "interview"):
-        api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": stage}, employer)
-    start = (date.today() + timedelta(days=60)).isoformat()
-    api(base_url, "POST", f"/applications/{application['id']}/moves",
-        {"stage": "offer", "offer": {"salary": 320000, "startDate": start, "city": "Казань", "contract": "employment"}}, employer)
-    api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": "hired"}, specialist)
-    return email, name
+    return helpers_hired(base_url, prefix="permit", name="Bobur Yusupov", family=[
+        {"name": "Madina Yusupova", "relation": "spouse", "birthDate": "1993-03-14", "citizenship": "UZ"},
+        {"name": "Timur Yusupov", "relation": "child", "birthDate": "2018-06-02", "citizenship": "UZ"},
+    ])
 
 
 def act(page: Page, button: str) -> None:

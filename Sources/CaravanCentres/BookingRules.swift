@@ -79,6 +79,20 @@ public struct BookingRules: Sendable {
 
     /// The account's counts before `adding` more bookings: active ones, those on the same local day at the same
     /// centre, and those made in the last hour.
+    /// Why staff may not yet mark a visit `next` (nil: they may): someone arrives, or is seen, on the appointment's
+    /// own day on the centre's clock (or later, catching up); a no-show only once the appointment has begun.
+    /// The code is the desk's message key's last part.
+    public static func markProblem(_ next: BookingStatus, startingAt start: Int, in zone: TimeZone, now: Date) -> String? {
+        switch next {
+        case .arrived, .done:
+            CalendarDate(now, in: zone) < CalendarDate(Date(timeIntervalSince1970: TimeInterval(start)), in: zone) ? "notToday" : nil
+        case .noShow:
+            TimeInterval(start) > now.timeIntervalSince1970 ? "notStarted" : nil
+        case .booked, .cancelled:
+            nil
+        }
+    }
+
     /// (nil: within every limit).
     public static func limitProblem(_ limits: BookingLimits, active: Int, sameDay: Int, lastHour: Int, adding: Int) -> BookingProblem? {
         if active + adding > limits.activeBookingsPerAccount { return .tooManyActive(limit: limits.activeBookingsPerAccount) }

@@ -120,6 +120,18 @@ enum Fixture {
         #expect(BookingRules.limitProblem(Fixture.limits, active: 0, sameDay: 0, lastHour: 19, adding: 2) == .tooManyThisHour(limit: 20))
     }
 
+    @Test func visitsAreMarkedOnTheirDayAndNoShowsOnceBegun() {
+        let slot = start("2027-03-01", "10:00")
+        func at(_ day: String, _ time: String) -> Date { Date(timeIntervalSince1970: TimeInterval(start(day, time))) }
+        let zone = Fixture.centre.zone
+        // 23:30 the evening before in Tashkent is still the day before.
+        #expect(BookingRules.markProblem(.arrived, startingAt: slot, in: zone, now: at("2027-02-28", "23:30")) == "notToday")
+        #expect(BookingRules.markProblem(.arrived, startingAt: slot, in: zone, now: at("2027-03-01", "08:05")) == nil)
+        #expect(BookingRules.markProblem(.done, startingAt: slot, in: zone, now: at("2027-03-02", "09:00")) == nil)
+        #expect(BookingRules.markProblem(.noShow, startingAt: slot, in: zone, now: at("2027-03-01", "09:59")) == "notStarted")
+        #expect(BookingRules.markProblem(.noShow, startingAt: slot, in: zone, now: at("2027-03-01", "10:15")) == nil)
+    }
+
     @Test func staffMarksGoForwardOnly() {
         #expect(BookingStatus.booked.mayMark(.arrived))
         #expect(BookingStatus.arrived.mayMark(.done))

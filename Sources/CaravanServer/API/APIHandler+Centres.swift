@@ -139,8 +139,7 @@ extension APIHandler {
             day = asked
         }
         let queue = try await req.centreBookings.queue(of: centre, on: day)
-        let results = Dictionary(try await CentreResult.query(on: req.database).filter(\.$centre == centre.id).all().map { ($0.bookingID, $0) },
-                                 uniquingKeysWith: { first, _ in first })
+        let results = try await req.centreBookings.results(of: queue)
         return .ok(.init(body: .json(.init(
             centre: centre.id, day: day.description, bookings: try queue.map { try Self.booking($0, result: $0.id.flatMap { results[$0] }, req) }
         ))))

@@ -85,12 +85,6 @@ struct CentrePages: RouteCollection {
 
     // MARK: One centre
 
-    struct Choice: Encodable {
-        let value: String
-        let label: String
-        var selected: Bool
-    }
-
     struct TimeChoice: Encodable {
         let value: String
         let label: String
@@ -109,10 +103,10 @@ struct CentrePages: RouteCollection {
         let card: CentreCard
         let service: String
         let serviceName: String
-        let services: [Choice]
+        let services: [AuthPages.Choice]
         let days: [DayGroup]
         let closedDays: [String]
-        let persons: [Choice]
+        let persons: [AuthPages.Choice]
         let canBook: Bool
         let signInLink: String?
         let action: String
@@ -164,18 +158,18 @@ struct CentrePages: RouteCollection {
         }
         let user = req.auth.get(User.self)
         let canBook = user?.domainRole == .specialist
-        var persons: [Choice] = []
+        var persons: [AuthPages.Choice] = []
         if let user, canBook {
             persons = try await bookings.persons(of: user).map { person in
                 let label = "\(person.name) — " + (person.relation.map { req.t("relation.\($0)") } ?? req.t("centre.self"))
-                return Choice(value: person.id, label: label, selected: chosenPersons.contains(person.id))
+                return AuthPages.Choice(value: person.id, label: label, selected: chosenPersons.contains(person.id))
             }
         }
         let base = SiteURL.centre(centre.id).path + "?service=\(offer.service.rawValue)"
         var page = CentrePage(
             layout: try PageLayout(request: req, titleKey: "centre.title", titleArguments: ["city": centre.city.text(req.language.rawValue)]),
             card: try await card(centre, bookings, req), service: offer.service.rawValue, serviceName: req.t("centre.service.\(offer.service.rawValue)"),
-            services: centre.services.map { Choice(value: $0.service.rawValue, label: req.t("centre.service.\($0.service.rawValue)"), selected: $0.service == offer.service) },
+            services: centre.services.map { AuthPages.Choice(value: $0.service.rawValue, label: req.t("centre.service.\($0.service.rawValue)"), selected: $0.service == offer.service) },
             days: days, closedDays: closed, persons: persons, canBook: canBook,
             signInLink: user == nil ? SiteURL.signIn.path + "?next=" + ((SiteURL.centre(centre.id).path + "?service=\(offer.service.rawValue)").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : nil,
             action: SiteURL.centreBook(centre.id).path, errors: errors,
@@ -232,7 +226,7 @@ struct CentrePages: RouteCollection {
         let calendarLink: String
         let cancelAction: String?
         let moveAction: String?
-        let moveChoices: [Choice]
+        let moveChoices: [AuthPages.Choice]
         let result: String?
         var error: String?
     }
@@ -263,7 +257,7 @@ struct CentrePages: RouteCollection {
             let changeable = booking.bookingStatus == .booked && BookingRules.changeProblem(
                 startingAt: booking.startsAt, cutoffHours: centre.offer(booking.centreService)?.changeCutoffHours ?? 0, now: req.now) == nil
             let choices = changeable ? try await service.nextFree(booking.centreService, at: centre, limit: 8).map {
-                Choice(value: CentreText.rfc3339($0.start), label: CentreText.moment($0.start, at: centre, in: req.language), selected: false)
+                AuthPages.Choice(value: CentreText.rfc3339($0.start), label: CentreText.moment($0.start, at: centre, in: req.language), selected: false)
             } : []
             var line = AppointmentLine(
                 id: id.uuidString.lowercased(), person: booking.personName, service: req.t("centre.service.\(booking.service)"),
@@ -389,8 +383,8 @@ struct CentrePages: RouteCollection {
         let previous: String
         let next: String
         let lines: [DeskLine]
-        let levels: [Choice]
-        let subtests: [Choice]
+        let levels: [AuthPages.Choice]
+        let subtests: [AuthPages.Choice]
         let notice: String?
         let unassigned: Bool
         let errors: [String]
@@ -413,9 +407,8 @@ struct CentrePages: RouteCollection {
         let today = CalendarDate(req.now, in: centre.zone)
         let asked = (try? req.query.get(String.self, at: "day")).flatMap(CalendarDate.init)
         let day = asked.map { min(max($0, today.adding(days: -366)), today.adding(days: 366)) } ?? today
-        let results = Dictionary(try await CentreResult.query(on: req.database).filter(\.$centre == centre.id).all().map { ($0.bookingID, $0) },
-                                 uniquingKeysWith: { first, _ in first })
         let queue = try await service.queue(of: centre, on: day)
+        let results = try await service.results(of: queue)
         // Identity checked in person at any centre: shown beside every later visit of the same person.
         let checked = try await CentreResult.query(on: req.database).filter(\.$service == CaravanCentres.CentreService.identityVerification.rawValue)
             .filter(\.$user.$id ~~ Set(queue.map { $0.$user.id })).all()
@@ -450,8 +443,8 @@ struct CentrePages: RouteCollection {
             clock: CentreText.clock(centre, at: req.now, in: req.language), day: CentreText.day(day, in: req.language), dayValue: day.description,
             previous: SiteURL.centreDesk.path + "?day=\(day.adding(days: -1))", next: SiteURL.centreDesk.path + "?day=\(day.adding(days: 1))",
             lines: lines,
-            levels: req.application.russianTest.levels.map { Choice(value: $0.id, label: "\($0.name.text(req.language.rawValue)) — \($0.cefr.rawValue)", selected: false) },
-            subtests: req.application.russianTest.subtests.map { Choice(value: $0, label: req.t("centre.subtest.\($0)"), selected: false) },
+            levels: req.application.russianTest.levels.map { AuthPages.Choice(value: $0.id, label: "\($0.name.text(req.language.rawValue)) — \($0.cefr.rawValue)", selected: false) },
+            subtests: req.application.russianTest.subtests.map { AuthPages.Choice(value: $0, label: req.t("centre.subtest.\($0)"), selected: false) },
             notice: notice, unassigned: false, errors: errors
         ), status: status)
     }

@@ -75,8 +75,8 @@ extension CentreBookingService {
         if next == .done, [.russianTest, .itAssessment].contains(booking.centreService) {
             throw AppError.validation(ValidationFailure(field: "status", code: "centre.desk.resultNeeded"))
         }
-        if next == .arrived || next == .done, TimeInterval(booking.startsAt) - now.timeIntervalSince1970 > 12 * 3600 {
-            throw AppError.validation(ValidationFailure(field: "status", code: "centre.desk.notToday"))
+        if let problem = BookingRules.markProblem(next, startingAt: booking.startsAt, in: centre.zone, now: now) {
+            throw AppError.validation(ValidationFailure(field: "status", code: "centre.desk.\(problem)"))
         }
         try await change(booking, to: next, at: centre, by: user, result: nil)
         return booking
@@ -96,7 +96,8 @@ extension CentreBookingService {
             switch app.russianTest.score(level: request.level ?? "", marks: request.marks) {
             case .failure(let problems):
                 throw AppError.validation(ValidationFailure(problems.list.map {
-                    FieldError(field: $0.field, code: "centre.test.\($0.code)", arguments: ["subtest": String($0.field.dropFirst("marks.".count))])
+                    $0.field == "level" && $0.code == "required" ? FieldError(field: "level", code: "field.required")
+                        : FieldError(field: $0.field, code: "centre.test.\($0.code)")
                 }))
             case .success(let outcome):
                 result.level = outcome.level.id
@@ -118,6 +119,14 @@ extension CentreBookingService {
     /// The result recorded for a booking, if any.
     func result(of booking: CentreBooking) async throws -> CentreResult? {
         try await CentreResult.query(on: database).filter(\.$bookingID == booking.requireID()).first()
+    }
+
+    /// The results recorded for these bookings, by booking (what the desk shows beside each visit).
+    func results(of bookings: [CentreBooking]) async throws -> [UUID: CentreResult] {
+        let ids = bookings.compactMap(\.id)
+        guard !ids.isEmpty else { return [:] }
+        let results = try await CentreResult.query(on: database).filter(\.$bookingID ~~ ids).all()
+        return Dictionary(results.map { ($0.bookingID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Every verified result of an account's people (the profile and the permit case read them).

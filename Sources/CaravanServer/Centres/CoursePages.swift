@@ -31,12 +31,6 @@ struct CoursePages: RouteCollection {
         var withdrawAction: String?
     }
 
-    struct Choice: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct CreateForm: Content {
         var title: String?
         var level: String?
@@ -55,8 +49,8 @@ struct CoursePages: RouteCollection {
         let notice: String?
         let createAction: String?
         let form: CreateForm
-        let levels: [Choice]
-        let places: [Choice]
+        let levels: [AuthPages.Choice]
+        let places: [AuthPages.Choice]
         let errors: [String: String]
         let error: String?
     }
@@ -97,16 +91,16 @@ struct CoursePages: RouteCollection {
                           mine: mine.first { $0.courseID == course.id && $0.enrolmentStatus != .withdrawn }, user: user, req)
         }
         var createAction: String?
-        var places: [Choice] = []
+        var places: [AuthPages.Choice] = []
         if let user, let centre = try await CentreBookingService(app: req.application, database: req.database).staffCentre(of: user) {
             createAction = SiteURL.courses.path
-            places = [Choice(value: centre.id, label: centre.city.text(req.language.rawValue), selected: form.place != "online"),
-                      Choice(value: "online", label: req.t("course.online"), selected: form.place == "online")]
+            places = [AuthPages.Choice(value: centre.id, label: centre.city.text(req.language.rawValue), selected: form.place != "online"),
+                      AuthPages.Choice(value: "online", label: req.t("course.online"), selected: form.place == "online")]
         }
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["created", "enrolled", "waiting", "withdrawn"].contains($0) ? req.t("course.notice.\($0)") : nil }
         return try await req.renderPage("courses", ListPage(
             layout: try PageLayout(request: req, titleKey: "courses.title"), courses: cards, notice: notice, createAction: createAction, form: form,
-            levels: CEFRLevel.allCases.map { Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: $0.rawValue == form.level) },
+            levels: CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: $0.rawValue == form.level) },
             places: places, errors: errors, error: error
         ), status: status)
     }
