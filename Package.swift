@@ -65,6 +65,14 @@ let package = Package(
             resources: [.copy("Resources/centres.json"), .copy("Resources/trki.json"), .copy("Resources/holidays")],
             swiftSettings: swiftSettings
         ),
+        // Digital residency: application rules, refusal grounds as data, the residency card and signed documents'
+        // canonical bytes, WebAuthn (passkey) verification with swift-crypto.
+        .target(
+            name: "CaravanRegistry",
+            dependencies: ["CaravanDomain", "CaravanPermits", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/residency-grounds.json")],
+            swiftSettings: swiftSettings
+        ),
         // The only module that imports Vapor and Fluent.
         .target(
             name: "CaravanServer",
@@ -73,6 +81,7 @@ let package = Package(
                 "CaravanMatching",
                 "CaravanPermits",
                 "CaravanCentres",
+                "CaravanRegistry",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -89,6 +98,8 @@ let package = Package(
                 .copy("Resources/Views"),
                 .copy("Resources/Locales"),
                 .copy("Resources/Public"),
+                // A drawn portrait for the demo's residency applications (no real person's photo).
+                .copy("Resources/Demo"),
                 // Served at /api/v1/openapi.yaml; the generator plugin reads the same file.
                 .copy("openapi.yaml"),
             ],
@@ -142,11 +153,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CaravanRegistryTests",
+            dependencies: ["CaravanRegistry", "CaravanPermits", "CaravanDomain", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CaravanServerTests",
             dependencies: [
                 "CaravanServer",
                 "CaravanDomain",
                 "CaravanCentres",
+                "CaravanRegistry",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

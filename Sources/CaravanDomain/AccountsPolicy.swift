@@ -42,6 +42,8 @@ public enum Area: String, CaseIterable, Sendable {
     case entryBans
     /// The programme's centres abroad: open to everyone; a specialist's appointments; the staff's desk.
     case centres
+    /// Digital residency: a specialist's application, card, passkeys and signatures; the registry officers' desk.
+    case residency
 
     public static func visible(to role: Role?) -> [Area] {
         guard let role else { return [.home, .centres] }
@@ -58,6 +60,7 @@ public enum Area: String, CaseIterable, Sendable {
             case .users: AccountsPolicy.mayListAccounts(actor: role)
             case .entryBans: EntryBanPolicy.mayManage(role)
             case .centres: role == .specialist || role == .centreStaff || role == .admin
+            case .residency: role == .specialist || role == .registryOfficer
             }
         }
     }

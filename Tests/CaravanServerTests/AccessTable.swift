@@ -30,8 +30,9 @@ import Vapor
 /// theirs to read (`AccessFixtures.private`): the family's names and documents, the case, the specialist's e-mail.
 enum AccessTable {
     static let rows: [AccessRow] = operations + accountsAPI + companiesAPI + profileAndVacanciesAPI + applicationsAPI
-        + notificationsAndSearchAPI + permitsAPI + entryBansAPI + centresAPI
+        + notificationsAndSearchAPI + permitsAPI + entryBansAPI + centresAPI + residencyAPI
         + accountPages + adminAndCompanyPages + profilePages + vacancyAndApplicationPages + permitPages + registryPages + centrePages
+        + residencyPages
 
     // MARK: Operations
 
@@ -295,6 +296,71 @@ enum AccessTable {
         row(.POST, "/courses/:courseID/enrolment",                       "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
         row(.POST, "/course-enrolments/:enrolmentID/marks",              "in   403  403  403  ok   403  403  403  403  403  403", form: [:]),
         row(.POST, "/courses/:courseID/withdrawal",                      "in   ok   404  404  404  404  404  404  404  ok   404", form: [:]),
+    ]
+
+    /// Digital residency: the owner is a resident with a passkey and a signed document; the other specialist is not.
+    /// Residency parameters name their own fixtures (`:documentId` is the signed document, not the permit's).
+    static let residencyUsing = ["documentId": "residencyDocument", "applicationId": "residencyApplication", "number": "residencyNumber",
+                                 "documentID": "residencyDocument", "applicationID": "residencyApplication"]
+
+    static let residencyAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/me/residency",                                "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/api/v1/me/residency/application",                   "401  ok   403  403  403  403  403  403  403  ok   403",
+            json: #"{"nameOriginal":"Айгерим","nameLatin":"OSMONOVA AIGERIM","birthDate":"1990-01-01","citizenship":"KG","passportNumber":"ID7654321","passportExpiresOn":"2035-01-01","reason":"found-company","photo":"iVBORw0KGgoAAAAN"}"#),
+        row(.POST, "/api/v1/me/residency/application/withdrawal",        "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.GET, "/api/v1/me/residency/card",                           "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/api/v1/me/residency/passkeys/registration-options", "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/api/v1/me/residency/passkeys",                      "401  ok   403  403  403  403  403  403  403  ok   403",
+            json: #"{"challengeId":"00000000-0000-4000-8000-000000000000","clientDataJSON":"e30","attestationObject":"oA","label":"Phone"}"#),
+        row(.POST, "/api/v1/me/residency/documents",                     "401  ok   403  403  403  403  403  403  403  ok   403",
+            json: #"{"title":"T","text":"x"}"#),
+        row(.GET, "/api/v1/me/residency/documents/:documentId",          "401  ok   404  404  404  404  404  404  404  404  404", using: residencyUsing),
+        row(.POST, "/api/v1/me/residency/documents/:documentId/signing-options", "401  ok   404  404  404  404  404  404  404  404  404",
+            using: residencyUsing),
+        row(.POST, "/api/v1/me/residency/documents/:documentId/signature", "401  ok   404  404  404  404  404  404  404  404  404",
+            json: #"{"challengeId":"00000000-0000-4000-8000-000000000000","credentialId":"AA","clientDataJSON":"e30","authenticatorData":"AA","signature":"AA"}"#,
+            using: residencyUsing),
+        row(.POST, "/api/v1/signed-documents/verification",              "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            json: #"{"format":"caravan-signed-document-file/1","document":"x","nonce":"AA","relyingPartyID":"localhost","origin":"http://localhost:8080","credential":{"id":"AA","publicKey":"AA","algorithm":"ES256"},"authenticatorData":"AA","clientDataJSON":"e30","signature":"AA","signedAt":"2026-12-03T10:00:00Z","card":{"card":{"number":"DR-2026-000001-9","name":"X","citizenship":"KG","issuedOn":"2026-12-03","validUntil":"2031-12-02","revision":1,"keys":[]},"signature":"AA","publicKey":"AA"}}"#),
+        row(.GET, "/api/v1/residents/:number/verification",              "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: residencyUsing),
+        row(.GET, "/api/v1/registry/residency-applications",             "401  403  403  403  403  403  ok   403  403  403  403"),
+        row(.GET, "/api/v1/registry/residency-applications/:applicationId", "401  403  403  403  403  403  ok   403  403  403  403",
+            using: residencyUsing),
+        row(.POST, "/api/v1/registry/residency-applications/:applicationId/decision", "401  403  403  403  403  403  ok   403  403  403  403",
+            json: #"{"decision":"refuse","ground":"security"}"#, using: residencyUsing),
+        // Last: the passkey goes, and a revocation with an unknown ground changes nothing.
+        row(.DELETE, "/api/v1/me/residency/passkeys/:passkeyId",         "401  ok   404  404  404  404  404  404  404  404  404"),
+        row(.POST, "/api/v1/residents/:number/revocation",               "401  403  403  403  403  403  ok   403  403  403  403",
+            json: #"{"ground":"not-a-ground"}"#, using: residencyUsing),
+    ]
+
+    static let residencyPages: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/residency",                                          "in   ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/residency/application",                             "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+        row(.POST, "/residency/application/withdrawal",                  "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+        row(.GET, "/residency/application/photo",                        "in   ok   404  404  404  404  404  404  404  ok   404"),
+        row(.GET, "/residency/card",                                     "in   ok   403  403  403  403  403  403  403  ok   403"),
+        row(.GET, "/residency/card.json",                                "in   ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/residency/passkeys/new",                            "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+        row(.POST, "/residency/passkeys",                                "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+        row(.POST, "/residency/documents",                               "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+        row(.GET, "/residency/documents/:documentID",                    "in   ok   404  404  404  404  404  404  404  404  404", using: residencyUsing),
+        row(.GET, "/residency/documents/:documentID/signed.json",        "in   ok   404  404  404  404  404  404  404  404  404", using: residencyUsing),
+        row(.POST, "/residency/documents/:documentID/signature",         "in   ok   404  404  404  404  404  404  404  404  404", form: [:],
+            using: residencyUsing),
+        row(.GET, "/verify/signed-document",                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/verify/signed-document",                            "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
+        row(.GET, "/.well-known/caravan-registry-key",                   "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/registry/residency",                                 "in   403  403  403  403  403  ok   403  403  403  403"),
+        row(.GET, "/registry/residency/:applicationID",                  "in   403  403  403  403  403  ok   403  403  403  403", using: residencyUsing),
+        row(.GET, "/registry/residency/:applicationID/photo",            "in   403  403  403  403  403  ok   403  403  403  403", using: residencyUsing),
+        row(.POST, "/registry/residency/:applicationID/decision",        "in   403  403  403  403  403  ok   403  403  403  403", form: [:],
+            using: residencyUsing),
+        row(.POST, "/registry/residents/:number/revocation",             "in   403  403  403  403  403  ok   403  403  403  403", form: [:],
+            using: residencyUsing),
+        row(.POST, "/residency/passkeys/:passkeyID/removal",             "in   ok   404  404  404  404  404  404  404  404  404", form: [:]),
     ]
 
     // MARK: Building rows

@@ -201,6 +201,10 @@ struct AccessFixtures: Sendable {
         ), by: centreStaff)
         let enrolment = try await CourseService(app: app, database: app.db).enrol(in: try course.requireID(), by: aziz)
 
+        // Digital residency: aziz applied, was checked at a centre and approved; he registered a passkey and signed a
+        // document with it, through the API as a browser would.
+        let residency = try await ResidencyTests.fixture(app, specialist: aziz, email: "aziz@example.uz")
+
         var emails: [Caller: String] = [
             .anonymous: "nobody@example.org", .specialist: "aziz@example.uz", .employer: "hr@kazan.example",
             .migrationOfficer: "officer1@example.org", .admin: "admin@example.org",
@@ -215,7 +219,7 @@ struct AccessFixtures: Sendable {
             "invitation": invitation, "ban": try ban.json(Identified.self).id, "user": other.id, "otherSpecialist": other.id,
             "code": "en", "centre": "tashkent", "booking": text(try booking.requireID()),
             "course": text(try course.requireID()), "enrolment": text(try enrolment.requireID()),
-        ], emails: emails)
+        ].merging(residency) { first, _ in first }, emails: emails)
     }
 
     /// `/permits/:caseID` with the case's id; `using` names another fixture for a parameter.

@@ -52,7 +52,7 @@ import VaporTesting
         let configuration = try AppConfiguration.parse(environment: [:], currentDirectory: "/srv/caravan")
         #expect(configuration.database == .sqliteFile("/srv/caravan/data/caravan.sqlite"))
         #expect(configuration.dataDirectory.path == "/srv/caravan/data")
-        #expect(configuration.baseURL.absoluteString == "http://127.0.0.1:8080")
+        #expect(configuration.baseURL.absoluteString == "http://localhost:8080")
         #expect(configuration.usesTLS == false)
     }
 

@@ -18,10 +18,14 @@ struct APIRequestContextMiddleware: AsyncMiddleware {
     /// route-level limit does not apply; this does, before anything is read.
     static let maximumBody = 64 * 1024
 
-    /// A document upload is the one API body that is a file.
+    /// A residency application carries its photo (2 MB, in base64).
+    static let residencyApplicationBody = 3 * 1024 * 1024
+
+    /// A document upload is the one API body that is a file; a residency application carries a photo.
     static func limit(for request: Request) -> Int {
-        request.url.path.hasPrefix("/api/v1/permit-cases/") && request.url.path.hasSuffix("/documents")
-            ? PermitDocumentRules.maximumBytes : maximumBody
+        if request.url.path.hasPrefix("/api/v1/permit-cases/") && request.url.path.hasSuffix("/documents") { return PermitDocumentRules.maximumBytes }
+        if request.url.path == "/api/v1/me/residency/application" { return residencyApplicationBody }
+        return maximumBody
     }
 
     /// The operations whose body is optional: applying to a vacancy (a note) and marking notices read (ids).

@@ -30,7 +30,13 @@ struct DemoCommand: AsyncCommand {
         lines.append("  …and \(DemoMarket.specialists) specialists (specialist.0001@demo.caravan.test …), \(DemoMarket.companies) companies")
         lines.append("     (hr.001@demo.caravan.test …) with \(DemoMarket.vacancies) vacancies and applications in every stage.")
         lines.append("")
-        lines.append("Open http://\(hostname):\(port)/  (API: http://\(hostname):\(port)/api/v1/openapi.yaml)")
+        // Passkeys (digital residency) refuse an IP address as their site: the demo is opened by name.
+        let shown = hostname == "127.0.0.1" ? "localhost" : hostname
+        lines.append("Open http://\(shown):\(port)/  (API: http://\(shown):\(port)/api/v1/openapi.yaml)")
+        let base = app.caravanConfiguration.baseURL
+        if base.host != shown || (base.port ?? 80) != port {
+            lines.append("Passkeys work only at CARAVAN_BASE_URL (\(base.absoluteString)): set it to http://\(shown):\(port) to sign with one.")
+        }
         context.console.print(lines.joined(separator: "\n"))
 
         var serveContext = context

@@ -1,3 +1,4 @@
+import CaravanRegistry
 import Foundation
 import Logging
 
@@ -39,6 +40,10 @@ public struct AppConfiguration: Sendable {
     /// Memory for specialists' last "vacancies for me" answers, kept until their profile or the published
     /// vacancies change; 0 turns the cache off.
     public var matchCacheMegabytes = 32
+    /// Digital residency: the registry's decision term in working days on the Russian production calendar.
+    public var residencyDecisionWorkingDays = ResidencyRules.defaultDecisionWorkingDays
+    /// Digital residency: a card's validity from approval, in years.
+    public var residencyValidityYears = ResidencyRules.defaultValidityYears
 
     public init(
         database: Database,
@@ -93,7 +98,7 @@ extension AppConfiguration {
             database = .sqliteFile(dataDirectory.appendingPathComponent("caravan.sqlite").path)
         }
 
-        var baseURL = URL(string: "http://127.0.0.1:8080")!
+        var baseURL = URL(string: "http://localhost:8080")!
         if let raw = value("CARAVAN_BASE_URL") {
             guard let url = URL(string: raw), let scheme = url.scheme, ["http", "https"].contains(scheme),
                   url.host?.isEmpty == false
@@ -145,6 +150,18 @@ extension AppConfiguration {
             }
             configuration.matchCacheMegabytes = megabytes
         }
+        if let raw = value("CARAVAN_RESIDENCY_DECISION_DAYS") {
+            guard let days = Int(raw), (1...60).contains(days) else {
+                throw ConfigurationError(variable: "CARAVAN_RESIDENCY_DECISION_DAYS", problem: "'\(raw)' is not a whole number of working days from 1 to 60")
+            }
+            configuration.residencyDecisionWorkingDays = days
+        }
+        if let raw = value("CARAVAN_RESIDENCY_VALIDITY_YEARS") {
+            guard let years = Int(raw), (1...10).contains(years) else {
+                throw ConfigurationError(variable: "CARAVAN_RESIDENCY_VALIDITY_YEARS", problem: "'\(raw)' is not a whole number of years from 1 to 10")
+            }
+            configuration.residencyValidityYears = years
+        }
         return configuration
     }
 
@@ -188,7 +205,7 @@ extension AppConfiguration {
         var configuration = AppConfiguration(
             database: database,
             dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("caravan-test-\(UUID().uuidString)"),
-            baseURL: URL(string: "http://127.0.0.1:8080")!,
+            baseURL: URL(string: "http://localhost:8080")!,
             logLevel: .warning,
             bcryptCost: 4
         )

@@ -31,6 +31,8 @@ public func configure(
     app.russianTest = try RussianTestRules.bundled()
     // The entry-ban check asks the registry officers' table, on the connection of the move that asks.
     app.entryBanRegistry = { app, database in EntryBanService(app: app, database: database) }
+    // Digital residency: grounds, the registry's signing key, the relying party passkeys are made for.
+    app.residencyRegistry = try ResidencyRegistry.load(configuration: configuration)
     MetricsBootstrap.bootstrap()
     app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
 
@@ -151,6 +153,8 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: EntryBanPages())
     try web.register(collection: CentrePages())
     try web.register(collection: CoursePages())
+    try web.register(collection: ResidencyPages())
+    try web.register(collection: RegistryResidencyPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.
@@ -171,7 +175,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 /// The stylesheet and the icon are kept by browsers for an hour and then revalidated with their ETag (a 304 costs
 /// a few bytes): pages change with a release, and a stale stylesheet for an hour at most is the price of plain names.
 struct StaticAssetCaching: AsyncMiddleware {
-    static let extensions: Set<String> = ["css", "ico", "svg", "png", "woff2"]
+    static let extensions: Set<String> = ["css", "js", "ico", "svg", "png", "woff2"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)

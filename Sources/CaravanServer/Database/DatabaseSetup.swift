@@ -53,6 +53,8 @@ enum DatabaseSetup {
         AddProfileIdentity(),
         // Before the sealing migration, which walks every table holding personal values (its bookings too).
         CreateCentreTables(),
+        // Before the sealing migration, which walks every table of personal values (these hold sealed ones).
+        CreateResidencyTables(),
         SealPersonalData(keys: keys, dataDirectory: dataDirectory),
         CreateDataAccess(),
         CreateProcessingConsent(),

@@ -24,6 +24,8 @@ enum DemoDataset {
         Account(role: .centreStaff, email: "centre.tashkent@demo.caravan.test", displayName: "Нодира Юсупова", language: .russian),
         Account(role: .universityAdmissions, email: "admissions@demo.caravan.test", displayName: "Алексей Петров", language: .russian),
         Account(role: .registryOfficer, email: "registry@demo.caravan.test", displayName: "Марат Ахметов", language: .russian),
+        // A freelancer who stays at home and becomes a digital resident (passkeys are added in the browser).
+        Account(role: .specialist, email: "aibek.freelancer@demo.caravan.test", displayName: "Айбек Токтогулов", language: .russian),
         Account(role: .analyst, email: "analyst@demo.caravan.test", displayName: "Dana Seitkali", language: .english),
         Account(role: .admin, email: "admin@demo.caravan.test", displayName: "Caravan Admin", language: .english),
     ]
@@ -50,6 +52,7 @@ enum DemoDataset {
         try await DemoMarket.load(on: app, passwordHash: hash)
         try await DemoPermits.load(on: app)
         try await DemoCentres.load(on: app)
+        try await DemoResidency.load(on: app)
         let bansBefore = try await EntryBan.query(on: app.db).count()
         try await DemoEntryBans.load(on: app)
         // The registry changed after the demo's reviews started: ask it again for the cases in review, as an officer

@@ -34,6 +34,9 @@ enum AppError: Error, Sendable {
     case approvalBlocked([BlockedRule])
     /// 409: the slot (or one of a family's consecutive slots) has no free desk; the next starts that fit.
     case slotFull(next: [FreeSlot])
+    /// 422: a passkey's answer (a registration or a signature) that does not verify: `code` names the check that
+    /// failed (`webauthn-challenge-used`, `webauthn-origin`, `webauthn-signature`…).
+    case assertionRejected(code: String)
 
     /// One rule standing in the way of one person's approval: the catalogue key and arguments of its finding.
     struct BlockedRule: Sendable {
@@ -47,7 +50,7 @@ enum AppError: Error, Sendable {
 
     var status: HTTPResponseStatus {
         switch self {
-        case .validation: .unprocessableEntity
+        case .validation, .assertionRejected: .unprocessableEntity
         case .malformedRequest: .badRequest
         case .conflict, .stageConflict, .approvalBlocked, .slotFull: .conflict
         case .unauthorized: .unauthorized
@@ -78,6 +81,7 @@ enum AppError: Error, Sendable {
         case .throttled: "throttled"
         case .approvalBlocked: "permit-approval-blocked"
         case .slotFull: "centre-slot-full"
+        case .assertionRejected(let code): code
         }
     }
 

@@ -61,6 +61,8 @@ extension PermitPages {
     /// Public: anyone holding a permit number can check it. Shows no more than a border guard needs.
     func verify(req: Request) async throws -> Response {
         let number = String((req.parameters.get("number") ?? "").prefix(40))
+        // One address for every number Caravan issues: a residency card's starts with DR-.
+        if number.hasPrefix("DR-") { return try await RegistryResidencyPages.verify(req, number: number) }
         guard let verified = try await req.permits.verify(number: number) else {
             return try await req.renderPage("verify", VerifyPage(
                 layout: try PageLayout(request: req, titleKey: "verify.title"), number: number, valid: false, reason: req.t("verify.unknown"),

@@ -35,19 +35,24 @@ struct PermitSigner: Sendable {
     var publicKeyBase64: String { publicKey.rawRepresentation.base64EncodedString() }
 
     static func keyFile(in dataDirectory: URL) -> URL {
-        dataDirectory.appendingPathComponent("signing").appendingPathComponent("permit-ed25519.key")
+        SigningKeyFile.permit.url(in: dataDirectory)
     }
 
     static func loadOrCreate(in dataDirectory: URL) throws -> PermitSigner {
-        let file = keyFile(in: dataDirectory)
+        PermitSigner(privateKey: try loadOrCreateKey(.permit, in: dataDirectory))
+    }
+
+    /// An Ed25519 key from its file, made (mode 0600) when missing.
+    static func loadOrCreateKey(_ name: SigningKeyFile, in dataDirectory: URL) throws -> Curve25519.Signing.PrivateKey {
+        let file = name.url(in: dataDirectory)
         if let text = try? String(contentsOf: file, encoding: .utf8), let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            return PermitSigner(privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: raw))
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         }
         let key = Curve25519.Signing.PrivateKey()
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try key.rawRepresentation.base64EncodedString().write(to: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-        return PermitSigner(privateKey: key)
+        return key
     }
 
     /// A permit's number and signature. The number is derived from the case id, so it is stable and unique.
@@ -57,6 +62,17 @@ struct PermitSigner: Sendable {
         let document = PermitDocument(of: permitCase, number: number, issuedOn: date.description)
         let signature = try privateKey.signature(for: document.payload)
         return (number, signature.base64EncodedString())
+    }
+}
+
+/// The installation's signing keys, each in its own file under `<data>/signing/`: permits are signed with one,
+/// the digital-residency registry's cards with the other.
+enum SigningKeyFile: String, Sendable {
+    case permit = "permit-ed25519.key"
+    case registry = "registry-ed25519.key"
+
+    func url(in dataDirectory: URL) -> URL {
+        dataDirectory.appendingPathComponent("signing").appendingPathComponent(rawValue)
     }
 }
 

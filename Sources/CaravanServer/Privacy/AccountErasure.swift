@@ -1,5 +1,6 @@
 import CaravanDomain
 import CaravanPermits
+import CaravanRegistry
 import Fluent
 import Foundation
 import Vapor
@@ -41,6 +42,11 @@ struct AccountErasure: Sendable {
               try await accounts.verifyPassword(password, hash: user.passwordHash)
         else { throw AppError.passwordRejected(ValidationFailure(field: "password", code: "erasure.passwordWrong")) }
         if try await blockingCase(of: user) != nil { throw AppError.conflict(code: "erasure-case-open") }
+        // A residency application being decided waits for its decision (or the applicant withdraws it), as a case does.
+        if try await ResidencyApplication.query(on: database).filter(\.$user.$id == user.requireID())
+            .filter(\.$status == ResidencyApplicationStatus.submitted.rawValue).first() != nil {
+            throw AppError.conflict(code: "erasure-residency-open")
+        }
         let userID = try user.requireID()
         let now = app.dependencies.now()
         let oldEmail = user.email
@@ -68,6 +74,21 @@ struct AccountErasure: Sendable {
             try await OutboxMail.query(on: db).filter(\.$address == oldEmail).filter(\.$sentAt == nil).delete()
             try await CompanyInvitation.query(on: db).filter(\.$email == oldEmail).filter(\.$acceptedAt == nil).delete()
             try await APIToken.query(on: db).filter(\.$user.$id == userID).delete()
+            // The registry keeps its records (applications, residencies, signed documents); a residency in force ends
+            // at the resident's request, and the passkeys and open challenges go: nobody can sign for this account again.
+            for resident in try await Resident.query(on: db).filter(\.$user.$id == userID).filter(\.$status == "active").all() {
+                resident.status = "revoked"
+                resident.revokedAt = now
+                resident.revokedGround = "resident-request"
+                resident.revokedBy = userID
+                try await resident.update(on: db)
+                try await AuditLog(now: app.dependencies.now).append(AuditEntry(
+                    actor: AuditEntry.user(userID), action: "residency.revoked", subject: ResidencyService.residentSubject(resident.number),
+                    payload: ["ground": "resident-request", "cause": "account-erased"]
+                ), on: db)
+            }
+            try await Passkey.query(on: db).filter(\.$user.$id == userID).delete()
+            try await WebAuthnChallenge.query(on: db).filter(\.$user.$id == userID).delete()
             // Sessions store the account id in their data: every one of this account's goes.
             for record in try await SessionRecord.query(on: db).all() where record.data["_UserSession"] == userID.uuidString {
                 try await record.delete(on: db)

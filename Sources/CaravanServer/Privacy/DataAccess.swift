@@ -29,6 +29,8 @@ final class DataAccess: Model, @unchecked Sendable {
         case vacancyApplications = "vacancy-applications"
         /// The employers' search for specialists.
         case specialistSearch = "specialist-search"
+        /// A digital-residency application on the registry's desk.
+        case residencyApplication = "residency-application"
     }
 
     @ID(key: .id) var id: UUID?

@@ -20,6 +20,7 @@ struct PersonalDataExport: Sendable {
         var applications: [ApplicationEntry]
         var notices: [NoticeEntry]
         var permitCases: [PermitCaseEntry]
+        var residency: Residency? = nil
         var dataAccess: [Access]
     }
 
@@ -55,6 +56,29 @@ struct PersonalDataExport: Sendable {
     }
 
     /// A person on a case, opened (the case stores them sealed).
+    /// Digital residency: the applications with their identity, the residencies, the passkeys (public halves'
+    /// fingerprints only: the private keys never leave the person's devices) and the documents signed.
+    struct Residency: Encodable {
+        struct Application: Encodable {
+            var id: String, status: String, nameOriginal: String, nameLatin: String, birthDate: String, citizenship: String
+            var passportNumber: String, passportExpiresOn: String, reason: String, submittedOn: String, decideBy: String, ground: String?
+            var photo: String?
+        }
+        struct Card: Encodable {
+            var number: String, status: String, issuedOn: String, validUntil: String, revokedGround: String?
+        }
+        struct Key: Encodable {
+            var label: String, algorithm: Int, publicKey: String, createdAt: Date, lastUsedAt: Date?
+        }
+        struct SignedDocument: Encodable {
+            var id: String, title: String, sha256: String, signedAt: Date?, file: String?
+        }
+        var applications: [Application]
+        var residencies: [Card]
+        var passkeys: [Key]
+        var documents: [SignedDocument]
+    }
+
     struct Person: Encodable {
         var id: String, name: String, relation: String, birthDate: String, citizenship: String
         var passportNumber: String?, passportExpiresOn: String?, documentsAccepted: [String]
@@ -131,7 +155,8 @@ struct PersonalDataExport: Sendable {
                 history: permitCase.history, documents: documents
             ))
         }
-        let contents = Contents(
+        let residency = try await collectResidency(userID, files: &files)
+        var contents = Contents(
             exportedAt: app.dependencies.now(),
             account: Account(id: userID.uuidString.lowercased(), email: user.email, displayName: user.displayName, role: user.role,
                              language: user.language, createdAt: user.createdAt),
@@ -159,7 +184,46 @@ struct PersonalDataExport: Sendable {
                        context: $0.context, contextId: $0.contextID?.uuidString.lowercased(), at: $0.at)
             }
         )
+        contents.residency = residency
         return (contents, files)
+    }
+
+    private func collectResidency(_ userID: UUID, files: inout [(String, Data)]) async throws -> Residency? {
+        let applications = try await ResidencyApplication.query(on: database).filter(\.$user.$id == userID).sort(\.$submittedAt, .ascending).all()
+        guard !applications.isEmpty else { return nil }
+        var entries: [Residency.Application] = []
+        for application in applications {
+            let id = try application.requireID().uuidString.lowercased()
+            var photo: String?
+            let url = PermitDocumentFile.url(application.photoSHA256, in: app.caravanConfiguration.dataDirectory)
+            if let sealed = FileManager.default.contents(atPath: url.path) {
+                let name = "residency/\(id)-photo.\(application.photoType == "image/png" ? "png" : "jpg")"
+                files.append((name, try app.dataKeyring.open(bytes: sealed)))
+                photo = name
+            }
+            entries.append(.init(id: id, status: application.status, nameOriginal: application.nameOriginal, nameLatin: application.nameLatin,
+                                 birthDate: application.birthDate, citizenship: application.citizenship, passportNumber: application.passportNumber,
+                                 passportExpiresOn: application.passportExpiresOn, reason: application.reason, submittedOn: application.submittedOn,
+                                 decideBy: application.decideBy, ground: application.ground, photo: photo))
+        }
+        let residents = try await Resident.query(on: database).filter(\.$user.$id == userID).all()
+        let passkeys = try await Passkey.query(on: database).filter(\.$user.$id == userID).all()
+        var documents: [Residency.SignedDocument] = []
+        for row in try await ResidencyDocument.query(on: database).filter(\.$user.$id == userID).sort(\.$createdAt, .ascending).all() {
+            let id = try row.requireID().uuidString.lowercased()
+            var path: String?
+            if let file = row.signedFile {
+                path = "residency/signed-\(id).json"
+                files.append((path!, Data(file.utf8)))
+            }
+            documents.append(.init(id: id, title: row.title, sha256: row.sha256, signedAt: row.signedAt, file: path))
+        }
+        return Residency(
+            applications: entries,
+            residencies: residents.map { .init(number: $0.number, status: $0.status, issuedOn: $0.issuedOn, validUntil: $0.validUntil, revokedGround: $0.revokedGround) },
+            passkeys: passkeys.map { .init(label: $0.label, algorithm: $0.algorithm, publicKey: $0.publicKey, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt) },
+            documents: documents
+        )
     }
 }
 

@@ -32,6 +32,8 @@ struct PersonalDataSweep: Sendable {
         Table(name: PermitCase.schema, json: [("persons", ["name", "birthDate", "passportNumber", "passportExpiresOn"])]),
         Table(name: EntryBan.schema, text: ["passport_number", "birth_date"], passportIndex: true),
         Table(name: CentreBooking.schema, text: ["person_name", "person_birth_date"]),
+        Table(name: ResidencyApplication.schema, text: ["name_original", "name_latin", "birth_date", "passport_number", "passport_expires_on"]),
+        Table(name: Resident.schema, text: ["name_latin"]),
     ]
 
     struct Report: Sendable, Equatable {
@@ -181,15 +183,23 @@ struct PersonalDataSweep: Sendable {
     /// Every document file a row names, sealed (or opened) in place: written beside and renamed over the old
     /// one, so a crash leaves either whole file.
     private func sweepDocuments(into report: inout Report) async throws -> Bool {
-        var after: UUID?
         var seen: Set<String> = []
+        // Permit documents, and the photos of residency applications (kept the same way).
+        for (table, column) in [(PermitDocumentFile.schema, "sha256"), (ResidencyApplication.schema, "photo_sha256")] {
+            guard try await sweepDocuments(in: table, column: column, seen: &seen, into: &report) else { return false }
+        }
+        return true
+    }
+
+    private func sweepDocuments(in table: String, column: String, seen: inout Set<String>, into report: inout Report) async throws -> Bool {
+        var after: UUID?
         while true {
             if let limit = batchLimit, report.batches >= limit {
                 report.finished = false
                 return false
             }
             guard let sql = database as? any SQLDatabase else { return true }
-            var select = sql.select().column("id").column("sha256").from(PermitDocumentFile.schema)
+            var select = sql.select().column("id").column(SQLAlias(SQLIdentifier(column), as: SQLIdentifier("sha256"))).from(table)
             if let after { select = select.where("id", .greaterThan, after) }
             let rows = try await select.orderBy("id").limit(batchSize).all()
             report.batches += 1
@@ -217,7 +227,7 @@ struct PersonalDataSweep: Sendable {
             }
             report.changed += changed
             if !rows.isEmpty {
-                progress("\(PermitDocumentFile.schema): \(report.rowsRead) rows read so far, \(changed) file(s) \(countOnly ? "counted" : "re-sealed") in this batch")
+                progress("\(table): \(report.rowsRead) rows read so far, \(changed) file(s) \(countOnly ? "counted" : "re-sealed") in this batch")
             }
             guard rows.count == batchSize, let last = rows.last else { return true }
             after = try last.decode(column: "id", as: UUID.self)

@@ -16,7 +16,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         // Read the body here, within the limit, so the token can be checked before any handler runs.
         // A document upload is the one form that carries a file.
-        let limit = PermitDocumentRules.isUploadPath(request.url.path) ? PermitDocumentRules.maximumRequestBytes : Self.maximumBody
+        let limit = PermitDocumentRules.isUploadPath(request.url.path) ? PermitDocumentRules.maximumRequestBytes
+            : ResidencyPages.isUploadPath(request.url.path) ? ResidencyPages.applicationBodyLimit : Self.maximumBody
         _ = try await request.body.collect(max: limit).get()
         let sent = try? request.content.get(String.self, at: Self.fieldName)
         guard let expected = request.session.data[Self.fieldName], let sent,

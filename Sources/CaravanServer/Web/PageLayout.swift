@@ -43,7 +43,8 @@ struct PageLayout: Encodable {
         nav = Area.visible(to: role).map { area in
             let url = area == .search && role == .employer ? SiteURL.searchSpecialists
                 : area == .permits && role == .migrationOfficer ? SiteURL.officerCases
-                : area == .centres && role == .centreStaff ? SiteURL.centreDesk : area.url
+                : area == .centres && role == .centreStaff ? SiteURL.centreDesk
+                : area == .residency && role == .registryOfficer ? SiteURL.registryResidency : area.url
             var label = request.t("nav.\(area.rawValue)")
             if area == .inbox, let unread = request.unreadNotices, unread > 0 { label += " (\(unread))" }
             return Link(href: url.path, label: label, current: url.path == path)
@@ -88,6 +89,7 @@ extension Area {
         case .permits: .permits
         case .entryBans: .registryEntryBans
         case .centres: .centres
+        case .residency: .residency
         }
     }
 }

@@ -82,6 +82,26 @@ enum SiteURL: Equatable {
     case courseEnrol(UUID)
     case courseWithdraw(UUID)
     case courseMark(UUID)
+    case residency
+    case residencyApply
+    case residencyWithdraw
+    case residencyPhoto
+    case residencyCard
+    case residencyCardFile
+    case residencyPasskeys
+    case residencyPasskeyNew
+    case residencyPasskeyRemove(UUID)
+    case residencyDocuments
+    case residencyDocument(UUID)
+    case residencyDocumentSignature(UUID)
+    case residencyDocumentFile(UUID)
+    case registryResidency
+    case registryResidencyApplication(UUID)
+    case registryResidencyDecision(UUID)
+    case registryResidencyPhoto(UUID)
+    case registryResidentRevocation(String)
+    case verifySignedDocument
+    case registryKey
 
     var path: String {
         "/" + components.map(\.description).joined(separator: "/")
@@ -123,6 +143,14 @@ enum SiteURL: Equatable {
         case .courseEnrol: ["courses", ":courseID", "enrolment"]
         case .courseWithdraw: ["courses", ":courseID", "withdrawal"]
         case .courseMark: ["course-enrolments", ":enrolmentID", "marks"]
+        case .residencyPasskeyRemove: ["residency", "passkeys", ":passkeyID", "removal"]
+        case .residencyDocument: ["residency", "documents", ":documentID"]
+        case .residencyDocumentSignature: ["residency", "documents", ":documentID", "signature"]
+        case .residencyDocumentFile: ["residency", "documents", ":documentID", "signed.json"]
+        case .registryResidencyApplication: ["registry", "residency", ":applicationID"]
+        case .registryResidencyDecision: ["registry", "residency", ":applicationID", "decision"]
+        case .registryResidencyPhoto: ["registry", "residency", ":applicationID", "photo"]
+        case .registryResidentRevocation: ["registry", "residents", ":number", "revocation"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -201,6 +229,26 @@ enum SiteURL: Equatable {
         case .courseEnrol(let id): ["courses", id.uuidString.lowercased(), "enrolment"]
         case .courseWithdraw(let id): ["courses", id.uuidString.lowercased(), "withdrawal"]
         case .courseMark(let id): ["course-enrolments", id.uuidString.lowercased(), "marks"]
+        case .residency: ["residency"]
+        case .residencyApply: ["residency", "application"]
+        case .residencyWithdraw: ["residency", "application", "withdrawal"]
+        case .residencyPhoto: ["residency", "application", "photo"]
+        case .residencyCard: ["residency", "card"]
+        case .residencyCardFile: ["residency", "card.json"]
+        case .residencyPasskeys: ["residency", "passkeys"]
+        case .residencyPasskeyNew: ["residency", "passkeys", "new"]
+        case .residencyPasskeyRemove(let id): ["residency", "passkeys", id.uuidString.lowercased(), "removal"]
+        case .residencyDocuments: ["residency", "documents"]
+        case .residencyDocument(let id): ["residency", "documents", id.uuidString.lowercased()]
+        case .residencyDocumentSignature(let id): ["residency", "documents", id.uuidString.lowercased(), "signature"]
+        case .residencyDocumentFile(let id): ["residency", "documents", id.uuidString.lowercased(), "signed.json"]
+        case .registryResidency: ["registry", "residency"]
+        case .registryResidencyApplication(let id): ["registry", "residency", id.uuidString.lowercased()]
+        case .registryResidencyDecision(let id): ["registry", "residency", id.uuidString.lowercased(), "decision"]
+        case .registryResidencyPhoto(let id): ["registry", "residency", id.uuidString.lowercased(), "photo"]
+        case .registryResidentRevocation(let number): ["registry", "residents", number, "revocation"]
+        case .verifySignedDocument: ["verify", "signed-document"]
+        case .registryKey: [".well-known", "caravan-registry-key"]
         }
     }
 

@@ -1,0 +1,115 @@
+import CaravanCentres
+import CaravanDomain
+import CaravanPermits
+import CaravanRegistry
+import Fluent
+import Foundation
+import Vapor
+
+/// Digital residency in the demo, made through the same operations people use: the Bishkek freelancer applied,
+/// had their identity checked at the Bishkek centre and was approved by the registry (a resident with no passkey
+/// yet: one is added in the browser); three specialists' applications wait on the registry's desk — one checked
+/// at a centre, one not yet, one of a person the entry-ban registry names. The photo is a drawn portrait.
+enum DemoResidency {
+    struct Applicant {
+        let email: String
+        let nameOriginal: String
+        let nameLatin: String
+        let birthDate: String
+        let citizenship: String
+        let passport: String
+        let reason: ResidencyReason
+        let identityAt: String?
+        let approve: Bool
+    }
+
+    /// The identity-verification visit as the centre's desk recorded it three days before the demo starts: the
+    /// slot, the booking marked done and its result (the demo begins after the visit, so it is written as history).
+    static func visited(_ centre: Centre, user: User, staff: User, on app: Application) async throws {
+        let service = CaravanCentres.CentreService.identityVerification
+        let minutes = centre.offer(service)?.minutes ?? 20
+        let day = app.dependencies.now().addingTimeInterval(-3 * 86_400)
+        let start = Int(day.timeIntervalSince1970) / 3600 * 3600
+        let slot = CentreSlot()
+        slot.centre = centre.id
+        slot.service = service.rawValue
+        slot.startsAt = start
+        slot.capacity = centre.offer(service)?.desks ?? 1
+        slot.booked = 1
+        try await slot.create(on: app.db)
+        let booking = CentreBooking()
+        booking.$user.id = try user.requireID()
+        booking.centre = centre.id
+        booking.service = service.rawValue
+        booking.slotID = try slot.requireID()
+        booking.startsAt = start
+        booking.minutes = minutes
+        booking.person = "p0"
+        booking.personKey = "self"
+        booking.personName = user.displayName
+        booking.personBirthDate = ""
+        booking.status = BookingStatus.done.rawValue
+        booking.groupID = UUID()
+        booking.createdAt = day.addingTimeInterval(-7 * 86_400)
+        booking.updatedAt = day
+        try await booking.create(on: app.db)
+        let result = CentreResult()
+        result.bookingID = try booking.requireID()
+        result.$user.id = try user.requireID()
+        result.personKey = "self"
+        result.centre = centre.id
+        result.service = service.rawValue
+        result.recordedBy = try staff.requireID()
+        result.recordedAt = day
+        result.passed = true
+        try await result.create(on: app.db)
+    }
+
+    static func load(on app: Application) async throws {
+        guard try await ResidencyApplication.query(on: app.db).count() == 0,
+              let officer = try await User.query(on: app.db).filter(\.$role == Role.registryOfficer.rawValue).sort(\.$email).first(),
+              let url = Bundle.module.url(forResource: "portrait", withExtension: "png", subdirectory: "Demo"),
+              let photo = try? Data(contentsOf: url) else { return }
+        let specialists = try await User.query(on: app.db).filter(\.$role == Role.specialist.rawValue)
+            .filter(\.$email =~ "specialist.00").sort(\.$email).limit(3).all()
+        let today = CalendarDate(app.dependencies.now(), in: PermitRegistry.moscow)
+        let expiry = today.adding(months: 60).description
+        var applicants = [Applicant(
+            email: "aibek.freelancer@demo.caravan.test", nameOriginal: "Айбек Токтогулов", nameLatin: "TOKTOGULOV AIBEK", birthDate: "1994-03-11",
+            citizenship: "KG", passport: "ID1234567", reason: .foundCompany, identityAt: "bishkek", approve: true
+        )]
+        let names: [(String, String, String, String, String, String?)] = [
+            ("Зарина Рахимова", "RAKHIMOVA ZARINA", "TJ", "1997-07-02", "AC7412589", "dushanbe"),
+            ("Bekzod Tursunov", "TURSUNOV BEKZOD", "UZ", "1991-11-23", "FA1928374", nil),
+            ("Ербол Сейтказиев", "SEITKAZIYEV YERBOL", "KZ", "1989-01-30", "N08765432", "tashkent"),
+        ]
+        for (user, name) in zip(specialists, names) {
+            applicants.append(Applicant(email: user.email, nameOriginal: name.0, nameLatin: name.1, birthDate: name.3, citizenship: name.2,
+                                        passport: name.4, reason: .joinAsFounder, identityAt: name.5, approve: false))
+        }
+        let service = ResidencyService(app: app, database: app.db)
+        let deskStaff = try await User.query(on: app.db).filter(\.$role == Role.centreStaff.rawValue).sort(\.$email).first()
+        for applicant in applicants {
+            guard let user = try await User.query(on: app.db).filter(\.$email == applicant.email).first() else { continue }
+            let application = try await service.apply(ResidencyApplicationInput(
+                nameOriginal: applicant.nameOriginal, nameLatin: applicant.nameLatin, birthDate: applicant.birthDate,
+                citizenship: applicant.citizenship, passportNumber: applicant.passport, passportExpiresOn: expiry,
+                reason: applicant.reason.rawValue, photo: [UInt8](photo)
+            ), by: user)
+            if let centre = applicant.identityAt, let place = app.centres.centre(centre) {
+                try await visited(place, user: user, staff: deskStaff ?? officer, on: app)
+            }
+            if applicant.approve {
+                try await service.decide(try application.requireID(), .approve, by: officer)
+            }
+        }
+        // One applicant is named by a ban in force, filed as a registry officer files one: the desk shows the check,
+        // and approval is refused.
+        if let banned = applicants.last, applicants.count > 1 {
+            _ = try await EntryBanService(app: app, database: app.db).add(EntryBanInput(
+                citizenship: banned.citizenship, passportNumber: banned.passport, from: today.adding(days: -200).description,
+                legalBasis: "114-ФЗ, ст. 27, п. 1", source: "registry officer (demo)"
+            ), by: officer)
+        }
+    }
+}

@@ -1,0 +1,391 @@
+import CaravanCentres
+import CaravanDomain
+import CaravanPermits
+import CaravanRegistry
+import Crypto
+import Fluent
+import FluentSQL
+import Foundation
+import Vapor
+
+/// Digital residency: applying, the registry officer's checks and decision, revocation, and the card. Pages and
+/// the API call these same operations; every decision is one transaction with its audit event.
+struct ResidencyService: Sendable {
+    let app: Application
+    let database: any Database
+
+    var registry: ResidencyRegistry { app.residencyRegistry }
+    var now: Date { app.dependencies.now() }
+    var today: CalendarDate { CalendarDate(now, in: PermitRegistry.moscow) }
+    var audit: AuditLog { AuditLog(now: app.dependencies.now) }
+
+    static func subject(_ id: UUID?) -> String { "residency-application:\(id?.uuidString.lowercased() ?? "unknown")" }
+    static func residentSubject(_ number: String) -> String { "resident:\(number)" }
+
+    // MARK: The applicant
+
+    /// What a person has: their latest application, their residency (the active one, else the latest).
+    struct Overview: Sendable {
+        let application: ResidencyApplication?
+        let resident: Resident?
+    }
+
+    func overview(of user: User) async throws -> Overview {
+        let userID = try user.requireID()
+        let application = try await ResidencyApplication.query(on: database).filter(\.$user.$id == userID)
+            .sort(\.$submittedAt, .descending).first()
+        let residents = try await Resident.query(on: database).filter(\.$user.$id == userID).all()
+        let resident = residents.first(where: \.isActive) ?? residents.max { $0.issuedOn < $1.issuedOn }
+        return Overview(application: application, resident: resident)
+    }
+
+    /// The active residency of `user`, or the reason there is none.
+    func activeResident(of user: User, on db: (any Database)? = nil) async throws -> Resident {
+        guard user.domainRole == .specialist else { throw AppError.forbidden }
+        let residents = try await Resident.query(on: db ?? database).filter(\.$user.$id == user.requireID()).all()
+        if let active = residents.first(where: \.isActive) {
+            if let until = CalendarDate(active.validUntil), until < today { throw AppError.conflict(code: "residency-expired") }
+            return active
+        }
+        throw AppError.conflict(code: residents.isEmpty ? "residency-required" : "residency-revoked")
+    }
+
+    func apply(_ input: ResidencyApplicationInput, by user: User) async throws -> ResidencyApplication {
+        guard user.domainRole == .specialist else { throw AppError.forbidden }
+        let userID = try user.requireID()
+        let valid: ValidResidencyApplication
+        do {
+            valid = try ResidencyRules.validate(input, today: today, calendar: app.permitRegistry.calendar,
+                                                decisionWorkingDays: registry.decisionWorkingDays)
+        } catch {
+            throw AppError.validation(error)
+        }
+        let overview = try await overview(of: user)
+        if overview.application?.applicationStatus.isOpen == true { throw AppError.conflict(code: "residency-application-open") }
+        if let resident = overview.resident, resident.isActive { throw AppError.conflict(code: "residency-already-resident") }
+
+        let photo = Data(input.photo ?? [])
+        let sha = SHA256.hash(data: photo).map { String(format: "%02x", $0) }.joined()
+        let url = PermitDocumentFile.url(sha, in: app.caravanConfiguration.dataDirectory)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try app.dataKeyring.seal(bytes: photo).write(to: url, options: .atomic)
+        }
+        let application = ResidencyApplication()
+        application.$user.id = userID
+        application.status = ResidencyApplicationStatus.submitted.rawValue
+        application.openKey = userID.uuidString.lowercased()
+        application.nameOriginal = valid.nameOriginal
+        application.nameLatin = valid.nameLatin
+        application.birthDate = valid.birthDate.description
+        application.citizenship = valid.citizenship.rawValue
+        application.passportNumber = valid.passportNumber
+        application.passportExpiresOn = valid.passportExpiresOn.description
+        application.reason = valid.reason.rawValue
+        application.photoSHA256 = sha
+        application.photoType = valid.photoType
+        application.submittedAt = now
+        application.submittedOn = today.description
+        application.decideBy = valid.decideBy.description
+        do {
+            try await database.transaction { db in
+                try await application.create(on: db)
+                try await audit.append(AuditEntry(
+                    actor: AuditEntry.user(userID), action: "residency.applied", subject: Self.subject(application.id),
+                    payload: ["reason": valid.reason.rawValue, "citizenship": valid.citizenship.rawValue, "decideBy": valid.decideBy.description]
+                ), on: db)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another request of the same person opened one a moment earlier.
+            throw AppError.conflict(code: "residency-application-open")
+        }
+        return application
+    }
+
+    /// The applicant withdraws an open application.
+    func withdraw(by user: User) async throws {
+        let userID = try user.requireID()
+        guard let application = try await overview(of: user).application, application.applicationStatus.isOpen else {
+            throw AppError.conflict(code: "residency-decided")
+        }
+        try await database.transaction { db in
+            try await claim(application, from: .submitted, to: .withdrawn, on: db)
+            try await audit.append(AuditEntry(actor: AuditEntry.user(userID), action: "residency.withdrawn", subject: Self.subject(application.id)), on: db)
+        }
+    }
+
+    // MARK: The registry officer
+
+    func requireOfficer(_ user: User) throws {
+        guard user.domainRole == .registryOfficer else { throw AppError.forbidden }
+    }
+
+    /// Open applications, the nearest deadline first; decided ones after, the latest first (at most 200).
+    func queue(by officer: User, status: ResidencyApplicationStatus? = nil) async throws -> [ResidencyApplication] {
+        try requireOfficer(officer)
+        var query = ResidencyApplication.query(on: database)
+        if let status { query = query.filter(\.$status == status.rawValue) }
+        let rows = try await query.sort(\.$decideBy, .ascending).sort(\.$submittedAt, .ascending).limit(500).all()
+        let open = rows.filter { $0.applicationStatus.isOpen }
+        let decided = rows.filter { !$0.applicationStatus.isOpen }.sorted { ($0.decidedAt ?? .distantPast) > ($1.decidedAt ?? .distantPast) }
+        return Array((open + decided).prefix(200))
+    }
+
+    /// Working days from today to the deadline (negative when overdue).
+    func workingDaysLeft(_ application: ResidencyApplication) -> Int? {
+        guard let due = CalendarDate(application.decideBy) else { return nil }
+        let calendar = app.permitRegistry.calendar
+        if due >= today {
+            return (try? calendar.workingDays(from: today.adding(days: 1), through: due)) ?? nil
+        }
+        return (try? calendar.workingDays(from: due.adding(days: 1), through: today)).map { -$0 }
+    }
+
+    /// One application with every check's result as the registry finds it now. The read is logged for the applicant.
+    func review(_ id: UUID, by officer: User) async throws -> (ResidencyApplication, ResidencyChecks, Resident?) {
+        try requireOfficer(officer)
+        guard let application = try await ResidencyApplication.find(id, on: database) else { throw AppError.notFound }
+        let checks = try await checks(for: application, on: database)
+        let resident = try await Resident.query(on: database).filter(\.$applicationID == id).first()
+        try await DataAccessLog(app: app, database: database).record(
+            .caseFile, of: [application.$user.id], by: officer, context: .residencyApplication, contextID: id
+        )
+        return (application, checks, resident)
+    }
+
+    /// The applicant's photo (the officer's or the applicant's own), logged when another person looks.
+    func photo(of id: UUID, by user: User) async throws -> (Data, String) {
+        guard let application = try await ResidencyApplication.find(id, on: database) else { throw AppError.notFound }
+        if application.$user.id != user.id { try requireOfficer(user) }
+        guard let sealed = FileManager.default.contents(atPath: PermitDocumentFile.url(application.photoSHA256, in: app.caravanConfiguration.dataDirectory).path)
+        else { throw AppError.notFound }
+        let bytes = try app.dataKeyring.open(bytes: sealed)
+        try await DataAccessLog(app: app, database: database).record(
+            .document, of: [application.$user.id], by: user, detail: "photo", context: .residencyApplication, contextID: id
+        )
+        return (bytes, application.photoType)
+    }
+
+    /// What the registry checks, found by code: identity verified at a centre (the account holder's identity check,
+    /// within the past year) or from the person's issued permit (the passport an officer read on it is the one in
+    /// the application), and the entry-ban registry asked today.
+    func checks(for application: ResidencyApplication, on db: any Database) async throws -> ResidencyChecks {
+        let userID = application.$user.id
+        var identity = ResidencyChecks.Identity.notVerified
+        let since = now.addingTimeInterval(-365 * 86_400)
+        if let result = try await CentreResult.query(on: db).filter(\.$user.$id == userID)
+            .filter(\.$service == CentreService.identityVerification.rawValue).filter(\.$personKey == "self")
+            .filter(\.$passed == true).filter(\.$recordedAt >= since).sort(\.$recordedAt, .descending).first() {
+            identity = .centre(centre: result.centre, on: CalendarDate(result.recordedAt, in: PermitRegistry.moscow))
+        } else {
+            let cases = try await PermitCase.query(on: db).filter(\.$principal.$id == userID).filter(\.$permitNumber != nil).all()
+            for permitCase in cases where [.permitIssued, .arrivalRegistered].contains(permitCase.caseStatus) {
+                guard let holder = permitCase.persons.first(where: { $0.id == "p0" }), let number = permitCase.permitNumber,
+                      holder.passportNumber.map(ProfileRules.normalizedPassportNumber) == application.passportNumber,
+                      holder.birthDate == application.birthDate else { continue }
+                identity = .permit(number: number)
+                break
+            }
+        }
+        let entryBan: EntryBanCheck?
+        if let country = CountryCode(rawValue: application.citizenship) {
+            let subject = EntryBanSubject(citizenship: country, passportNumber: application.passportNumber, name: application.nameLatin,
+                                          birthDate: CalendarDate(application.birthDate))
+            entryBan = try await app.entryBanRegistry(app, db).check(subject, on: today)
+        } else {
+            entryBan = nil
+        }
+        return ResidencyChecks(identity: identity, entryBan: entryBan)
+    }
+
+    enum Decision: Sendable {
+        case approve
+        case refuse(ground: String)
+    }
+
+    /// The registry officer's decision. Approval re-runs every check inside the transaction and issues the
+    /// residency (a number, a card signed with the registry's key); refusal names a ground from the file. The
+    /// application is claimed from `submitted`, so two officers cannot both decide it.
+    @discardableResult
+    func decide(_ id: UUID, _ decision: Decision, by officer: User) async throws -> Resident? {
+        try requireOfficer(officer)
+        guard let application = try await ResidencyApplication.find(id, on: database) else { throw AppError.notFound }
+        let officerID = try officer.requireID()
+        switch decision {
+        case .refuse(let ground):
+            do throws(ResidencyDecisionError) {
+                try ResidencyDecisionRules.checkRefusal(status: application.applicationStatus, ground: ground, grounds: registry.grounds)
+            } catch {
+                throw AppError.conflict(code: error.code)
+            }
+            try await database.transaction { db in
+                application.ground = ground
+                try await claim(application, from: .submitted, to: .refused, by: officerID, on: db)
+                try await audit.append(AuditEntry(
+                    actor: AuditEntry.user(officerID), action: "residency.refused", subject: Self.subject(id),
+                    payload: ["ground": ground, "groundsVersion": registry.grounds.version]
+                ), on: db)
+                try await NotificationService(app: app, database: db).notify(
+                    [application.$user.id], kind: "notice.residency.refused", arguments: ["ground": ground], link: SiteURL.residency.path
+                )
+            }
+            await app.outbox.sweep(app: app, on: database)
+            return nil
+        case .approve:
+            let resident = try await database.transaction { db -> Resident in
+                let checks = try await checks(for: application, on: db)
+                do throws(ResidencyDecisionError) {
+                    try ResidencyDecisionRules.checkApproval(
+                        status: application.applicationStatus, checks: checks,
+                        passportExpiresOn: CalendarDate(application.passportExpiresOn) ?? today.adding(days: -1), today: today
+                    )
+                } catch {
+                    throw AppError.conflict(code: error.code)
+                }
+                let source: String
+                switch checks.identity {
+                case .centre(let centre, let day): source = "centre:\(centre):\(day)"
+                case .permit(let number): source = "permit:\(number)"
+                case .notVerified: source = ""
+                }
+                application.identitySource = source
+                try await claim(application, from: .submitted, to: .approved, by: officerID, on: db)
+                let resident = Resident()
+                resident.$user.id = application.$user.id
+                resident.applicationID = id
+                resident.number = try await nextNumber(on: db)
+                resident.nameLatin = application.nameLatin
+                resident.citizenship = application.citizenship
+                resident.issuedOn = today.description
+                resident.validUntil = ResidencyDecisionRules.validUntil(approvedOn: today, years: registry.validityYears).description
+                resident.status = "active"
+                resident.cardRevision = 1
+                resident.cardKeys = []
+                resident.cardSignature = try registry.sign(resident.card).signature
+                try await resident.create(on: db)
+                try await audit.append(AuditEntry(
+                    actor: AuditEntry.user(officerID), action: "residency.approved", subject: Self.subject(id),
+                    payload: ["number": resident.number, "identity": source, "entryBan": checks.entryBan?.result.rawValue ?? "",
+                              "validUntil": resident.validUntil]
+                ), on: db)
+                try await NotificationService(app: app, database: db).notify(
+                    [application.$user.id], kind: "notice.residency.approved", arguments: ["number": resident.number], link: SiteURL.residency.path
+                )
+                return resident
+            }
+            await app.outbox.sweep(app: app, on: database)
+            return resident
+        }
+    }
+
+    /// A registry officer revokes a residency on a ground from the file: the card stops verifying at once.
+    func revoke(number: String, ground: String, by officer: User) async throws -> Resident {
+        try requireOfficer(officer)
+        guard let resident = try await Resident.query(on: database).filter(\.$number == number).first() else { throw AppError.notFound }
+        do throws(ResidencyDecisionError) {
+            try ResidencyDecisionRules.checkRevocation(isActive: resident.isActive, ground: ground, grounds: registry.grounds)
+        } catch {
+            throw AppError.conflict(code: error.code)
+        }
+        let officerID = try officer.requireID()
+        try await database.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "residency-concurrent") }
+            let claimed = try await sql.update(Resident.schema).set("status", to: "revoked").set("revoked_at", to: now)
+                .set("revoked_ground", to: ground).set("revoked_by", to: officerID)
+                .where("id", .equal, resident.requireID()).where("status", .equal, "active").returning("id").all()
+            guard !claimed.isEmpty else { throw AppError.conflict(code: "residency-not-active") }
+            try await audit.append(AuditEntry(
+                actor: AuditEntry.user(officerID), action: "residency.revoked", subject: Self.residentSubject(number),
+                payload: ["ground": ground, "groundsVersion": registry.grounds.version]
+            ), on: db)
+            try await NotificationService(app: app, database: db).notify(
+                [resident.$user.id], kind: "notice.residency.revoked", arguments: ["ground": ground, "number": number], link: SiteURL.residency.path
+            )
+        }
+        await app.outbox.sweep(app: app, on: database)
+        resident.status = "revoked"
+        resident.revokedGround = ground
+        resident.revokedAt = now
+        return resident
+    }
+
+    // MARK: The card
+
+    /// The card as signed, for its holder.
+    func card(of user: User) async throws -> (Resident, ResidencyCard.Signed) {
+        guard user.domainRole == .specialist else { throw AppError.forbidden }
+        let resident = try await overview(of: user).resident
+        guard let resident else { throw AppError.conflict(code: "residency-required") }
+        return (resident, ResidencyCard.Signed(card: resident.card, signature: resident.cardSignature, publicKey: registry.publicKeyBase64))
+    }
+
+    /// What anyone learns from a residency number: the card as signed, whether its signature holds, and whether
+    /// the registry revoked it. Nil for a number nobody holds. The public page, the API and `verify` all ask this.
+    struct CardCheck: Sendable {
+        let resident: Resident
+        let signed: ResidencyCard.Signed
+        let verdict: ResidencyCard.Verdict
+
+        var isRevoked: Bool { !resident.isActive }
+        var isValid: Bool { verdict == .valid && resident.isActive }
+    }
+
+    func verifyCard(number: String) async throws -> CardCheck? {
+        guard ResidencyNumber.isWellFormed(number),
+              let resident = try await Resident.query(on: database).filter(\.$number == number).first() else { return nil }
+        let signed = ResidencyCard.Signed(card: resident.card, signature: resident.cardSignature, publicKey: registry.publicKeyBase64)
+        return CardCheck(resident: resident, signed: signed, verdict: ResidencyCard.verify(signed, trusting: registry.publicKey, today: today))
+    }
+
+    /// Signs the card again from the resident's current passkeys (a new revision). Inside the caller's transaction.
+    func resignCard(_ resident: Resident, on db: any Database) async throws {
+        let keys = try await Passkey.query(on: db).filter(\.$user.$id == resident.$user.id).all().compactMap { passkey -> String? in
+            guard let stored = passkey.stored else { return nil }
+            return "\(stored.algorithm.name):\(stored.fingerprint)"
+        }.sorted { $0.split(separator: ":").last ?? "" < $1.split(separator: ":").last ?? "" }
+        resident.cardKeys = keys
+        resident.cardRevision += 1
+        resident.cardSignature = try registry.sign(resident.card).signature
+        try await resident.save(on: db)
+    }
+
+    // MARK: Private
+
+    /// Moves an application from one status to another only if it is still in the first.
+    private func claim(_ application: ResidencyApplication, from: ResidencyApplicationStatus, to: ResidencyApplicationStatus,
+                       by officer: UUID? = nil, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "residency-concurrent") }
+        var update = sql.update(ResidencyApplication.schema).set("status", to: to.rawValue)
+            .set("open_key", to: SQLLiteral.null)
+            .set("decided_at", to: now)
+        if let officer { update = update.set("decided_by", to: officer) }
+        if let ground = application.ground { update = update.set("ground", to: ground) }
+        if let source = application.identitySource { update = update.set("identity_source", to: source) }
+        let claimed = try await update.where("id", .equal, application.requireID()).where("status", .equal, from.rawValue).returning("id").all()
+        guard !claimed.isEmpty else { throw AppError.conflict(code: "residency-decided") }
+        application.status = to.rawValue
+        application.openKey = nil
+        application.decidedAt = now
+        application.decidedBy = officer
+    }
+
+    /// The next residency number of the year, from a counter row taken by UPDATE … RETURNING.
+    private func nextNumber(on db: any Database) async throws -> String {
+        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "residency-concurrent") }
+        let year = today.year
+        let name = "residency:\(year)"
+        try await sql.raw("INSERT INTO \(ident: CentreCounter.schema) (name, value) VALUES (\(bind: name), 0) ON CONFLICT (name) DO NOTHING").run()
+        let row = try await sql.raw("UPDATE \(ident: CentreCounter.schema) SET value = value + 1 WHERE name = \(bind: name) RETURNING value").first()
+        return ResidencyNumber.make(year: year, serial: try row?.decode(column: "value", as: Int.self) ?? 1)
+    }
+}
+
+extension Request {
+    var residency: ResidencyService { ResidencyService(application: application, database: database) }
+}
+
+extension ResidencyService {
+    init(application: Application, database: any Database) {
+        self.init(app: application, database: database)
+    }
+}
