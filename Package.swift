@@ -155,7 +155,6 @@ let package = Package(
         .testTarget(
             name: "CaravanRegistryTests",
             dependencies: ["CaravanRegistry", "CaravanPermits", "CaravanDomain", .product(name: "Crypto", package: "swift-crypto")],
-            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

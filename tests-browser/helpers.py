@@ -142,3 +142,26 @@ def hired_specialist(base_url: str, *, prefix: str, name: str, family: list[dict
         {"stage": "offer", "offer": {"salary": 320000, "startDate": start, "city": "Казань", "contract": "employment"}}, employer)
     api(base_url, "POST", f"/applications/{application['id']}/moves", {"stage": "hired"}, specialist)
     return email, name
+
+
+def new_specialist(base_url: str, *, prefix: str, name: str) -> str:
+    """A new specialist account (password JOURNEY_PASSWORD) with nothing on it yet, made through the API; returns its e-mail."""
+    email = unique_email(prefix)
+    api(base_url, "POST", "/accounts", {"email": email, "password": JOURNEY_PASSWORD, "displayName": name, "role": "specialist", "consent": "2026.1"})
+    return email
+
+
+def png_image(width: int = 96, height: int = 120) -> bytes:
+    """A small valid PNG (8-bit RGB, a soft gradient), written by hand: a photo for a form that sniffs the bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(
+        b"\x00" + bytes(channel for x in range(width) for channel in (180 + x * 60 // width, 150 + y * 80 // height, 140))
+        for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit truecolour, no interlace
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")

@@ -360,7 +360,8 @@ enum AccessTable {
             using: residencyUsing),
         row(.POST, "/registry/residents/:number/revocation",             "in   403  403  403  403  403  ok   403  403  403  403", form: [:],
             using: residencyUsing),
-        row(.POST, "/residency/passkeys/:passkeyID/removal",             "in   ok   404  404  404  404  404  404  404  404  404", form: [:]),
+        row(.POST, "/residency/passkeys/:passkeyID/removal",             "in   ok   404  404  404  404  404  404  404  404  404", form: [:],
+            using: ["passkeyID": "passkeyPage"]),
     ]
 
     // MARK: Building rows

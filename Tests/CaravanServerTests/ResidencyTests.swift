@@ -445,7 +445,7 @@ extension ResidencyTests {
         let permit = try #require(try await PermitCase.query(on: app.db).filter(\.$principal.$id == specialist.requireID())
             .filter(\.$permitNumber != nil).first())
         let holder = try #require(permit.persons.first { $0.id == "p0" })
-        let body = application(birthDate: holder.birthDate).replacingOccurrences(of: "ID 123-4567", with: try #require(holder.passportNumber))
+        let body = application(birthDate: holder.birthDate.isEmpty ? "1994-03-11" : holder.birthDate).replacingOccurrences(of: "ID 123-4567", with: try #require(holder.passportNumber))
         let applied = try await app.api(.POST, "/me/residency/application", raw: body, token: token)
         #expect(applied.status == .created, "\(applied.text)")
         let applicationID = try applied.json(Overview.Application.self).id
@@ -461,8 +461,11 @@ extension ResidencyTests {
         answer["challengeId"] = options.challengeId
         let signed = try await app.api(.POST, "/me/residency/documents/\(document)/signature", json: answer, token: token)
         #expect(signed.status == .ok, "\(signed.text)")
-        let passkey = try #require(try await Passkey.query(on: app.db).filter(\.$user.$id == specialist.requireID()).first())
+        // A second device, for the page's removal (the API's removes the first).
+        try await registerPasskey(app, people, SoftAuthenticator())
+        let passkeys = try await Passkey.query(on: app.db).filter(\.$user.$id == specialist.requireID()).sort(\.$createdAt).all()
+        #expect(passkeys.count == 2)
         return ["residencyApplication": applicationID, "residencyNumber": number, "residencyDocument": document,
-                "passkey": try passkey.requireID().uuidString.lowercased()]
+                "passkey": try passkeys[0].requireID().uuidString.lowercased(), "passkeyPage": try passkeys[1].requireID().uuidString.lowercased()]
     }
 }

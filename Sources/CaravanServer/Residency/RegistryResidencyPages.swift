@@ -182,6 +182,8 @@ struct RegistryResidencyPages: RouteCollection {
             try await req.residency.decide(id, decision, by: officer)
         } catch AppError.conflict(let code) {
             return try await render(req, id: id, officer: officer, error: req.t("error.\(code)"), status: .conflict)
+        } catch AppError.validation(let failure) {
+            return try await render(req, id: id, officer: officer, error: failure.errors.first.map(req.message(for:)), status: .unprocessableEntity)
         }
         let done = choice == "approve" ? "approved" : "refused"
         return req.redirect(to: SiteURL.registryResidencyApplication(id).path + "?notice=\(done)", redirectType: .normal)
@@ -199,6 +201,9 @@ struct RegistryResidencyPages: RouteCollection {
             _ = try await req.residency.revoke(number: number, ground: ground, by: officer)
         } catch AppError.conflict(let code) {
             return try await render(req, id: resident.applicationID, officer: officer, error: req.t("error.\(code)"), status: .conflict)
+        } catch AppError.validation(let failure) {
+            return try await render(req, id: resident.applicationID, officer: officer, error: failure.errors.first.map(req.message(for:)),
+                                    status: .unprocessableEntity)
         }
         return req.redirect(to: SiteURL.registryResidencyApplication(resident.applicationID).path + "?notice=revoked", redirectType: .normal)
     }

@@ -70,8 +70,8 @@ extension ResidencyService {
     }
 
     func signingOptions(for id: UUID, by user: User) async throws -> AssertionOptions {
-        _ = try await activeResident(of: user)
         let row = try await document(id, of: user)
+        _ = try await activeResident(of: user)
         guard row.signedAt == nil else { throw AppError.conflict(code: "residency-document-signed") }
         let passkeys = try await passkeys(of: user)
         guard !passkeys.isEmpty else { throw AppError.conflict(code: "residency-passkey-required") }

@@ -167,8 +167,9 @@ struct ResidencyService: Sendable {
     }
 
     /// What the registry checks, found by code: identity verified at a centre (the account holder's identity check,
-    /// within the past year) or from the person's issued permit (the passport an officer read on it is the one in
-    /// the application), and the entry-ban registry asked today.
+    /// within the past year) or from the person's issued permit (the passport an officer read off the accepted
+    /// passport is the one in the application, and the birth dates agree where the case has one), and the entry-ban
+    /// registry asked today.
     func checks(for application: ResidencyApplication, on db: any Database) async throws -> ResidencyChecks {
         let userID = application.$user.id
         var identity = ResidencyChecks.Identity.notVerified
@@ -182,7 +183,7 @@ struct ResidencyService: Sendable {
             for permitCase in cases where [.permitIssued, .arrivalRegistered].contains(permitCase.caseStatus) {
                 guard let holder = permitCase.persons.first(where: { $0.id == "p0" }), let number = permitCase.permitNumber,
                       holder.passportNumber.map(ProfileRules.normalizedPassportNumber) == application.passportNumber,
-                      holder.birthDate == application.birthDate else { continue }
+                      holder.birthDate.isEmpty || holder.birthDate == application.birthDate else { continue }
                 identity = .permit(number: number)
                 break
             }
@@ -213,6 +214,7 @@ struct ResidencyService: Sendable {
         let officerID = try officer.requireID()
         switch decision {
         case .refuse(let ground):
+            if ground.isEmpty { throw AppError.validation(ValidationFailure(field: "ground", code: "field.required")) }
             do throws(ResidencyDecisionError) {
                 try ResidencyDecisionRules.checkRefusal(status: application.applicationStatus, ground: ground, grounds: registry.grounds)
             } catch {
@@ -282,6 +284,7 @@ struct ResidencyService: Sendable {
     func revoke(number: String, ground: String, by officer: User) async throws -> Resident {
         try requireOfficer(officer)
         guard let resident = try await Resident.query(on: database).filter(\.$number == number).first() else { throw AppError.notFound }
+        if ground.isEmpty { throw AppError.validation(ValidationFailure(field: "ground", code: "field.required")) }
         do throws(ResidencyDecisionError) {
             try ResidencyDecisionRules.checkRevocation(isActive: resident.isActive, ground: ground, grounds: registry.grounds)
         } catch {
