@@ -292,6 +292,16 @@ struct ResidencyPages: RouteCollection {
         let label: String
         let error: String?
         let backURL: String
+        let hostWarning: String?
+    }
+
+    /// Passkeys belong to one site name: opened at another address (an IP, another port), the browser refuses them.
+    /// The page says where to open it instead of letting the person fail.
+    static func hostWarning(_ req: Request, path: String) -> String? {
+        let party = req.application.residencyRegistry.relyingParty
+        guard let host = req.headers.first(name: .host), "\(req.url.scheme ?? "http")://\(host)".lowercased() != party.origin.lowercased(),
+              !party.origin.hasSuffix("://\(host.lowercased())") else { return nil }
+        return req.t("residency.wrongHost", ["url": party.origin + path])
     }
 
     /// A page with a fresh registration challenge: its button asks the browser for a new passkey, and the
@@ -314,7 +324,8 @@ struct ResidencyPages: RouteCollection {
             challengeID: options.challengeID.uuidString.lowercased(), challenge: options.challenge, rpID: options.relyingParty.id,
             rpName: "Caravan", userHandle: options.userHandle, userName: options.userName, userDisplayName: options.userDisplayName,
             exclude: options.excludeCredentials.joined(separator: ","), timeout: options.timeoutMilliseconds,
-            label: label.isEmpty ? req.t("residency.passkey.defaultLabel") : label, error: error, backURL: SiteURL.residency.path
+            label: label.isEmpty ? req.t("residency.passkey.defaultLabel") : label, error: error, backURL: SiteURL.residency.path,
+            hostWarning: Self.hostWarning(req, path: SiteURL.residency.path)
         ), status: status)
     }
 
@@ -395,6 +406,7 @@ struct ResidencyPages: RouteCollection {
         let notice: String?
         let backURL: String
         let verifyURL: String
+        let hostWarning: String?
     }
 
     func document(req: Request) async throws -> Response {
@@ -435,7 +447,8 @@ struct ResidencyPages: RouteCollection {
             action: SiteURL.residencyDocumentSignature(id).path, challengeID: options?.challengeID.uuidString.lowercased(),
             challenge: options?.challenge, rpID: options?.relyingParty.id, allow: options?.allowCredentials.joined(separator: ","),
             timeout: options?.timeoutMilliseconds ?? 0, needsPasskey: needsPasskey, error: problem, notice: notice,
-            backURL: SiteURL.residency.path, verifyURL: SiteURL.verifySignedDocument.path
+            backURL: SiteURL.residency.path, verifyURL: SiteURL.verifySignedDocument.path,
+            hostWarning: row.signedAt == nil ? Self.hostWarning(req, path: SiteURL.residencyDocument(id).path) : nil
         ), status: status)
     }
 
