@@ -334,7 +334,8 @@ import VaporTesting
         try await withTestApp { app in
             try await DemoDataset.load(on: app)
             let banned = try #require(try await DemoEntryBans.person(on: app.db))
-            #expect(try await EntryBan.query(on: app.db).count() == DemoEntryBans.fictional.count + 1)
+            // The fictional bans, the family member's, and the one naming a digital-residency applicant (DemoResidency).
+            #expect(try await EntryBan.query(on: app.db).count() == DemoEntryBans.fictional.count + 2)
             let subject = EntryBanSubject(
                 citizenship: try #require(CountryCode(rawValue: banned.citizenship)), passportNumber: nil, name: banned.name,
                 birthDate: CalendarDate(banned.birthDate)
@@ -343,7 +344,7 @@ import VaporTesting
             #expect(try await app.entryBans.check(subject, on: today).isBanned)
             // Loading again adds nothing.
             try await DemoDataset.load(on: app)
-            #expect(try await EntryBan.query(on: app.db).count() == DemoEntryBans.fictional.count + 1)
+            #expect(try await EntryBan.query(on: app.db).count() == DemoEntryBans.fictional.count + 2)
         }
     }
 }

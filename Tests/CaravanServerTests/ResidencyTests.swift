@@ -435,6 +435,30 @@ extension SoftAuthenticator {
 }
 
 extension ResidencyTests {
+    /// The demo's residency, made through the same operations: the freelancer is a resident; the desk holds three
+    /// applications — one checked at a centre, one not yet, one named by an entry ban — and loading again adds nothing.
+    @Test func theDemoHasAResidentAndADeskWithEachKindOfCase() async throws {
+        try await withTestApp { app in
+            try await DemoDataset.load(on: app)
+            let service = ResidencyService(app: app, database: app.db)
+            let freelancer = try #require(try await User.query(on: app.db).filter(\.$email == "aibek.freelancer@demo.caravan.test").first())
+            let resident = try #require(try await service.overview(of: freelancer).resident)
+            #expect(resident.isActive && ResidencyNumber.isWellFormed(resident.number))
+            let open = try await ResidencyApplication.query(on: app.db).filter(\.$status == "submitted").all()
+            #expect(open.count == 3)
+            var kinds: [String] = []
+            for application in open {
+                let checks = try await service.checks(for: application, on: app.db)
+                kinds.append(checks.entryBan?.isBanned == true ? "banned" : checks.identity.isVerified ? "verified" : "unverified")
+                // Names as the accounts have them, the Latin line in A–Z.
+                #expect(application.nameLatin.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == " " || $0 == "-" || $0 == "'" }, "\(application.nameLatin)")
+            }
+            #expect(kinds.sorted() == ["banned", "unverified", "verified"])
+            try await DemoDataset.load(on: app)
+            #expect(try await ResidencyApplication.query(on: app.db).count() == 4)
+        }
+    }
+
     /// The access table's residency: `specialist` applied, was checked at a centre, approved by
     /// `registry@example.org`, registered a passkey and signed a document — each through the API.
     static func fixture(_ app: Application, specialist: User, email: String) async throws -> [String: String] {

@@ -23,6 +23,21 @@ enum DemoResidency {
         let approve: Bool
     }
 
+    /// A name as a passport's Latin line writes it: surname first, Russian letters transliterated as Russian
+    /// passports do (ICAO 9303), upper case.
+    static func latinLine(_ name: String) -> String {
+        let table: [Character: String] = [
+            "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k",
+            "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+            "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia", "ғ": "g", "қ": "k",
+            "ҳ": "kh", "ў": "u", "ӣ": "i", "ӯ": "u", "ҷ": "dzh", "ң": "n", "ө": "o", "ү": "u", "ә": "a", "і": "i",
+        ]
+        let words = name.split(separator: " ").map { word in
+            word.lowercased().map { table[$0] ?? ($0.isASCII && $0.isLetter ? String($0) : "") }.joined()
+        }.filter { !$0.isEmpty }
+        return (words.count > 1 ? [words[words.count - 1]] + words.dropLast() : words).joined(separator: " ").uppercased()
+    }
+
     /// The identity-verification visit as the centre's desk recorded it three days before the demo starts: the
     /// slot, the booking marked done and its result (the demo begins after the visit, so it is written as history).
     static func visited(_ centre: Centre, user: User, staff: User, on app: Application) async throws {
@@ -78,14 +93,19 @@ enum DemoResidency {
             email: "aibek.freelancer@demo.caravan.test", nameOriginal: "Айбек Токтогулов", nameLatin: "TOKTOGULOV AIBEK", birthDate: "1994-03-11",
             citizenship: "KG", passport: "ID1234567", reason: .foundCompany, identityAt: "bishkek", approve: true
         )]
-        let names: [(String, String, String, String, String, String?)] = [
-            ("Зарина Рахимова", "RAKHIMOVA ZARINA", "TJ", "1997-07-02", "AC7412589", "dushanbe"),
-            ("Bekzod Tursunov", "TURSUNOV BEKZOD", "UZ", "1991-11-23", "FA1928374", nil),
-            ("Ербол Сейтказиев", "SEITKAZIYEV YERBOL", "KZ", "1989-01-30", "N08765432", "tashkent"),
+        // Three of the market's specialists, named as their accounts are (the Latin line as a Russian passport
+        // transliterates it), with the citizenship on their profile.
+        let others: [(birthDate: String, passport: String, centre: String?)] = [
+            ("1997-07-02", "AC7412589", "dushanbe"), ("1991-11-23", "FA1928374", nil), ("1989-01-30", "N08765432", "tashkent"),
         ]
-        for (user, name) in zip(specialists, names) {
-            applicants.append(Applicant(email: user.email, nameOriginal: name.0, nameLatin: name.1, birthDate: name.3, citizenship: name.2,
-                                        passport: name.4, reason: .joinAsFounder, identityAt: name.5, approve: false))
+        for (user, other) in zip(specialists, others) {
+            let profile = try await SpecialistProfile.query(on: app.db).filter(\.$user.$id == user.requireID()).first()
+            let country = profile?.basics.citizenship?.rawValue ?? "UZ"
+            applicants.append(Applicant(
+                email: user.email, nameOriginal: user.displayName, nameLatin: latinLine(user.displayName), birthDate: other.birthDate,
+                citizenship: country == "RU" ? "UZ" : country, passport: other.passport, reason: .joinAsFounder, identityAt: other.centre,
+                approve: false
+            ))
         }
         let service = ResidencyService(app: app, database: app.db)
         let deskStaff = try await User.query(on: app.db).filter(\.$role == Role.centreStaff.rawValue).sort(\.$email).first()

@@ -1,3 +1,4 @@
+import CaravanCentres
 import CaravanDomain
 import CaravanPermits
 import CaravanRegistry
@@ -61,6 +62,8 @@ struct ResidencyPages: RouteCollection {
         let groundBasis: String?
         let photoURL: String
         let withdrawAction: String
+        /// While open: how the identity was verified, or nil when it still has to be.
+        var identity: String? = nil
     }
 
     struct ResidentView: Encodable {
@@ -125,7 +128,7 @@ struct ResidencyPages: RouteCollection {
         let overview = try await service.overview(of: user)
         let grounds = req.application.residencyRegistry.grounds
         let language = req.language.rawValue
-        let application = overview.application.map { application -> ApplicationView in
+        var application = overview.application.map { application -> ApplicationView in
             let ground = application.ground.flatMap { grounds.ground($0, for: .refuse) }
             let left = application.applicationStatus.isOpen ? service.workingDaysLeft(application) : nil
             return ApplicationView(
@@ -135,6 +138,17 @@ struct ResidencyPages: RouteCollection {
                 reason: req.t("residency.reason.\(application.reason)"), ground: ground?.title.text(language), groundBasis: ground?.basis.text(language),
                 photoURL: SiteURL.residencyPhoto.path, withdrawAction: SiteURL.residencyWithdraw.path
             )
+        }
+        if let open = overview.application, open.applicationStatus.isOpen {
+            switch try await service.identity(of: open) {
+            case .centre(let centre, let day):
+                let city = req.application.centres.centre(centre)?.city.text(language) ?? centre
+                application?.identity = req.text("residency.identityDone.centre", ["city": city, "date": day.description])
+            case .permit(let number):
+                application?.identity = req.t("residency.identityDone.permit", ["number": number])
+            case .notVerified:
+                break
+            }
         }
         let resident = overview.resident.map { resident in
             ResidentView(

@@ -166,11 +166,9 @@ struct ResidencyService: Sendable {
         return (bytes, application.photoType)
     }
 
-    /// What the registry checks, found by code: identity verified at a centre (the account holder's identity check,
-    /// within the past year) or from the person's issued permit (the passport an officer read off the accepted
-    /// passport is the one in the application, and the birth dates agree where the case has one), and the entry-ban
-    /// registry asked today.
-    func checks(for application: ResidencyApplication, on db: any Database) async throws -> ResidencyChecks {
+    /// How the applicant's identity was verified, if it was (the applicant sees this; the ban check is the registry's).
+    func identity(of application: ResidencyApplication, on db: (any Database)? = nil) async throws -> ResidencyChecks.Identity {
+        let db = db ?? database
         let userID = application.$user.id
         var identity = ResidencyChecks.Identity.notVerified
         let since = now.addingTimeInterval(-365 * 86_400)
@@ -188,6 +186,15 @@ struct ResidencyService: Sendable {
                 break
             }
         }
+        return identity
+    }
+
+    /// What the registry checks, found by code: identity verified at a centre (the account holder's identity check,
+    /// within the past year) or from the person's issued permit (the passport an officer read off the accepted
+    /// passport is the one in the application, and the birth dates agree where the case has one), and the entry-ban
+    /// registry asked today.
+    func checks(for application: ResidencyApplication, on db: any Database) async throws -> ResidencyChecks {
+        let identity = try await identity(of: application, on: db)
         let entryBan: EntryBanCheck?
         if let country = CountryCode(rawValue: application.citizenship) {
             let subject = EntryBanSubject(citizenship: country, passportNumber: application.passportNumber, name: application.nameLatin,
