@@ -459,6 +459,55 @@ extension ResidencyTests {
         }
     }
 
+    /// `caravan verify` on what a resident downloads: the signed file (valid, then altered, then after revocation)
+    /// and the residency number.
+    @Test func theVerifyCommandChecksSignedFilesAndCards() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let people = try await Self.people(app)
+            let number = try await Self.resident(app, people, clock: clock)
+            var device = SoftAuthenticator()
+            try await Self.registerPasskey(app, people, device)
+            let document = try await Self.newDocument(app, people)
+            let options = try await Self.signingOptions(app, people, document)
+            var answer = try device.assert(challenge: options.challenge)
+            answer["challengeId"] = options.challengeId
+            #expect(try await app.api(.POST, "/me/residency/documents/\(document)/signature", json: answer, token: people.specialist).status == .ok)
+            let row = try #require(try await ResidencyDocument.find(UUID(uuidString: document), on: app.db))
+            let json = try #require(row.signedFile)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let good = folder.appendingPathComponent("signed.json")
+            try Data(json.utf8).write(to: good)
+            let altered = folder.appendingPathComponent("altered.json")
+            try Data(json.replacingOccurrences(of: "I sign this.", with: "I sign that.").utf8).write(to: altered)
+
+            func verify(_ argument: String) async -> (Bool, String) {
+                let console = RecordingConsole()
+                var context = CommandContext(console: console, input: CommandInput(arguments: ["caravan", argument]))
+                context.application = app
+                do {
+                    try await VerifyCommand().run(using: &context)
+                    return (true, console.lines.joined(separator: "\n"))
+                } catch {
+                    return (false, "\(error)")
+                }
+            }
+            let (valid, said) = await verify(good.path)
+            #expect(valid && said.hasPrefix("valid: \"Declaration\" signed by resident \(number)"), "\(said)")
+            let (alteredValid, alteredSaid) = await verify(altered.path)
+            #expect(!alteredValid && alteredSaid.contains("changed after it was signed"), "\(alteredSaid)")
+            let (cardValid, cardSaid) = await verify(number)
+            #expect(cardValid && cardSaid.contains("1 passkey(s)"), "\(cardSaid)")
+            #expect(try await app.api(.POST, "/residents/\(number)/revocation", raw: #"{"ground":"security"}"#, token: people.officer).status == .ok)
+            let (revokedValid, revokedSaid) = await verify(good.path)
+            #expect(!revokedValid && revokedSaid.contains("revoked"), "\(revokedSaid)")
+            let (revokedCard, revokedCardSaid) = await verify(number)
+            #expect(!revokedCard && revokedCardSaid.contains("revoked"), "\(revokedCardSaid)")
+        }
+    }
+
     /// The access table's residency: `specialist` applied, was checked at a centre, approved by
     /// `registry@example.org`, registered a passkey and signed a document — each through the API.
     static func fixture(_ app: Application, specialist: User, email: String) async throws -> [String: String] {
