@@ -179,6 +179,16 @@ def facts(page: Page, scope: Locator | None = None) -> dict[str, str]:
     return dict(pairs)
 
 
+def check_line(item: Locator) -> tuple[str, str, str]:
+    """A registry check as (the mark seen, the word a screen reader says instead, the line's words)."""
+    return tuple(item.evaluate("""li => {
+        const mark = li.querySelector('[aria-hidden="true"]'), spoken = li.querySelector('.visually-hidden');
+        const rest = li.cloneNode(true);
+        rest.querySelectorAll('[aria-hidden="true"], .visually-hidden').forEach(e => e.remove());
+        return [mark ? mark.textContent.trim() : '', spoken ? spoken.textContent.trim() : '', rest.textContent.replace(/\\s+/g, ' ').trim()];
+    }"""))
+
+
 def apply_form(page: Page) -> Locator:
     return main(page).locator('form[action="/residency/application"]')
 
@@ -359,6 +369,14 @@ def test_a_resident_signs_with_a_passkey_and_the_registry_revokes(new_context, b
     expect(desk_card()).to_contain_text("Status: Visit done")
     expect_clean_text(staff)
 
+    # The applicant sees it: the identity is verified, nothing more to book.
+    page.goto("/residency")
+    application = main(page).get_by_role("region", name="Your application")
+    expect(application).to_contain_text(
+        f"Your identity was verified in person at the Tashkent centre on {CLOCK_DAY_WORDS}. The registry now decides.")
+    expect(application.get_by_role("link", name="Book an identity check at a centre")).to_have_count(0)
+    expect_clean_text(page)
+
     # ---- The registry officer: the queue, the checks, the approval (desktop) -----------------------
     registry = new_context(viewport=DESKTOP).new_page()
     response = sign_in(registry, DEMO_REGISTRY, DEMO_PASSWORD)
@@ -392,9 +410,11 @@ def test_a_resident_signs_with_a_passkey_and_the_registry_revokes(new_context, b
     assert portrait.evaluate("img => img.complete && img.naturalWidth") == 96, "the applicant's photo does not load"
     checks = main(registry).locator("xpath=.//h2[normalize-space()='Checks']/following-sibling::ul[1]/li")
     expect(checks).to_have_count(3)
-    expect(checks.nth(0)).to_have_text(f"✓ Identity: verified in person at the Tashkent centre on {CLOCK_DAY_WORDS}")
-    expect(checks.nth(1)).to_have_text(f"✓ Entry-ban registry: no ban in force (checked {CLOCK_DAY_WORDS})")
-    expect(checks.nth(2)).to_have_text("✓ Passport: valid until June 30, 2032")
+    assert [check_line(checks.nth(index)) for index in range(3)] == [
+        ("✓", "passed:", f"Identity: verified in person at the Tashkent centre on {CLOCK_DAY_WORDS}"),
+        ("✓", "passed:", f"Entry-ban registry: no ban in force (checked {CLOCK_DAY_WORDS})"),
+        ("✓", "passed:", "Passport: valid until June 30, 2032"),
+    ]
     approve = main(registry).get_by_role("button", name="Approve and issue the residency")
     expect(approve).to_be_enabled()
     expect(main(registry).get_by_role("button", name="Refuse on this ground")).to_be_visible()
@@ -521,6 +541,11 @@ def test_a_resident_signs_with_a_passkey_and_the_registry_revokes(new_context, b
     expect(verdict_box(public)).to_have_class(re.compile(r"\balert\b"))
     expect_clean_text(public)
     shot(public, "verify-signed-document-altered-en.png")
+
+    flipped = signed["signature"][:40] + ("B" if signed["signature"][40] != "B" else "C") + signed["signature"][41:]
+    response = upload_signed_file(public, "signature-altered.json", json.dumps(dict(signed, signature=flipped)).encode())
+    assert response is not None and response.ok
+    expect(verdict_box(public)).to_have_text(f"The signature does not hold. {SIGNATURE_BROKEN}")
 
     # The card, by its number: valid.
     response = public.goto(f"/verify/{number}")

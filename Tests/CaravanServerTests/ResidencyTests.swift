@@ -402,8 +402,29 @@ import VaporTesting
             #expect(try await Resident.query(on: app.db).count() == (application.status == "approved" ? 1 : 0))
             guard application.status == "approved" else { return }
 
-            let device = SoftAuthenticator()
-            try await Self.registerPasskey(app, people, device)
+            // Six devices registered at once: the last card lists all six.
+            let devices = (0..<6).map { _ in SoftAuthenticator() }
+            var registrations: [[String: String]] = []
+            for device in devices {
+                let options = try await app.api(.POST, "/me/residency/passkeys/registration-options", token: people.specialist).json(Options.self)
+                var answer = device.register(challenge: options.challenge)
+                answer["challengeId"] = options.challengeId
+                answer["label"] = "Device"
+                registrations.append(answer)
+            }
+            let registered = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for answer in registrations {
+                    group.addTask { try await app.api(.POST, "/me/residency/passkeys", json: answer, token: people.specialist).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(registered.allSatisfy { $0 == .created }, "\(registered)")
+            let card = try await app.api(.GET, "/me/residency/card", token: people.specialist)
+            let signedCard = try JSONDecoder().decode(ResidencyCard.Signed.self, from: Data(card.body.readableBytesView))
+            #expect(signedCard.card.keys.count == 6 && signedCard.card.revision == 7, "\(signedCard.card)")
+            #expect(ResidencyCard.verify(signedCard, trusting: app.residencyRegistry.publicKey, today: CalendarDate(clock.now, in: PermitRegistry.moscow)) == .valid)
+
+            let device = devices[0]
             let document = try await Self.newDocument(app, people)
             let options = try await Self.signingOptions(app, people, document)
             var answers: [[String: String]] = []

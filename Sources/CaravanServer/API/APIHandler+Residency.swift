@@ -172,7 +172,7 @@ extension APIHandler {
         guard let id = UUID(uuidString: input.path.applicationId) else { throw AppError.notFound }
         let (application, checks, resident) = try await req.residency.review(id, by: user)
         var view = try Self.residencyApplication(application, req, resident: resident, personal: true)
-        view.checks = Self.checks(checks, application: application, today: req.residency.today)
+        view.checks = Self.checks(checks, application: application, today: req.residency.today, mayApprove: req.residency.mayApprove(application, checks))
         return .ok(.init(body: .json(view)))
     }
 
@@ -207,7 +207,8 @@ extension APIHandler {
         )
     }
 
-    static func checks(_ checks: ResidencyChecks, application: ResidencyApplication, today: CalendarDate) -> Components.Schemas.ResidencyChecks {
+    static func checks(_ checks: ResidencyChecks, application: ResidencyApplication, today: CalendarDate,
+                       mayApprove: Bool) -> Components.Schemas.ResidencyChecks {
         var view = Components.Schemas.ResidencyChecks(identityVerified: checks.identity.isVerified,
                                                       entryBan: checks.entryBan.map { $0.isBanned ? .banned : .clear } ?? .unchecked)
         switch checks.identity {
@@ -222,8 +223,7 @@ extension APIHandler {
         }
         let expiry = CalendarDate(application.passportExpiresOn) ?? today.adding(days: -1)
         view.passportValid = expiry >= today
-        view.mayApprove = (try? ResidencyDecisionRules.checkApproval(status: application.applicationStatus, checks: checks,
-                                                                     passportExpiresOn: expiry, today: today)) != nil
+        view.mayApprove = mayApprove
         return view
     }
 

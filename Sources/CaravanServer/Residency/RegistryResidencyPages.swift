@@ -130,7 +130,7 @@ struct RegistryResidencyPages: RouteCollection {
         lines.append(Check(name: req.t("registry.residency.check.passport"),
                            result: req.text(passportValid ? "registry.residency.passport.valid" : "registry.residency.passport.expired", ["date": application.passportExpiresOn]),
                            passed: passportValid))
-        let mayApprove = application.applicationStatus.isOpen && lines.allSatisfy(\.passed)
+        let mayApprove = service.mayApprove(application, checks)
         let left = application.applicationStatus.isOpen ? service.workingDaysLeft(application) : nil
         var decision: String?
         switch application.applicationStatus {

@@ -347,16 +347,33 @@ struct ResidencyService: Sendable {
         return CardCheck(resident: resident, signed: signed, verdict: ResidencyCard.verify(signed, trusting: registry.publicKey, today: today))
     }
 
-    /// Signs the card again from the resident's current passkeys (a new revision). Inside the caller's transaction.
+    /// Signs the card again from the resident's current passkeys (a new revision). Inside the caller's transaction:
+    /// the resident's row is locked first (PostgreSQL; SQLite has one writer), so two passkeys added at once each
+    /// find the other's once it is committed, and the last card lists both.
     func resignCard(_ resident: Resident, on db: any Database) async throws {
-        let keys = try await Passkey.query(on: db).filter(\.$user.$id == resident.$user.id).all().compactMap { passkey -> String? in
+        let id = try resident.requireID()
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT id FROM \(ident: Resident.schema) WHERE id = \(bind: id) FOR UPDATE").run()
+        }
+        guard let current = try await Resident.find(id, on: db) else { throw AppError.notFound }
+        let keys = try await Passkey.query(on: db).filter(\.$user.$id == current.$user.id).all().compactMap { passkey -> String? in
             guard let stored = passkey.stored else { return nil }
             return "\(stored.algorithm.name):\(stored.fingerprint)"
         }.sorted { $0.split(separator: ":").last ?? "" < $1.split(separator: ":").last ?? "" }
-        resident.cardKeys = keys
-        resident.cardRevision += 1
-        resident.cardSignature = try registry.sign(resident.card).signature
-        try await resident.save(on: db)
+        current.cardKeys = keys
+        current.cardRevision += 1
+        current.cardSignature = try registry.sign(current.card).signature
+        try await current.save(on: db)
+        resident.cardKeys = current.cardKeys
+        resident.cardRevision = current.cardRevision
+        resident.cardSignature = current.cardSignature
+    }
+
+    /// Whether an approval would pass now: the one rule the page's button and the API's `mayApprove` both show.
+    func mayApprove(_ application: ResidencyApplication, _ checks: ResidencyChecks) -> Bool {
+        (try? ResidencyDecisionRules.checkApproval(status: application.applicationStatus, checks: checks,
+                                                   passportExpiresOn: CalendarDate(application.passportExpiresOn) ?? today.adding(days: -1),
+                                                   today: today)) != nil
     }
 
     // MARK: Private
