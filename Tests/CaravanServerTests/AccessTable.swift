@@ -310,7 +310,7 @@ enum AccessTable {
             json: #"{"nameOriginal":"Айгерим","nameLatin":"OSMONOVA AIGERIM","birthDate":"1990-01-01","citizenship":"KG","passportNumber":"ID7654321","passportExpiresOn":"2035-01-01","reason":"found-company","photo":"iVBORw0KGgoAAAAN"}"#),
         row(.POST, "/api/v1/me/residency/application/withdrawal",        "401  ok   403  403  403  403  403  403  403  ok   403"),
         row(.GET, "/api/v1/me/residency/card",                           "401  ok   403  403  403  403  403  403  403  ok   403"),
-        row(.POST, "/api/v1/me/residency/passkeys/registration-options", "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.POST, "/api/v1/me/residency/passkey-options",               "401  ok   403  403  403  403  403  403  403  ok   403"),
         row(.POST, "/api/v1/me/residency/passkeys",                      "401  ok   403  403  403  403  403  403  403  ok   403",
             json: #"{"challengeId":"00000000-0000-4000-8000-000000000000","clientDataJSON":"e30","attestationObject":"oA","label":"Phone"}"#),
         row(.POST, "/api/v1/me/residency/documents",                     "401  ok   403  403  403  403  403  403  403  ok   403",

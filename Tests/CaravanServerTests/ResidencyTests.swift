@@ -115,7 +115,7 @@ import VaporTesting
     }
 
     static func registerPasskey(_ app: Application, _ people: People, _ device: SoftAuthenticator) async throws {
-        let options = try await app.api(.POST, "/me/residency/passkeys/registration-options", token: people.specialist).json(Options.self)
+        let options = try await app.api(.POST, "/me/residency/passkey-options", token: people.specialist).json(Options.self)
         var answer = device.register(challenge: options.challenge)
         answer["challengeId"] = options.challengeId
         answer["label"] = "Phone"
@@ -240,7 +240,7 @@ import VaporTesting
 
             // Registration: another origin, another RP id, no user verification, a replayed challenge.
             func registration(_ tweak: (String) -> [String: String]) async throws -> TestingHTTPResponse {
-                let options = try await app.api(.POST, "/me/residency/passkeys/registration-options", token: people.specialist).json(Options.self)
+                let options = try await app.api(.POST, "/me/residency/passkey-options", token: people.specialist).json(Options.self)
                 var answer = tweak(options.challenge)
                 answer["challengeId"] = options.challengeId
                 answer["label"] = "Phone"
@@ -406,7 +406,7 @@ import VaporTesting
             let devices = (0..<6).map { _ in SoftAuthenticator() }
             var registrations: [[String: String]] = []
             for device in devices {
-                let options = try await app.api(.POST, "/me/residency/passkeys/registration-options", token: people.specialist).json(Options.self)
+                let options = try await app.api(.POST, "/me/residency/passkey-options", token: people.specialist).json(Options.self)
                 var answer = device.register(challenge: options.challenge)
                 answer["challengeId"] = options.challengeId
                 answer["label"] = "Device"

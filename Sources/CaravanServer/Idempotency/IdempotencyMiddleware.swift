@@ -37,7 +37,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
     static let creatingOperations: [[String]] = [
         ["accounts"], ["companies"], ["vacancies"], ["vacancies", "*", "applications"], ["vacancies", "*", "invitations"],
         ["companies", "mine", "invitations"], ["permit-cases"], ["permit-cases", "*", "documents"], ["entry-bans"],
-        ["centres", "*", "bookings"], ["courses"],
+        ["centres", "*", "bookings"], ["courses"], ["me", "residency", "application"], ["me", "residency", "documents"],
     ]
 
     let door: Door
