@@ -201,7 +201,7 @@ extension APIHandler {
         for key in card.keys {
             texts += [(key.algorithm, 20), (key.fingerprint, 128)]
         }
-        return card.keys.count <= 20 && texts.allSatisfy { $0.0.count <= $0.1 }
+        return card.keys.count <= 20 && (0...1_000_000).contains(card.revision) && texts.allSatisfy { $0.0.unicodeScalars.count <= $0.1 }
     }
 
     // MARK: Views

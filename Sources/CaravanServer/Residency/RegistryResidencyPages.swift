@@ -39,6 +39,7 @@ struct RegistryResidencyPages: RouteCollection {
         let officer = try req.auth.require(User.self)
         let service = req.residency
         let rows = try await service.queue(by: officer)
+        let revoked = Set(try await Resident.query(on: req.database).filter(\.$status == "revoked").all().map(\.applicationID))
         func row(_ application: ResidencyApplication) -> Row {
             let left = application.applicationStatus.isOpen ? service.workingDaysLeft(application) : nil
             return Row(
@@ -46,7 +47,8 @@ struct RegistryResidencyPages: RouteCollection {
                 citizenship: CountryCode(rawValue: application.citizenship)?.name(in: req.language) ?? application.citizenship,
                 submitted: req.date(application.submittedOn), decideBy: req.date(application.decideBy),
                 left: left.map { $0 >= 0 ? req.t("residency.workingDaysLeft", ["count": String($0)]) : req.t("residency.overdue", ["count": String(-$0)]) } ?? "",
-                overdue: (left ?? 0) < 0, status: req.t("residency.status.\(application.status)")
+                overdue: (left ?? 0) < 0,
+                status: application.id.map(revoked.contains) == true ? req.t("registry.residency.revoked") : req.t("residency.status.\(application.status)")
             )
         }
         try await DataAccessLog(app: req.application, database: req.database).record(
@@ -85,6 +87,8 @@ struct RegistryResidencyPages: RouteCollection {
         let decisionAction: String
         let refusalGrounds: [AuthPages.Choice]
         let revocationGrounds: [AuthPages.Choice]
+        /// Each ground with its basis, listed under the choice.
+        let bases: [String]
         let resident: String?
         let residentActive: Bool
         let revokeAction: String?
@@ -149,8 +153,9 @@ struct RegistryResidencyPages: RouteCollection {
             left: left.map { $0 >= 0 ? req.t("residency.workingDaysLeft", ["count": String($0)]) : req.t("residency.overdue", ["count": String(-$0)]) },
             photoURL: SiteURL.registryResidencyPhoto(id).path, checks: lines, mayApprove: mayApprove,
             decisionAction: SiteURL.registryResidencyDecision(id).path,
-            refusalGrounds: grounds.grounds(for: .refuse).map { AuthPages.Choice(value: $0.id, label: "\($0.title.text(language)) — \($0.basis.text(language))", selected: false) },
-            revocationGrounds: grounds.grounds(for: .revoke).map { AuthPages.Choice(value: $0.id, label: "\($0.title.text(language)) — \($0.basis.text(language))", selected: false) },
+            refusalGrounds: grounds.grounds(for: .refuse).map { AuthPages.Choice(value: $0.id, label: $0.title.text(language), selected: false) },
+            revocationGrounds: grounds.grounds(for: .revoke).map { AuthPages.Choice(value: $0.id, label: $0.title.text(language), selected: false) },
+            bases: grounds.grounds.map { "\($0.title.text(language)): \($0.basis.text(language))" },
             resident: resident?.number, residentActive: resident?.isActive == true,
             revokeAction: resident.map { SiteURL.registryResidentRevocation($0.number).path }, decision: decision, error: error, notice: notice,
             backURL: SiteURL.registryResidency.path

@@ -19,10 +19,11 @@ extension ResidencyService {
         let title = rawTitle.trimmingCharacters(in: .whitespacesAndNewlines)
         let text = rawText.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         var validator = CaravanDomain.Validator()
-        if title.isEmpty { validator.add("title", "field.required") } else if !Self.titleLength.contains(title.count) {
+        // As sent, before trimming: the API's schema states these lengths of the text it receives.
+        if title.isEmpty { validator.add("title", "field.required") } else if !Self.titleLength.contains(rawTitle.unicodeScalars.count) {
             validator.add("title", "residency.titleLength", ["max": "\(Self.titleLength.upperBound)"])
         }
-        if text.isEmpty { validator.add("text", "field.required") } else if !Self.textLength.contains(text.count) {
+        if text.isEmpty { validator.add("text", "field.required") } else if !Self.textLength.contains(rawText.unicodeScalars.count) {
             validator.add("text", "residency.textLength", ["max": "\(Self.textLength.upperBound)"])
         }
         do throws(ValidationFailure) { try validator.check() } catch { throw AppError.validation(error) }
