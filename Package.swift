@@ -70,6 +70,8 @@ let package = Package(
         .target(
             name: "CaravanRegistry",
             dependencies: ["CaravanDomain", "CaravanPermits", .product(name: "Crypto", package: "swift-crypto")],
+            // Companies/ (issue 16) is being written and is not part of the build yet.
+            exclude: ["Companies", "Resources/okved2.json", "Resources/company-grounds.json", "Resources/accreditation-rulebook-2022.json"],
             resources: [.copy("Resources/residency-grounds.json")],
             swiftSettings: swiftSettings
         ),
@@ -156,7 +158,7 @@ let package = Package(
             name: "CaravanRegistryTests",
             dependencies: ["CaravanRegistry", "CaravanPermits", "CaravanDomain", .product(name: "Crypto", package: "swift-crypto")],
             // A signature recorded from Chromium's virtual authenticator, read by its test through #filePath.
-            exclude: ["Recorded/chromium-es256.json"],
+            exclude: ["Recorded/chromium-es256.json", "Companies"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

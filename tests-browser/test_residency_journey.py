@@ -557,7 +557,8 @@ def test_a_resident_signs_with_a_passkey_and_the_registry_revokes(new_context, b
     expect(main(public).get_by_role("heading", level=1)).to_have_text("Check a residency card")
     expect(main(public).get_by_role("status")).to_have_text("The card is valid: signed by the registry, in force and not revoked.")
     shown = facts(public)
-    assert shown["Holder"] == f"USMONOV-{token} A.", shown
+    # Numbers are serial: the public check names nobody, it says whether the card holds.
+    assert "Holder" not in shown and "Citizenship" not in shown, shown
     assert shown["Passkeys on the card"] == "1", shown
     expect_clean_text(public)
 
@@ -565,8 +566,7 @@ def test_a_resident_signs_with_a_passkey_and_the_registry_revokes(new_context, b
     registry.goto(application_path)
     english(registry)
     registry.get_by_label("Ground").last.select_option("key-compromised")
-    expect(main(registry).locator("#revoke-ground option:checked")).to_have_text(
-        "The resident's key was compromised — Programme rules, 5.2: at the resident's request or on signs of someone else's access")
+    expect(main(registry).locator("#revoke-ground option:checked")).to_have_text("The resident's key was compromised")
     response = submit(registry, main(registry).get_by_role("button", name="Revoke on this ground"))
     assert response is not None and response.ok, f"the revocation answered {response and response.status}"
     expect(main(registry).get_by_role("status")).to_have_text("Revoked: the card stops verifying now.")
@@ -593,7 +593,7 @@ def test_a_resident_signs_with_a_passkey_and_the_registry_revokes(new_context, b
 
     page.goto("/residency")
     shown = facts(page, main(page).get_by_role("region", name="Your residency"))
-    assert shown["Status"] == f"Revoked on {CLOCK_DAY_WORDS}: The resident's key was compromised", shown
+    assert shown["Status"] == f"Revoked on {CLOCK_DAY_WORDS}. Ground: The resident's key was compromised.", shown
     expect(main(page).get_by_role("region", name="Passkeys")).to_have_count(0)
     expect_clean_text(page)
     check_fits_phone(page, layout, "residency-revoked-375.png")

@@ -186,7 +186,7 @@ import VaporTesting
             #expect(signedDocument.verification?.valid == true)
             let row = try #require(try await ResidencyDocument.find(UUID(uuidString: document), on: app.db))
             let file = try #require(row.signed)
-            #expect(SignedDocumentFile.verify(file, registryKey: app.residencyRegistry.publicKey) == .valid)
+            #expect(SignedDocumentFile.verify(file, registryKey: app.residencyRegistry.publicKey, relyingParty: app.residencyRegistry.relyingParty) == .valid)
 
             // The public check: valid; a changed letter in the document or the signature fails with its reason.
             let encoder = JSONEncoder()
@@ -197,7 +197,7 @@ import VaporTesting
                 origin: file.origin, credential: file.credential, authenticatorData: file.authenticatorData, clientDataJSON: file.clientDataJSON,
                 signature: file.signature, signedAt: file.signedAt, card: file.card
             )
-            #expect(SignedDocumentFile.verify(altered, registryKey: app.residencyRegistry.publicKey) == .documentAltered)
+            #expect(SignedDocumentFile.verify(altered, registryKey: app.residencyRegistry.publicKey, relyingParty: app.residencyRegistry.relyingParty) == .documentAltered)
             var signatureBytes = try #require(Base64URL.decode(file.signature))
             signatureBytes[signatureBytes.count - 3] ^= 0x01
             let forged = SignedDocumentFile(
@@ -205,9 +205,25 @@ import VaporTesting
                 authenticatorData: file.authenticatorData, clientDataJSON: file.clientDataJSON, signature: Base64URL.encode(signatureBytes),
                 signedAt: file.signedAt, card: file.card
             )
-            #expect([.signatureInvalid, .malformed].contains(SignedDocumentFile.verify(forged, registryKey: app.residencyRegistry.publicKey)))
+            #expect([.signatureInvalid, .malformed].contains(SignedDocumentFile.verify(forged, registryKey: app.residencyRegistry.publicKey, relyingParty: app.residencyRegistry.relyingParty)))
             let alteredCheck = try await app.api(.POST, "/signed-documents/verification", raw: String(decoding: try encoder.encode(altered), as: UTF8.self))
             #expect(alteredCheck.text.contains(#""verdict":"document-altered""#), "\(alteredCheck.text)")
+
+            // A signature made outside Caravan with the resident's own key (any text, a fresh nonce) checks out offline
+            // but the registry has no record of it.
+            let stray = SignableDocument(id: UUID().uuidString.lowercased(), kind: "declaration", title: "Not through Caravan", signer: number,
+                                         createdOn: file.card.card.issuedOn, text: ["I owe nothing."])
+            let strayNonce = Data(repeating: 7, count: 16)
+            let strayAnswer = try device.assert(challenge: Base64URL.encode(stray.challenge(nonce: strayNonce)))
+            let strayFile = SignedDocumentFile(
+                document: stray.canonicalText, nonce: Base64URL.encode(strayNonce), relyingPartyID: file.relyingPartyID, origin: file.origin,
+                credential: file.credential, authenticatorData: try #require(strayAnswer["authenticatorData"]),
+                clientDataJSON: try #require(strayAnswer["clientDataJSON"]), signature: try #require(strayAnswer["signature"]),
+                signedAt: file.signedAt, card: file.card
+            )
+            #expect(SignedDocumentFile.verify(strayFile, registryKey: app.residencyRegistry.publicKey, relyingParty: app.residencyRegistry.relyingParty) == .valid)
+            let strayCheck = try await app.api(.POST, "/signed-documents/verification", raw: String(decoding: try encoder.encode(strayFile), as: UTF8.self))
+            #expect(strayCheck.text.contains(#""verdict":"not-on-record""#) && strayCheck.text.contains(#""valid":false"#), "\(strayCheck.text)")
 
             // Revocation shows at once, in the card's check and the document's.
             let revoked = try await app.api(.POST, "/residents/\(number)/revocation", raw: #"{"ground":"key-compromised"}"#, token: people.officer)

@@ -71,21 +71,50 @@ public struct SignedDocumentFile: Codable, Equatable, Sendable {
         case signatureInvalid = "signature-invalid"
         /// Made for another site, or without the user's verification.
         case wrongContext = "wrong-context"
+        /// Checks out offline, but the registry has no record of this signature (online checks only): made outside
+        /// Caravan, perhaps with a passkey the resident had already removed.
+        case notOnRecord = "not-on-record"
     }
 
-    /// Checks the file against the registry's published key, with no database: the card's signature, that the
-    /// key is on the card and the card names the document's signer, then the WebAuthn assertion over exactly the
-    /// document's bytes and nonce (§7.2). Revocation needs the registry: the caller asks it after this.
-    public static func verify(_ file: SignedDocumentFile, registryKey: Curve25519.Signing.PublicKey) -> Verdict {
-        guard file.format == format, let document = SignableDocument(canonicalText: file.document),
+    /// Each text with the longest it may be: a file beyond them is no file Caravan made (both the page and the API
+    /// refuse it as such). A document is at most 60 lines of 4,000 characters in all, with its head: under 5,000.
+    var textsWithLimits: [(String, Int)] {
+        var texts: [(String, Int)] = [(format, 60), (document, 5000), (nonce, 100), (relyingPartyID, 300), (origin, 300)]
+        texts += [(authenticatorData, 4000), (clientDataJSON, 4000), (signature, 1000), (signedAt, 40)]
+        texts += [(credential.id, 1400), (credential.publicKey, 1000), (credential.algorithm, 20)]
+        texts += [(card.signature, 200), (card.publicKey, 200), (card.card.number, 40), (card.card.name, 400)]
+        texts += [(card.card.citizenship, 10), (card.card.issuedOn, 40), (card.card.validUntil, 40)]
+        for key in card.card.keys {
+            texts += [(key.algorithm, 20), (key.fingerprint, 128)]
+        }
+        return texts
+    }
+
+    /// Whether every text is within its limit (counted in Unicode scalars, as JSON Schema's `maxLength` counts) and
+    /// the card is of a reasonable size.
+    public var isWithinLimits: Bool {
+        card.card.keys.count <= 20 && (0...1_000_000).contains(card.card.revision)
+            && textsWithLimits.allSatisfy { $0.0.unicodeScalars.count <= $0.1 }
+    }
+
+    /// Checks the file against the registry's published key and the site passkeys are made for, with no database:
+    /// the card's signature and validity on the day the document was made (a date inside the signed bytes, not the
+    /// file's unsigned `signedAt`), that the key is on the card and the card names the document's signer, then the
+    /// WebAuthn assertion over exactly the document's bytes and nonce (§7.2) for this relying party. What only the
+    /// registry knows — that it recorded this signature, with a key the resident still held, and no revocation —
+    /// the caller asks it after this (`ResidencyService.check`).
+    public static func verify(_ file: SignedDocumentFile, registryKey: Curve25519.Signing.PublicKey,
+                              relyingParty: RelyingParty) -> Verdict {
+        guard file.format == format, file.isWithinLimits, let document = SignableDocument(canonicalText: file.document),
               let nonce = Base64URL.decode(file.nonce), nonce.count == SignableDocument.nonceLength,
               let credentialID = Base64URL.decode(file.credential.id), let publicKey = Data(base64Encoded: file.credential.publicKey),
               let algorithm = COSEAlgorithm(name: file.credential.algorithm),
               let authenticatorData = Base64URL.decode(file.authenticatorData), let clientData = Base64URL.decode(file.clientDataJSON),
               let signature = Base64URL.decode(file.signature)
         else { return .malformed }
-        let signedDay = CalendarDate(String(file.signedAt.prefix(10)))
-        switch ResidencyCard.verify(file.card, trusting: registryKey, today: signedDay ?? CalendarDate(year: 1970, month: 1, day: 1)!) {
+        guard let madeOn = CalendarDate(document.createdOn) else { return .malformed }
+        guard file.relyingPartyID == relyingParty.id, file.origin == relyingParty.origin else { return .wrongContext }
+        switch ResidencyCard.verify(file.card, trusting: registryKey, today: madeOn) {
         case .valid: break
         case .expired: return .cardExpired
         case .badSignature, .unknownKey: return .cardInvalid
@@ -96,7 +125,7 @@ public struct SignedDocumentFile: Codable, Equatable, Sendable {
         do {
             _ = try WebAuthn.verifyAssertion(
                 credential: credential, authenticatorData: authenticatorData, clientDataJSON: clientData, signature: signature,
-                expectedChallenge: document.challenge(nonce: nonce), relyingParty: RelyingParty(id: file.relyingPartyID, origin: file.origin)
+                expectedChallenge: document.challenge(nonce: nonce), relyingParty: relyingParty
             )
         } catch {
             switch error {

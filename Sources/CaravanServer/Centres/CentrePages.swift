@@ -1,6 +1,7 @@
 import CaravanCentres
 import CaravanDomain
 import CaravanPermits
+import CaravanRegistry
 import Fluent
 import Foundation
 import Vapor
@@ -361,6 +362,8 @@ struct CentrePages: RouteCollection {
         let needsResult: Bool
         /// The person's identity as a centre verified it (the evidence later services rely on), if it was.
         var identity: String?
+        /// For an identity check: the digital-residency application's identity, to compare with the passport shown.
+        var residency: String?
         var errors: [String: String] = [:]
         var typed: [String: String] = [:]
         var errorList: [String] = []
@@ -412,6 +415,16 @@ struct CentrePages: RouteCollection {
         // Identity checked in person at any centre: shown beside every later visit of the same person.
         let checked = try await CentreResult.query(on: req.database).filter(\.$service == CaravanCentres.CentreService.identityVerification.rawValue)
             .filter(\.$user.$id ~~ Set(queue.map { $0.$user.id })).all()
+        // An identity check for a digital-residency application is made against the passport it names: the desk shows
+        // what to compare (the read is logged for the applicant).
+        let identityHolders = Set(queue.filter { $0.centreService == .identityVerification && $0.personKey == "self" }.map { $0.$user.id })
+        let applications = identityHolders.isEmpty ? [] : try await ResidencyApplication.query(on: req.database)
+            .filter(\.$user.$id ~~ identityHolders).filter(\.$status == ResidencyApplicationStatus.submitted.rawValue).all()
+        if !applications.isEmpty {
+            try await DataAccessLog(app: req.application, database: req.database).record(
+                .caseFile, applications.map { (subject: $0.$user.id, context: DataAccess.Context.residencyApplication, contextID: $0.id) }, by: user
+            )
+        }
         let lines: [DeskLine] = try queue.compactMap { booking in
             guard let id = booking.id else { return nil }
             let status = booking.bookingStatus
@@ -429,6 +442,13 @@ struct CentrePages: RouteCollection {
                let place = req.application.centres.centre(verified.centre) {
                 line.identity = req.t("desk.identityVerified", ["centre": place.city.text(req.language.rawValue),
                                                                 "date": req.date(CalendarDate(verified.recordedAt, in: place.zone).description)])
+            }
+            if booking.centreService == .identityVerification, booking.personKey == "self",
+               let application = applications.first(where: { $0.$user.id == booking.$user.id }) {
+                line.residency = req.text("desk.residencyIdentity", [
+                    "name": application.nameOriginal, "latin": application.nameLatin, "passport": application.passportNumber,
+                    "date": application.birthDate,
+                ])
             }
             if let refused, refused.0 == id { (line.errors, line.typed, line.errorList) = (refused.1, refused.2, Array(refused.1.values).sorted()) }
             line.markFields = req.application.russianTest.subtests.map { subtest in

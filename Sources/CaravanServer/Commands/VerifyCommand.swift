@@ -65,14 +65,15 @@ struct VerifyCommand: AsyncCommand {
     /// A signed document: every offline check, then the registry's word on the signer's residency.
     private func verifyDocument(_ file: SignedDocumentFile, context: CommandContext) async throws {
         let app = context.application
-        let verdict = SignedDocumentFile.verify(file, registryKey: app.residencyRegistry.publicKey)
-        guard verdict == .valid else { throw Invalid(description: "invalid: \(Self.reason(verdict))") }
+        // Offline first: a file that fails needs no database.
+        let offline = SignedDocumentFile.verify(file, registryKey: app.residencyRegistry.publicKey, relyingParty: app.residencyRegistry.relyingParty)
+        guard offline == .valid else { throw Invalid(description: "invalid: \(Self.reason(offline))") }
         let document = SignableDocument(canonicalText: file.document)
         try await app.autoMigrate()
-        if let resident = try await Resident.query(on: app.db).filter(\.$number == file.card.card.number).first(), !resident.isActive {
-            throw Invalid(description: "invalid: the signer's residency \(resident.number) was revoked")
-        }
-        context.console.print("valid: \"\(document?.title ?? "")\" signed by resident \(file.card.card.number) on \(file.signedAt.prefix(10)) with \(file.credential.algorithm) key; sha256 \(document?.sha256Hex ?? "")")
+        let check = try await ResidencyService(app: app, database: app.db).check(file)
+        guard check.verdict == .valid else { throw Invalid(description: "invalid: \(Self.reason(check.verdict))") }
+        if check.revoked { throw Invalid(description: "invalid: the signer's residency \(file.card.card.number) was revoked") }
+        context.console.print("valid: \"\(document?.title ?? "")\" signed by resident \(file.card.card.number) on \(check.recordedOn ?? document?.createdOn ?? "") with \(file.credential.algorithm) key; sha256 \(document?.sha256Hex ?? "")")
     }
 
     /// A residency card: the registry's signature and validity offline, then revocation from the registry.
@@ -103,6 +104,7 @@ struct VerifyCommand: AsyncCommand {
         case .documentAltered: "the document was changed after it was signed"
         case .signatureInvalid: "the signature does not match the key (signature or authenticator data altered)"
         case .wrongContext: "the signature was made for another site or without user verification"
+        case .notOnRecord: "the registry has no record of this signature (made outside Caravan, or with a passkey already removed)"
         }
     }
 }

@@ -38,12 +38,13 @@ enum DemoResidency {
         return (words.count > 1 ? [words[words.count - 1]] + words.dropLast() : words).joined(separator: " ").uppercased()
     }
 
-    /// The identity-verification visit as the centre's desk recorded it three days before the demo starts: the
-    /// slot, the booking marked done and its result (the demo begins after the visit, so it is written as history).
+    /// The identity-verification visit as the centre's desk recorded it just after the application, earlier in the hour
+    /// the demo starts: the slot, the booking marked done and its result (written as history: a visit is marked on
+    /// its day, and the demo begins after it).
     static func visited(_ centre: Centre, user: User, staff: User, on app: Application) async throws {
         let service = CaravanCentres.CentreService.identityVerification
         let minutes = centre.offer(service)?.minutes ?? 20
-        let day = app.dependencies.now().addingTimeInterval(-3 * 86_400)
+        let day = app.dependencies.now()
         let start = Int(day.timeIntervalSince1970) / 3600 * 3600
         let slot = CentreSlot()
         slot.centre = centre.id
@@ -65,7 +66,7 @@ enum DemoResidency {
         booking.personBirthDate = ""
         booking.status = BookingStatus.done.rawValue
         booking.groupID = UUID()
-        booking.createdAt = day.addingTimeInterval(-7 * 86_400)
+        booking.createdAt = day
         booking.updatedAt = day
         try await booking.create(on: app.db)
         let result = CentreResult()

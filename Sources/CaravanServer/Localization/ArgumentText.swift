@@ -1,6 +1,7 @@
 import CaravanCentres
 import CaravanDomain
 import CaravanPermits
+import CaravanRegistry
 import Foundation
 
 /// Arguments of a message as people read them. Catalogue arguments are stored as keys and ISO dates (so a
@@ -8,6 +9,9 @@ import Foundation
 /// a document kind into its name, a list of kinds into names, a relation into a word, a permit status into its
 /// label, a `YYYY-MM-DD` date into the language's long date.
 enum ArgumentText {
+    /// The registry's grounds, for notices that name one (read once; the server refuses to start without them).
+    static let residencyGrounds = try? ResidencyGrounds.bundled()
+
     static func localize(_ arguments: [String: String], in language: LanguageCode, catalogs: MessageCatalogs) -> [String: String] {
         guard !arguments.isEmpty else { return arguments }
         var result = arguments
@@ -30,6 +34,8 @@ enum ArgumentText {
                 if let centre = CentreText.bundled?.centre(value) { result[name] = centre.city.text(language.rawValue) }
             case "service":
                 if CentreService(rawValue: value) != nil { result[name] = catalogs.text("centre.service.\(value)", in: language) }
+            case "ground":
+                if let ground = residencyGrounds?.grounds.first(where: { $0.id == value }) { result[name] = ground.title.text(language.rawValue) }
             case "status":
                 if CaseStatus(rawValue: value) != nil { result[name] = catalogs.text("permit.status.\(value)", in: language) }
             default:

@@ -246,11 +246,11 @@ struct RegistryResidencyPages: RouteCollection {
         } else {
             nil
         }
-        let parts = card.name.split(separator: " ")
-        let holder = ([String(parts.first ?? "")] + parts.dropFirst().map { "\($0.prefix(1))." }).joined(separator: " ")
+        // No name or citizenship: numbers are serial, and a check needs only whether the card holds. The holder
+        // shows the card itself, which names them.
         return try await req.renderPage("verify-residency", VerifyPage(
-            layout: layout, number: number, valid: check.isValid, reason: reason, holder: holder,
-            citizenship: CountryCode(rawValue: card.citizenship)?.name(in: req.language), issued: req.date(card.issuedOn),
+            layout: layout, number: number, valid: check.isValid, reason: reason, holder: nil,
+            citizenship: nil, issued: req.date(card.issuedOn),
             validUntil: req.date(card.validUntil), keys: card.keys.count, revision: card.revision
         ))
     }

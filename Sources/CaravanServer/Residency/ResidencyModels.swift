@@ -1,3 +1,4 @@
+import CaravanPermits
 import CaravanRegistry
 import Fluent
 import FluentSQL
@@ -106,6 +107,11 @@ final class Resident: Model, @unchecked Sendable, SealsPersonalData {
     }
 
     var isActive: Bool { status == "active" }
+
+    /// Not revoked and within its validity on `day`.
+    func isInForce(on day: CalendarDate) -> Bool {
+        isActive && (CalendarDate(validUntil).map { $0 >= day } ?? false)
+    }
 
     /// The card as signed, rebuilt from the row: checking its signature shows any edit.
     var card: ResidencyCard {

@@ -173,7 +173,7 @@ struct ResidencyPages: RouteCollection {
                          state: row.signedAt.map { req.text("residency.document.signedOn", ["date": CalendarDate($0, in: PermitRegistry.moscow).description]) }
                              ?? req.t("residency.document.unsigned"), signed: row.signedAt != nil)
         } : []
-        let mayApply = overview.application?.applicationStatus.isOpen != true && !active
+        let mayApply = overview.mayApply
         var chosen = form
         if chosen.citizenship == nil { chosen.citizenship = "UZ" }
         let page = Page(
@@ -442,7 +442,7 @@ struct ResidencyPages: RouteCollection {
         var revoked = false
         if let file = row.signed {
             let check = try await service.check(file)
-            valid = check.verdict == .valid && !check.revoked
+            valid = check.isValid
             revoked = check.revoked
             verdict = check.revoked ? req.text("residency.verify.revoked", ["date": check.revokedOn ?? ""]) : req.t("residency.verify.\(check.verdict.rawValue)")
         } else {
@@ -529,7 +529,8 @@ struct ResidencyPages: RouteCollection {
     func verifyUpload(req: Request) async throws -> Response {
         let upload = try? req.content.get(File.self, at: "file")
         let layout = try PageLayout(request: req, titleKey: "residency.verifyDocument.title")
-        guard let upload, let file = try? JSONDecoder().decode(SignedDocumentFile.self, from: Data(upload.data.readableBytesView)) else {
+        guard let upload, let file = try? JSONDecoder().decode(SignedDocumentFile.self, from: Data(upload.data.readableBytesView)),
+              file.isWithinLimits else {
             return try await req.renderPage("verify-document", VerifyDocumentPage(
                 layout: layout, action: SiteURL.verifySignedDocument.path, checked: false, valid: false, verdict: nil, title: nil, signer: nil,
                 signedOn: nil, sha256: nil, error: req.t("residency.verify.notAFile")
@@ -538,9 +539,10 @@ struct ResidencyPages: RouteCollection {
         let check = try await req.residency.check(file)
         let document = SignableDocument(canonicalText: file.document)
         return try await req.renderPage("verify-document", VerifyDocumentPage(
-            layout: layout, action: SiteURL.verifySignedDocument.path, checked: true, valid: check.verdict == .valid && !check.revoked,
+            layout: layout, action: SiteURL.verifySignedDocument.path, checked: true, valid: check.isValid,
             verdict: check.revoked ? req.text("residency.verify.revoked", ["date": check.revokedOn ?? ""]) : req.t("residency.verify.\(check.verdict.rawValue)"),
-            title: document?.title, signer: document?.signer, signedOn: req.date(String(file.signedAt.prefix(10))), sha256: document?.sha256Hex, error: nil
+            // Only a date someone vouches for: the registry's record of the signature, else none.
+            title: document?.title, signer: document?.signer, signedOn: check.recordedOn.map { req.date($0) }, sha256: document?.sha256Hex, error: nil
         ))
     }
 

@@ -48,8 +48,8 @@ extension ResidencyService {
     }
 
     func registerPasskey(_ response: RegistrationResponse, by user: User) async throws -> Passkey {
-        let resident = try await activeResident(of: user)
         let userID = try user.requireID()
+        let resident = try await auditedResident(of: user, action: "residency.passkey-refused")
         let label = response.label.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...60).contains(label.count) else {
             throw AppError.validation(ValidationFailure(field: "label", code: label.isEmpty ? "field.required" : "residency.labelLength"))
@@ -80,6 +80,10 @@ extension ResidencyService {
         do {
             try await database.transaction { db in
                 try await passkey.create(on: db)
+                // Options pages opened side by side cannot take a resident past the limit.
+                guard try await Passkey.query(on: db).filter(\.$user.$id == userID).count() <= Self.maximumPasskeys else {
+                    throw AppError.conflict(code: "residency-passkeys-full")
+                }
                 try await resignCard(resident, on: db)
                 try await audit.append(AuditEntry(
                     actor: AuditEntry.user(userID), action: "residency.passkey-added", subject: Self.residentSubject(resident.number),
@@ -164,10 +168,24 @@ extension ResidencyService {
         return bytes
     }
 
+    /// The resident's residency in force for a signing move; a revoked or expired one refused is a security event.
+    func auditedResident(of user: User, action: String, document: UUID? = nil) async throws -> Resident {
+        do {
+            return try await activeResident(of: user)
+        } catch AppError.conflict(let code) where ["residency-revoked", "residency-expired"].contains(code) {
+            try await refused(code: code, of: try user.requireID(), action: action, document: document)
+            throw AppError.conflict(code: code)
+        }
+    }
+
     /// A security event: a refused WebAuthn answer, recorded in its own transaction (the move it belonged to
     /// changes nothing).
     func refused(_ error: WebAuthnError, of userID: UUID, action: String, document: UUID? = nil) async throws {
-        var fields = ["reason": error.code]
+        try await refused(code: error.code, of: userID, action: action, document: document)
+    }
+
+    func refused(code: String, of userID: UUID, action: String, document: UUID? = nil) async throws {
+        var fields = ["reason": code]
         if let document { fields["document"] = document.uuidString.lowercased() }
         let payload = fields
         try await database.transaction { db in

@@ -101,7 +101,7 @@ extension ResidencyService {
         let userID = try user.requireID()
         let row = try await document(id, of: user)
         guard row.signedAt == nil else { throw AppError.conflict(code: "residency-document-signed") }
-        let resident = try await activeResident(of: user)
+        let resident = try await auditedResident(of: user, action: "residency.signature-refused", document: id)
         guard let clientData = Base64URL.decode(response.clientDataJSON), let authenticatorData = Base64URL.decode(response.authenticatorData),
               let signature = Base64URL.decode(response.signature), let document = row.document else {
             throw AppError.assertionRejected(code: WebAuthnError.malformed.code)
@@ -109,7 +109,7 @@ extension ResidencyService {
         let challenge = try await consumeChallenge(response.challengeID, of: userID, purpose: "sign", document: id)
         guard let passkey = try await Passkey.query(on: database).filter(\.$user.$id == userID).filter(\.$credentialID == response.credentialID).first(),
               let credential = passkey.stored else {
-            try await refused(.malformed, of: userID, action: "residency.signature-refused", document: id)
+            try await refused(code: "webauthn-unknown-credential", of: userID, action: "residency.signature-refused", document: id)
             throw AppError.assertionRejected(code: "webauthn-unknown-credential")
         }
         let challengeRow = try await WebAuthnChallenge.find(response.challengeID, on: database)
@@ -135,7 +135,7 @@ extension ResidencyService {
             signedAt: ISO8601DateFormatter().string(from: now), card: card
         )
         // Checked as anyone will check it later, before it is kept.
-        guard SignedDocumentFile.verify(file, registryKey: registry.publicKey) == .valid else {
+        guard SignedDocumentFile.verify(file, registryKey: registry.publicKey, relyingParty: registry.relyingParty) == .valid else {
             throw AppError.assertionRejected(code: WebAuthnError.badSignature.code)
         }
         let encoder = JSONEncoder()
@@ -145,7 +145,11 @@ extension ResidencyService {
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "residency-concurrent") }
             let moved = try await sql.update(Passkey.schema).set("sign_count", to: Int(count)).set("last_used_at", to: now)
                 .where("id", .equal, passkey.requireID()).where("sign_count", .equal, passkey.signCount).returning("id").all()
-            guard !moved.isEmpty else { throw AppError.assertionRejected(code: WebAuthnError.signCountRegressed.code) }
+            guard !moved.isEmpty else {
+                // The count moved under us (another signature with the same key), or the passkey was removed meanwhile.
+                let still = try await Passkey.query(on: db).filter(\.$id == passkey.requireID()).first()
+                throw AppError.assertionRejected(code: still == nil ? "residency-passkey-removed" : WebAuthnError.signCountRegressed.code)
+            }
             let signed = try await sql.update(ResidencyDocument.schema).set("signed_at", to: now).set("signed_file", to: json)
                 .where("id", .equal, id).where("signed_at", .is, SQLLiteral.null).returning("id").all()
             guard !signed.isEmpty else { throw AppError.conflict(code: "residency-document-signed") }
@@ -159,20 +163,45 @@ extension ResidencyService {
         return row
     }
 
-    /// What a signed file says when checked: the offline verdict, then the registry's word on revocation.
+    /// What a signed file says when checked: the offline verdict, then the registry's word — that it recorded this
+    /// very signature (same document, evidence and key; so a signature made outside Caravan, or with a passkey the
+    /// resident had removed, does not pass) and whether the signer's residency was revoked.
     struct DocumentCheck: Sendable {
         let file: SignedDocumentFile
         let verdict: SignedDocumentFile.Verdict
         /// The signer's residency was revoked (after or before signing: the registry says so either way).
         let revoked: Bool
         let revokedOn: String?
+        /// The day the registry recorded the signature (`yyyy-MM-dd`, Moscow), when it did.
+        let recordedOn: String?
+
+        var isValid: Bool { verdict == .valid && !revoked }
     }
 
     func check(_ file: SignedDocumentFile) async throws -> DocumentCheck {
-        let verdict = SignedDocumentFile.verify(file, registryKey: registry.publicKey)
+        var verdict = SignedDocumentFile.verify(file, registryKey: registry.publicKey, relyingParty: registry.relyingParty)
+        var recordedOn: String?
+        if verdict == .valid {
+            let id = SignableDocument(canonicalText: file.document).flatMap { UUID(uuidString: $0.id) }
+            let row = try await id.asyncMap { try await ResidencyDocument.find($0, on: database) } ?? nil
+            if let row, row.canonical == file.document, let kept = row.signed, kept.signature == file.signature,
+               kept.authenticatorData == file.authenticatorData, kept.clientDataJSON == file.clientDataJSON, kept.nonce == file.nonce,
+               kept.credential == file.credential, let at = row.signedAt {
+                recordedOn = CalendarDate(at, in: PermitRegistry.moscow).description
+            } else {
+                verdict = .notOnRecord
+            }
+        }
         let resident = try await Resident.query(on: database).filter(\.$number == file.card.card.number).first()
         let revoked = resident.map { !$0.isActive } ?? false
         return DocumentCheck(file: file, verdict: verdict, revoked: revoked,
-                             revokedOn: resident?.revokedAt.map { CalendarDate($0, in: PermitRegistry.moscow).description })
+                             revokedOn: resident?.revokedAt.map { CalendarDate($0, in: PermitRegistry.moscow).description }, recordedOn: recordedOn)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

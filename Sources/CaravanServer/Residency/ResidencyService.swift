@@ -28,6 +28,12 @@ struct ResidencyService: Sendable {
     struct Overview: Sendable {
         let application: ResidencyApplication?
         let resident: Resident?
+        let today: CalendarDate
+
+        /// A residency not revoked and not past its validity.
+        var isResident: Bool { resident.map { $0.isInForce(on: today) } ?? false }
+        /// Nothing being decided and no residency in force: a (new) application may be made.
+        var mayApply: Bool { application?.applicationStatus.isOpen != true && !isResident }
     }
 
     func overview(of user: User) async throws -> Overview {
@@ -36,7 +42,7 @@ struct ResidencyService: Sendable {
             .sort(\.$submittedAt, .descending).first()
         let residents = try await Resident.query(on: database).filter(\.$user.$id == userID).all()
         let resident = residents.first(where: \.isActive) ?? residents.max { $0.issuedOn < $1.issuedOn }
-        return Overview(application: application, resident: resident)
+        return Overview(application: application, resident: resident, today: today)
     }
 
     /// The active residency of `user`, or the reason there is none.
@@ -62,15 +68,18 @@ struct ResidencyService: Sendable {
         }
         let overview = try await overview(of: user)
         if overview.application?.applicationStatus.isOpen == true { throw AppError.conflict(code: "residency-application-open") }
-        if let resident = overview.resident, resident.isActive { throw AppError.conflict(code: "residency-already-resident") }
+        if overview.isResident { throw AppError.conflict(code: "residency-already-resident") }
 
         let photo = Data(input.photo ?? [])
         let sha = SHA256.hash(data: photo).map { String(format: "%02x", $0) }.joined()
         let url = PermitDocumentFile.url(sha, in: app.caravanConfiguration.dataDirectory)
+        var wrote = false
         if !FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try app.dataKeyring.seal(bytes: photo).write(to: url, options: .atomic)
+            wrote = true
         }
+
         let application = ResidencyApplication()
         application.$user.id = userID
         application.status = ResidencyApplicationStatus.submitted.rawValue
@@ -95,9 +104,12 @@ struct ResidencyService: Sendable {
                     payload: ["reason": valid.reason.rawValue, "citizenship": valid.citizenship.rawValue, "decideBy": valid.decideBy.description]
                 ), on: db)
             }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
+        } catch {
+            // Nothing half-saved: a photo written for an application that was not stored goes again.
+            if wrote { try? FileManager.default.removeItem(at: url) }
             // Another request of the same person opened one a moment earlier.
-            throw AppError.conflict(code: "residency-application-open")
+            if let failure = error as? any DatabaseError, failure.isConstraintFailure { throw AppError.conflict(code: "residency-application-open") }
+            throw error
         }
         return application
     }
@@ -120,15 +132,21 @@ struct ResidencyService: Sendable {
         guard user.domainRole == .registryOfficer else { throw AppError.forbidden }
     }
 
-    /// Open applications, the nearest deadline first; decided ones after, the latest first (at most 200).
+    /// Open applications, the nearest deadline first (all of them); then the latest 200 decided ones.
     func queue(by officer: User, status: ResidencyApplicationStatus? = nil) async throws -> [ResidencyApplication] {
         try requireOfficer(officer)
-        var query = ResidencyApplication.query(on: database)
-        if let status { query = query.filter(\.$status == status.rawValue) }
-        let rows = try await query.sort(\.$decideBy, .ascending).sort(\.$submittedAt, .ascending).limit(500).all()
-        let open = rows.filter { $0.applicationStatus.isOpen }
-        let decided = rows.filter { !$0.applicationStatus.isOpen }.sorted { ($0.decidedAt ?? .distantPast) > ($1.decidedAt ?? .distantPast) }
-        return Array((open + decided).prefix(200))
+        var open: [ResidencyApplication] = []
+        if status == nil || status == .submitted {
+            open = try await ResidencyApplication.query(on: database).filter(\.$status == ResidencyApplicationStatus.submitted.rawValue)
+                .sort(\.$decideBy, .ascending).sort(\.$submittedAt, .ascending).all()
+        }
+        var decided: [ResidencyApplication] = []
+        if status != .submitted {
+            var query = ResidencyApplication.query(on: database).filter(\.$status != ResidencyApplicationStatus.submitted.rawValue)
+            if let status { query = query.filter(\.$status == status.rawValue) }
+            decided = try await query.sort(\.$decidedAt, .descending).limit(200).all()
+        }
+        return open + decided
     }
 
     /// Working days from today to the deadline (negative when overdue).
@@ -171,10 +189,11 @@ struct ResidencyService: Sendable {
         let db = db ?? database
         let userID = application.$user.id
         var identity = ResidencyChecks.Identity.notVerified
-        let since = now.addingTimeInterval(-365 * 86_400)
+        // A check made for this application: at the desk after it was submitted, when the desk shows the passport it
+        // names to compare (an older check of the same person compared no passport of this application).
         if let result = try await CentreResult.query(on: db).filter(\.$user.$id == userID)
             .filter(\.$service == CentreService.identityVerification.rawValue).filter(\.$personKey == "self")
-            .filter(\.$passed == true).filter(\.$recordedAt >= since).sort(\.$recordedAt, .descending).first() {
+            .filter(\.$passed == true).filter(\.$recordedAt >= application.submittedAt).sort(\.$recordedAt, .descending).first() {
             identity = .centre(centre: result.centre, on: CalendarDate(result.recordedAt, in: PermitRegistry.moscow))
         } else {
             let cases = try await PermitCase.query(on: db).filter(\.$principal.$id == userID).filter(\.$permitNumber != nil).all()
@@ -189,8 +208,8 @@ struct ResidencyService: Sendable {
         return identity
     }
 
-    /// What the registry checks, found by code: identity verified at a centre (the account holder's identity check,
-    /// within the past year) or from the person's issued permit (the passport an officer read off the accepted
+    /// What the registry checks, found by code: identity verified at a centre (the account holder's identity check
+    /// made after the application, against its passport) or from the person's issued permit (the passport an officer read off the accepted
     /// passport is the one in the application, and the birth dates agree where the case has one), and the entry-ban
     /// registry asked today.
     func checks(for application: ResidencyApplication, on db: any Database) async throws -> ResidencyChecks {
@@ -324,8 +343,7 @@ struct ResidencyService: Sendable {
     /// The card as signed, for its holder.
     func card(of user: User) async throws -> (Resident, ResidencyCard.Signed) {
         guard user.domainRole == .specialist else { throw AppError.forbidden }
-        let resident = try await overview(of: user).resident
-        guard let resident else { throw AppError.conflict(code: "residency-required") }
+        guard let resident = try await overview(of: user).resident else { throw AppError.conflict(code: "residency-required") }
         return (resident, ResidencyCard.Signed(card: resident.card, signature: resident.cardSignature, publicKey: registry.publicKeyBase64))
     }
 

@@ -123,7 +123,9 @@ struct ChromiumAssertionTests {
     func wholeFile() throws {
         let recorded = try Self.recorded()
         let key = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(Data(base64Encoded: Self.recordingRegistryKey)))
-        #expect(SignedDocumentFile.verify(recorded.file, registryKey: key) == .valid)
-        #expect(SignedDocumentFile.verify(recorded.file, registryKey: Curve25519.Signing.PrivateKey().publicKey) == .cardInvalid)
+        let site = RelyingParty(id: recorded.file.relyingPartyID, origin: recorded.file.origin)
+        #expect(SignedDocumentFile.verify(recorded.file, registryKey: key, relyingParty: site) == .valid)
+        #expect(SignedDocumentFile.verify(recorded.file, registryKey: Curve25519.Signing.PrivateKey().publicKey, relyingParty: site) == .cardInvalid)
+        #expect(SignedDocumentFile.verify(recorded.file, registryKey: key, relyingParty: RelyingParty(id: "localhost", origin: "http://localhost:1")) == .wrongContext)
     }
 }

@@ -44,30 +44,37 @@ import Testing
     func aSignedDocumentVerifiesAndEachAlterationIsNamed(device: SyntheticAuthenticator) throws {
         let file = try Self.signedFile(device)
         let key = Self.registry.publicKey
-        #expect(SignedDocumentFile.verify(file, registryKey: key) == .valid)
+        #expect(SignedDocumentFile.verify(file, registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .valid)
         // It survives the trip through JSON, as a downloaded file does.
         let reread = try JSONDecoder().decode(SignedDocumentFile.self, from: JSONEncoder().encode(file))
-        #expect(SignedDocumentFile.verify(reread, registryKey: key) == .valid)
+        #expect(SignedDocumentFile.verify(reread, registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .valid)
 
         let altered = Self.changed(file, document: file.document.replacingOccurrences(of: "I sign this.", with: "I sign that."))
-        #expect(SignedDocumentFile.verify(altered, registryKey: key) == .documentAltered)
+        #expect(SignedDocumentFile.verify(altered, registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .documentAltered)
         var signature = try #require(Base64URL.decode(file.signature))
         signature[signature.count / 2] ^= 0x40
-        #expect(SignedDocumentFile.verify(Self.changed(file, signature: Base64URL.encode(signature)), registryKey: key) == .signatureInvalid)
+        #expect(SignedDocumentFile.verify(Self.changed(file, signature: Base64URL.encode(signature)), registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .signatureInvalid)
         var authData = try #require(Base64URL.decode(file.authenticatorData))
         authData[authData.count - 1] ^= 0x01
-        #expect(SignedDocumentFile.verify(Self.changed(file, authenticatorData: Base64URL.encode(authData)), registryKey: key) == .signatureInvalid)
+        #expect(SignedDocumentFile.verify(Self.changed(file, authenticatorData: Base64URL.encode(authData)), registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .signatureInvalid)
         // The card: altered, from another registry, without this key, of another person.
         var forgedCard = file.card
         forgedCard = ResidencyCard.Signed(card: Self.card(keys: file.card.card.keys + [.init(algorithm: "ES256", fingerprint: "00")]),
                                           signature: forgedCard.signature, publicKey: forgedCard.publicKey)
-        #expect(SignedDocumentFile.verify(Self.changed(file, card: forgedCard), registryKey: key) == .cardInvalid)
-        #expect(SignedDocumentFile.verify(file, registryKey: Curve25519.Signing.PrivateKey().publicKey) == .cardInvalid)
+        #expect(SignedDocumentFile.verify(Self.changed(file, card: forgedCard), registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .cardInvalid)
+        #expect(SignedDocumentFile.verify(file, registryKey: Curve25519.Signing.PrivateKey().publicKey, relyingParty: SyntheticAuthenticator.rp) == .cardInvalid)
         let keyless = try Self.signedFile(device, cardKeys: [.init(algorithm: "ES256", fingerprint: String(repeating: "a", count: 64))])
-        #expect(SignedDocumentFile.verify(keyless, registryKey: key) == .keyNotOnCard)
+        #expect(SignedDocumentFile.verify(keyless, registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .keyNotOnCard)
         let otherSigner = try Self.signedFile(device, signer: ResidencyNumber.make(year: 2026, serial: 8))
-        #expect(SignedDocumentFile.verify(otherSigner, registryKey: key) == .signerMismatch)
-        #expect(SignedDocumentFile.verify(Self.changed(file, document: "caravan-permit/1\nnumber=1"), registryKey: key) == .malformed)
+        #expect(SignedDocumentFile.verify(otherSigner, registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .signerMismatch)
+        #expect(SignedDocumentFile.verify(Self.changed(file, document: "caravan-permit/1\nnumber=1"), registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .malformed)
+        // Made for another site: the file's own relying party is not trusted.
+        #expect(SignedDocumentFile.verify(file, registryKey: key, relyingParty: RelyingParty(id: "evil.example", origin: "https://evil.example")) == .wrongContext)
+        // The card is judged on the day inside the signed bytes, not on the file's unsigned `signedAt`.
+        let backdated = SignedDocumentFile(document: file.document, nonce: file.nonce, relyingPartyID: file.relyingPartyID, origin: file.origin,
+                                           credential: file.credential, authenticatorData: file.authenticatorData, clientDataJSON: file.clientDataJSON,
+                                           signature: file.signature, signedAt: "1999-01-01T00:00:00Z", card: file.card)
+        #expect(SignedDocumentFile.verify(backdated, registryKey: key, relyingParty: SyntheticAuthenticator.rp) == .valid)
     }
 
     @Test func theCardIsSignedOverItsCanonicalLines() throws {
