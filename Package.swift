@@ -65,14 +65,22 @@ let package = Package(
             resources: [.copy("Resources/centres.json"), .copy("Resources/trki.json"), .copy("Resources/holidays")],
             swiftSettings: swiftSettings
         ),
-        // Digital residency: application rules, refusal grounds as data, the residency card and signed documents'
-        // canonical bytes, WebAuthn (passkey) verification with swift-crypto.
+        // The registries: digital residency (application rules, grounds as data, the residency card, signed documents'
+        // canonical bytes, WebAuthn passkey verification with swift-crypto) and company registration (names through
+        // the Russian stemmer, exact shares, OKVED 2, OGRN/INN/KPP issued with check digits, the signed extract, IT
+        // accreditation rules).
         .target(
             name: "CaravanRegistry",
-            dependencies: ["CaravanDomain", "CaravanPermits", .product(name: "Crypto", package: "swift-crypto")],
-            // Companies/ (issue 16) is being written and is not part of the build yet.
-            exclude: ["Companies", "Resources/okved2.json", "Resources/company-grounds.json", "Resources/accreditation-rulebook-2022.json"],
-            resources: [.copy("Resources/residency-grounds.json")],
+            dependencies: ["CaravanDomain", "CaravanPermits", "CaravanSearch", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [
+                .copy("Resources/residency-grounds.json"),
+                // OKVED 2 (section J whole, and codes a small company adds), with its edition and source named.
+                .copy("Resources/okved2.json"),
+                // The registry's refusal grounds (129-FZ art. 23), each with its letter; unconfirmed ones say so.
+                .copy("Resources/company-grounds.json"),
+                // IT accreditation under Government Decree No. 1729 of 30.09.2022, versioned like the permit rulebook.
+                .copy("Resources/accreditation-rulebook-2022.json"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The only module that imports Vapor and Fluent.
@@ -158,7 +166,7 @@ let package = Package(
             name: "CaravanRegistryTests",
             dependencies: ["CaravanRegistry", "CaravanPermits", "CaravanDomain", .product(name: "Crypto", package: "swift-crypto")],
             // A signature recorded from Chromium's virtual authenticator, read by its test through #filePath.
-            exclude: ["Recorded/chromium-es256.json", "Companies"],
+            exclude: ["Recorded/chromium-es256.json"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
