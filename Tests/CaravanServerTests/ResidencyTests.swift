@@ -579,3 +579,37 @@ extension ResidencyTests {
                 "passkey": try passkeys[0].requireID().uuidString.lowercased(), "passkeyPage": try passkeys[1].requireID().uuidString.lowercased()]
     }
 }
+
+/// The OKVED 2 lookup, as a person planning a company uses it: by code, by words in either language, and nonsense.
+@Suite struct OkvedLookupTests {
+    struct Found: Decodable {
+        struct Entry: Decodable {
+            let code: String
+            let name: String
+            let isIT: Bool
+        }
+
+        let edition: String
+        let entries: [Entry]
+    }
+
+    @Test func codesAndWordsInBothLanguagesFindTheirActivity() async throws {
+        try await withTestApp { app in
+            let byCode = try await app.api(.GET, "/okved?q=62.01", language: "en").json(Found.self)
+            #expect(byCode.entries.first?.code == "62.01" && byCode.entries.first?.isIT == true)
+            #expect(!byCode.edition.isEmpty)
+            let russian = try await app.api(.GET, "/okved?q=" + "разработка программного обеспечения".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!, language: "ru").json(Found.self)
+            #expect(russian.entries.prefix(3).contains { $0.code == "62.01" }, "\(russian.entries.map(\.code))")
+            #expect(russian.entries.first?.name.contains("программного") == true)
+            let english = try await app.api(.GET, "/okved?q=software&limit=5", language: "en").json(Found.self)
+            #expect(english.entries.contains { $0.code.hasPrefix("62") } && english.entries.count <= 5, "\(english.entries.map(\.code))")
+            // Nonsense: nothing found is an empty list; a query past its length or a limit out of range is a 400.
+            #expect(try await app.api(.GET, "/okved?q=zzzzqqq").json(Found.self).entries.isEmpty)
+            #expect(try await app.api(.GET, "/okved?q=" + String(repeating: "a", count: 101)).status == .badRequest)
+            #expect(try await app.api(.GET, "/okved?q=62&limit=500").status == .badRequest)
+            // The page, without JavaScript or an account.
+            let page = try await app.sendRequest(.GET, "/okved?q=62.01", headers: ["Accept-Language": "en"])
+            #expect(page.status == .ok && page.body.string.contains("62.01") && page.body.string.contains("IT activity"))
+        }
+    }
+}

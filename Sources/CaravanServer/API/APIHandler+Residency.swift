@@ -192,6 +192,19 @@ extension APIHandler {
         return .ok(.init(body: .json(try Self.residencyApplication(application, req, resident: resident, personal: true))))
     }
 
+    func searchOkved(_ input: Operations.SearchOkved.Input) async throws -> Operations.SearchOkved.Output {
+        let req = APIRequestContext.current
+        let query = input.query.q
+        guard !query.isEmpty, query.unicodeScalars.count <= OkvedLookup.maximumQuery else { throw AppError.malformedRequest }
+        let limit = input.query.limit ?? 20
+        guard OkvedLookup.limits.contains(limit) else { throw AppError.malformedRequest }
+        let language = req.language.rawValue
+        let entries = OkvedLookup.search(query, limit: limit, in: req.application).map {
+            Operations.SearchOkved.Output.Ok.Body.JsonPayload.EntriesPayloadPayload(code: $0.code, name: $0.name(language), ru: $0.ru, en: $0.en, isIT: $0.isIT)
+        }
+        return .ok(.init(body: .json(.init(edition: req.application.okved.edition, entries: entries))))
+    }
+
     // MARK: Views
 
     static func residencyApplication(_ application: ResidencyApplication, _ req: Request, resident: Resident?,

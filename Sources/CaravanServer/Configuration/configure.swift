@@ -1,6 +1,7 @@
 import CaravanCentres
 import CaravanDomain
 import CaravanMatching
+import CaravanRegistry
 import Fluent
 import Foundation
 import Leaf
@@ -33,6 +34,7 @@ public func configure(
     app.entryBanRegistry = { app, database in EntryBanService(app: app, database: database) }
     // Digital residency: grounds, the registry's signing key, the relying party passkeys are made for.
     app.residencyRegistry = try ResidencyRegistry.load(configuration: configuration)
+    app.okved = try OkvedClassifier.bundled()
     MetricsBootstrap.bootstrap()
     app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
 
@@ -155,6 +157,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: CoursePages())
     try web.register(collection: ResidencyPages())
     try web.register(collection: RegistryResidencyPages())
+    try web.register(collection: OkvedPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

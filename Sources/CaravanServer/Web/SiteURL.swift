@@ -102,6 +102,7 @@ enum SiteURL: Equatable {
     case registryResidentRevocation(String)
     case verifySignedDocument
     case registryKey
+    case okved
 
     var path: String {
         "/" + components.map(\.description).joined(separator: "/")
@@ -249,6 +250,7 @@ enum SiteURL: Equatable {
         case .registryResidentRevocation(let number): ["registry", "residents", number, "revocation"]
         case .verifySignedDocument: ["verify", "signed-document"]
         case .registryKey: [".well-known", "caravan-registry-key"]
+        case .okved: ["okved"]
         }
     }
 
