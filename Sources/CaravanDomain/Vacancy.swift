@@ -96,7 +96,8 @@ public enum VacancyRules {
         }
         var russian: CEFRLevel?
         if !input.minimumRussian.isEmpty {
-            russian = CEFRLevel(rawValue: input.minimumRussian.uppercased())
+            // Exactly as the levels are written (`B1`): the form offers them in a list, the API's schema says so.
+            russian = CEFRLevel(rawValue: input.minimumRussian)
             if russian == nil { validator.add("minimumRussian", "level.unknown") }
         }
         func salary(_ text: String, _ field: String) -> Int? {

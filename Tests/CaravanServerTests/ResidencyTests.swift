@@ -613,3 +613,26 @@ extension ResidencyTests {
         }
     }
 }
+
+/// The API holds to the schema's patterns where the domain is lenient for people typing into forms: what the fuzzer
+/// found (`b1` for a CEFR level, `I*` for a passport number) is refused, not quietly normalised.
+@Suite struct SchemaPatternTests {
+    @Test func aLowerCaseLevelAndAStarInAPassportAreRefused() async throws {
+        try await withTestApp { app in
+            let hr = try await VacanciesTests().employer(app)
+            let lower = VacanciesTests.javaVacancy.replacingOccurrences(of: #""minimumYears":3"#, with: #""minimumYears":3,"minimumRussian":"b1""#)
+            let refused = try await app.api(.POST, "/vacancies", raw: lower, token: hr)
+            #expect(refused.status == .unprocessableEntity && (try? refused.json(ProblemBody.self).errors?.first?.field) == "minimumRussian", "\(refused.text)")
+            let upper = lower.replacingOccurrences(of: #""b1""#, with: #""B1""#)
+            #expect(try await app.api(.POST, "/vacancies", raw: upper, token: hr).status == .created)
+
+            let (_, registry) = try await EntryBanTests().officer(app)
+            let starred = EntryBanTests.byPassport.replacingOccurrences(of: "AA 123-45 67", with: "I*")
+            let ban = try await app.api(.POST, "/entry-bans", raw: starred, token: registry)
+            #expect(ban.status == .unprocessableEntity && (try? ban.json(ProblemBody.self).errors?.first?.field) == "passportNumber", "\(ban.text)")
+            #expect(try await EntryBan.query(on: app.db).count() == 0)
+            let cyrillic = EntryBanTests.byPassport.replacingOccurrences(of: "AA 123-45 67", with: "АБ 1234567")
+            #expect(try await app.api(.POST, "/entry-bans", raw: cyrillic, token: registry).status == .created)
+        }
+    }
+}

@@ -15,10 +15,22 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(total: listed.total, bans: try listed.bans.map { try .init($0, for: user) }))))
     }
 
+    /// `^([^\W_]|[ -])*$` as JSON Schema validators read it: Unicode letters and numbers, spaces, hyphen-minus.
+    static func isPassportText(_ text: String) -> Bool {
+        let kinds: Set<Unicode.GeneralCategory> = [
+            .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber, .letterNumber, .otherNumber,
+        ]
+        return text.unicodeScalars.allSatisfy { $0 == " " || $0 == "-" || kinds.contains($0.properties.generalCategory) }
+    }
+
     func addEntryBan(_ input: Operations.AddEntryBan.Input) async throws -> Operations.AddEntryBan.Output {
         let req = APIRequestContext.current
         let (user, _) = try await req.bearerUser()
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        // The schema's pattern: letters and digits of any script, spaces and dashes — nothing the normaliser would drop.
+        if let number = body.passportNumber, !Self.isPassportText(number) {
+            throw AppError.validation(ValidationFailure(field: "passportNumber", code: "passport.numberInvalid"))
+        }
         let ban = try await req.entryBans.add(
             EntryBanInput(
                 citizenship: body.citizenship, passportNumber: body.passportNumber ?? "", name: body.name ?? "",
