@@ -15,6 +15,14 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(total: listed.total, bans: try listed.bans.map { try .init($0, for: user) }))))
     }
 
+    /// `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, the schema's CalendarDate.
+    static func isDateText(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        return scalars.count == 10 && scalars.enumerated().allSatisfy { index, scalar in
+            index == 4 || index == 7 ? scalar == "-" : ("0"..."9").contains(scalar)
+        }
+    }
+
     /// `^([^\W_]|[ -])*$` as JSON Schema validators read it: Unicode letters and numbers, spaces, hyphen-minus.
     static func isPassportText(_ text: String) -> Bool {
         let kinds: Set<Unicode.GeneralCategory> = [
@@ -30,6 +38,10 @@ extension APIHandler {
         // The schema's pattern: letters and digits of any script, spaces and dashes — nothing the normaliser would drop.
         if let number = body.passportNumber, !Self.isPassportText(number) {
             throw AppError.validation(ValidationFailure(field: "passportNumber", code: "passport.numberInvalid"))
+        }
+        // A date that is sent is a date (`yyyy-MM-dd`): an empty one is not taken for "none".
+        for (field, value) in [("birthDate", body.birthDate), ("until", body.until)] {
+            if let value, !Self.isDateText(value) { throw AppError.validation(ValidationFailure(field: field, code: "date.invalid")) }
         }
         let ban = try await req.entryBans.add(
             EntryBanInput(
