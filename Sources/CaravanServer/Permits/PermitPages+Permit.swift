@@ -38,13 +38,7 @@ extension PermitPages {
         let (permitCase, viewer) = try await req.permits.visible(id, to: user)
         guard CasePolicy.maySeePersons(viewer), let document = permitCase.issuedDocument, let signature = permitCase.permitSignature else { throw AppError.notFound }
         let signed = PermitDocument.Signed(permit: document, signature: signature, publicKey: req.application.permitRegistry.signer.publicKeyBase64)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let response = Response(status: .ok, body: .init(data: try encoder.encode(signed)))
-        response.headers.contentType = .json
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(document.number).json\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return try ResidencyPages.jsonFile(signed, name: "\(document.number).json")
     }
 
     struct VerifyPage: Encodable {

@@ -220,8 +220,6 @@ struct RegistryResidencyPages: RouteCollection {
         let number: String
         let valid: Bool
         let reason: String?
-        let holder: String?
-        let citizenship: String?
         let issued: String?
         let validUntil: String?
         let keys: Int
@@ -234,7 +232,7 @@ struct RegistryResidencyPages: RouteCollection {
         let layout = try PageLayout(request: req, titleKey: "residency.verifyCard.title")
         guard let check = try await req.residency.verifyCard(number: number) else {
             return try await req.renderPage("verify-residency", VerifyPage(
-                layout: layout, number: number, valid: false, reason: req.t("residency.verifyCard.unknown"), holder: nil, citizenship: nil,
+                layout: layout, number: number, valid: false, reason: req.t("residency.verifyCard.unknown"),
                 issued: nil, validUntil: nil, keys: 0, revision: 0
             ), status: .notFound)
         }
@@ -249,8 +247,7 @@ struct RegistryResidencyPages: RouteCollection {
         // No name or citizenship: numbers are serial, and a check needs only whether the card holds. The holder
         // shows the card itself, which names them.
         return try await req.renderPage("verify-residency", VerifyPage(
-            layout: layout, number: number, valid: check.isValid, reason: reason, holder: nil,
-            citizenship: nil, issued: req.date(card.issuedOn),
+            layout: layout, number: number, valid: check.isValid, reason: reason, issued: req.date(card.issuedOn),
             validUntil: req.date(card.validUntil), keys: card.keys.count, revision: card.revision
         ))
     }

@@ -279,6 +279,7 @@ struct ResidencyPages: RouteCollection {
         return try Self.jsonFile(signed, name: "\(signed.card.number).json")
     }
 
+    /// A signed file to download (a permit, a residency card, a signed document): pretty, sorted, never cached.
     static func jsonFile(_ value: some Encodable, name: String) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
