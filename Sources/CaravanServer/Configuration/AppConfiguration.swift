@@ -44,6 +44,8 @@ public struct AppConfiguration: Sendable {
     public var residencyDecisionWorkingDays = ResidencyRules.defaultDecisionWorkingDays
     /// Digital residency: a card's validity from approval, in years.
     public var residencyValidityYears = ResidencyRules.defaultValidityYears
+    /// The company registry's decision term in working days (129-FZ art. 8: three).
+    public var companyDecisionWorkingDays = CompanyDecisionRules.defaultDecisionWorkingDays
 
     public init(
         database: Database,
@@ -161,6 +163,12 @@ extension AppConfiguration {
                 throw ConfigurationError(variable: "CARAVAN_RESIDENCY_VALIDITY_YEARS", problem: "'\(raw)' is not a whole number of years from 1 to 10")
             }
             configuration.residencyValidityYears = years
+        }
+        if let raw = value("CARAVAN_COMPANY_DECISION_DAYS") {
+            guard let days = Int(raw), (1...30).contains(days) else {
+                throw ConfigurationError(variable: "CARAVAN_COMPANY_DECISION_DAYS", problem: "'\(raw)' is not a whole number of working days from 1 to 30")
+            }
+            configuration.companyDecisionWorkingDays = days
         }
         return configuration
     }

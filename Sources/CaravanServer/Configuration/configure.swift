@@ -35,6 +35,7 @@ public func configure(
     // Digital residency: grounds, the registry's signing key, the relying party passkeys are made for.
     app.residencyRegistry = try ResidencyRegistry.load(configuration: configuration)
     app.okved = try OkvedClassifier.bundled()
+    app.companyRegistry = try CompanyRegistry.load(configuration: configuration)
     MetricsBootstrap.bootstrap()
     app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
 
@@ -158,6 +159,9 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: ResidencyPages())
     try web.register(collection: RegistryResidencyPages())
     try web.register(collection: OkvedPages())
+    try web.register(collection: CompanyRegistrationPages())
+    try web.register(collection: RegistryCompanyPages())
+    try web.register(collection: RegisterPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

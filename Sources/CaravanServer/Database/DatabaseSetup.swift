@@ -55,6 +55,7 @@ enum DatabaseSetup {
         CreateCentreTables(),
         // Before the sealing migration, which walks every table of personal values (these hold sealed ones).
         CreateResidencyTables(),
+        CreateCompanyRegistryTables(),
         SealPersonalData(keys: keys, dataDirectory: dataDirectory),
         CreateDataAccess(),
         CreateProcessingConsent(),

@@ -38,6 +38,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         ["accounts"], ["companies"], ["vacancies"], ["vacancies", "*", "applications"], ["vacancies", "*", "invitations"],
         ["companies", "mine", "invitations"], ["permit-cases"], ["permit-cases", "*", "documents"], ["entry-bans"],
         ["centres", "*", "bookings"], ["courses"], ["me", "residency", "application"], ["me", "residency", "documents"],
+        ["me", "company-filings"], ["register", "companies", "*", "change"],
     ]
 
     let door: Door

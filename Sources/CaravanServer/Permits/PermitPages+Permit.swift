@@ -57,6 +57,10 @@ extension PermitPages {
         let number = String((req.parameters.get("number") ?? "").prefix(40))
         // One address for every number Caravan issues: a residency card's starts with DR-.
         if number.hasPrefix("DR-") { return try await RegistryResidencyPages.verify(req, number: number) }
+        // A company's OGRN: its page shows the extract and the check of its signature.
+        if number.count == 13, number.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return req.redirect(to: SiteURL.registeredCompany(number).path, redirectType: .normal)
+        }
         guard let verified = try await req.permits.verify(number: number) else {
             return try await req.renderPage("verify", VerifyPage(
                 layout: try PageLayout(request: req, titleKey: "verify.title"), number: number, valid: false, reason: req.t("verify.unknown"),

@@ -431,6 +431,14 @@ struct ResidencyPages: RouteCollection {
         return try await renderDocument(req, id: id, user: user, notice: notice)
     }
 
+    /// Where a document came from: a company application's page for its signing document, else the residency page.
+    private func backURL(of document: UUID, on database: any Database) async throws -> String {
+        if let signing = try await CompanySigning.query(on: database).filter(\.$documentID == document).first() {
+            return SiteURL.companyFiling(signing.$filing.id).path + "?step=review"
+        }
+        return SiteURL.residency.path
+    }
+
     private func renderDocument(_ req: Request, id: UUID, user: User, error: String? = nil, notice: String? = nil,
                                 status: HTTPStatus = .ok) async throws -> Response {
         let service = req.residency
@@ -462,7 +470,7 @@ struct ResidencyPages: RouteCollection {
             action: SiteURL.residencyDocumentSignature(id).path, challengeID: options?.challengeID.uuidString.lowercased(),
             challenge: options?.challenge, rpID: options?.relyingParty.id, allow: options?.allowCredentials.joined(separator: ","),
             timeout: options?.timeoutMilliseconds ?? 0, needsPasskey: needsPasskey, error: problem, notice: notice,
-            backURL: SiteURL.residency.path, verifyURL: SiteURL.verifySignedDocument.path,
+            backURL: try await backURL(of: id, on: req.database), verifyURL: SiteURL.verifySignedDocument.path,
             hostWarning: row.signedAt == nil ? Self.hostWarning(req, path: SiteURL.residencyDocument(id).path) : nil
         ), status: status)
     }

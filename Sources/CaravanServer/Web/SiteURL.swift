@@ -103,6 +103,20 @@ enum SiteURL: Equatable {
     case verifySignedDocument
     case registryKey
     case okved
+    case companyRegistration
+    case companyFiling(UUID)
+    /// A step or action of a filing: `name`, `address`, `capital`, `activities`, `shares`, `founders`,
+    /// `founder-removal`, `director`, `signature`, `submission`, `withdrawal`.
+    case companyFilingAction(UUID, String)
+    case registryCompanies
+    case registryCompanyFiling(UUID)
+    case registryCompanyDecision(UUID)
+    case register
+    case registeredCompany(String)
+    /// `extract.json`, `extract`, `change`, `capital`, `accreditation`, `invitation`.
+    case registeredCompanyAction(String, String)
+    case adminAccreditations
+    case adminAccreditationDecision(UUID)
 
     var path: String {
         "/" + components.map(\.description).joined(separator: "/")
@@ -152,6 +166,13 @@ enum SiteURL: Equatable {
         case .registryResidencyDecision: ["registry", "residency", ":applicationID", "decision"]
         case .registryResidencyPhoto: ["registry", "residency", ":applicationID", "photo"]
         case .registryResidentRevocation: ["registry", "residents", ":number", "revocation"]
+        case .companyFiling: ["company-registration", ":filingID"]
+        case .companyFilingAction(_, let action): ["company-registration", ":filingID", .constant(action)]
+        case .registryCompanyFiling: ["registry", "companies", ":filingID"]
+        case .registryCompanyDecision: ["registry", "companies", ":filingID", "decision"]
+        case .registeredCompany: ["register", ":ogrn"]
+        case .registeredCompanyAction(_, let action): ["register", ":ogrn", .constant(action)]
+        case .adminAccreditationDecision: ["admin", "it-accreditation", ":filingID"]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -251,6 +272,17 @@ enum SiteURL: Equatable {
         case .verifySignedDocument: ["verify", "signed-document"]
         case .registryKey: [".well-known", "caravan-registry-key"]
         case .okved: ["okved"]
+        case .companyRegistration: ["company-registration"]
+        case .companyFiling(let id): ["company-registration", id.uuidString.lowercased()]
+        case .companyFilingAction(let id, let action): ["company-registration", id.uuidString.lowercased(), action]
+        case .registryCompanies: ["registry", "companies"]
+        case .registryCompanyFiling(let id): ["registry", "companies", id.uuidString.lowercased()]
+        case .registryCompanyDecision(let id): ["registry", "companies", id.uuidString.lowercased(), "decision"]
+        case .register: ["register"]
+        case .registeredCompany(let ogrn): ["register", ogrn]
+        case .registeredCompanyAction(let ogrn, let action): ["register", ogrn, action]
+        case .adminAccreditations: ["admin", "it-accreditation"]
+        case .adminAccreditationDecision(let id): ["admin", "it-accreditation", id.uuidString.lowercased()]
         }
     }
 

@@ -50,7 +50,7 @@ public struct CompanyName: Hashable, Sendable, Codable {
         try self.init(core: core, field: field)
     }
 
-    static func collapse(_ text: String) -> String {
+    public static func collapse(_ text: String) -> String {
         text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 

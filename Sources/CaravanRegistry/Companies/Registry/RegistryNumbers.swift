@@ -25,6 +25,12 @@ public struct IssuedRegistryNumbers: Hashable, Sendable {
     public let ogrn: OGRN
     public let inn: INN
     public let kpp: KPP
+
+    public init(ogrn: OGRN, inn: INN, kpp: KPP) {
+        self.ogrn = ogrn
+        self.inn = inn
+        self.kpp = kpp
+    }
 }
 
 /// Why numbers could not be issued: a part out of its range. Never wrapped or truncated — a number issued from a

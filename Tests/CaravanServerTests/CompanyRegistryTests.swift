@@ -1,0 +1,374 @@
+import CaravanDomain
+import CaravanPermits
+import CaravanRegistry
+@testable import CaravanServer
+import Fluent
+import FluentSQL
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Registering an ООО through the API as two digital residents would: the draft with every bad input refused and
+/// nothing saved, both founders signing with passkeys, a signature voided by a change, the registry's decision on
+/// checked facts, the numbers and the signed extract (and a tampered row caught), IT accreditation making the
+/// company an accredited employer; and the races on both databases.
+@Suite(.serialized) struct CompanyRegistryTests {
+    struct Filing: Decodable {
+        struct Signature: Decodable {
+            let signerId: String
+            let role: String
+            let status: String
+        }
+
+        struct Founder: Decodable {
+            let signerId: String
+            let share: String
+        }
+
+        let id: String
+        let status: String
+        let revision: String
+        let founders: [Founder]
+        let signatures: [Signature]
+        let signaturesComplete: Bool
+        let problems: [FieldProblem]
+        let decideBy: String?
+        let ogrn: String?
+        let mayRegister: Bool?
+    }
+
+    struct FieldProblem: Decodable {
+        let field: String
+        let code: String
+    }
+
+    struct Problem: Decodable {
+        let type: String
+        let errors: [FieldProblem]?
+    }
+
+    struct Company: Decodable {
+        let ogrn: String
+        let inn: String
+        let kpp: String
+        let fullName: String
+        let accredited: Bool
+        let extractValid: Bool
+        let capitalDueOn: String?
+    }
+
+    struct Person {
+        let token: String
+        let id: UUID
+        var device: SoftAuthenticator
+    }
+
+    /// A digital resident with a passkey: signed up, applied, identity checked at a centre, approved.
+    static func resident(_ app: Application, email: String, clock: TestClock, officer: String) async throws -> Person {
+        let account = try await app.signUp(email: email, name: "Resident")
+        let token = try await app.token(email: email)
+        let people = ResidencyTests.People(officer: officer, specialist: token, specialistID: UUID(uuidString: account.id)!,
+                                           officerUser: try #require(try await User.query(on: app.db).filter(\.$email == "registry@example.org").first()))
+        let applied = try await app.api(.POST, "/me/residency/application", raw: ResidencyTests.application(), token: token)
+        #expect(applied.status == .created, "\(applied.text)")
+        let id = try applied.json(ResidencyTests.Overview.Application.self).id
+        try await ResidencyTests.identityChecked(app, people.specialistID, clock: clock)
+        let approved = try await app.api(.POST, "/registry/residency-applications/\(id)/decision", raw: #"{"decision":"approve"}"#, token: officer)
+        #expect(approved.status == .ok, "\(approved.text)")
+        let device = SoftAuthenticator()
+        try await ResidencyTests.registerPasskey(app, people, device)
+        return Person(token: token, id: people.specialistID, device: device)
+    }
+
+    /// Signs the filing's current revision in a role with the person's passkey, through the residency's signing.
+    static func sign(_ app: Application, _ filing: String, as person: inout Person, signer: String, role: String) async throws {
+        let made = try await app.api(.POST, "/me/company-filings/\(filing)/signing-documents", raw: #"{"signerId":"\#(signer)","role":"\#(role)"}"#, token: person.token)
+        #expect(made.status == .created, "\(made.text)")
+        let document = try made.json(ResidencyTests.Document.self).id
+        let options = try await app.api(.POST, "/me/residency/documents/\(document)/signing-options", token: person.token).json(ResidencyTests.Options.self)
+        var answer = try person.device.assert(challenge: options.challenge)
+        answer["challengeId"] = options.challengeId
+        let signed = try await app.api(.POST, "/me/residency/documents/\(document)/signature", json: answer, token: person.token)
+        #expect(signed.status == .ok, "\(signed.text)")
+    }
+
+    static func problem(_ response: TestingHTTPResponse) -> Problem {
+        (try? response.json(Problem.self)) ?? Problem(type: response.text, errors: nil)
+    }
+
+    static let draft = #"{"name":{"core":"Облачные решения"},"address":{"regionCode":"16","postcode":"420111","text":"г. Казань, ул. Баумана, д. 1, офис 5"},"capitalKopecks":1020000,"activities":{"main":"62.01","additional":["62.02","63.11"],"simplifiedTax":true}}"#
+
+    /// Two residents found a company: a draft filled, the co-founder added, shares set, everyone signed, submitted
+    /// and registered. Returns the filing id and the OGRN.
+    static func registered(_ app: Application, founder: inout Person, cofounder: inout Person, cofounderEmail: String, officer: String) async throws -> (String, String) {
+        let started = try await app.api(.POST, "/me/company-filings", token: founder.token)
+        #expect(started.status == .created, "\(started.text)")
+        let filing = try started.json(Filing.self).id
+        let filled = try await app.api(.PATCH, "/me/company-filings/\(filing)", raw: draft, token: founder.token)
+        #expect(filled.status == .ok, "\(filled.text)")
+        let added = try await app.api(.POST, "/me/company-filings/\(filing)/founders", json: ["email": cofounderEmail, "share": "1/3"], token: founder.token)
+        #expect(added.status == .ok, "\(added.text)")
+        let me = founder.id.uuidString.lowercased(), them = cofounder.id.uuidString.lowercased()
+        let shared = try await app.api(.PATCH, "/me/company-filings/\(filing)",
+                                       raw: #"{"shares":[{"signerId":"\#(me)","share":"2/3"},{"signerId":"\#(them)","share":"1/3"}]}"#, token: founder.token)
+        #expect(shared.status == .ok, "\(shared.text)")
+        try await sign(app, filing, as: &founder, signer: me, role: "founder")
+        try await sign(app, filing, as: &founder, signer: me, role: "director")
+        try await sign(app, filing, as: &cofounder, signer: them, role: "founder")
+        let submitted = try await app.api(.POST, "/me/company-filings/\(filing)/submission", token: founder.token)
+        #expect(submitted.status == .ok, "\(submitted.text)")
+        let decided = try await app.api(.POST, "/registry/company-filings/\(filing)/decision", raw: #"{"decision":"register"}"#, token: officer)
+        #expect(decided.status == .ok, "\(decided.text)")
+        return (filing, try #require(try decided.json(Filing.self).ogrn))
+    }
+
+    @Test func twoResidentsFoundACompanyThatIsRegisteredAccreditedAndHires() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let residency = try await ResidencyTests.people(app, email: "first@example.kg")
+            let officer = residency.officer
+            var aibek = try await Self.resident(app, email: "aibek@example.kg", clock: clock, officer: officer)
+            var dana = try await Self.resident(app, email: "dana@example.kz", clock: clock, officer: officer)
+            let me = aibek.id.uuidString.lowercased(), them = dana.id.uuidString.lowercased()
+
+            // Only a resident may start; the draft names the starter as founder and director.
+            let notResident = try await app.api(.POST, "/me/company-filings", token: residency.specialist)
+            #expect(Self.problem(notResident).type == "urn:caravan:problem:residency-required", "\(notResident.text)")
+            let started = try await app.api(.POST, "/me/company-filings", token: aibek.token)
+            #expect(started.status == .created, "\(started.text)")
+            let filing = try started.json(Filing.self)
+            #expect(filing.founders.map(\.signerId) == [me] && filing.founders.first?.share == "1")
+            let twice = try await app.api(.POST, "/me/company-filings", token: aibek.token)
+            #expect(Self.problem(twice).type == "urn:caravan:problem:company-filing-open")
+
+            // Bad input: each its own answer, and nothing is saved.
+            func refused(_ body: String, _ code: String) async throws {
+                let response = try await app.api(.PATCH, "/me/company-filings/\(filing.id)", raw: body, token: aibek.token)
+                #expect(response.status == .unprocessableEntity, "\(body): \(response.text)")
+                #expect(Self.problem(response).errors?.map(\.code).contains(code) == true, "\(body): \(response.text)")
+            }
+            try await refused(#"{"name":{"core":"Cloud Solutions"}}"#, "company.nameLatin")
+            try await refused(#"{"name":{"core":"ООО Облако"}}"#, "company.nameLegalForm")
+            try await refused(#"{"name":{"core":"Облако России"}}"#, "company.namePermissionRequired")
+            try await refused(#"{"capitalKopecks":999999}"#, "company.capitalBelowMinimum")
+            try await refused(#"{"address":{"regionCode":"7","postcode":"42011","text":"Казань"}}"#, "address.regionCodeInvalid")
+            try await refused(#"{"activities":{"main":"99.99"}}"#, "okved.unknown")
+            try await refused(#"{"activities":{"main":"62"}}"#, "okved.tooGeneral")
+            try await refused(#"{"name":{"core":"Хорошее имя"},"capitalKopecks":5}"#, "company.capitalBelowMinimum")
+            let untouched = try #require(try await CompanyFiling.find(UUID(uuidString: filing.id), on: app.db))
+            #expect(untouched.revision == filing.revision, "a refused change saved something")
+
+            let filled = try await app.api(.PATCH, "/me/company-filings/\(filing.id)", raw: Self.draft, token: aibek.token)
+            #expect(filled.status == .ok, "\(filled.text)")
+            #expect(try filled.json(Filing.self).problems.isEmpty, "\(filled.text)")
+
+            // Founders: a non-resident is refused; the co-founder joins; shares that do not add up are refused.
+            let stranger = try await app.api(.POST, "/me/company-filings/\(filing.id)/founders", json: ["email": "first@example.kg", "share": "1/2"], token: aibek.token)
+            #expect(Self.problem(stranger).errors?.first?.code == "company.personNotResident", "\(stranger.text)")
+            let added = try await app.api(.POST, "/me/company-filings/\(filing.id)/founders", json: ["email": "dana@example.kz", "share": "1/3"], token: aibek.token)
+            #expect(added.status == .ok)
+            #expect(try added.json(Filing.self).problems.map(\.code).contains("company.sharesNotWhole"))
+            // Dana may see the draft but not change it.
+            #expect(try await app.api(.GET, "/me/company-filings/\(filing.id)", token: dana.token).status == .ok)
+            #expect(try await app.api(.PATCH, "/me/company-filings/\(filing.id)", raw: Self.draft, token: dana.token).status == .forbidden)
+            try await refused(#"{"shares":[{"signerId":"\#(me)","share":"1/2"},{"signerId":"\#(them)","share":"1/3"}]}"#, "company.sharesNotWhole")
+            let shares = try await app.api(.PATCH, "/me/company-filings/\(filing.id)",
+                                           raw: #"{"shares":[{"signerId":"\#(me)","share":"2/3"},{"signerId":"\#(them)","share":"1/3"}]}"#, token: aibek.token)
+            #expect(shares.status == .ok, "\(shares.text)")
+
+            // Signing: only a signer in their role; an unsigned application cannot be submitted.
+            let notTheirs = try await app.api(.POST, "/me/company-filings/\(filing.id)/signing-documents", raw: #"{"signerId":"\#(me)","role":"director"}"#, token: dana.token)
+            #expect(notTheirs.status == .forbidden)
+            try await Self.sign(app, filing.id, as: &aibek, signer: me, role: "founder")
+            try await Self.sign(app, filing.id, as: &aibek, signer: me, role: "director")
+            let early = try await app.api(.POST, "/me/company-filings/\(filing.id)/submission", token: aibek.token)
+            #expect(Self.problem(early).type == "urn:caravan:problem:company-signatures-incomplete")
+            try await Self.sign(app, filing.id, as: &dana, signer: them, role: "founder")
+            var current = try await app.api(.GET, "/me/company-filings/\(filing.id)", token: aibek.token).json(Filing.self)
+            #expect(current.signaturesComplete, "\(current.signatures)")
+
+            // A change after signing voids every signature, and the filing says so.
+            let changed = try await app.api(.PATCH, "/me/company-filings/\(filing.id)", raw: #"{"capitalKopecks":1200000}"#, token: aibek.token)
+            #expect(changed.status == .ok)
+            current = try changed.json(Filing.self)
+            #expect(!current.signaturesComplete && current.signatures.allSatisfy { $0.status == "void" }, "\(current.signatures)")
+            #expect(Self.problem(try await app.api(.POST, "/me/company-filings/\(filing.id)/submission", token: aibek.token)).type
+                == "urn:caravan:problem:company-signatures-incomplete")
+            try await Self.sign(app, filing.id, as: &aibek, signer: me, role: "founder")
+            try await Self.sign(app, filing.id, as: &aibek, signer: me, role: "director")
+            try await Self.sign(app, filing.id, as: &dana, signer: them, role: "founder")
+
+            // Submitted: due in 3 working days on the production calendar; nothing can change it now.
+            let submitted = try await app.api(.POST, "/me/company-filings/\(filing.id)/submission", token: aibek.token)
+            #expect(submitted.status == .ok, "\(submitted.text)")
+            let today = CalendarDate(clock.now, in: PermitRegistry.moscow)
+            #expect(try submitted.json(Filing.self).decideBy == (try app.permitRegistry.calendar.adding(workingDays: 3, to: today)).description)
+            #expect(Self.problem(try await app.api(.PATCH, "/me/company-filings/\(filing.id)", raw: Self.draft, token: aibek.token)).type
+                == "urn:caravan:problem:company-filing-not-draft")
+
+            // The registry: every check found by code; registration issues numbers with their check digits.
+            let queue = try await app.api(.GET, "/registry/company-filings", token: officer)
+            #expect(queue.status == .ok && queue.text.contains(filing.id))
+            let review = try await app.api(.GET, "/registry/company-filings/\(filing.id)", token: officer).json(Filing.self)
+            #expect(review.mayRegister == true, "\(review)")
+            let refusedGround = try await app.api(.POST, "/registry/company-filings/\(filing.id)/decision", raw: #"{"decision":"refuse","ground":"nonsense"}"#, token: officer)
+            #expect(refusedGround.status == .unprocessableEntity)
+            let decided = try await app.api(.POST, "/registry/company-filings/\(filing.id)/decision", raw: #"{"decision":"register"}"#, token: officer)
+            #expect(decided.status == .ok, "\(decided.text)")
+            let ogrn = try #require(try decided.json(Filing.self).ogrn)
+            #expect(OGRN(ogrn)?.kind == .organisation)
+            let again = try await app.api(.POST, "/registry/company-filings/\(filing.id)/decision", raw: #"{"decision":"register"}"#, token: officer)
+            #expect(Self.problem(again).type == "urn:caravan:problem:company-decided")
+
+            // The extract: public, signed, current; a row edited behind the register's back fails the check.
+            let company = try await app.api(.GET, "/register/companies/\(ogrn)").json(Company.self)
+            #expect(company.extractValid && INN(company.inn) != nil && company.kpp.count == 9)
+            #expect(company.fullName == "Общество с ограниченной ответственностью «Облачные решения»")
+            #expect(company.capitalDueOn == today.adding(months: 4).description)
+            let row = try #require(try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == ogrn).first())
+            let extractJSON = row.extractJSON
+            let verification = try await app.api(.POST, "/register/extract-verification", raw: extractJSON)
+            #expect(verification.text.contains(#""valid":true"#) && verification.text.contains(#""current":true"#), "\(verification.text)")
+            let forged = extractJSON.replacingOccurrences(of: "1200000", with: "1")
+            #expect(forged != extractJSON)
+            let forgedCheck = try await app.api(.POST, "/register/extract-verification", raw: forged)
+            #expect(forgedCheck.text.contains(#""verdict":"bad-signature""#), "\(forgedCheck.text)")
+            row.extractJSON = forged
+            try await row.update(on: app.db)
+            #expect(try await app.api(.GET, "/register/companies/\(ogrn)").json(Company.self).extractValid == false)
+            row.extractJSON = extractJSON
+            try await row.update(on: app.db)
+            // Public pages never show a passport number or a birth date.
+            let browser = WebClient(app)
+            let page = try await browser.get("/register/\(ogrn)")
+            #expect(page.status == .ok && !page.text.contains("ID 123-4567") && !page.text.contains("1994-03-11"))
+            #expect(try await browser.get("/verify/\(ogrn)").status == .seeOther)
+
+            // Search by words through the stemmer, by OGRN, by INN.
+            for query in ["облачное решение", ogrn, company.inn] {
+                let encoded = try #require(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+                let found = try await app.api(.GET, "/register/companies?q=\(encoded)")
+                #expect(found.text.contains(ogrn), "\(query): \(found.text)")
+            }
+
+            // The same name with the same main activity cannot be registered again.
+            let second = try await app.api(.POST, "/me/company-filings", token: dana.token)
+            let secondID = try second.json(Filing.self).id
+            let same = try await app.api(.PATCH, "/me/company-filings/\(secondID)", raw: Self.draft, token: dana.token)
+            #expect(Self.problem(same).errors?.map(\.code).contains("company.nameTaken") == true, "\(same.text)")
+
+            // IT accreditation: applied by the director, decided by the ministry on the rules.
+            let applied = try await app.api(.POST, "/register/companies/\(ogrn)/accreditation-applications",
+                                            raw: #"{"totalRevenueKopecks":0,"itRevenueKopecks":0,"revenueSinceCreationKopecks":0,"website":"https://oblako.example","averageMonthlyPayKopecks":9000000}"#,
+                                            token: aibek.token)
+            #expect(applied.status == .created, "\(applied.text)")
+            struct Accreditation: Decodable { let id: String }
+            let accreditation = try applied.json(Accreditation.self).id
+            let notMet = try await app.api(.POST, "/ministry/accreditation-applications/\(accreditation)/decision",
+                                           raw: #"{"decision":"accredit","websiteNamesITActivity":false,"nationalAveragePayKopecks":8000000,"regionalAveragePayKopecks":6000000}"#,
+                                           token: try await app.token(email: "admin@example.org"))
+            #expect(Self.problem(notMet).type == "urn:caravan:problem:accreditation-criteria-not-met", "\(notMet.text)")
+            let accredited = try await app.api(.POST, "/ministry/accreditation-applications/\(accreditation)/decision",
+                                               raw: #"{"decision":"accredit","websiteNamesITActivity":true,"nationalAveragePayKopecks":8000000,"regionalAveragePayKopecks":6000000}"#,
+                                               token: try await app.token(email: "admin@example.org"))
+            #expect(accredited.status == .ok, "\(accredited.text)")
+            #expect(try await app.api(.GET, "/register/companies/\(ogrn)").json(Company.self).accredited)
+            let employer = try #require(try await CaravanServer.Company.query(on: app.db).filter(\.$ogrn == ogrn).first())
+            #expect(employer.accredited && employer.inn == company.inn)
+
+            // The director invites HR, who posts a vacancy for the new company.
+            _ = try await app.signUp(email: "hr@oblako.example", name: "HR", role: "employer")
+            let invited = try await app.api(.POST, "/register/companies/\(ogrn)/employer-invitations", json: ["email": "hr@oblako.example"], token: aibek.token)
+            #expect(invited.status == .noContent, "\(invited.text)")
+            let hr = try await app.token(email: "hr@oblako.example")
+            let invitation = try #require(try await CompanyInvitation.query(on: app.db).filter(\.$email == "hr@oblako.example").first())
+            let accepted = try await app.api(.POST, "/company-invitations/\(try invitation.requireID().uuidString.lowercased())/acceptance", token: hr)
+            #expect(accepted.status == .ok, "\(accepted.text)")
+            let mine = try await app.api(.GET, "/companies/mine", token: hr)
+            #expect(mine.text.contains(company.inn) && mine.text.contains(#""accredited":true"#), "\(mine.text)")
+
+            // A change after registration: the same signed path, the next extract.
+            let change = try await app.api(.POST, "/register/companies/\(ogrn)/change", token: aibek.token)
+            #expect(change.status == .created, "\(change.text)")
+            let changeID = try change.json(Filing.self).id
+            let moved = try await app.api(.PATCH, "/me/company-filings/\(changeID)", raw: #"{"address":{"regionCode":"16","postcode":"420012","text":"г. Казань, ул. Пушкина, д. 2"}}"#, token: aibek.token)
+            #expect(moved.status == .ok, "\(moved.text)")
+            try await Self.sign(app, changeID, as: &aibek, signer: me, role: "founder")
+            try await Self.sign(app, changeID, as: &aibek, signer: me, role: "director")
+            try await Self.sign(app, changeID, as: &dana, signer: them, role: "founder")
+            #expect(try await app.api(.POST, "/me/company-filings/\(changeID)/submission", token: aibek.token).status == .ok)
+            #expect(try await app.api(.POST, "/registry/company-filings/\(changeID)/decision", raw: #"{"decision":"register"}"#, token: officer).status == .ok)
+            let after = try #require(try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == ogrn).first())
+            #expect(after.extractRevision == 2 && after.signedExtract?.extract.address.postcode == "420012")
+            // The first extract is genuine but no longer current.
+            let old = try await app.api(.POST, "/register/extract-verification", raw: extractJSON)
+            #expect(old.text.contains(#""valid":true"#) && old.text.contains(#""current":false"#), "\(old.text)")
+
+            // Every decision is in the audit chain, and the chain holds.
+            let actions = Set(try await AuditEvent.query(on: app.db).all().map(\.action))
+            for action in ["company.filing-started", "company.founder-added", "company.signing-document-made", "company.filing-submitted",
+                           "company.registered", "company.change-registered", "company.accreditation-applied", "company.accredited"] {
+                #expect(actions.contains(action), "\(action) missing from the audit chain")
+            }
+            guard case .intact = try await AuditLog(now: app.dependencies.now).verify(on: app.db) else {
+                Issue.record("the audit chain is broken")
+                return
+            }
+        }
+    }
+
+    @Test func racesEndWithOneWinner() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let residency = try await ResidencyTests.people(app, email: "first@example.kg")
+            var aibek = try await Self.resident(app, email: "aibek@example.kg", clock: clock, officer: residency.officer)
+            var dana = try await Self.resident(app, email: "dana@example.kz", clock: clock, officer: residency.officer)
+            // Eight starts at once: one draft.
+            let aibekToken = aibek.token
+            let starts = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<8 { group.addTask { try await app.api(.POST, "/me/company-filings", token: aibekToken).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(starts.filter { $0 == .created }.count == 1 && starts.filter { $0 == .conflict }.count == 7, "\(starts)")
+            let filing = try #require(try await CompanyFiling.query(on: app.db).first()).requireID().uuidString.lowercased()
+            // Different changes at once: each one either lands whole or is refused; none is lost silently.
+            let patches = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for capital in 0..<6 {
+                    group.addTask {
+                        try await app.api(.PATCH, "/me/company-filings/\(filing)", raw: #"{"capitalKopecks":\#(2_000_000 + capital * 100)}"#, token: aibekToken).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(patches.allSatisfy { $0 == .ok || $0 == .conflict } && patches.contains(.ok), "\(patches)")
+            #expect(try await app.api(.POST, "/me/company-filings/\(filing)/withdrawal", token: aibek.token).status == .noContent)
+
+            // Registration decided by six officers' clicks at once: one decision, one set of numbers.
+            let (registeredFiling, _) = try await Self.registered(app, founder: &aibek, cofounder: &dana, cofounderEmail: "dana@example.kz",
+                                                                   officer: residency.officer)
+            #expect(try await RegisteredCompany.query(on: app.db).count() == 1)
+            _ = registeredFiling
+            let second = try await app.api(.POST, "/me/company-filings", token: dana.token)
+            let secondID = try second.json(Filing.self).id
+            let body = Self.draft.replacingOccurrences(of: "Облачные решения", with: "Горные вершины")
+            #expect(try await app.api(.PATCH, "/me/company-filings/\(secondID)", raw: body, token: dana.token).status == .ok)
+            let danaID = dana.id.uuidString.lowercased()
+            try await Self.sign(app, secondID, as: &dana, signer: danaID, role: "founder")
+            try await Self.sign(app, secondID, as: &dana, signer: danaID, role: "director")
+            #expect(try await app.api(.POST, "/me/company-filings/\(secondID)/submission", token: dana.token).status == .ok)
+            let decisions = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<6 {
+                    let body = index % 2 == 0 ? #"{"decision":"register"}"# : #"{"decision":"refuse","ground":"\#(app.companyRegistry.grounds.grounds[0].id)"}"#
+                    group.addTask { try await app.api(.POST, "/registry/company-filings/\(secondID)/decision", raw: body, token: residency.officer).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(decisions.filter { $0 == .ok }.count == 1 && decisions.allSatisfy { $0 == .ok || $0 == .conflict }, "\(decisions)")
+            let decided = try #require(try await CompanyFiling.find(UUID(uuidString: secondID), on: app.db))
+            #expect(try await RegisteredCompany.query(on: app.db).count() == (decided.status == "registered" ? 2 : 1))
+            let ogrns = try await RegisteredCompany.query(on: app.db).all().map(\.ogrn)
+            #expect(Set(ogrns).count == ogrns.count)
+        }
+    }
+}
