@@ -32,7 +32,7 @@ enum AccessTable {
     static let rows: [AccessRow] = operations + accountsAPI + companiesAPI + profileAndVacanciesAPI + applicationsAPI
         + notificationsAndSearchAPI + permitsAPI + entryBansAPI + centresAPI + residencyAPI
         + accountPages + adminAndCompanyPages + profilePages + vacancyAndApplicationPages + permitPages + registryPages + centrePages
-        + residencyPages
+        + residencyPages + companyRegistryAPI + companyRegistryPages
 
     // MARK: Operations
 
@@ -365,6 +365,82 @@ enum AccessTable {
         row(.POST, "/residency/passkeys/:passkeyID/removal",             "in   ok   404  404  404  404  404  404  404  404  404", form: [:],
             using: ["passkeyID": "passkeyPage"]),
     ]
+
+    static let companyUsing = ["filingId": "companyFiling", "ogrn": "ogrn", "applicationId": "accreditationApplication"]
+    static let decidedUsing = ["filingId": "companyFilingDecided"]
+
+    // The company register: aziz (a digital resident) founded a registered ООО and has a second draft; the filing
+    // routes are his (404 for everyone else), the registry's desk the officer's, the ministry's the admin's.
+    static let companyRegistryAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/me/company-filings",                          "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/api/v1/me/company-filings",                         "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.GET, "/api/v1/me/company-filings/:filingId",                "401  ok   404  404  404  404  404  404  404  404  404", using: companyUsing),
+        row(.PATCH, "/api/v1/me/company-filings/:filingId",              "401  ok   404  404  404  404  404  404  404  404  404", json: "{}",
+            using: companyUsing),
+        row(.POST, "/api/v1/me/company-filings/:filingId/founders",      "401  ok   404  404  404  404  404  404  404  404  404",
+            json: #"{"share":"x"}"#, using: companyUsing),
+        row(.PUT, "/api/v1/me/company-filings/:filingId/director",       "401  ok   404  404  404  404  404  404  404  404  404",
+            json: #"{"email":"x"}"#, using: companyUsing),
+        row(.POST, "/api/v1/me/company-filings/:filingId/signing-documents", "401  ok   404  404  404  404  404  404  404  404  404",
+            json: #"{"signerId":"{companyFounder}","role":"founder"}"#, using: companyUsing),
+        row(.POST, "/api/v1/me/company-filings/:filingId/submission",    "401  ok   404  404  404  404  404  404  404  404  404", using: companyUsing),
+        row(.POST, "/api/v1/me/company-filings/:filingId/founder-removal", "401  ok   404  404  404  404  404  404  404  404  404",
+            json: #"{"signerId":"{companyFounder}"}"#, using: companyUsing),
+        row(.POST, "/api/v1/me/company-filings/:filingId/withdrawal",    "401  ok   404  404  404  404  404  404  404  404  404", using: companyUsing),
+        row(.GET, "/api/v1/registry/company-filings",                    "401  403  403  403  403  403  ok   403  403  403  403"),
+        row(.GET, "/api/v1/registry/company-filings/:filingId",          "401  403  403  403  403  403  ok   403  403  403  403", using: decidedUsing),
+        row(.POST, "/api/v1/registry/company-filings/:filingId/decision", "401  403  403  403  403  403  ok   403  403  403  403",
+            json: #"{"decision":"refuse","ground":"x"}"#, using: decidedUsing),
+        row(.GET, "/api/v1/register/companies",                          "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/api/v1/register/companies/:ogrn",                    "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: companyUsing),
+        row(.POST, "/api/v1/register/extract-verification",              "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", json: "{}"),
+        row(.POST, "/api/v1/register/companies/:ogrn/capital-payment",   "401  ok   403  403  403  403  403  403  403  403  403",
+            json: #"{"paidOn":"2999-01-01"}"#, using: companyUsing),
+        row(.POST, "/api/v1/register/companies/:ogrn/employer-invitations", "401  ok   403  403  403  403  403  403  403  403  403",
+            json: #"{"email":"x"}"#, using: companyUsing),
+        row(.POST, "/api/v1/register/companies/:ogrn/accreditation-applications", "401  ok   403  403  403  403  403  403  403  403  403",
+            json: #"{"totalRevenueKopecks":0,"itRevenueKopecks":1,"revenueSinceCreationKopecks":0,"website":"x"}"#, using: companyUsing),
+        row(.GET, "/api/v1/ministry/accreditation-applications",          "401  403  403  403  403  403  403  403  ok   403  403"),
+        row(.POST, "/api/v1/ministry/accreditation-applications/:applicationId/decision", "401  403  403  403  403  403  403  403  ok   403  403",
+            json: #"{"decision":"refuse","websiteNamesITActivity":false,"nationalAveragePayKopecks":1,"regionalAveragePayKopecks":1}"#, using: companyUsing),
+        row(.POST, "/api/v1/register/companies/:ogrn/change",            "401  ok   403  403  403  403  403  403  403  403  403", using: companyUsing),
+    ]
+
+    static let companyRegistryPages: [AccessRow] = {
+        //                          anon spec empl offi cent univ regi anal admi ~spe ~emp
+        let owner =                "in   ok   404  404  404  404  404  404  404  404  404"
+        let director =             "in   ok   403  403  403  403  403  403  403  403  403"
+        let actions = ["name", "address", "capital", "activities", "shares", "founders", "director", "signature", "submission", "founder-removal", "withdrawal"]
+        return [
+            row(.GET, "/company-registration",                               "in   ok   403  403  403  403  403  403  403  ok   403"),
+            row(.POST, "/company-registration",                              "in   ok   403  403  403  403  403  403  403  ok   403", form: [:]),
+            row(.GET, "/company-registration/:filingID",                     owner, using: ["filingID": "companyFiling"]),
+        ] + actions.map { action in
+            row(.POST, "/company-registration/:filingID/\(action)", owner,
+                form: action == "founder-removal" ? ["signerID": "{companyFounder}"] : [:], using: ["filingID": "companyFiling"])
+        } + [
+            row(.GET, "/registry/companies",                                 "in   403  403  403  403  403  ok   403  403  403  403"),
+            row(.GET, "/registry/companies/:filingID",                       "in   403  403  403  403  403  ok   403  403  403  403",
+                using: ["filingID": "companyFilingDecided"]),
+            row(.POST, "/registry/companies/:filingID/decision",             "in   403  403  403  403  403  ok   403  403  403  403", form: [:],
+                using: ["filingID": "companyFilingDecided"]),
+            row(.GET, "/register",                                           "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+            row(.GET, "/register/:ogrn",                                     "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: companyUsing),
+            row(.GET, "/register/:ogrn/extract.json",                        "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: companyUsing),
+            row(.POST, "/register/:ogrn/capital",                            director, form: [:], using: companyUsing),
+            row(.POST, "/register/:ogrn/invitation",                         director, form: [:], using: companyUsing),
+            row(.POST, "/register/:ogrn/accreditation",                      director, form: [:], using: companyUsing),
+            row(.POST, "/register/:ogrn/accreditation-withdrawal",           "in   403  403  403  403  403  403  403  ok   403  403", form: [:],
+                using: companyUsing),
+            row(.GET, "/admin/it-accreditation",                             "in   403  403  403  403  403  403  403  ok   403  403"),
+            row(.GET, "/admin/it-accreditation/:filingID",                   "in   403  403  403  403  403  403  403  ok   403  403",
+                using: ["filingID": "accreditationApplication"]),
+            row(.POST, "/admin/it-accreditation/:filingID",                  "in   403  403  403  403  403  403  403  ok   403  403", form: [:],
+                using: ["filingID": "accreditationApplication"]),
+            row(.POST, "/register/:ogrn/change",                             director, form: [:], using: companyUsing),
+        ]
+    }()
 
     // MARK: Building rows
 

@@ -204,6 +204,8 @@ struct AccessFixtures: Sendable {
         // Digital residency: aziz applied, was checked at a centre and approved; he registered a passkey and signed a
         // document with it, through the API as a browser would.
         let residency = try await ResidencyTests.fixture(app, specialist: aziz, email: "aziz@example.uz")
+        // The company register: aziz founds an ООО alone, it is registered, applies for accreditation; a second draft.
+        let companies = try await CompanyRegistryTests.fixture(app, specialist: aziz, email: "aziz@example.uz")
 
         var emails: [Caller: String] = [
             .anonymous: "nobody@example.org", .specialist: "aziz@example.uz", .employer: "hr@kazan.example",
@@ -219,7 +221,7 @@ struct AccessFixtures: Sendable {
             "invitation": invitation, "ban": try ban.json(Identified.self).id, "user": other.id, "otherSpecialist": other.id,
             "code": "en", "centre": "tashkent", "booking": text(try booking.requireID()),
             "course": text(try course.requireID()), "enrolment": text(try enrolment.requireID()),
-        ].merging(residency) { first, _ in first }, emails: emails)
+        ].merging(residency) { first, _ in first }.merging(companies) { first, _ in first }, emails: emails)
     }
 
     /// `/permits/:caseID` with the case's id; `using` names another fixture for a parameter.

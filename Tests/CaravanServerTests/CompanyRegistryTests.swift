@@ -372,3 +372,36 @@ import VaporTesting
         }
     }
 }
+
+extension CompanyRegistryTests {
+    /// The access table's company register: `specialist` (a resident after the residency fixture) founds an ООО
+    /// alone, `registry@example.org` registers it, he applies for IT accreditation, and starts a second draft.
+    static func fixture(_ app: Application, specialist: User, email: String) async throws -> [String: String] {
+        let token = try await app.token(email: email)
+        let officer = try await app.token(email: "registry@example.org")
+        let people = ResidencyTests.People(officer: officer, specialist: token, specialistID: try specialist.requireID(),
+                                           officerUser: try #require(try await User.query(on: app.db).filter(\.$email == "registry@example.org").first()))
+        let device = SoftAuthenticator()
+        try await ResidencyTests.registerPasskey(app, people, device)
+        var person = Person(token: token, id: try specialist.requireID(), device: device)
+        let me = person.id.uuidString.lowercased()
+        let started = try await app.api(.POST, "/me/company-filings", token: token)
+        #expect(started.status == .created, "\(started.text)")
+        let decided = try started.json(Filing.self).id
+        #expect(try await app.api(.PATCH, "/me/company-filings/\(decided)", raw: draft, token: token).status == .ok)
+        try await sign(app, decided, as: &person, signer: me, role: "founder")
+        try await sign(app, decided, as: &person, signer: me, role: "director")
+        #expect(try await app.api(.POST, "/me/company-filings/\(decided)/submission", token: token).status == .ok)
+        let registered = try await app.api(.POST, "/registry/company-filings/\(decided)/decision", raw: #"{"decision":"register"}"#, token: officer)
+        #expect(registered.status == .ok, "\(registered.text)")
+        let ogrn = try #require(try registered.json(Filing.self).ogrn)
+        let applied = try await app.api(.POST, "/register/companies/\(ogrn)/accreditation-applications",
+                                        raw: #"{"totalRevenueKopecks":0,"itRevenueKopecks":0,"revenueSinceCreationKopecks":0,"website":"https://oblako.example"}"#, token: token)
+        #expect(applied.status == .created, "\(applied.text)")
+        struct Accreditation: Decodable { let id: String }
+        let accreditation = try applied.json(Accreditation.self).id
+        let draftFiling = try await app.api(.POST, "/me/company-filings", token: token).json(Filing.self).id
+        return ["companyFiling": draftFiling, "companyFilingDecided": decided, "ogrn": ogrn, "accreditationApplication": accreditation,
+                "companyFounder": me]
+    }
+}

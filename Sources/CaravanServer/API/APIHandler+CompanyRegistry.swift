@@ -38,6 +38,8 @@ extension APIHandler {
         let (user, _) = try await req.bearerUser()
         guard let id = UUID(uuidString: input.path.filingId) else { throw AppError.notFound }
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        // Whose filing it is comes first: anyone else gets 404 whatever they send.
+        _ = try await req.companyRegistry.filing(id, for: user)
         var steps: [CompanyRegistryService.Step] = []
         if let name = body.name { steps.append(.name(core: name.core, otherLanguage: name.otherLanguage ?? "", permission: name.permission ?? "")) }
         if let address = body.address { steps.append(.address(regionCode: address.regionCode, postcode: address.postcode, text: address.text)) }
@@ -67,6 +69,7 @@ extension APIHandler {
         let (user, _) = try await req.bearerUser()
         guard let id = UUID(uuidString: input.path.filingId) else { throw AppError.notFound }
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        _ = try await req.companyRegistry.filing(id, for: user)
         guard let share = Fraction(parsing: body.share) else { throw AppError.validation(ValidationFailure(field: "share", code: "company.shareUnreadable")) }
         let filing = try await req.companyRegistry.addFounder(id, email: body.email, ogrn: body.ogrn, share: share, by: user)
         return .ok(.init(body: .json(try await Self.companyFiling(filing, req))))

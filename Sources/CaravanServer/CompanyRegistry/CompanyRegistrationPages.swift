@@ -257,6 +257,8 @@ struct CompanyRegistrationPages: RouteCollection {
         let user = try req.auth.require(User.self)
         guard let id = req.parameters.get("filingID", as: UUID.self) else { throw AppError.notFound }
         let service = req.companyRegistry
+        // Whose filing it is comes first: anyone else gets 404 whatever they send.
+        _ = try await service.filing(id, for: user)
         let body = try req.content.decode([String: String].self)
         let form = try req.content.decode(StepForm.self)
         let step: String = switch action {

@@ -190,6 +190,9 @@ struct RegisterPages: RouteCollection {
         let user = try req.auth.require(User.self)
         guard let ogrn = req.parameters.get("ogrn") else { throw AppError.notFound }
         let service = req.companyRegistry
+        // Who may act comes first: the director (the ministry for a withdrawal); anyone else gets 403 whatever they send.
+        let company = try await service.registered(ogrn: ogrn)
+        if action == "accreditation-withdrawal" { try service.requireMinistry(user) } else if company.directorID != user.id { throw AppError.forbidden }
         let form = try req.content.decode(ActionForm.self)
         do {
             switch action {
