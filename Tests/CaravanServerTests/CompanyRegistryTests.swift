@@ -374,6 +374,83 @@ import VaporTesting
 }
 
 extension CompanyRegistryTests {
+    /// `caravan verify` checks an extract file offline (and a tampered row fails), and by OGRN from the register.
+    @Test func theVerifyCommandChecksExtracts() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let residency = try await ResidencyTests.people(app, email: "first@example.kg")
+            var aibek = try await Self.resident(app, email: "aibek@example.kg", clock: clock, officer: residency.officer)
+            var dana = try await Self.resident(app, email: "dana@example.kz", clock: clock, officer: residency.officer)
+            let (_, ogrn) = try await Self.registered(app, founder: &aibek, cofounder: &dana, cofounderEmail: "dana@example.kz", officer: residency.officer)
+            let row = try #require(try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == ogrn).first())
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("extract-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let good = folder.appendingPathComponent("extract.json"), altered = folder.appendingPathComponent("altered.json")
+            try Data(row.extractJSON.utf8).write(to: good)
+            try Data(row.extractJSON.replacingOccurrences(of: "Облачные решения", with: "Облачные решенья").utf8).write(to: altered)
+            func verify(_ argument: String) async -> (Bool, String) {
+                let console = RecordingConsole()
+                var context = CommandContext(console: console, input: CommandInput(arguments: ["caravan", argument]))
+                context.application = app
+                do {
+                    try await VerifyCommand().run(using: &context)
+                    return (true, console.lines.joined(separator: "\n"))
+                } catch {
+                    return (false, "\(error)")
+                }
+            }
+            let (valid, said) = await verify(good.path)
+            #expect(valid && said.contains("OGRN \(ogrn)") && said.contains("current"), "\(said)")
+            let (alteredValid, alteredSaid) = await verify(altered.path)
+            #expect(!alteredValid && alteredSaid.contains("altered"), "\(alteredSaid)")
+            let (byNumber, byNumberSaid) = await verify(ogrn)
+            #expect(byNumber, "\(byNumberSaid)")
+            // A row edited in the database behind the register's back fails by number too.
+            row.extractJSON = row.extractJSON.replacingOccurrences(of: "Облачные решения", with: "Облачные решенья")
+            try await row.update(on: app.db)
+            let (tampered, tamperedSaid) = await verify(ogrn)
+            #expect(!tampered && tamperedSaid.contains("altered"), "\(tamperedSaid)")
+        }
+    }
+
+    /// The wizard without JavaScript: each step a form, a bad step refused with its message and nothing saved, the
+    /// review naming what is missing, both languages.
+    @Test func theWizardWorksAsFormsAndRefusesBadStepsInBothLanguages() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let residency = try await ResidencyTests.people(app, email: "first@example.kg")
+            _ = try await Self.resident(app, email: "aibek@example.kg", clock: clock, officer: residency.officer)
+            for language in ["ru", "en"] {
+                let browser = WebClient(app, acceptLanguage: language)
+                _ = try await browser.get("/signin")
+                #expect(try await browser.post("/signin", form: ["email": "aibek@example.kg", "password": "correct horse"]).status == .seeOther)
+                let list = try await browser.get("/company-registration")
+                #expect(list.status == .ok)
+                let started = try await browser.post("/company-registration", form: [:])
+                #expect(started.status == .seeOther, "\(started.text)")
+                let location = try #require(started.headers.first(name: .location))
+                let base = String(location.prefix { $0 != "?" })
+                _ = try await browser.get(location)
+                let latin = try await browser.post("\(base)/name", form: ["nameCore": "Cloud Solutions"])
+                #expect(latin.status == .unprocessableEntity)
+                #expect(latin.text.contains(language == "ru" ? "кириллицей" : "Cyrillic"), "\(latin.text)")
+                #expect(latin.text.contains("Cloud Solutions"), "the form keeps what was typed")
+                let named = try await browser.post("\(base)/name", form: ["nameCore": language == "ru" ? "Облачные решения" : "Горные решения"])
+                #expect(named.status == .seeOther && (named.headers.first(name: .location) ?? "").contains("step=address"))
+                let capital = try await browser.post("\(base)/capital", form: ["capital": "9 999"])
+                #expect(capital.status == .unprocessableEntity && capital.text.contains("10000.00"), "\(capital.text)")
+                #expect(try await browser.post("\(base)/capital", form: ["capital": "10 200"]).status == .seeOther)
+                let review = try await browser.get("\(base)?step=review")
+                #expect(review.status == .ok && review.text.contains(language == "ru" ? "Исправьте перед подписанием" : "Fix these before signing"), "\(review.text)")
+                // The filing is withdrawn so the next language can start afresh.
+                #expect(try await browser.post("\(base)/withdrawal", form: [:]).status == .seeOther)
+            }
+        }
+    }
+}
+
+extension CompanyRegistryTests {
     /// The access table's company register: `specialist` (a resident after the residency fixture) founds an ООО
     /// alone, `registry@example.org` registers it, he applies for IT accreditation, and starts a second draft.
     static func fixture(_ app: Application, specialist: User, email: String) async throws -> [String: String] {

@@ -7,12 +7,13 @@ import Vapor
 
 /// `caravan verify <number | file>`: checks what Caravan signs against this installation's published keys — a
 /// permit (its file or number), a residency card (its file or `DR-…` number) or a document signed with a passkey
-/// (its file: the registry's card, the key on it, the WebAuthn assertion over exactly the document's bytes).
+/// (its file: the registry's card, the key on it, the WebAuthn assertion over exactly the document's bytes) or a
+/// company's registry extract (its file or OGRN).
 /// Files are checked offline; revocation is then asked of the registry's database when there is one.
 /// Exit status 0 when valid, 1 when not (with the reason).
 struct VerifyCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "permit", help: "A permit number (RP-2026-…), a residency number (DR-2026-…), or the path of a downloaded permit, residency card or signed-document file.")
+        @Argument(name: "permit", help: "A permit number (RP-2026-…), a residency number (DR-2026-…), a company's OGRN, or the path of a downloaded permit, residency card, registry extract or signed-document file.")
         var permit: String
         init() {}
     }
@@ -37,8 +38,11 @@ struct VerifyCommand: AsyncCommand {
             if let card = try? JSONDecoder().decode(ResidencyCard.Signed.self, from: data) {
                 return try await verifyCard(card, context: context)
             }
+            if let extract = try? JSONDecoder().decode(RegistryExtract.Signed.self, from: data) {
+                return try await verifyExtract(extract, context: context)
+            }
             guard let decoded = try? JSONDecoder().decode(PermitDocument.Signed.self, from: data)
-            else { throw Invalid(description: "invalid: \(signature.permit) is not a Caravan permit, residency card or signed document") }
+            else { throw Invalid(description: "invalid: \(signature.permit) is not a Caravan permit, residency card, registry extract or signed document") }
             signed = decoded
         } else if signature.permit.hasPrefix("DR-") {
             try await app.autoMigrate()
@@ -46,6 +50,13 @@ struct VerifyCommand: AsyncCommand {
                 throw Invalid(description: "invalid: no residency with the number \(signature.permit)")
             }
             return try await verifyCard(check.signed, context: context)
+        } else if signature.permit.count == 13, signature.permit.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            try await app.autoMigrate()
+            guard let company = try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == signature.permit).first(),
+                  let extract = company.signedExtract else {
+                throw Invalid(description: "invalid: no company with the OGRN \(signature.permit) in the register")
+            }
+            return try await verifyExtract(extract, context: context)
         } else {
             try await app.autoMigrate()
             guard let verified = try await PermitService(app: app, database: app.db).verify(number: signature.permit)
@@ -74,6 +85,25 @@ struct VerifyCommand: AsyncCommand {
         guard check.verdict == .valid else { throw Invalid(description: "invalid: \(Self.reason(check.verdict))") }
         if check.revoked { throw Invalid(description: "invalid: the signer's residency \(file.card.card.number) was revoked") }
         context.console.print("valid: \"\(document?.title ?? "")\" signed by resident \(file.card.card.number) on \(check.recordedOn ?? document?.createdOn ?? "") with \(file.credential.algorithm) key; sha256 \(document?.sha256Hex ?? "")")
+    }
+
+    /// A registry extract: the registry's Ed25519 signature over its lines offline, then whether the register holds it
+    /// still (a later change makes an earlier extract genuine but superseded).
+    private func verifyExtract(_ signed: RegistryExtract.Signed, context: CommandContext) async throws {
+        let app = context.application
+        switch RegistryExtract.verify(signed, trusting: app.residencyRegistry.publicKey) {
+        case .valid: break
+        case .badSignature: throw Invalid(description: "invalid: the extract's contents do not match the registry's signature (altered)")
+        case .unknownKey: throw Invalid(description: "invalid: signed with a key this registry does not publish")
+        }
+        let extract = signed.extract
+        var standing = ""
+        try await app.autoMigrate()
+        if let company = try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == extract.ogrn).first() {
+            standing = company.extractRevision == extract.revision ? "; the register's current extract"
+                : "; superseded: the register's current extract is No. \(company.extractRevision)"
+        }
+        context.console.print("valid: extract No. \(extract.revision) of \(extract.shortName), OGRN \(extract.ogrn), INN \(extract.inn), as of \(extract.asOf)\(standing)")
     }
 
     /// A residency card: the registry's signature and validity offline, then revocation from the registry.
