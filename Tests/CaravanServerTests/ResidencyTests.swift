@@ -481,6 +481,8 @@ extension ResidencyTests {
             let freelancer = try #require(try await User.query(on: app.db).filter(\.$email == "aibek.freelancer@demo.caravan.test").first())
             let resident = try #require(try await service.overview(of: freelancer).resident)
             #expect(resident.isActive && ResidencyNumber.isWellFormed(resident.number))
+            let cofounder = try #require(try await User.query(on: app.db).filter(\.$email == "gulnara.cofounder@demo.caravan.test").first())
+            #expect(try await service.overview(of: cofounder).resident?.isActive == true)
             let open = try await ResidencyApplication.query(on: app.db).filter(\.$status == "submitted").all()
             #expect(open.count == 3)
             var kinds: [String] = []
@@ -492,7 +494,7 @@ extension ResidencyTests {
             }
             #expect(kinds.sorted() == ["banned", "unverified", "verified"])
             try await DemoDataset.load(on: app)
-            #expect(try await ResidencyApplication.query(on: app.db).count() == 4)
+            #expect(try await ResidencyApplication.query(on: app.db).count() == 5)
         }
     }
 

@@ -26,6 +26,8 @@ enum DemoDataset {
         Account(role: .registryOfficer, email: "registry@demo.caravan.test", displayName: "Марат Ахметов", language: .russian),
         // A freelancer who stays at home and becomes a digital resident (passkeys are added in the browser).
         Account(role: .specialist, email: "aibek.freelancer@demo.caravan.test", displayName: "Айбек Токтогулов", language: .russian),
+        // His co-founder, a digital resident too: together they found a company online.
+        Account(role: .specialist, email: "gulnara.cofounder@demo.caravan.test", displayName: "Гульнара Сейтова", language: .russian),
         Account(role: .analyst, email: "analyst@demo.caravan.test", displayName: "Dana Seitkali", language: .english),
         Account(role: .admin, email: "admin@demo.caravan.test", displayName: "Caravan Admin", language: .english),
     ]

@@ -8,7 +8,7 @@ import Vapor
 
 /// Digital residency in the demo, made through the same operations people use: the Bishkek freelancer applied,
 /// had their identity checked at the Bishkek centre and was approved by the registry (a resident with no passkey
-/// yet: one is added in the browser); three specialists' applications wait on the registry's desk — one checked
+/// yet: one is added in the browser), and so was his co-founder from Kazakhstan (checked at Tashkent); three specialists' applications wait on the registry's desk — one checked
 /// at a centre, one not yet, one of a person the entry-ban registry names. The photo is a drawn portrait.
 enum DemoResidency {
     struct Applicant {
@@ -93,6 +93,9 @@ enum DemoResidency {
         var applicants = [Applicant(
             email: "aibek.freelancer@demo.caravan.test", nameOriginal: "Айбек Токтогулов", nameLatin: "TOKTOGULOV AIBEK", birthDate: "1994-03-11",
             citizenship: "KG", passport: "ID1234567", reason: .foundCompany, identityAt: "bishkek", approve: true
+        ), Applicant(
+            email: "gulnara.cofounder@demo.caravan.test", nameOriginal: "Гульнара Сейтова", nameLatin: "SEITOVA GULNARA", birthDate: "1992-08-19",
+            citizenship: "KZ", passport: "N12345678", reason: .joinAsFounder, identityAt: "tashkent", approve: true
         )]
         // Three of the market's specialists, named as their accounts are (the Latin line as a Russian passport
         // transliterates it), with the citizenship on their profile.
