@@ -46,13 +46,23 @@ enum DemoResidency {
         let minutes = centre.offer(service)?.minutes ?? 20
         let day = app.dependencies.now()
         let start = Int(day.timeIntervalSince1970) / 3600 * 3600
-        let slot = CentreSlot()
-        slot.centre = centre.id
-        slot.service = service.rawValue
-        slot.startsAt = start
-        slot.capacity = centre.offer(service)?.desks ?? 1
-        slot.booked = 1
-        try await slot.create(on: app.db)
+        // Two people seen at one centre in the same hour share its slot (one desk each).
+        let slot: CentreSlot
+        if let taken = try await CentreSlot.query(on: app.db).filter(\.$centre == centre.id).filter(\.$service == service.rawValue)
+            .filter(\.$startsAt == start).first() {
+            slot = taken
+            slot.booked += 1
+            slot.capacity = max(slot.capacity, slot.booked)
+            try await slot.update(on: app.db)
+        } else {
+            slot = CentreSlot()
+            slot.centre = centre.id
+            slot.service = service.rawValue
+            slot.startsAt = start
+            slot.capacity = centre.offer(service)?.desks ?? 1
+            slot.booked = 1
+            try await slot.create(on: app.db)
+        }
         let booking = CentreBooking()
         booking.$user.id = try user.requireID()
         booking.centre = centre.id
