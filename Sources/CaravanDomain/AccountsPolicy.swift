@@ -44,9 +44,12 @@ public enum Area: String, CaseIterable, Sendable {
     case centres
     /// Digital residency: a specialist's application, card, passkeys and signatures; the registry officers' desk.
     case residency
+    /// The company register: open to everyone; a specialist founds a company, a registry officer decides
+    /// applications, the ministry (an admin) decides IT accreditation.
+    case register
 
     public static func visible(to role: Role?) -> [Area] {
-        guard let role else { return [.home, .centres] }
+        guard let role else { return [.home, .centres, .register] }
         return allCases.filter { area in
             switch area {
             case .home, .account, .inbox: true
@@ -61,6 +64,7 @@ public enum Area: String, CaseIterable, Sendable {
             case .entryBans: EntryBanPolicy.mayManage(role)
             case .centres: role == .specialist || role == .centreStaff || role == .admin
             case .residency: role == .specialist || role == .registryOfficer
+            case .register: true
             }
         }
     }

@@ -101,8 +101,10 @@ import Testing
         #expect(areas.contains(.permits) == (role == .employer || role == .specialist || role == .migrationOfficer))
         #expect(areas.contains(.entryBans) == (role == .registryOfficer))
         #expect(areas.contains(.centres) == (role == .specialist || role == .centreStaff || role == .admin))
+        #expect(areas.contains(.register))
         // Anyone may look at the centres and their free slots without an account.
-        #expect(Area.visible(to: nil) == [.home, .centres])
+        // Anyone may look at the register of companies without an account.
+        #expect(Area.visible(to: nil) == [.home, .centres, .register])
     }
 }
 

@@ -666,12 +666,12 @@ struct CompanyRegistryService: Sendable {
         return company
     }
 
-    static let searchLength = 1...200
+    static let searchLength = 0...200
 
     /// The register by name (through the Russian stemmer: «Облачные решения» finds «облачное решение»), OGRN or INN.
     func search(_ raw: String, limit: Int = 50) async throws -> [RegisteredCompany] {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard Self.searchLength.contains(raw.count) else {
+        guard Self.searchLength.contains(raw.unicodeScalars.count) else {
             throw AppError.validation(ValidationFailure(field: "q", code: "text.tooLong", arguments: ["max": "\(Self.searchLength.upperBound)"]))
         }
         if text.isEmpty { return try await RegisteredCompany.query(on: database).sort(\.$registeredOn, .descending).limit(limit).all() }

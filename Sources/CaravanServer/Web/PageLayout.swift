@@ -44,8 +44,12 @@ struct PageLayout: Encodable {
             let url = area == .search && role == .employer ? SiteURL.searchSpecialists
                 : area == .permits && role == .migrationOfficer ? SiteURL.officerCases
                 : area == .centres && role == .centreStaff ? SiteURL.centreDesk
-                : area == .residency && role == .registryOfficer ? SiteURL.registryResidency : area.url
-            var label = request.t("nav.\(area.rawValue)")
+                : area == .residency && role == .registryOfficer ? SiteURL.registryResidency
+                : area == .register && role == .specialist ? SiteURL.companyRegistration
+                : area == .register && role == .registryOfficer ? SiteURL.registryCompanies
+                : area == .register && role == .admin ? SiteURL.adminAccreditations : area.url
+            var label = request.t(area == .register && [.specialist, .registryOfficer, .admin].contains(role)
+                ? "nav.register.\(role?.rawValue ?? "")" : "nav.\(area.rawValue)")
             if area == .inbox, let unread = request.unreadNotices, unread > 0 { label += " (\(unread))" }
             return Link(href: url.path, label: label, current: url.path == path)
         }
@@ -90,6 +94,7 @@ extension Area {
         case .entryBans: .registryEntryBans
         case .centres: .centres
         case .residency: .residency
+        case .register: .register
         }
     }
 }
