@@ -414,6 +414,53 @@ extension CompanyRegistryTests {
         }
     }
 
+    /// The register's clocks: the director is reminded of the unpaid capital 30 days before its day and once when
+    /// overdue; an accreditation not reconfirmed by 1 June of the next year lapses and the employer loses it.
+    @Test func theCapitalAndReconfirmationClocksRemindAndLapse() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let residency = try await ResidencyTests.people(app, email: "first@example.kg")
+            var aibek = try await Self.resident(app, email: "aibek@example.kg", clock: clock, officer: residency.officer)
+            var dana = try await Self.resident(app, email: "dana@example.kz", clock: clock, officer: residency.officer)
+            let (_, ogrn) = try await Self.registered(app, founder: &aibek, cofounder: &dana, cofounderEmail: "dana@example.kz", officer: residency.officer)
+            let applied = try await app.api(.POST, "/register/companies/\(ogrn)/accreditation-applications",
+                                            raw: #"{"totalRevenueKopecks":0,"itRevenueKopecks":0,"revenueSinceCreationKopecks":0,"website":"https://oblako.example","averageMonthlyPayKopecks":9000000}"#,
+                                            token: aibek.token)
+            struct Accreditation: Decodable { let id: String }
+            let accreditation = try applied.json(Accreditation.self).id
+            let admin = try await app.token(email: "admin@example.org")
+            #expect(try await app.api(.POST, "/ministry/accreditation-applications/\(accreditation)/decision",
+                                      raw: #"{"decision":"accredit","websiteNamesITActivity":true,"nationalAveragePayKopecks":8000000,"regionalAveragePayKopecks":6000000}"#,
+                                      token: admin).status == .ok)
+            let service = CompanyRegistryService(app: app, database: app.db)
+            func notices(_ kind: String) async throws -> Int {
+                try await Notice.query(on: app.db).filter(\.$kind == kind).filter(\.$user.$id == aibek.id).count()
+            }
+            try await service.sweepClocks()
+            #expect(try await notices("notice.company.capital-soon") == 0)
+            let company = try #require(try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == ogrn).first())
+            let due = try #require(CalendarDate(company.capitalDueOn))
+            let today = CalendarDate(clock.now, in: PermitRegistry.moscow)
+            clock.advance(by: TimeInterval(due.dayNumber - today.dayNumber - 20) * 86_400)
+            try await service.sweepClocks()
+            try await service.sweepClocks()
+            #expect(try await notices("notice.company.capital-soon") == 1, "one reminder, however often the sweep runs")
+            clock.advance(by: 30 * 86_400)
+            try await service.sweepClocks()
+            #expect(try await notices("notice.company.capital-overdue") == 1)
+            // Reconfirmation: past its day, the accreditation lapses and the marketplace employer loses it.
+            let by = try #require(try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == ogrn).first()?.reconfirmBy.flatMap(CalendarDate.init))
+            let now = CalendarDate(clock.now, in: PermitRegistry.moscow)
+            clock.advance(by: TimeInterval(by.dayNumber - now.dayNumber + 2) * 86_400)
+            try await service.sweepClocks()
+            #expect(try await notices("notice.company.accreditation-lapsed") == 1)
+            let after = try #require(try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == ogrn).first())
+            #expect(after.accreditation == "withdrawn")
+            #expect(try await CaravanServer.Company.query(on: app.db).filter(\.$ogrn == ogrn).first()?.accredited == false)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "company.accreditation-lapsed").count() == 1)
+        }
+    }
+
     /// The wizard without JavaScript: each step a form, a bad step refused with its message and nothing saved, the
     /// review naming what is missing, both languages.
     @Test func theWizardWorksAsFormsAndRefusesBadStepsInBothLanguages() async throws {

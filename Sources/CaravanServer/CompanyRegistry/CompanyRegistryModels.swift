@@ -90,6 +90,8 @@ final class RegisteredCompany: Model, @unchecked Sendable {
     @Field(key: "capital_kopecks") var capitalKopecks: Int64
     @Field(key: "capital_due_on") var capitalDueOn: String
     @OptionalField(key: "capital_paid_on") var capitalPaidOn: String?
+    /// The last reminder about the capital sent to the director: `soon` (30 days before) or `overdue`.
+    @OptionalField(key: "capital_reminded") var capitalReminded: String?
     @Field(key: "director_id") var directorID: UUID
     /// JSON of the `CompanyApplication` the register holds now.
     @Field(key: "application") var applicationJSON: String
@@ -199,6 +201,7 @@ struct CreateCompanyRegistryTables: AsyncMigration {
             .field("capital_kopecks", .int64, .required)
             .field("capital_due_on", .string, .required)
             .field("capital_paid_on", .string)
+            .field("capital_reminded", .string)
             .field("director_id", .uuid, .required)
             .field("application", .string, .required)
             .field("extract", .string, .required)

@@ -127,10 +127,13 @@ extension CompanyRegistryService {
                 .where("id", .equal, id).where("status", .equal, "submitted").returning("id").all()
             guard !rows.isEmpty else { throw AppError.conflict(code: "accreditation-decided") }
             if accredit, let number {
-                let accreditedOn = today
+                // A company already accredited has reconfirmed: its next deadline counts from this year.
+                let reconfirming = company.accreditation == "accredited"
+                let accreditedOn = reconfirming ? (company.accreditedOn.flatMap(CalendarDate.init) ?? today) : today
                 company.accreditation = "accredited"
                 company.accreditedOn = accreditedOn.description
-                company.reconfirmBy = ITAccreditationRules.reconfirmationDeadline(accreditedOn: accreditedOn, rulebook: registry.rulebook).description
+                company.reconfirmBy = ITAccreditationRules.reconfirmationDeadline(
+                    accreditedOn: accreditedOn, lastConfirmedYear: reconfirming ? today.year : nil, rulebook: registry.rulebook).description
                 try await company.update(on: db)
                 if let employerID = company.employerID, let employer = try await Company.find(employerID, on: db) {
                     employer.accredited = true
@@ -159,6 +162,38 @@ extension CompanyRegistryService {
         try requireMinistry(user)
         let company = try await registered(ogrn: ogrn)
         guard company.accreditation == "accredited" else { throw AppError.conflict(code: "accreditation-none") }
+        try await removeAccreditation(company, actor: AuditEntry.user(user.id), action: "company.accreditation-withdrawn")
+    }
+
+    /// The register's clocks, on the hourly beat: the director is reminded of the unpaid capital 30 days before its
+    /// day and once when it is overdue; an accreditation not reconfirmed by its day lapses, and the permits the
+    /// company sponsors are cancelled as for any loss of accreditation.
+    func sweepClocks() async throws {
+        let companies = try await RegisteredCompany.query(on: database).filter(\.$status == RegistryExtract.Status.active.rawValue).all()
+        for company in companies {
+            if let days = capitalDaysLeft(company) {
+                let stage: String? = days < 0 ? "overdue" : days <= 30 ? "soon" : nil
+                if let stage, company.capitalReminded != stage {
+                    company.capitalReminded = stage
+                    try await database.transaction { db in
+                        try await company.update(on: db)
+                        try await NotificationService(app: app, database: db).notify(
+                            [company.directorID], kind: "notice.company.capital-\(stage)",
+                            arguments: ["name": company.shortName, "date": company.capitalDueOn], link: SiteURL.registeredCompany(company.ogrn).path)
+                    }
+                }
+            }
+            if company.accreditation == "accredited", let by = company.reconfirmBy.flatMap(CalendarDate.init), today > by {
+                try await removeAccreditation(company, actor: "system", action: "company.accreditation-lapsed")
+                try await NotificationService(app: app, database: database).notify(
+                    [company.directorID], kind: "notice.company.accreditation-lapsed", arguments: ["name": company.shortName, "date": by.description],
+                    link: SiteURL.registeredCompany(company.ogrn).path)
+            }
+        }
+        await app.outbox.sweep(app: app, on: database)
+    }
+
+    private func removeAccreditation(_ company: RegisteredCompany, actor: String, action: String) async throws {
         try await database.transaction { db in
             company.accreditation = "withdrawn"
             company.reconfirmBy = nil
@@ -168,8 +203,7 @@ extension CompanyRegistryService {
                 try await employer.update(on: db)
                 try await PermitService(app: app, database: db).cancelPermits(sponsoredBy: employerID, reason: .sponsorLostAccreditation)
             }
-            try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "company.accreditation-withdrawn",
-                                              subject: Self.companySubject(company.ogrn)), on: db)
+            try await audit.append(AuditEntry(actor: actor, action: action, subject: Self.companySubject(company.ogrn)), on: db)
         }
         await app.outbox.sweep(app: app, on: database)
     }

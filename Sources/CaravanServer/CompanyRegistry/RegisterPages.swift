@@ -160,7 +160,8 @@ struct RegisterPages: RouteCollection {
             } ?? company.capitalPaidOn.map { req.t("company.capital.paidOn", ["date": req.date($0)]) },
             capitalOverdue: (daysLeft ?? 0) < 0, capitalPaid: company.capitalPaidOn != nil,
             actionBase: SiteURL.registeredCompany(company.ogrn).path, today: service.today.description, accreditationOpen: open,
-            mayApplyForAccreditation: isDirector && !open && company.accreditation != "accredited" && company.status == "active",
+            // Accredited, the same form is the yearly reconfirmation.
+            mayApplyForAccreditation: isDirector && !open && company.status == "active",
             accredited: company.accreditation == "accredited", changeLink: changeLink, error: error, notice: notice, errors: errors
         ), status: status)
     }

@@ -146,6 +146,8 @@ final class GraceSweeper: LifecycleHandler, Sendable {
                         let now = app.dependencies.now()
                         if try await RunOnce.claim(Self.job, slot: RunOnce.hour(of: now), instance: app.changeFeed.origin, at: now, on: app.db) {
                             try await PermitService(app: app, database: app.db).sweepGrace()
+                            // The company register's clocks (capital reminders, accreditation reconfirmation) too.
+                            try await CompanyRegistryService(app: app, database: app.db).sweepClocks()
                             app.logger.info("grace sweep ran", metadata: ["hour": .string(RunOnce.hour(of: now))])
                         } else {
                             app.logger.info("grace sweep left to the instance that took this hour", metadata: ["hour": .string(RunOnce.hour(of: now))])
