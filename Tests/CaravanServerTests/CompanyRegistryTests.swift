@@ -287,6 +287,27 @@ import VaporTesting
             #expect(accepted.status == .ok, "\(accepted.text)")
             let mine = try await app.api(.GET, "/companies/mine", token: hr)
             #expect(mine.text.contains(company.inn) && mine.text.contains(#""accredited":true"#), "\(mine.text)")
+            // HR posts a vacancy; the founder applies, is hired by his own company and opens his permit case.
+            let posted = try await app.api(.POST, "/vacancies", raw: VacanciesTests.javaVacancy, token: hr)
+            #expect(posted.status == .created, "\(posted.text)")
+            struct Created: Decodable { let id: String }
+            let vacancy = try posted.json(Created.self).id
+            let applying = try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: #"{"note":"Первый сотрудник"}"#, token: aibek.token)
+            #expect(applying.status == .created, "\(applying.text)")
+            let application = try applying.json(Created.self).id
+            for stage in ["screening", "interview"] {
+                #expect(try await app.api(.POST, "/applications/\(application)/moves", raw: #"{"stage":"\#(stage)"}"#, token: hr).status == .ok)
+            }
+            let start = today.adding(days: 60).description
+            let offered = try await app.api(.POST, "/applications/\(application)/moves",
+                                            raw: #"{"stage":"offer","offer":{"salary":300000,"startDate":"\#(start)","city":"Казань","contract":"employment"}}"#, token: hr)
+            #expect(offered.status == .ok, "\(offered.text)")
+            #expect(try await app.api(.POST, "/applications/\(application)/moves", raw: #"{"stage":"hired"}"#, token: aibek.token).status == .ok)
+            let opened = try await app.api(.POST, "/permit-cases", raw: #"{"applicationId":"\#(application)"}"#, token: aibek.token)
+            #expect(opened.status == .created, "\(opened.text)")
+            let permitCase = try #require(try await PermitCase.query(on: app.db).filter(\.$principal.$id == aibek.id).first())
+            let sponsor: UUID? = permitCase.$sponsor.id
+            #expect(sponsor == employer.id)
 
             // A change after registration: the same signed path, the next extract.
             let change = try await app.api(.POST, "/register/companies/\(ogrn)/change", token: aibek.token)
