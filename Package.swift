@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
         // One ZIP archive for "download everything Caravan holds on me" (the JSON and the person's files).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Property-based tests of the grant mechanism (test targets only).
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
     ],
     targets: [
         // Domain: plain Swift, Foundation at most. Never Vapor, Fluent or NIO
@@ -83,11 +85,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Study grants: the published input, the choice rules, priorities with the seeded lottery, student-proposing
+        // deferred acceptance with per-country ceilings, stability and why-not, the reproducible result.
+        .target(
+            name: "CaravanAllocation",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The only module that imports Vapor and Fluent.
         .target(
             name: "CaravanServer",
             dependencies: [
                 "CaravanDomain",
+                "CaravanAllocation",
                 "CaravanMatching",
                 "CaravanPermits",
                 "CaravanCentres",
@@ -128,6 +138,7 @@ let package = Package(
         .executableTarget(
             name: "caravan-bench",
             dependencies: [
+                "CaravanAllocation",
                 "CaravanSearch",
                 "CaravanMatching",
                 "CaravanPermits",
@@ -167,6 +178,15 @@ let package = Package(
             dependencies: ["CaravanRegistry", "CaravanPermits", "CaravanDomain", .product(name: "Crypto", package: "swift-crypto")],
             // A signature recorded from Chromium's virtual authenticator, read by its test through #filePath.
             exclude: ["Recorded/chromium-es256.json"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaravanAllocationTests",
+            dependencies: [
+                "CaravanAllocation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

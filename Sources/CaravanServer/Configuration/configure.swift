@@ -124,6 +124,7 @@ public func configure(
     app.asyncCommands.use(VerifyCommand(), as: "verify")
     app.asyncCommands.use(EntryBansCommand(), as: "entry-bans")
     app.asyncCommands.use(KeysCommand(), as: "keys")
+    app.asyncCommands.use(AllocationCommand(), as: "allocation")
 }
 
 func registerRoutes(_ app: Application) throws {
