@@ -326,6 +326,23 @@ import VaporTesting
             let old = try await app.api(.POST, "/register/extract-verification", raw: extractJSON)
             #expect(old.text.contains(#""valid":true"#) && old.text.contains(#""current":false"#), "\(old.text)")
 
+            // A founder leaves: the director cannot take her share away alone — she signs the change too.
+            let leave = try await app.api(.POST, "/register/companies/\(ogrn)/change", token: aibek.token)
+            let leaveID = try leave.json(Filing.self).id
+            #expect(try await app.api(.POST, "/me/company-filings/\(leaveID)/founder-removal", raw: #"{"signerId":"\#(them)"}"#, token: aibek.token).status == .ok)
+            #expect(try await app.api(.PATCH, "/me/company-filings/\(leaveID)", raw: #"{"shares":[{"signerId":"\#(me)","share":"1"}]}"#, token: aibek.token).status == .ok)
+            try await Self.sign(app, leaveID, as: &aibek, signer: me, role: "founder")
+            try await Self.sign(app, leaveID, as: &aibek, signer: me, role: "director")
+            let alone = try await app.api(.POST, "/me/company-filings/\(leaveID)/submission", token: aibek.token)
+            #expect(Self.problem(alone).type == "urn:caravan:problem:company-signatures-incomplete", "\(alone.text)")
+            let pending = try await app.api(.GET, "/me/company-filings/\(leaveID)", token: dana.token).json(Filing.self)
+            #expect(pending.signatures.contains { $0.signerId == them && $0.status == "missing" }, "\(pending.signatures)")
+            try await Self.sign(app, leaveID, as: &dana, signer: them, role: "founder")
+            #expect(try await app.api(.POST, "/me/company-filings/\(leaveID)/submission", token: aibek.token).status == .ok)
+            #expect(try await app.api(.POST, "/registry/company-filings/\(leaveID)/decision", raw: #"{"decision":"register"}"#, token: officer).status == .ok)
+            let soleFounder = try #require(try await RegisteredCompany.query(on: app.db).filter(\.$ogrn == ogrn).first()?.signedExtract?.extract)
+            #expect(soleFounder.founders.count == 1 && soleFounder.revision == 3)
+
             // Every decision is in the audit chain, and the chain holds.
             let actions = Set(try await AuditEvent.query(on: app.db).all().map(\.action))
             for action in ["company.filing-started", "company.founder-added", "company.signing-document-made", "company.filing-submitted",

@@ -158,13 +158,13 @@ extension APIHandler {
     func searchCompanyRegister(_ input: Operations.SearchCompanyRegister.Input) async throws -> Operations.SearchCompanyRegister.Output {
         let req = APIRequestContext.current
         let companies = try await req.companyRegistry.search(input.query.q ?? "")
-        return .ok(.init(body: .json(try companies.map { try Self.registeredCompany($0, req) })))
+        return .ok(.init(body: .json(companies.map { Self.registeredCompany($0, req) })))
     }
 
     func getRegisteredCompany(_ input: Operations.GetRegisteredCompany.Input) async throws -> Operations.GetRegisteredCompany.Output {
         let req = APIRequestContext.current
         let company = try await req.companyRegistry.registered(ogrn: input.path.ogrn)
-        return .ok(.init(body: .json(try Self.registeredCompany(company, req))))
+        return .ok(.init(body: .json(Self.registeredCompany(company, req))))
     }
 
     func verifyRegistryExtract(_ input: Operations.VerifyRegistryExtract.Input) async throws -> Operations.VerifyRegistryExtract.Output {
@@ -202,7 +202,7 @@ extension APIHandler {
         let (user, _) = try await req.bearerUser()
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
         let company = try await req.companyRegistry.recordCapitalPaid(ogrn: input.path.ogrn, on: body.paidOn, by: user)
-        return .ok(.init(body: .json(try Self.registeredCompany(company, req))))
+        return .ok(.init(body: .json(Self.registeredCompany(company, req))))
     }
 
     func inviteCompanyEmployer(_ input: Operations.InviteCompanyEmployer.Input) async throws -> Operations.InviteCompanyEmployer.Output {
@@ -253,7 +253,7 @@ extension APIHandler {
         let service = req.companyRegistry
         let application = try filing.application
         let report: CompanyApplicationReport
-        let signatures: SignatureReview
+        let signatures: CompanyRegistryService.Signatures
         if let review {
             (report, signatures) = (review.report, review.signatures)
         } else {
@@ -286,7 +286,7 @@ extension APIHandler {
             director: .init(userId: application.director.userID, name: application.director.name, citizenship: application.director.citizenship.rawValue),
             mainActivity: application.mainActivity, additionalActivities: application.additionalActivities,
             simplifiedTaxNotice: application.simplifiedTaxNotice, problems: report.errors.map(field), warnings: report.warnings.map(field),
-            signatures: signatures.entries.map { entry in
+            signatures: signatures.review.entries.map { entry in
                 let status: Components.Schemas.CompanySignatureView.StatusPayload
                 let message: String
                 switch entry.status {
@@ -297,6 +297,9 @@ extension APIHandler {
                 return .init(signerId: entry.signer.signerID, role: entry.signer.role == .director ? .director : .founder,
                              name: entry.signer.role == .director ? application.director.name : (names[entry.signer.signerID] ?? entry.signer.signerID),
                              status: status, message: message)
+            } + signatures.leaving.map { leaving in
+                .init(signerId: leaving.signerID, role: .founder, name: leaving.name, status: leaving.signed ? .valid : .missing,
+                      message: req.t(leaving.signed ? "company.signature.valid" : "company.signature.missing"))
             },
             signaturesComplete: signatures.isComplete, canonical: application.canonicalText, submittedOn: filing.submittedOn,
             decideBy: filing.decideBy, ground: filing.ground,
@@ -320,16 +323,15 @@ extension APIHandler {
         )
     }
 
-    static func registeredCompany(_ company: RegisteredCompany, _ req: Request) throws -> Components.Schemas.RegisteredCompany {
+    static func registeredCompany(_ company: RegisteredCompany, _ req: Request) -> Components.Schemas.RegisteredCompany {
         let (signed, verdict) = req.companyRegistry.extract(of: company)
-        guard let signed, let extract = try? JSONDecoder().decode(Components.Schemas.SignedRegistryExtract.self, from: JSONEncoder().encode(signed)) else {
-            throw AppError.conflict(code: "company-record-damaged")
-        }
+        // A row that no longer holds a readable extract is answered without one, and `extractValid` says so.
+        let extract = signed.flatMap { try? JSONDecoder().decode(Components.Schemas.SignedRegistryExtract.self, from: JSONEncoder().encode($0)) }
         return .init(
             ogrn: company.ogrn, inn: company.inn, kpp: company.kpp, fullName: company.fullName, shortName: company.shortName,
             registeredOn: company.registeredOn, status: company.status == "active" ? .active : .liquidated,
             accredited: company.accreditation == "accredited", accreditedOn: company.accreditedOn, reconfirmBy: company.reconfirmBy,
-            capitalDueOn: company.capitalDueOn, capitalPaidOn: company.capitalPaidOn, extract: extract, extractValid: verdict == .valid
+            capitalDueOn: company.capitalDueOn, capitalPaidOn: company.capitalPaidOn, extract: extract, extractValid: extract != nil && verdict == .valid
         )
     }
 

@@ -33,6 +33,11 @@ struct CompanyService: Sendable {
             .group(.or) { $0.filter(\.$inn == valid.inn.value).filter(\.$ogrn == valid.ogrn.value) }
             .first()
         if duplicate != nil { throw AppError.conflict(code: "company-exists") }
+        // A company registered through Caravan's register is already an employer here, under its own numbers.
+        let registered = try await RegisteredCompany.query(on: database)
+            .group(.or) { $0.filter(\.$inn == valid.inn.value).filter(\.$ogrn == valid.ogrn.value) }
+            .first()
+        if registered != nil { throw AppError.conflict(code: "company-exists") }
         let company = Company(valid)
         do {
             try await database.transaction { db in

@@ -103,6 +103,7 @@ struct CompanyRegistrationPages: RouteCollection {
         let detail: String
         let share: String
         let field: String
+        let error: String?
         let isCreator: Bool
     }
 
@@ -170,8 +171,9 @@ struct CompanyRegistrationPages: RouteCollection {
         let mayEdit = filing.$creator.id == userID && filing.filingStatus == .draft
         let step = mayEdit ? (requested ?? "review") : "review"
         let report = try await service.report(for: application, filing: filing)
-        let review = try await service.signatures(of: filing)
-        let signerUsers = try await service.signerUsers(of: application)
+        let signed = try await service.signatures(of: filing)
+        let review = signed.review
+        let signerUsers = try await service.signerUsers(of: filing, application)
         let founderNames = Dictionary(application.founders.map { ($0.signerID, $0.name) }, uniquingKeysWith: { a, _ in a })
         let signers = review.entries.map { entry -> SignerView in
             let name = entry.signer.role == .director ? application.director.name : (founderNames[entry.signer.signerID] ?? entry.signer.signerID)
@@ -184,8 +186,13 @@ struct CompanyRegistrationPages: RouteCollection {
             return SignerView(name: name, role: req.t("company.signature.role.\(entry.signer.role.rawValue)"), state: state, valid: entry.status == .valid,
                               mine: signerUsers[entry.signer.signerID]?.contains(userID) == true && entry.status != .valid && filing.filingStatus == .draft,
                               signerID: entry.signer.signerID, roleValue: entry.signer.role.rawValue)
+        } + signed.leaving.map { leaving in
+            SignerView(name: leaving.name, role: req.t("company.signature.role.leaving"),
+                       state: req.t(leaving.signed ? "company.signature.valid" : "company.signature.missing"), valid: leaving.signed,
+                       mine: signerUsers[leaving.signerID]?.contains(userID) == true && !leaving.signed && filing.filingStatus == .draft,
+                       signerID: leaving.signerID, roleValue: ApplicationSignature.Role.founder.rawValue)
         }
-        let voided = review.voidSignatures.map { Finding(text: req.t("company.signature.voidExplained", ["reason": req.t($0.reason.rawValue)])) }
+        let voided = signed.voided.map { Finding(text: req.t("company.signature.voidExplained", ["reason": req.t($0.reason.rawValue)])) }
         var form = override ?? [:]
         if override == nil {
             form["nameCore"] = application.nameCore
@@ -207,7 +214,7 @@ struct CompanyRegistrationPages: RouteCollection {
             }
             return FounderView(signerID: founder.signerID, name: founder.name, detail: detail,
                                share: override?["share_\(index)"] ?? founder.share.description, field: "share_\(index)",
-                               isCreator: founder.signerID == userID.uuidString.lowercased())
+                               error: errors["share_\(index)"], isCreator: founder.signerID == userID.uuidString.lowercased())
         }
         let title = application.nameCore.isEmpty ? req.t("company.filing.unnamed") : application.shortName
         return try await req.renderPage("company-filing", FilingPage(
@@ -219,7 +226,7 @@ struct CompanyRegistrationPages: RouteCollection {
             title: title, form: form, errors: errors, founders: founders,
             director: "\(application.director.name) (\(application.director.citizenship.name(in: req.language)))",
             problems: report.errors.map { Finding(text: req.message(for: $0)) }, warnings: report.warnings.map { Finding(text: req.message(for: $0)) },
-            signers: signers, voided: voided, complete: review.isComplete, valid: report.isValid,
+            signers: signers, voided: voided, complete: signed.isComplete, valid: report.isValid,
             canonical: application.canonicalText, revision: String(filing.revision.prefix(16)),
             decideBy: filing.decideBy.map { req.date($0) },
             ground: filing.ground.flatMap { req.application.companyRegistry.grounds.ground($0) }.map { "\($0.title.text(req.language.rawValue)) (\($0.reference(req.language.rawValue)))" },
@@ -331,7 +338,8 @@ struct CompanyRegistrationPages: RouteCollection {
 
     /// A rule's field name as the template's error key (`address.postcode` → `address_postcode`, `founders.1.share` → `share_1`).
     static func formKey(_ field: String) -> String {
-        let parts = field.split(separator: ".")
+        // `founders[1].share` (the rules) and `founders.1.share` (an unreadable share) are the second share's input.
+        let parts = field.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: "]", with: "").split(separator: ".")
         if parts.count == 3, parts[0] == "founders", parts[2] == "share" { return "share_\(parts[1])" }
         switch field {
         case "name": return "nameCore"

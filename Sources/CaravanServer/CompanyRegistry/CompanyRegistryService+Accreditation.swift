@@ -49,7 +49,11 @@ extension CompanyRegistryService {
         filing.openKey = "accreditation:\(company.ogrn)"
         filing.factsJSON = String(decoding: try JSONEncoder().encode(facts), as: UTF8.self)
         filing.appliedOn = today.description
-        filing.decideBy = try ITAccreditationRules.decisionDate(submittedOn: today, rulebook: registry.rulebook, calendar: app.permitRegistry.calendar).description
+        do throws(CalendarError) {
+            filing.decideBy = try ITAccreditationRules.decisionDate(submittedOn: today, rulebook: registry.rulebook, calendar: app.permitRegistry.calendar).description
+        } catch {
+            throw AppError.validation(ValidationFailure(field: "decideBy", code: "calendar.notCovered"))
+        }
         filing.rulebook = registry.rulebook.id
         filing.submittedBy = try user.requireID()
         do {
@@ -161,8 +165,11 @@ extension CompanyRegistryService {
     func withdrawAccreditation(ogrn: String, by user: User) async throws {
         try requireMinistry(user)
         let company = try await registered(ogrn: ogrn)
-        guard company.accreditation == "accredited" else { throw AppError.conflict(code: "accreditation-none") }
-        try await removeAccreditation(company, actor: AuditEntry.user(user.id), action: "company.accreditation-withdrawn")
+        guard company.accreditation == "accredited",
+              try await removeAccreditation(company, actor: AuditEntry.user(user.id), action: "company.accreditation-withdrawn") else {
+            throw AppError.conflict(code: "accreditation-none")
+        }
+        await app.outbox.sweep(app: app, on: database)
     }
 
     /// The register's clocks, on the hourly beat: the director is reminded of the unpaid capital 30 days before its
@@ -183,8 +190,8 @@ extension CompanyRegistryService {
                     }
                 }
             }
-            if company.accreditation == "accredited", let by = company.reconfirmBy.flatMap(CalendarDate.init), today > by {
-                try await removeAccreditation(company, actor: "system", action: "company.accreditation-lapsed")
+            if company.accreditation == "accredited", let by = company.reconfirmBy.flatMap(CalendarDate.init), today > by,
+               try await removeAccreditation(company, actor: "system", action: "company.accreditation-lapsed", reconfirmBy: company.reconfirmBy) {
                 try await NotificationService(app: app, database: database).notify(
                     [company.directorID], kind: "notice.company.accreditation-lapsed", arguments: ["name": company.shortName, "date": by.description],
                     link: SiteURL.registeredCompany(company.ogrn).path)
@@ -193,19 +200,27 @@ extension CompanyRegistryService {
         await app.outbox.sweep(app: app, on: database)
     }
 
-    private func removeAccreditation(_ company: RegisteredCompany, actor: String, action: String) async throws {
+    /// Takes the accreditation away only if the company still has it (and, for a lapse, still with the deadline that
+    /// lapsed: a reconfirmation at the same moment wins); false when it had changed meanwhile.
+    @discardableResult
+    private func removeAccreditation(_ company: RegisteredCompany, actor: String, action: String, reconfirmBy: String? = nil) async throws -> Bool {
         try await database.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
+            let id = try company.requireID()
+            var update = sql.update(RegisteredCompany.schema).set("accreditation", to: "withdrawn").set("reconfirm_by", to: SQLLiteral.null)
+                .where("id", .equal, id).where("accreditation", .equal, "accredited")
+            if let reconfirmBy { update = update.where("reconfirm_by", .equal, reconfirmBy) }
+            guard !(try await update.returning("id").all()).isEmpty else { return false }
             company.accreditation = "withdrawn"
             company.reconfirmBy = nil
-            try await company.update(on: db)
             if let employerID = company.employerID, let employer = try await Company.find(employerID, on: db) {
                 employer.accredited = false
                 try await employer.update(on: db)
                 try await PermitService(app: app, database: db).cancelPermits(sponsoredBy: employerID, reason: .sponsorLostAccreditation)
             }
             try await audit.append(AuditEntry(actor: actor, action: action, subject: Self.companySubject(company.ogrn)), on: db)
+            return true
         }
-        await app.outbox.sweep(app: app, on: database)
     }
 
     private func nextAccreditationNumber() async throws -> String {
@@ -235,7 +250,7 @@ extension CompanyRegistryService {
             throw AppError.conflict(code: "invitation-exists")
         }
         let invitation = CompanyInvitation(companyID: employerID, email: email, invitedBy: try user.requireID(), at: now)
-        try await database.transaction { db in
+        do { try await database.transaction { db in
             try await invitation.create(on: db)
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "company.member-invited", subject: AuditEntry.company(employerID),
                                               payload: ["invitation": invitation.id?.uuidString.lowercased() ?? ""]), on: db)
@@ -244,6 +259,9 @@ extension CompanyRegistryService {
                                                                              arguments: ["company": employer.legalName, "person": user.displayName],
                                                                              link: SiteURL.company.path)
             }
+        } } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The same address invited twice at once: one invitation.
+            throw AppError.conflict(code: "invitation-exists")
         }
         await app.outbox.sweep(app: app, on: database)
     }

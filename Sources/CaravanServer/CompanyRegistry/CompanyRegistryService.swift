@@ -109,7 +109,7 @@ struct CompanyRegistryService: Sendable {
         guard let filing = try await CompanyFiling.find(id, on: database) else { throw AppError.notFound }
         let userID = try user.requireID()
         if filing.$creator.id == userID { return filing }
-        let signers = try await signerUsers(of: filing.application)
+        let signers = try await signerUsers(of: filing, try filing.application)
         guard signers.values.contains(where: { $0.contains(userID) }) else { throw AppError.notFound }
         return filing
     }
@@ -257,8 +257,9 @@ struct CompanyRegistryService: Sendable {
 
     private func residentPerson(email raw: String, field: String) async throws -> Person {
         guard let email = EmailAddress(raw) else { throw AppError.validation(ValidationFailure(field: field, code: "email.invalid")) }
+        // One answer whether there is no such account or it is not a resident's: the form tells nobody which.
         guard let person = try await User.query(on: database).filter(\.$email == email.value).first(), person.domainRole == .specialist else {
-            throw AppError.validation(ValidationFailure(field: field, code: "company.personUnknown"))
+            throw AppError.validation(ValidationFailure(field: field, code: "company.personNotResident"))
         }
         let residents = try await Resident.query(on: database).filter(\.$user.$id == person.requireID()).all()
         guard let resident = residents.first(where: { $0.isInForce(on: today) }), let citizenship = CountryCode(rawValue: resident.citizenship) else {
@@ -297,13 +298,38 @@ struct CompanyRegistryService: Sendable {
 
     // MARK: Signatures
 
-    /// The users who sign for each signer id: a person signs for themself, a founder company through its director.
-    func signerUsers(of application: CompanyApplication) async throws -> [String: Set<UUID>] {
+    /// A founder as the register holds them who is not a founder in the change: they sign it too (nobody leaves a
+    /// company, nor has a share taken, by the director's word alone).
+    struct Leaving: Sendable {
+        let signerID: String
+        let name: String
+        let signed: Bool
+    }
+
+    /// Everyone who must sign, in order: the application's founders and director, then (for a change) every founder
+    /// as registered now who does not stay, as a founder.
+    func requiredSigners(of filing: CompanyFiling, _ application: CompanyApplication, on db: (any Database)? = nil) async throws -> [(signer: RequiredSigner, name: String)] {
+        var signers = application.requiredSigners.map { signer in
+            (signer, signer.role == .director ? application.director.name : (application.founders.first { $0.signerID == signer.signerID }?.name ?? signer.signerID))
+        }
+        if filing.isChange, let id = filing.companyID, let company = try await RegisteredCompany.find(id, on: db ?? database) {
+            let staying = Set(application.founders.map(\.signerID))
+            for founder in try company.application.founders where !staying.contains(founder.signerID) {
+                signers.append((RequiredSigner(signerID: founder.signerID, role: .founder), founder.name))
+            }
+        }
+        return signers
+    }
+
+    /// The users who sign for each signer id: a person signs for themself (while their residency is in force), a
+    /// founder company through its director.
+    func signerUsers(of filing: CompanyFiling, _ application: CompanyApplication, on db: (any Database)? = nil) async throws -> [String: Set<UUID>] {
+        let db = db ?? database
         var result: [String: Set<UUID>] = [:]
-        for signer in application.requiredSigners {
+        for (signer, _) in try await requiredSigners(of: filing, application, on: db) {
             if signer.signerID.hasPrefix("ogrn:") {
                 let ogrn = String(signer.signerID.dropFirst(5))
-                if let company = try await RegisteredCompany.query(on: database).filter(\.$ogrn == ogrn).first() {
+                if let company = try await RegisteredCompany.query(on: db).filter(\.$ogrn == ogrn).first() {
                     result[signer.signerID, default: []].insert(company.directorID)
                 }
             } else if let id = UUID(uuidString: signer.signerID) {
@@ -319,8 +345,8 @@ struct CompanyRegistryService: Sendable {
         guard filing.filingStatus == .draft else { throw AppError.conflict(code: "company-filing-not-draft") }
         let application = try filing.application
         let userID = try user.requireID()
-        guard application.requiredSigners.contains(RequiredSigner(signerID: signerID, role: role)),
-              try await signerUsers(of: application)[signerID]?.contains(userID) == true else { throw AppError.forbidden }
+        guard try await requiredSigners(of: filing, application).contains(where: { $0.signer == RequiredSigner(signerID: signerID, role: role) }),
+              try await signerUsers(of: filing, application)[signerID]?.contains(userID) == true else { throw AppError.forbidden }
         let report = try await report(for: application, filing: filing)
         guard report.isValid else { throw AppError.validation(ValidationFailure(report.errors)) }
         let resident = try await residency.activeResident(of: user)
@@ -358,16 +384,31 @@ struct CompanyRegistryService: Sendable {
     }
 
     /// Every signature made on this filing, each checked as anyone checks a signed file (the passkey's signature
-    /// over exactly these lines, the card signed by the registry), then judged against the current revision.
-    func signatures(of filing: CompanyFiling, on db: (any Database)? = nil) async throws -> SignatureReview {
+    /// over exactly these lines, the card signed by the registry) and made by someone who may sign for that signer
+    /// now, then judged against the current revision; for a change, whether each leaving founder signed it too.
+    struct Signatures: Sendable {
+        let review: SignatureReview
+        let leaving: [Leaving]
+        var isComplete: Bool { review.isComplete && leaving.allSatisfy(\.signed) }
+        /// Void signatures worth a word: not those of a leaving founder (they count, below).
+        var voided: [(signature: ApplicationSignature, reason: SignatureReview.VoidReason)] {
+            let leavingIDs = Set(leaving.map(\.signerID))
+            return review.voidSignatures.filter { !($0.reason == .notASigner && leavingIDs.contains($0.signature.signerID)) }
+        }
+    }
+
+    func signatures(of filing: CompanyFiling, on db: (any Database)? = nil) async throws -> Signatures {
         let db = db ?? database
         let application = try filing.application
+        let entitled = try await signerUsers(of: filing, application, on: db)
         let signings = try await CompanySigning.query(on: db).filter(\.$filing.$id == filing.requireID()).sort(\.$createdAt, .ascending).all()
         let documents = try await ResidencyDocument.query(on: db).filter(\.$id ~~ signings.map(\.documentID)).all()
         let byID = Dictionary(documents.compactMap { doc in doc.id.map { ($0, doc) } }, uniquingKeysWith: { a, _ in a })
         let key = app.residencyRegistry.publicKey
         var set = SignatureSet()
         for signing in signings {
+            // Someone who may no longer sign for this signer (a founder company's former director) does not count.
+            guard entitled[signing.signerID]?.contains(signing.$user.id) == true else { continue }
             guard let document = byID[signing.documentID], let file = document.signed, let signedAt = document.signedAt,
                   SignedDocumentFile.verify(file, registryKey: key, relyingParty: app.residencyRegistry.relyingParty) == .valid,
                   file.document == document.canonical, let signable = SignableDocument(canonicalText: file.document),
@@ -377,7 +418,14 @@ struct CompanyRegistryService: Sendable {
                                                              evidence: signing.documentID.uuidString.lowercased()) else { continue }
             set.record(signature)
         }
-        return set.valid(for: application)
+        let review = set.valid(for: application)
+        let required = try await requiredSigners(of: filing, application, on: db)
+        let founders = Set(application.founders.map(\.signerID))
+        let leaving = required.filter { $0.signer.role == .founder && !founders.contains($0.signer.signerID) }.map { entry in
+            Leaving(signerID: entry.signer.signerID, name: entry.name,
+                    signed: set.signatures.contains { $0.signerID == entry.signer.signerID && $0.role == .founder && $0.revision == review.revision })
+        }
+        return Signatures(review: review, leaving: leaving)
     }
 
     // MARK: Submitting
@@ -391,7 +439,13 @@ struct CompanyRegistryService: Sendable {
         guard report.isValid else { throw AppError.validation(ValidationFailure(report.errors)) }
         let signatures = try await signatures(of: filing)
         guard signatures.isComplete else { throw AppError.conflict(code: "company-signatures-incomplete") }
-        let decideBy = try CompanyDecisionRules.decisionDate(submittedOn: today, workingDays: registry.decisionWorkingDays, calendar: app.permitRegistry.calendar)
+        let decideBy: CalendarDate
+        do throws(CalendarError) {
+            decideBy = try CompanyDecisionRules.decisionDate(submittedOn: today, workingDays: registry.decisionWorkingDays, calendar: app.permitRegistry.calendar)
+        } catch {
+            // The production calendar for the decision's year is not published yet.
+            throw AppError.validation(ValidationFailure(field: "decideBy", code: "calendar.notCovered"))
+        }
         try await database.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
             let rows = try await sql.update(CompanyFiling.schema).set("status", to: CompanyApplicationStatus.submitted.rawValue)
@@ -400,7 +454,7 @@ struct CompanyRegistryService: Sendable {
                 .where("revision", .equal, filing.revision).returning("id").all()
             guard !rows.isEmpty else { throw AppError.conflict(code: "company-filing-changed") }
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "company.filing-submitted", subject: Self.subject(id),
-                                              payload: ["revision": filing.revision, "signatures": "\(signatures.validSignatures.count)",
+                                              payload: ["revision": filing.revision, "signatures": "\(signatures.review.validSignatures.count)",
                                                         "decideBy": decideBy.description]), on: db)
         }
         filing.status = CompanyApplicationStatus.submitted.rawValue
@@ -456,7 +510,7 @@ struct CompanyRegistryService: Sendable {
         let filing: CompanyFiling
         let application: CompanyApplication
         let report: CompanyApplicationReport
-        let signatures: SignatureReview
+        let signatures: Signatures
         let persons: [String: ResidencyChecks]
         let mayRegister: Bool
         let blocker: CompanyDecisionError?
@@ -475,7 +529,7 @@ struct CompanyRegistryService: Sendable {
         var persons: [String: ResidencyChecks] = [:]
         for userID in application.personUserIDs {
             guard let uuid = UUID(uuidString: userID),
-                  let resident = try await Resident.query(on: db).filter(\.$user.$id == uuid).filter(\.$status == "active").first(),
+                  let resident = try await Resident.query(on: db).filter(\.$user.$id == uuid).all().first(where: { $0.isInForce(on: today) }),
                   let residencyApplication = try await ResidencyApplication.find(resident.applicationID, on: db) else {
                 persons[userID] = ResidencyChecks(identity: .notVerified, entryBan: nil)
                 continue
@@ -484,10 +538,12 @@ struct CompanyRegistryService: Sendable {
         }
         var blocker: CompanyDecisionError?
         do throws(CompanyDecisionError) {
-            try CompanyDecisionRules.checkApproval(application: application, status: filing.filingStatus, report: report, signatures: signatures, persons: persons)
+            try CompanyDecisionRules.checkApproval(application: application, status: filing.filingStatus, report: report,
+                                                   signatures: signatures.review, persons: persons)
         } catch {
             blocker = error
         }
+        if blocker == nil, !signatures.isComplete { blocker = .signaturesIncomplete }
         return Review(filing: filing, application: application, report: report, signatures: signatures, persons: persons,
                       mayRegister: blocker == nil, blocker: blocker)
     }
@@ -527,6 +583,9 @@ struct CompanyRegistryService: Sendable {
                 // Claimed first (a write opens the transaction, so SQLite serialises deciders), then every check
                 // re-run on the claimed filing; a failed check rolls the claim back.
                 try await claim(filing, to: .registered, by: officerID, ground: nil, on: db)
+                // The register is decided one filing at a time (a row lock until commit on PostgreSQL; SQLite has one
+                // writer): the name check below sees every company registered before it.
+                try await lockRegister(on: db)
                 filing.status = CompanyApplicationStatus.submitted.rawValue
                 let review = try await review(filing, on: db)
                 filing.status = CompanyApplicationStatus.registered.rawValue
@@ -568,9 +627,22 @@ struct CompanyRegistryService: Sendable {
     private func register(_ filing: CompanyFiling, _ application: CompanyApplication, on db: any Database) async throws -> RegisteredCompany {
         let region = Int(application.address.regionCode.trimmingCharacters(in: .whitespaces)) ?? 77
         let office = try RegistryNumbers.TaxOffice(region: region, inspection: Self.registeringInspection(region: region))
-        let ogrnSerial = try await next("ogrn:\(today.year):\(office.code)", on: db)
-        let innSerial = try await next("inn:\(office.code)", on: db)
-        let numbers = try RegistryNumbers.issue(year: today.year, office: office, ogrnSerial: ogrnSerial, innSerial: innSerial)
+        // Numbers nobody holds: a marketplace employer may have typed numbers of this office in advance, and the
+        // counters skip past them.
+        var numbers = try RegistryNumbers.issue(year: today.year, office: office, ogrnSerial: try await next("ogrn:\(today.year):\(office.code)", on: db),
+                                                innSerial: try await next("inn:\(office.code)", on: db))
+        for _ in 0..<1000 {
+            let ogrnInMarket = try await Company.query(on: db).filter(\.$ogrn == numbers.ogrn.value).first() != nil
+            let ogrnInRegister = try await RegisteredCompany.query(on: db).filter(\.$ogrn == numbers.ogrn.value).first() != nil
+            let innInMarket = try await Company.query(on: db).filter(\.$inn == numbers.inn.value).first() != nil
+            let innInRegister = try await RegisteredCompany.query(on: db).filter(\.$inn == numbers.inn.value).first() != nil
+            let ogrnTaken = ogrnInMarket || ogrnInRegister, innTaken = innInMarket || innInRegister
+            guard ogrnTaken || innTaken else { break }
+            numbers = try RegistryNumbers.issue(
+                year: today.year, office: office,
+                ogrnSerial: ogrnTaken ? try await next("ogrn:\(today.year):\(office.code)", on: db) : Int(numbers.ogrn.value.dropFirst(7).prefix(5)) ?? 0,
+                innSerial: innTaken ? try await next("inn:\(office.code)", on: db) : Int(numbers.inn.value.dropFirst(4).prefix(5)) ?? 0)
+        }
         let extract = RegistryExtract(application: application, numbers: numbers, registeredOn: today)
         let company = RegisteredCompany()
         company.ogrn = numbers.ogrn.value
@@ -650,6 +722,12 @@ struct CompanyRegistryService: Sendable {
         (NameComparison.stems(name) + [ogrn, inn]).joined(separator: " ")
     }
 
+    private func lockRegister(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
+        try await sql.raw("INSERT INTO \(ident: CentreCounter.schema) (name, value) VALUES ('company-register', 0) ON CONFLICT (name) DO NOTHING").run()
+        try await sql.raw("UPDATE \(ident: CentreCounter.schema) SET value = value + 1 WHERE name = 'company-register'").run()
+    }
+
     private func next(_ counter: String, on db: any Database) async throws -> Int {
         guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
         try await sql.raw("INSERT INTO \(ident: CentreCounter.schema) (name, value) VALUES (\(bind: counter), 0) ON CONFLICT (name) DO NOTHING").run()
@@ -708,7 +786,11 @@ struct CompanyRegistryService: Sendable {
         }
         company.capitalPaidOn = day.description
         try await database.transaction { db in
-            try await company.update(on: db)
+            guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
+            // Recorded once: of two at the same moment, the second finds it paid.
+            let rows = try await sql.update(RegisteredCompany.schema).set("capital_paid_on", to: day.description)
+                .where("id", .equal, company.requireID()).where("capital_paid_on", .is, SQLLiteral.null).returning("id").all()
+            guard !rows.isEmpty else { throw AppError.conflict(code: "company-capital-paid") }
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "company.capital-paid", subject: Self.companySubject(company.ogrn),
                                               payload: ["paidOn": day.description, "dueOn": company.capitalDueOn]), on: db)
         }

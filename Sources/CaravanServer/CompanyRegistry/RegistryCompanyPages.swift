@@ -106,7 +106,7 @@ struct RegistryCompanyPages: RouteCollection {
             }
             checks.append(Check(name: req.t("registry.companies.check.\(key)"), result: result, passed: problems.isEmpty))
         }
-        let signatureText = review.signatures.entries.map { entry -> String in
+        let signatureText = (review.signatures.review.entries.map { entry -> String in
             let state: String = switch entry.status {
             case .valid: req.t("company.signature.valid")
             case .missing: req.t("company.signature.missing")
@@ -115,7 +115,9 @@ struct RegistryCompanyPages: RouteCollection {
             let name = entry.signer.role == .director ? application.director.name
                 : (application.founders.first { $0.signerID == entry.signer.signerID }?.name ?? entry.signer.signerID)
             return "\(name) (\(req.t("company.signature.role.\(entry.signer.role.rawValue)"))): \(state)"
-        }.joined(separator: "; ")
+        } + review.signatures.leaving.map { leaving in
+            "\(leaving.name) (\(req.t("company.signature.role.leaving"))): \(req.t(leaving.signed ? "company.signature.valid" : "company.signature.missing"))"
+        }).joined(separator: "; ")
         checks.append(Check(name: req.t("registry.companies.check.signatures"), result: signatureText, passed: review.signatures.isComplete))
         let names = Dictionary((application.founders.compactMap { f in f.personUserID.map { ($0, f.name) } } + [(application.director.userID, application.director.name)]),
                                uniquingKeysWith: { a, _ in a })
