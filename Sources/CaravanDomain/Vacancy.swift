@@ -85,8 +85,14 @@ public enum VacancyRules {
         if title.isEmpty { validator.add("title", "field.required") } else if title.unicodeScalars.count > titleMaximum {
             validator.add("title", "text.tooLong", ["max": "\(titleMaximum)"])
         }
+        // As sent, before trimming: no control character in a title, none but tab and line breaks in a description
+        // (the API's schema states the same patterns).
+        if input.title.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { validator.add("title", "text.invalid") }
         let description = input.description.trimmingCharacters(in: .whitespacesAndNewlines)
         if description.unicodeScalars.count > descriptionMaximum { validator.add("description", "text.tooLong", ["max": "\(descriptionMaximum)"]) }
+        if input.description.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\n", "\r", "\t"].contains($0) }) {
+            validator.add("description", "text.invalid")
+        }
         let occupation = input.occupation.trimmingCharacters(in: .whitespaces)
         if !occupation.isEmpty, !occupations.contains(occupation) { validator.add("occupation", "occupation.unknown") }
         var years = 0.0

@@ -88,6 +88,12 @@ import VaporTesting
                 "requiredSkills[0].skill:skill.unknown", "requiredSkills[0].level:skill.level", "niceToHaveSkills[0]:skill.unknown", "status:status.unknown",
             ])
             #expect(try await Vacancy.query(on: app.db).count() == 0)
+            // Control characters (found by the contract's fuzzer): refused in the title and the description, nothing saved.
+            let controls = Self.javaVacancy.replacingOccurrences(of: #""title":"Java-разработчик""#, with: #""title":"Java\u0007","description":"\u008d\u0005x""#)
+            let refused = try await app.api(.POST, "/vacancies", raw: controls, token: hr, language: "en")
+            #expect(refused.status == .unprocessableEntity, "\(refused.text)")
+            #expect(Set((try refused.json(ProblemBody.self).errors ?? []).map { "\($0.field):\($0.code)" }) == ["title:text.invalid", "description:text.invalid"])
+            #expect(try await Vacancy.query(on: app.db).count() == 0)
 
             try await app.signUp(email: "nocompany@example.org", role: "employer")
             let homeless = try await app.token(email: "nocompany@example.org")

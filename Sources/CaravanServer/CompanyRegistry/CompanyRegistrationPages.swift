@@ -225,7 +225,7 @@ struct CompanyRegistrationPages: RouteCollection {
             mayWithdraw: filing.$creator.id == userID && [.draft, .submitted].contains(filing.filingStatus), status: req.t("company.filing.status.\(filing.status)"), statusValue: filing.status,
             title: title, form: form, errors: errors, founders: founders,
             director: "\(application.director.name) (\(application.director.citizenship.name(in: req.language)))",
-            problems: report.errors.map { Finding(text: req.message(for: $0)) }, warnings: report.warnings.map { Finding(text: req.message(for: $0)) },
+            problems: report.errors.map { Finding(text: Self.labelled($0, req)) }, warnings: report.warnings.map { Finding(text: req.message(for: $0)) },
             signers: signers, voided: voided, complete: signed.isComplete, valid: report.isValid,
             canonical: application.canonicalText, revision: String(filing.revision.prefix(16)),
             decideBy: filing.decideBy.map { req.date($0) },
@@ -273,7 +273,7 @@ struct CompanyRegistrationPages: RouteCollection {
         case "shares", "founders", "founder-removal", "director": "founders"
         default: "review"
         }
-        let next: [String: String] = ["name": "address", "address": "capital", "capital": "founders", "founders": "activities", "activities": "review"]
+        let next: [String: String] = ["name": "address", "address": "capital", "capital": "founders", "shares": "activities", "activities": "review"]
         do {
             switch action {
             case "name":
@@ -334,6 +334,26 @@ struct CompanyRegistrationPages: RouteCollection {
         }
         let to = action == "founders" || action == "founder-removal" || action == "director" ? "founders" : (next[action] ?? "review")
         return req.redirect(to: SiteURL.companyFiling(id).path + "?step=\(to)&notice=saved", redirectType: .normal)
+    }
+
+    /// A problem as the review lists it: the field's name, then what is wrong ("Postcode: a postcode is six digits").
+    static func labelled(_ error: FieldError, _ req: Request) -> String {
+        let field = error.field
+        let key: String? = switch true {
+        case field == "name" || field == "legalForm": "company.name.core"
+        case field == "otherLanguageName": "company.name.other"
+        case field == "permission": "company.name.permission"
+        case field == "address.regionCode": "company.address.region"
+        case field == "address.postcode": "company.address.postcode"
+        case field == "address.text": "company.address.text"
+        case field.hasPrefix("capital"): "company.capital"
+        case field.hasPrefix("founders"): "company.founders"
+        case field.hasPrefix("director"): "company.director"
+        case field == "okved.main": "company.okved.main"
+        case field.hasPrefix("okved"): "company.okved.additional"
+        default: nil
+        }
+        return key.map { "\(req.t($0)): \(req.message(for: error))" } ?? req.message(for: error)
     }
 
     /// A rule's field name as the template's error key (`address.postcode` → `address_postcode`, `founders.1.share` → `share_1`).
