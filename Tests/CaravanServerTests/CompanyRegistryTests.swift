@@ -470,6 +470,16 @@ extension CompanyRegistryTests {
             #expect(try await app.api(.POST, "/ministry/accreditation-applications/\(accreditation)/decision",
                                       raw: #"{"decision":"accredit","websiteNamesITActivity":true,"nationalAveragePayKopecks":8000000,"regionalAveragePayKopecks":6000000}"#,
                                       token: admin).status == .ok)
+            // Reconfirming keeps the company's number in the accreditation register.
+            let number = try #require(try await CaravanServer.Company.query(on: app.db).filter(\.$ogrn == ogrn).first()?.accreditationNumber)
+            let again = try await app.api(.POST, "/register/companies/\(ogrn)/accreditation-applications",
+                                          raw: #"{"totalRevenueKopecks":0,"itRevenueKopecks":0,"revenueSinceCreationKopecks":0,"website":"https://oblako.example","averageMonthlyPayKopecks":9000000}"#,
+                                          token: aibek.token)
+            #expect(again.status == .created, "\(again.text)")
+            #expect(try await app.api(.POST, "/ministry/accreditation-applications/\(try again.json(Accreditation.self).id)/decision",
+                                      raw: #"{"decision":"accredit","websiteNamesITActivity":true,"nationalAveragePayKopecks":8000000,"regionalAveragePayKopecks":6000000}"#,
+                                      token: admin).status == .ok)
+            #expect(try await CaravanServer.Company.query(on: app.db).filter(\.$ogrn == ogrn).first()?.accreditationNumber == number)
             let service = CompanyRegistryService(app: app, database: app.db)
             func notices(_ kind: String) async throws -> Int {
                 try await Notice.query(on: app.db).filter(\.$kind == kind).filter(\.$user.$id == aibek.id).count()

@@ -108,7 +108,8 @@ final class CentreStaffMember: Model, @unchecked Sendable {
     }
 }
 
-/// Named counters taken by `UPDATE … RETURNING` (certificate serials per centre and year).
+/// Named counters taken by `UPDATE … RETURNING`: certificate serials per centre and year, residency numbers, the
+/// register's OGRN and INN serials and accreditation numbers.
 final class CentreCounter: Model, @unchecked Sendable {
     static let schema = "centre_counters"
 
@@ -116,6 +117,15 @@ final class CentreCounter: Model, @unchecked Sendable {
     @Field(key: "value") var value: Int
 
     init() {}
+
+    /// The counter's next value (1 the first time), taken on `db`: inside a transaction the row stays locked until
+    /// it commits, so two writers never get the same value and a rolled-back one leaves no gap.
+    static func next(_ name: String, on db: any Database) async throws -> Int {
+        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "counter-concurrent") }
+        try await sql.raw("INSERT INTO \(ident: schema) (name, value) VALUES (\(bind: name), 0) ON CONFLICT (name) DO NOTHING").run()
+        let row = try await sql.raw("UPDATE \(ident: schema) SET value = value + 1 WHERE name = \(bind: name) RETURNING value").first()
+        return try row?.decode(column: "value", as: Int.self) ?? 1
+    }
 }
 
 struct CreateCentreTables: AsyncMigration {

@@ -191,12 +191,8 @@ extension CentreBookingService {
 
     /// The next certificate serial of the centre's year, from a counter row taken by UPDATE … RETURNING.
     private func certificateNumber(at centre: Centre, on db: any Database) async throws -> String {
-        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "centre-concurrent") }
         let year = CalendarDate(now, in: centre.zone).year
-        let name = "certificate:\(centre.id):\(year)"
-        try await sql.raw("INSERT INTO \(ident: CentreCounter.schema) (name, value) VALUES (\(bind: name), 0) ON CONFLICT (name) DO NOTHING").run()
-        let row = try await sql.raw("UPDATE \(ident: CentreCounter.schema) SET value = value + 1 WHERE name = \(bind: name) RETURNING value").first()
-        let serial = try row?.decode(column: "value", as: Int.self) ?? 1
+        let serial = try await CentreCounter.next("certificate:\(centre.id):\(year)", on: db)
         return CertificateNumber.make(centreCode: centre.code, year: year, serial: serial)
     }
 

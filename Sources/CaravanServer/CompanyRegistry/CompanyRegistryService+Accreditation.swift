@@ -122,7 +122,6 @@ extension CompanyRegistryService {
         let company = filing.company
         let results = ITAccreditationRules.judge(try facts(of: filing, company: company, findings: findings), rulebook: registry.rulebook)
         if accredit, !ITAccreditationRules.isAccreditable(results) { throw AppError.conflict(code: "accreditation-criteria-not-met") }
-        let number = accredit ? try await nextAccreditationNumber() : nil
         try await database.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
             let rows = try await sql.update(ITAccreditationFiling.schema).set("status", to: accredit ? "accredited" : "refused")
@@ -130,16 +129,23 @@ extension CompanyRegistryService {
                 .set("note", to: results.map { "\($0.criterion.rawValue)=\($0.outcome.rawValue)" }.joined(separator: ";"))
                 .where("id", .equal, id).where("status", .equal, "submitted").returning("id").all()
             guard !rows.isEmpty else { throw AppError.conflict(code: "accreditation-decided") }
-            if accredit, let number {
-                // A company already accredited has reconfirmed: its next deadline counts from this year.
-                let reconfirming = company.accreditation == "accredited"
+            // A company already accredited has reconfirmed: it keeps its number, and its next deadline counts from this year.
+            let reconfirming = company.accreditation == "accredited"
+            let employer = try await company.employerID.asyncMap { try await Company.find($0, on: db) } ?? nil
+            var number: String?
+            if accredit {
+                if reconfirming, let kept = employer?.accreditationNumber {
+                    number = kept
+                } else {
+                    number = try await Self.accreditationNumber(on: db, year: today.year)
+                }
                 let accreditedOn = reconfirming ? (company.accreditedOn.flatMap(CalendarDate.init) ?? today) : today
                 company.accreditation = "accredited"
                 company.accreditedOn = accreditedOn.description
                 company.reconfirmBy = ITAccreditationRules.reconfirmationDeadline(
                     accreditedOn: accreditedOn, lastConfirmedYear: reconfirming ? today.year : nil, rulebook: registry.rulebook).description
                 try await company.update(on: db)
-                if let employerID = company.employerID, let employer = try await Company.find(employerID, on: db) {
+                if let employer {
                     employer.accredited = true
                     employer.accreditationNumber = number
                     employer.accreditationDate = accreditedOn.description
@@ -223,13 +229,9 @@ extension CompanyRegistryService {
         }
     }
 
-    private func nextAccreditationNumber() async throws -> String {
-        guard let sql = database as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
-        let name = "it-accreditation:\(today.year)"
-        try await sql.raw("INSERT INTO \(ident: CentreCounter.schema) (name, value) VALUES (\(bind: name), 0) ON CONFLICT (name) DO NOTHING").run()
-        let row = try await sql.raw("UPDATE \(ident: CentreCounter.schema) SET value = value + 1 WHERE name = \(bind: name) RETURNING value").first()
-        let serial = try row?.decode(column: "value", as: Int.self) ?? 1
-        return "IT-\(today.year)-" + String(format: "%05d", serial)
+    /// The next number of the accreditation register for the year (`IT-2027-00001`), taken in the decision's transaction.
+    static func accreditationNumber(on db: any Database, year: Int) async throws -> String {
+        "IT-\(year)-" + String(format: "%05d", try await CentreCounter.next("it-accreditation:\(year)", on: db))
     }
 
     /// The director invites an employer account to hire for the company in the marketplace (the company's own

@@ -585,7 +585,7 @@ struct CompanyRegistryService: Sendable {
                 try await claim(filing, to: .registered, by: officerID, ground: nil, on: db)
                 // The register is decided one filing at a time (a row lock until commit on PostgreSQL; SQLite has one
                 // writer): the name check below sees every company registered before it.
-                try await lockRegister(on: db)
+                _ = try await CentreCounter.next("company-register", on: db)
                 filing.status = CompanyApplicationStatus.submitted.rawValue
                 let review = try await review(filing, on: db)
                 filing.status = CompanyApplicationStatus.registered.rawValue
@@ -629,8 +629,8 @@ struct CompanyRegistryService: Sendable {
         let office = try RegistryNumbers.TaxOffice(region: region, inspection: Self.registeringInspection(region: region))
         // Numbers nobody holds: a marketplace employer may have typed numbers of this office in advance, and the
         // counters skip past them.
-        var numbers = try RegistryNumbers.issue(year: today.year, office: office, ogrnSerial: try await next("ogrn:\(today.year):\(office.code)", on: db),
-                                                innSerial: try await next("inn:\(office.code)", on: db))
+        var numbers = try RegistryNumbers.issue(year: today.year, office: office, ogrnSerial: try await CentreCounter.next("ogrn:\(today.year):\(office.code)", on: db),
+                                                innSerial: try await CentreCounter.next("inn:\(office.code)", on: db))
         for _ in 0..<1000 {
             let ogrnInMarket = try await Company.query(on: db).filter(\.$ogrn == numbers.ogrn.value).first() != nil
             let ogrnInRegister = try await RegisteredCompany.query(on: db).filter(\.$ogrn == numbers.ogrn.value).first() != nil
@@ -640,8 +640,8 @@ struct CompanyRegistryService: Sendable {
             guard ogrnTaken || innTaken else { break }
             numbers = try RegistryNumbers.issue(
                 year: today.year, office: office,
-                ogrnSerial: ogrnTaken ? try await next("ogrn:\(today.year):\(office.code)", on: db) : Int(numbers.ogrn.value.dropFirst(7).prefix(5)) ?? 0,
-                innSerial: innTaken ? try await next("inn:\(office.code)", on: db) : Int(numbers.inn.value.dropFirst(4).prefix(5)) ?? 0)
+                ogrnSerial: ogrnTaken ? try await CentreCounter.next("ogrn:\(today.year):\(office.code)", on: db) : Int(numbers.ogrn.value.dropFirst(7).prefix(5)) ?? 0,
+                innSerial: innTaken ? try await CentreCounter.next("inn:\(office.code)", on: db) : Int(numbers.inn.value.dropFirst(4).prefix(5)) ?? 0)
         }
         let extract = RegistryExtract(application: application, numbers: numbers, registeredOn: today)
         let company = RegisteredCompany()
@@ -720,19 +720,6 @@ struct CompanyRegistryService: Sendable {
 
     static func searchKey(name: String, ogrn: String, inn: String) -> String {
         (NameComparison.stems(name) + [ogrn, inn]).joined(separator: " ")
-    }
-
-    private func lockRegister(on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
-        try await sql.raw("INSERT INTO \(ident: CentreCounter.schema) (name, value) VALUES ('company-register', 0) ON CONFLICT (name) DO NOTHING").run()
-        try await sql.raw("UPDATE \(ident: CentreCounter.schema) SET value = value + 1 WHERE name = 'company-register'").run()
-    }
-
-    private func next(_ counter: String, on db: any Database) async throws -> Int {
-        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
-        try await sql.raw("INSERT INTO \(ident: CentreCounter.schema) (name, value) VALUES (\(bind: counter), 0) ON CONFLICT (name) DO NOTHING").run()
-        let row = try await sql.raw("UPDATE \(ident: CentreCounter.schema) SET value = value + 1 WHERE name = \(bind: counter) RETURNING value").first()
-        return try row?.decode(column: "value", as: Int.self) ?? 1
     }
 
     // MARK: The register, in public

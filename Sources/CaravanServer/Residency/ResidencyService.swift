@@ -416,12 +416,8 @@ struct ResidencyService: Sendable {
 
     /// The next residency number of the year, from a counter row taken by UPDATE … RETURNING.
     private func nextNumber(on db: any Database) async throws -> String {
-        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "residency-concurrent") }
         let year = today.year
-        let name = "residency:\(year)"
-        try await sql.raw("INSERT INTO \(ident: CentreCounter.schema) (name, value) VALUES (\(bind: name), 0) ON CONFLICT (name) DO NOTHING").run()
-        let row = try await sql.raw("UPDATE \(ident: CentreCounter.schema) SET value = value + 1 WHERE name = \(bind: name) RETURNING value").first()
-        return ResidencyNumber.make(year: year, serial: try row?.decode(column: "value", as: Int.self) ?? 1)
+        return ResidencyNumber.make(year: year, serial: try await CentreCounter.next("residency:\(year)", on: db))
     }
 }
 
