@@ -498,10 +498,7 @@ struct CompanyRegistryService: Sendable {
 
     /// Working days from today to the deadline (negative when overdue).
     func workingDaysLeft(_ filing: CompanyFiling) -> Int? {
-        guard let due = filing.decideBy.flatMap(CalendarDate.init) else { return nil }
-        let calendar = app.permitRegistry.calendar
-        if due >= today { return try? calendar.workingDays(from: today.adding(days: 1), through: due) }
-        return (try? calendar.workingDays(from: due.adding(days: 1), through: today)).map { -$0 }
+        filing.decideBy.flatMap(CalendarDate.init).flatMap { app.permitRegistry.calendar.workingDaysLeft(from: today, until: $0) }
     }
 
     /// Everything the officer decides on, found now: the rules' report, the signatures, and each person's identity

@@ -42,7 +42,7 @@ struct RegistryCompanyPages: RouteCollection {
             return Row(
                 link: SiteURL.registryCompanyFiling(filing.id ?? UUID()).path, name: (try? filing.application.shortName) ?? "",
                 kind: req.t("company.filing.kind.\(filing.kind)"), submitted: req.date(filing.submittedOn), decideBy: req.date(filing.decideBy),
-                left: left.map { $0 >= 0 ? req.t("residency.workingDaysLeft", ["count": String($0)]) : req.t("residency.overdue", ["count": String(-$0)]) } ?? "",
+                left: left.map(req.workingDaysLeftText) ?? "",
                 overdue: (left ?? 0) < 0, status: req.t("company.filing.status.\(filing.status)")
             )
         }
@@ -162,7 +162,7 @@ struct RegistryCompanyPages: RouteCollection {
             layout: try PageLayout(request: req, titleKey: "registry.companies.filing"), title: application.fullName,
             kind: req.t("company.filing.kind.\(filing.kind)"), status: req.t("company.filing.status.\(filing.status)"), open: filing.filingStatus.isOpen,
             submitted: req.date(filing.submittedOn), decideBy: req.date(filing.decideBy),
-            left: left.map { $0 >= 0 ? req.t("residency.workingDaysLeft", ["count": String($0)]) : req.t("residency.overdue", ["count": String(-$0)]) },
+            left: left.map(req.workingDaysLeftText),
             checks: checks, warnings: review.report.warnings.map { req.message(for: $0) }, canonical: application.canonicalText,
             mayRegister: review.mayRegister, blocker: review.blocker.map { req.t("error.\($0.code)") },
             decisionAction: SiteURL.registryCompanyDecision(id).path,

@@ -46,7 +46,7 @@ struct RegistryResidencyPages: RouteCollection {
                 link: SiteURL.registryResidencyApplication(application.id ?? UUID()).path, name: application.nameLatin,
                 citizenship: CountryCode(rawValue: application.citizenship)?.name(in: req.language) ?? application.citizenship,
                 submitted: req.date(application.submittedOn), decideBy: req.date(application.decideBy),
-                left: left.map { $0 >= 0 ? req.t("residency.workingDaysLeft", ["count": String($0)]) : req.t("residency.overdue", ["count": String(-$0)]) } ?? "",
+                left: left.map(req.workingDaysLeftText) ?? "",
                 overdue: (left ?? 0) < 0,
                 status: application.id.map(revoked.contains) == true ? req.t("registry.residency.revoked") : req.t("residency.status.\(application.status)")
             )
@@ -150,7 +150,7 @@ struct RegistryResidencyPages: RouteCollection {
             citizenship: CountryCode(rawValue: application.citizenship)?.name(in: req.language) ?? application.citizenship,
             passportNumber: application.passportNumber, passportExpiresOn: req.date(application.passportExpiresOn),
             reason: req.t("residency.reason.\(application.reason)"), submitted: req.date(application.submittedOn), decideBy: req.date(application.decideBy),
-            left: left.map { $0 >= 0 ? req.t("residency.workingDaysLeft", ["count": String($0)]) : req.t("residency.overdue", ["count": String(-$0)]) },
+            left: left.map(req.workingDaysLeftText),
             photoURL: SiteURL.registryResidencyPhoto(id).path, checks: lines, mayApprove: mayApprove,
             decisionAction: SiteURL.registryResidencyDecision(id).path,
             refusalGrounds: grounds.grounds(for: .refuse).map { AuthPages.Choice(value: $0.id, label: $0.title.text(language), selected: false) },

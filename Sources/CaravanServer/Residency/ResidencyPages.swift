@@ -134,7 +134,7 @@ struct ResidencyPages: RouteCollection {
             return ApplicationView(
                 status: application.status, statusLabel: req.t("residency.status.\(application.status)"),
                 open: application.applicationStatus.isOpen, submitted: req.date(application.submittedOn), decideBy: req.date(application.decideBy),
-                daysLeft: left.map { $0 >= 0 ? req.t("residency.workingDaysLeft", ["count": String($0)]) : req.t("residency.overdue", ["count": String(-$0)]) },
+                daysLeft: left.map(req.workingDaysLeftText),
                 reason: req.t("residency.reason.\(application.reason)"), ground: ground?.title.text(language), groundBasis: ground?.basis.text(language),
                 photoURL: SiteURL.residencyPhoto.path, withdrawAction: SiteURL.residencyWithdraw.path
             )

@@ -151,12 +151,7 @@ struct ResidencyService: Sendable {
 
     /// Working days from today to the deadline (negative when overdue).
     func workingDaysLeft(_ application: ResidencyApplication) -> Int? {
-        guard let due = CalendarDate(application.decideBy) else { return nil }
-        let calendar = app.permitRegistry.calendar
-        if due >= today {
-            return (try? calendar.workingDays(from: today.adding(days: 1), through: due)) ?? nil
-        }
-        return (try? calendar.workingDays(from: due.adding(days: 1), through: today)).map { -$0 }
+        CalendarDate(application.decideBy).flatMap { app.permitRegistry.calendar.workingDaysLeft(from: today, until: $0) }
     }
 
     /// One application with every check's result as the registry finds it now. The read is logged for the applicant.
