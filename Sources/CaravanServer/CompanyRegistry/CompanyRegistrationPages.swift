@@ -85,11 +85,6 @@ struct CompanyRegistrationPages: RouteCollection {
 
     // MARK: One step
 
-    struct Choice: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
 
     struct StepLink: Encodable {
         let label: String
@@ -128,7 +123,6 @@ struct CompanyRegistrationPages: RouteCollection {
         let step: String
         let steps: [StepLink]
         let isChange: Bool
-        let editable: Bool
         let mayEdit: Bool
         let mayWithdraw: Bool
         let status: String
@@ -221,7 +215,7 @@ struct CompanyRegistrationPages: RouteCollection {
             layout: try PageLayout(request: req, titleKey: filing.isChange ? "company.change.title" : "company.registration.title"),
             id: id.uuidString.lowercased(), step: step,
             steps: mayEdit ? Self.steps.map { StepLink(label: req.t("company.step.\($0)"), link: SiteURL.companyFiling(id).path + "?step=\($0)", current: $0 == step) } : [],
-            isChange: filing.isChange, editable: mayEdit, mayEdit: mayEdit,
+            isChange: filing.isChange, mayEdit: mayEdit,
             mayWithdraw: filing.$creator.id == userID && [.draft, .submitted].contains(filing.filingStatus), status: req.t("company.filing.status.\(filing.status)"), statusValue: filing.status,
             title: title, form: form, errors: errors, founders: founders,
             director: "\(application.director.name) (\(application.director.citizenship.name(in: req.language)))",
