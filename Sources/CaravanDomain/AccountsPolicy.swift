@@ -47,9 +47,12 @@ public enum Area: String, CaseIterable, Sendable {
     /// The company register: open to everyone; a specialist founds a company, a registry officer decides
     /// applications, the ministry (an admin) decides IT accreditation.
     case register
+    /// Study grants: the rounds and their published results are open to everyone; a specialist applies; centre
+    /// staff and admissions record scores; admissions keep their students; an admin runs the rounds.
+    case grants
 
     public static func visible(to role: Role?) -> [Area] {
-        guard let role else { return [.home, .centres, .register] }
+        guard let role else { return [.home, .centres, .register, .grants] }
         return allCases.filter { area in
             switch area {
             case .home, .account, .inbox: true
@@ -65,6 +68,7 @@ public enum Area: String, CaseIterable, Sendable {
             case .centres: role == .specialist || role == .centreStaff || role == .admin
             case .residency: role == .specialist || role == .registryOfficer
             case .register: true
+            case .grants: role != .employer && role != .migrationOfficer && role != .registryOfficer
             }
         }
     }

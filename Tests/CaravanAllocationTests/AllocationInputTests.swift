@@ -110,3 +110,61 @@ import Testing
         #expect(result.placements.count == 2_000 && result.placements.contains { $0.programme != nil })
     }
 }
+
+@Suite struct WhyNotTests {
+    /// On a generated round, every reason read from the published files agrees with the mechanism's own reason on
+    /// its ranks, and says something true: a cut-off above (or equal to, lost on the lottery) the applicant's score,
+    /// a ceiling the country filled.
+    @Test func reasonsFromThePublishedFilesAreTheMechanismsReasons() throws {
+        let input = SampleRound.input(universities: 12, programmes: 60, applicants: 900, seed: 7)
+        let (result, market, assignment) = try Allocation.run(input)
+        let (_, programmeIDs, applicantIDs, _) = input.market()
+        let outcomes = Dictionary(uniqueKeysWithValues: result.programmes.map { ($0.programme, $0) })
+        var explained = 0
+        for (a, id) in applicantIDs.enumerated() {
+            let published = WhyNot.explain(applicant: id, input: input, result: result)
+            let mechanism = Stability.whyNot(market, assignment, applicant: a)
+            #expect(published.map(\.programme) == mechanism.map { programmeIDs[$0.programme] })
+            for (reason, (_, kind)) in zip(published, mechanism) {
+                switch (reason, kind) {
+                case (.cutoff(let programme, let last, let yours, let lottery), .cutoff):
+                    #expect(yours <= last, "\(id) at \(programme)")
+                    #expect(lottery == (yours == last))
+                case (.countryCeiling(let programme, let country, let ceiling, _), .countryCeiling):
+                    #expect(outcomes[programme]?.perCountry[country] == ceiling)
+                case (.noSeats, .noSeats): break
+                default: Issue.record("\(id): \(reason) against \(kind)")
+                }
+                explained += 1
+            }
+        }
+        #expect(explained > 100)
+        #expect(WhyNot.explain(applicant: "nobody", input: input, result: result).isEmpty)
+    }
+
+    @Test func smallCountsAreShownAsFifteenOrFewer() {
+        #expect(PublicCount(0).text == "≤15")
+        #expect(PublicCount(15).text == "≤15")
+        #expect(PublicCount(16).text == "16")
+    }
+
+    @Test func onlyTheRightPersonMovesAnApplication() {
+        #expect(GrantLifecycle.mayMove(from: .placed, to: .accepted, by: .applicant))
+        #expect(!GrantLifecycle.mayMove(from: .placed, to: .enrolled, by: .applicant))
+        #expect(!GrantLifecycle.mayMove(from: .placed, to: .accepted, by: .admissions))
+        #expect(GrantLifecycle.admissionsMoves(from: .studying) == [.graduated, .left])
+        #expect(GrantLifecycle.admissionsMoves(from: .graduated).isEmpty)
+    }
+
+    @Test func retentionCountsOnlyHorizonsReached() {
+        let graduates = [
+            Retention.Graduate(graduated: 1000, working: [1000...3000], permits: [1100...1500]),
+            Retention.Graduate(graduated: 1000, working: [], permits: []),
+            Retention.Graduate(graduated: 2000, working: [2000...9000], permits: [2000...9000]),
+        ]
+        let horizons = Retention.cohort(graduates, today: 2400)
+        #expect(horizons.map(\.reached) == [3, 0, 0])
+        #expect(horizons[0].working == 2)
+        #expect(horizons[0].holdingPermit == 2)
+    }
+}

@@ -104,7 +104,7 @@ import Testing
         #expect(areas.contains(.register))
         // Anyone may look at the centres and their free slots without an account.
         // Anyone may look at the register of companies without an account.
-        #expect(Area.visible(to: nil) == [.home, .centres, .register])
+        #expect(Area.visible(to: nil) == [.home, .centres, .register, .grants])
     }
 }
 

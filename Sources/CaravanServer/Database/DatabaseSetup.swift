@@ -56,6 +56,7 @@ enum DatabaseSetup {
         // Before the sealing migration, which walks every table of personal values (these hold sealed ones).
         CreateResidencyTables(),
         CreateCompanyRegistryTables(),
+        CreateGrantTables(),
         SealPersonalData(keys: keys, dataDirectory: dataDirectory),
         CreateDataAccess(),
         CreateProcessingConsent(),

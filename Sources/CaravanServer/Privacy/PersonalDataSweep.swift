@@ -34,6 +34,7 @@ struct PersonalDataSweep: Sendable {
         Table(name: CentreBooking.schema, text: ["person_name", "person_birth_date"]),
         Table(name: ResidencyApplication.schema, text: ["name_original", "name_latin", "birth_date", "passport_number", "passport_expires_on"]),
         Table(name: Resident.schema, text: ["name_latin"]),
+        Table(name: GrantApplication.schema, text: ["school_certificate"]),
     ]
 
     struct Report: Sendable, Equatable {

@@ -47,7 +47,9 @@ struct PageLayout: Encodable {
                 : area == .residency && role == .registryOfficer ? SiteURL.registryResidency
                 : area == .register && role == .specialist ? SiteURL.companyRegistration
                 : area == .register && role == .registryOfficer ? SiteURL.registryCompanies
-                : area == .register && role == .admin ? SiteURL.adminAccreditations : area.url
+                : area == .register && role == .admin ? SiteURL.adminAccreditations
+                : area == .grants && role == .admin ? SiteURL.adminGrants
+                : area == .grants && (role == .centreStaff || role == .universityAdmissions) ? SiteURL.grantDesk : area.url
             var label = request.t(area == .register && [.specialist, .registryOfficer, .admin].contains(role)
                 ? "nav.register.\(role?.rawValue ?? "")" : "nav.\(area.rawValue)")
             if area == .inbox, let unread = request.unreadNotices, unread > 0 { label += " (\(unread))" }
@@ -95,6 +97,7 @@ extension Area {
         case .centres: .centres
         case .residency: .residency
         case .register: .register
+        case .grants: .grants
         }
     }
 }

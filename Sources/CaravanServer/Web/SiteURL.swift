@@ -117,6 +117,24 @@ enum SiteURL: Equatable {
     case registeredCompanyAction(String, String)
     case adminAccreditations
     case adminAccreditationDecision(UUID)
+    /// Study grants: the rounds (public), a round's page and its published files, the specialist's application and
+    /// answers, the score and admissions desk, the admin's catalogue and rounds.
+    case grants
+    case grantRound(UUID)
+    /// `input.json` or `result.json`.
+    case grantRoundFile(UUID, String)
+    case grantApply(UUID)
+    case grantsMine
+    case grantAnswer(UUID)
+    case grantDesk
+    case grantScores(UUID)
+    case grantMove(UUID)
+    case grantDeskProgramme
+    case adminGrants
+    /// `universities`, `programmes`, `staff`, `rounds`.
+    case adminGrantAction(String)
+    /// `freeze`, `run`, `ceilings`, `second-round`.
+    case adminGrantRoundAction(UUID, String)
 
     var path: String {
         "/" + components.map(\.description).joined(separator: "/")
@@ -173,6 +191,14 @@ enum SiteURL: Equatable {
         case .registeredCompany: ["register", ":ogrn"]
         case .registeredCompanyAction(_, let action): ["register", ":ogrn", .constant(action)]
         case .adminAccreditationDecision: ["admin", "it-accreditation", ":filingID"]
+        case .grantRound: ["grants", "rounds", ":roundID"]
+        case .grantRoundFile(_, let file): ["grants", "rounds", ":roundID", .constant(file)]
+        case .grantApply: ["grants", "rounds", ":roundID", "application"]
+        case .grantAnswer: ["grants", "applications", ":applicationID", "answer"]
+        case .grantScores: ["grants", "applications", ":applicationID", "scores"]
+        case .grantMove: ["grants", "applications", ":applicationID", "status"]
+        case .adminGrantAction(let action): ["admin", "grants", .constant(action)]
+        case .adminGrantRoundAction(_, let action): ["admin", "grants", "rounds", ":roundID", .constant(action)]
         default: components.map { PathComponent(stringLiteral: $0) }
         }
     }
@@ -283,6 +309,19 @@ enum SiteURL: Equatable {
         case .registeredCompanyAction(let ogrn, let action): ["register", ogrn, action]
         case .adminAccreditations: ["admin", "it-accreditation"]
         case .adminAccreditationDecision(let id): ["admin", "it-accreditation", id.uuidString.lowercased()]
+        case .grants: ["grants"]
+        case .grantRound(let id): ["grants", "rounds", id.uuidString.lowercased()]
+        case .grantRoundFile(let id, let file): ["grants", "rounds", id.uuidString.lowercased(), file]
+        case .grantApply(let id): ["grants", "rounds", id.uuidString.lowercased(), "application"]
+        case .grantsMine: ["grants", "mine"]
+        case .grantAnswer(let id): ["grants", "applications", id.uuidString.lowercased(), "answer"]
+        case .grantDesk: ["grants", "desk"]
+        case .grantScores(let id): ["grants", "applications", id.uuidString.lowercased(), "scores"]
+        case .grantMove(let id): ["grants", "applications", id.uuidString.lowercased(), "status"]
+        case .grantDeskProgramme: ["grants", "desk", "programmes"]
+        case .adminGrants: ["admin", "grants"]
+        case .adminGrantAction(let action): ["admin", "grants", action]
+        case .adminGrantRoundAction(let id, let action): ["admin", "grants", "rounds", id.uuidString.lowercased(), action]
         }
     }
 
