@@ -126,6 +126,14 @@ final class CentreCounter: Model, @unchecked Sendable {
         let row = try await sql.raw("UPDATE \(ident: schema) SET value = value + 1 WHERE name = \(bind: name) RETURNING value").first()
         return try row?.decode(column: "value", as: Int.self) ?? 1
     }
+
+    /// Takes `count` values at once (a batch written in one transaction); returns the last of them.
+    static func reserve(_ name: String, count: Int, on db: any Database) async throws -> Int {
+        guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "counter-concurrent") }
+        try await sql.raw("INSERT INTO \(ident: schema) (name, value) VALUES (\(bind: name), 0) ON CONFLICT (name) DO NOTHING").run()
+        let row = try await sql.raw("UPDATE \(ident: schema) SET value = value + \(bind: count) WHERE name = \(bind: name) RETURNING value").first()
+        return try row?.decode(column: "value", as: Int.self) ?? count
+    }
 }
 
 struct CreateCentreTables: AsyncMigration {

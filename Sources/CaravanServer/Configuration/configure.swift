@@ -163,6 +163,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: CompanyRegistrationPages())
     try web.register(collection: RegistryCompanyPages())
     try web.register(collection: RegisterPages())
+    try web.register(collection: GrantPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

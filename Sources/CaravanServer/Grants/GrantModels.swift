@@ -168,7 +168,7 @@ final class GrantApplication: Model, @unchecked Sendable, SealsPersonalData {
 
     var schoolCertificate: String {
         get { sealedSchoolCertificate.wrappedValue }
-        set { if newValue != schoolCertificate || $sealedSchoolCertificate.value == nil { sealedSchoolCertificate = Sealed(wrappedValue: newValue) } }
+        set { if $sealedSchoolCertificate.value == nil || newValue != schoolCertificate { sealedSchoolCertificate = Sealed(wrappedValue: newValue) } }
     }
 
     func sealPersonalData(with keyring: DataKeyring) throws {

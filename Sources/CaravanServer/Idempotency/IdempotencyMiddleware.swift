@@ -38,7 +38,8 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         ["accounts"], ["companies"], ["vacancies"], ["vacancies", "*", "applications"], ["vacancies", "*", "invitations"],
         ["companies", "mine", "invitations"], ["permit-cases"], ["permit-cases", "*", "documents"], ["entry-bans"],
         ["centres", "*", "bookings"], ["courses"], ["me", "residency", "application"], ["me", "residency", "documents"],
-        ["me", "company-filings"], ["register", "companies", "*", "change"],
+        ["me", "company-filings"], ["register", "companies", "*", "change"], ["grants", "universities"],
+        ["grants", "universities", "*", "programmes"], ["grants", "rounds"], ["grants", "rounds", "*", "second-round"],
     ]
 
     let door: Door

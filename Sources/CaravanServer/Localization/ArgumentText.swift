@@ -1,3 +1,4 @@
+import CaravanAllocation
 import CaravanCentres
 import CaravanDomain
 import CaravanPermits
@@ -36,6 +37,12 @@ enum ArgumentText {
                 if CentreService(rawValue: value) != nil { result[name] = catalogs.text("centre.service.\(value)", in: language) }
             case "ground":
                 if let ground = residencyGrounds?.grounds.first(where: { $0.id == value }) { result[name] = ground.title.text(language.rawValue) }
+            case "country":
+                if let code = CountryCode(rawValue: value) { result[name] = code.name(in: language) }
+            case "group":
+                if DistrictGroup(rawValue: value) != nil { result[name] = catalogs.text("grant.district.\(value)", in: language) }
+            case "level":
+                if StudyLevel(rawValue: value) != nil { result[name] = catalogs.text("grant.level.\(value)", in: language) }
             case "status":
                 if CaseStatus(rawValue: value) != nil { result[name] = catalogs.text("permit.status.\(value)", in: language) }
             default:
