@@ -80,6 +80,9 @@ public enum Allocation {
         return (result, market, assignment)
     }
 
+    /// Lower-case hex SHA-256 of bytes: how a downloaded file is checked against a published digest.
+    public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
     static func hex(_ digest: SHA256.Digest) -> String {
         digest.map { String(format: "%02x", $0) }.joined()
     }

@@ -163,8 +163,9 @@ import Testing
             Retention.Graduate(graduated: 2000, working: [2000...9000], permits: [2000...9000]),
         ]
         let horizons = Retention.cohort(graduates, today: 2400)
-        #expect(horizons.map(\.reached) == [3, 0, 0])
-        #expect(horizons[0].working == 2)
-        #expect(horizons[0].holdingPermit == 2)
+        // A year on, all three are reached; three years on, the two who graduated first; five, nobody yet.
+        #expect(horizons.map(\.reached) == [3, 2, 0])
+        #expect(horizons.map(\.working) == [2, 1, 0])
+        #expect(horizons.map(\.holdingPermit) == [2, 0, 0])
     }
 }

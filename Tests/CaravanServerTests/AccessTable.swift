@@ -32,7 +32,7 @@ enum AccessTable {
     static let rows: [AccessRow] = operations + accountsAPI + companiesAPI + profileAndVacanciesAPI + applicationsAPI
         + notificationsAndSearchAPI + permitsAPI + entryBansAPI + centresAPI + residencyAPI
         + accountPages + adminAndCompanyPages + profilePages + vacancyAndApplicationPages + permitPages + registryPages + centrePages
-        + residencyPages + companyRegistryAPI + companyRegistryPages
+        + residencyPages + companyRegistryAPI + companyRegistryPages + grantsAPI + grantsPages
 
     // MARK: Operations
 
@@ -440,6 +440,76 @@ enum AccessTable {
                 using: ["filingID": "accreditationApplication"]),
             row(.POST, "/register/:ogrn/change",                             director, form: [:], using: companyUsing),
         ]
+    }()
+
+    // Study grants: an open round aziz applied to (at a Kazan programme, whose admissions are `univ`), a second round
+    // for freezing and running. The catalogue and results are public; the ministry's acts the admin's; scores the
+    // centre's and admissions'; an application its owner's (404 for the other specialist).
+    static let grantRound = ["roundId": "grantRound", "roundID": "grantRound"]
+    static let grantRun = ["roundId": "grantRoundRun", "roundID": "grantRoundRun"]
+    static let grantApplication = ["applicationId": "grantApplication", "applicationID": "grantApplication"]
+    static let newRound = #"{"title":"x","opensOn":"2030-01-02","closesOn":"2030-01-01","answerUntil":"2030-01-01","quotas":{}}"#
+
+    static let grantsAPI: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/grants/universities",                         "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/api/v1/grants/universities",                        "401  403  403  403  403  403  403  403  ok   403  403",
+            json: #"{"name":"","city":"","districtGroup":"volga"}"#),
+        row(.PUT, "/api/v1/grants/universities/:universityId/staff",     "401  403  403  403  403  403  403  403  ok   403  403",
+            json: #"{"email":"nobody@example.org"}"#, using: ["universityId": "university"]),
+        row(.POST, "/api/v1/grants/universities/:universityId/programmes", "401  403  403  403  403  ok   403  403  ok   403  403",
+            json: #"{"name":"x","field":"x","level":"bachelor","language":"ru","seats":0,"weights":{}}"#, using: ["universityId": "university"]),
+        row(.GET, "/api/v1/grants/programmes",                           "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/api/v1/grants/rounds",                               "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/api/v1/grants/rounds",                              "401  403  403  403  403  403  403  403  ok   403  403", json: newRound),
+        row(.GET, "/api/v1/grants/rounds/:roundId",                      "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: grantRound),
+        row(.GET, "/api/v1/grants/rounds/:roundId/input",                "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: grantRound),
+        row(.GET, "/api/v1/grants/rounds/:roundId/result",               "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: grantRound),
+        row(.GET, "/api/v1/grants/rounds/:roundId/retention",            "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: grantRound),
+        row(.PUT, "/api/v1/grants/rounds/:roundId/ceilings",             "401  403  403  403  403  403  403  403  ok   403  403",
+            json: #"{"rows":[{"programme":"GP-9999","country":"UZ","ceiling":1}]}"#, using: grantRound),
+        row(.POST, "/api/v1/grants/rounds/:roundId/freeze",              "401  403  403  403  403  403  403  403  ok   403  403", using: grantRun),
+        row(.POST, "/api/v1/grants/rounds/:roundId/run",                 "401  403  403  403  403  403  403  403  ok   403  403", using: grantRun),
+        row(.POST, "/api/v1/grants/rounds/:roundId/second-round",        "401  403  403  403  403  403  403  403  ok   403  403", json: newRound,
+            using: grantRun),
+        row(.PUT, "/api/v1/grants/rounds/:roundId/application",          "401  ok   403  403  403  403  403  403  403  ok   403",
+            json: #"{"name":"x","country":"UZ","level":"bachelor","schoolCertificate":"x","choices":[]}"#, using: grantRound),
+        row(.GET, "/api/v1/grants/applications",                         "401  ok   403  403  403  403  403  403  403  ok   403"),
+        row(.PUT, "/api/v1/grants/applications/:applicationId/scores",   "401  403  403  403  ok   ok   403  403  403  403  403",
+            json: #"{"scores":{}}"#, using: grantApplication),
+        row(.POST, "/api/v1/grants/applications/:applicationId/answer",  "401  ok   403  403  403  403  403  403  403  404  403",
+            json: #"{"accept":false}"#, using: grantApplication),
+        row(.POST, "/api/v1/grants/applications/:applicationId/status",  "401  403  403  403  403  404  403  403  403  403  403",
+            json: #"{"status":"enrolled"}"#, using: grantApplication, note: "aziz's application has no place yet: not admissions' student"),
+        row(.GET, "/api/v1/grants/admitted",                             "401  403  403  403  403  ok   403  403  403  403  403"),
+    ]
+
+    static let grantsPages: [AccessRow] = {
+        //                          anon spec empl offi cent univ regi anal admi ~spe ~emp
+        let admin =                "in   403  403  403  403  403  403  403  ok   403  403"
+        let specialist =           "in   ok   403  403  403  403  403  403  403  ok   403"
+        return [
+            row(.GET, "/grants",                                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+            row(.GET, "/grants/rounds/:roundID",                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: grantRound),
+            row(.GET, "/grants/rounds/:roundID/input.json",                  "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: grantRound),
+            row(.GET, "/grants/rounds/:roundID/result.json",                 "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: grantRound),
+            row(.GET, "/grants/rounds/:roundID/application",                 specialist, using: grantRound),
+            row(.POST, "/grants/rounds/:roundID/application",                specialist, form: [:], using: grantRound),
+            row(.GET, "/grants/mine",                                        specialist),
+            row(.POST, "/grants/applications/:applicationID/answer",         "in   ok   403  403  403  403  403  403  403  404  403", form: [:],
+                using: grantApplication),
+            row(.GET, "/grants/desk",                                        "in   403  403  403  ok   ok   403  403  403  403  403"),
+            row(.POST, "/grants/applications/:applicationID/scores",         "in   403  403  403  ok   ok   403  403  403  403  403", form: [:],
+                using: grantApplication),
+            row(.POST, "/grants/applications/:applicationID/status",         "in   403  403  403  403  404  403  403  403  403  403", form: [:],
+                using: grantApplication),
+            row(.POST, "/grants/desk/programmes",                            "in   403  403  403  403  ok   403  403  403  403  403", form: [:]),
+            row(.GET, "/admin/grants",                                       admin),
+        ] + ["universities", "programmes", "staff", "rounds"].map { action in
+            row(.POST, "/admin/grants/\(action)", admin, form: [:])
+        } + ["freeze", "run", "ceilings", "second-round"].map { action in
+            row(.POST, "/admin/grants/rounds/:roundID/\(action)", admin, form: [:], using: grantRun)
+        }
     }()
 
     // MARK: Building rows

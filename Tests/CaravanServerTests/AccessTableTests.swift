@@ -206,6 +206,8 @@ struct AccessFixtures: Sendable {
         let residency = try await ResidencyTests.fixture(app, specialist: aziz, email: "aziz@example.uz")
         // The company register: aziz founds an ООО alone, it is registered, applies for accreditation; a second draft.
         let companies = try await CompanyRegistryTests.fixture(app, specialist: aziz, email: "aziz@example.uz")
+        // Study grants: a Kazan programme whose admissions are the `univ` caller, an open round aziz applied to.
+        let grants = try await GrantsTests.fixture(app, specialist: aziz)
 
         var emails: [Caller: String] = [
             .anonymous: "nobody@example.org", .specialist: "aziz@example.uz", .employer: "hr@kazan.example",
@@ -221,7 +223,7 @@ struct AccessFixtures: Sendable {
             "invitation": invitation, "ban": try ban.json(Identified.self).id, "user": other.id, "otherSpecialist": other.id,
             "code": "en", "centre": "tashkent", "booking": text(try booking.requireID()),
             "course": text(try course.requireID()), "enrolment": text(try enrolment.requireID()),
-        ].merging(residency) { first, _ in first }.merging(companies) { first, _ in first }, emails: emails)
+        ].merging(residency) { first, _ in first }.merging(companies) { first, _ in first }.merging(grants) { first, _ in first }, emails: emails)
     }
 
     /// `/permits/:caseID` with the case's id; `using` names another fixture for a parameter.

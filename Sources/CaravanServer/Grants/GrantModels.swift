@@ -248,7 +248,7 @@ struct CreateGrantTables: AsyncMigration {
             .field("russian_verified", .string)
             .field("scores", .json, .required)
             .field("score_sources", .json, .required)
-            .field("choices", .json, .required)
+            .field("choices", .array(of: .string), .required)
             .field("status", .string, .required)
             .field("placed_code", .string)
             .field("graduated_on", .string)

@@ -428,6 +428,7 @@ struct GrantPages: RouteCollection {
     func answer(req: Request) async throws -> Response {
         let user = try Self.require(req, [.specialist])
         let id = try Self.applicationID(req)
+        _ = try await req.grants.own(id, by: user)
         let form = (try? req.content.decode(AnswerForm.self)) ?? AnswerForm()
         guard let answer = form.answer, ["accept", "decline"].contains(answer) else {
             throw AppError.validation(ValidationFailure(field: "answer", code: "field.required"))
@@ -601,6 +602,7 @@ struct GrantPages: RouteCollection {
     func move(req: Request) async throws -> Response {
         let user = try Self.require(req, [.universityAdmissions])
         let id = try Self.applicationID(req)
+        _ = try await req.grants.student(id, by: user)
         let form = (try? req.content.decode(MoveForm.self)) ?? MoveForm()
         guard let status = form.status.flatMap(GrantStatus.init(rawValue:)) else {
             return try await renderDesk(req, problems: [req.t("error.field.required")], status: .unprocessableEntity)

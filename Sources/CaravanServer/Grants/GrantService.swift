@@ -258,7 +258,7 @@ struct GrantService: Sendable {
             }
         }
         errors += GrantCatalogueRules.checkCeilings(
-            rows.map { (programme: $0.programme, seats: round.seats?[$0.programme] ?? programmes[$0.programme]?.seats ?? 0, country: $0.country, ceiling: $0.ceiling) },
+            rows.filter { programmes[$0.programme] != nil }.map { (programme: $0.programme, seats: round.seats?[$0.programme] ?? programmes[$0.programme]?.seats ?? 0, country: $0.country, ceiling: $0.ceiling) },
             quotas: round.quotas
         ).map { FieldError(field: $0.field, code: $0.code, arguments: $0.arguments) }
         guard errors.isEmpty else { throw AppError.validation(ValidationFailure(errors)) }
@@ -547,8 +547,8 @@ struct GrantService: Sendable {
     /// The applicant accepts or declines the place by the deadline. A decline frees nothing in this round: the
     /// published run stands, and a second round offers what is left.
     func respond(_ applicationID: UUID, accept: Bool, by user: User) async throws -> GrantApplication {
-        let application = try await application(applicationID)
-        guard let userID = user.id, application.userID == userID else { throw AppError.notFound }
+        let application = try await own(applicationID, by: user)
+        let userID = try user.requireID()
         let round = try await round(application.roundID)
         let to: GrantStatus = accept ? .accepted : .declined
         guard GrantLifecycle.mayMove(from: application.status, to: to, by: .applicant) else { throw AppError.conflict(code: "grant-status") }
@@ -559,10 +559,7 @@ struct GrantService: Sendable {
 
     /// Admissions keep the course of study for places at their university: enrolled, studying, graduated (or left).
     func advance(_ applicationID: UUID, to: GrantStatus, graduatedOn: String?, by user: User) async throws -> GrantApplication {
-        try require(user, [.universityAdmissions])
-        let application = try await application(applicationID)
-        guard let university = try await staffUniversity(of: user), let code = application.placedCode,
-              try await GrantProgramme.query(on: database).filter(\.$code == code).first()?.universityID == university else { throw AppError.notFound }
+        let application = try await student(applicationID, by: user)
         guard GrantLifecycle.mayMove(from: application.status, to: to, by: .admissions) else { throw AppError.conflict(code: "grant-status") }
         if to == .graduated {
             guard let date = graduatedOn.flatMap(CalendarDate.init) else { throw AppError.validation(ValidationFailure(field: "graduatedOn", code: "date.invalid")) }
@@ -570,6 +567,23 @@ struct GrantService: Sendable {
             application.graduatedOn = date.description
         }
         try await move(application, from: application.status, to: to, actor: AuditEntry.user(user.id))
+        return application
+    }
+
+    /// An application placed at the admissions account's university; 404 for anyone else's.
+    func student(_ applicationID: UUID, by user: User) async throws -> GrantApplication {
+        try require(user, [.universityAdmissions])
+        let application = try await application(applicationID)
+        guard let university = try await staffUniversity(of: user), let code = application.placedCode,
+              try await GrantProgramme.query(on: database).filter(\.$code == code).first()?.universityID == university else { throw AppError.notFound }
+        return application
+    }
+
+    /// The applicant's own application; 404 for anyone else's.
+    func own(_ applicationID: UUID, by user: User) async throws -> GrantApplication {
+        try require(user, [.specialist])
+        let application = try await application(applicationID)
+        guard let userID = user.id, application.userID == userID else { throw AppError.notFound }
         return application
     }
 
