@@ -156,10 +156,15 @@ struct GrantPages: RouteCollection {
         let outcomes: [OutcomeRow]
         let query: String
         let total: Int
+        let matching: Int
+        let previous: String?
+        let next: String?
         let graduates: String?
         let retention: [RetentionRow]
         let applyHref: String?
     }
+
+    static let outcomesPageSize = 50
 
     func round(req: Request) async throws -> Response {
         let round = try await req.grants.round(try Self.roundID(req))
@@ -191,6 +196,16 @@ struct GrantPages: RouteCollection {
                 if words.isEmpty || "\(row.code) \(row.name) \(row.university)".lowercased().contains(words) { outcomes.append(row) }
             }
         }
+        // 50 rows a page: a phone scrolls through a page, not through 300 programmes.
+        let matching = outcomes.count
+        let number = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 1_000)) } ?? 1
+        outcomes = Array(outcomes.dropFirst((number - 1) * Self.outcomesPageSize).prefix(Self.outcomesPageSize))
+        func link(_ page: Int) -> String {
+            var components = URLComponents()
+            components.path = SiteURL.grantRound(id).path
+            components.queryItems = (query.isEmpty ? [] : [URLQueryItem(name: "q", value: query)]) + [URLQueryItem(name: "page", value: "\(page)")]
+            return (components.string ?? components.path) + "#outcomes"
+        }
         let (graduates, horizons) = try await req.grants.retention(id)
         let user = req.auth.get(User.self)
         let page = RoundPage(
@@ -200,7 +215,8 @@ struct GrantPages: RouteCollection {
             inputHref: round.input == nil ? nil : SiteURL.grantRoundFile(id, "input.json").path,
             resultHref: round.result == nil ? nil : SiteURL.grantRoundFile(id, "result.json").path,
             rerun: round.result == nil ? nil : "swift run caravan allocation run --input input.json --expect result.json",
-            outcomes: outcomes, query: query, total: round.publishedResult?.programmes.count ?? 0,
+            outcomes: outcomes, query: query, total: round.publishedResult?.programmes.count ?? 0, matching: matching,
+            previous: number > 1 ? link(number - 1) : nil, next: number * Self.outcomesPageSize < matching ? link(number + 1) : nil,
             graduates: graduates > 0 ? PublicCount(graduates).text : nil,
             retention: graduates > 0 ? horizons.map {
                 RetentionRow(years: req.t("grant.retention.years", ["count": "\($0.years)"]), reached: PublicCount($0.reached).text,
