@@ -275,6 +275,8 @@ import VaporTesting
             let next = #"{"title":"2027/2028 second","opensOn":"\#(Self.today(clock).adding(days: 21))","closesOn":"\#(Self.today(clock).adding(days: 30))","answerUntil":"\#(Self.today(clock).adding(days: 40))","quotas":{"UZ":20,"KG":20}}"#
             #expect(Self.type(try await app.api(.POST, "/grants/rounds/\(round)/second-round", raw: next, token: cast.admin)) == "urn:caravan:problem:grant-answers-pending")
             clock.advance(by: 21 * 86_400)
+            // Nobody is left unanswered here; a placed application would lapse now.
+            #expect(try await GrantService(app: app, database: app.db).sweepLapsed() == 0)
             let second_ = try await app.api(.POST, "/grants/rounds/\(round)/second-round", raw: next, token: cast.admin)
             #expect(second_.status == .created, "\(second_.text)")
             let secondRound = try #require(try await GrantRound.find(UUID(uuidString: try second_.json(Round.self).id), on: app.db))
@@ -335,6 +337,15 @@ import VaporTesting
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(answers.filter { $0 == .ok }.count == 1, "\(answers)")
+            // After the deadline, a place nobody answered lapses, once, even with two sweeps at once.
+            let other = try await GrantApplication.query(on: app.db).first()
+            other?.status = .placed
+            try await other?.update(on: app.db)
+            clock.advance(by: 30 * 86_400)
+            async let one = GrantService(app: app, database: app.db).sweepLapsed()
+            async let two = GrantService(app: app, database: app.db).sweepLapsed()
+            #expect(try await one + two == 1)
+            #expect(try await GrantApplication.query(on: app.db).first()?.status == .lapsed)
             #expect(try await AuditEvent.query(on: app.db).group(.or) { $0.filter(\.$action == "grant.accepted").filter(\.$action == "grant.declined") }.count() == 1)
         }
     }

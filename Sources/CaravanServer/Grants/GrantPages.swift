@@ -399,6 +399,7 @@ struct GrantPages: RouteCollection {
         let editHref: String?
         let unplacedNote: Bool
         let vacanciesHref: String?
+        let permitsHref: String?
     }
 
     struct MinePage: Encodable {
@@ -428,7 +429,8 @@ struct GrantPages: RouteCollection {
                 answerAction: application.status == .placed ? SiteURL.grantAnswer(id).path : nil, answerUntil: req.date(round.answerUntil),
                 editHref: req.grants.isWindowOpen(round) ? SiteURL.grantApply(application.roundID).path : nil,
                 unplacedNote: application.status == .unplaced,
-                vacanciesHref: application.status == .graduated ? SiteURL.matches.path : nil
+                vacanciesHref: application.status == .graduated ? SiteURL.matches.path : nil,
+                permitsHref: application.status == .graduated ? SiteURL.permits.path : nil
             ))
         }
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["accepted", "declined"].contains($0) ? req.t("grant.answer.\($0)") : nil }

@@ -587,6 +587,25 @@ struct GrantService: Sendable {
         return application
     }
 
+    /// Places not answered by the round's deadline lapse (the published run stands; a second round offers them).
+    /// Returns how many lapsed.
+    @discardableResult
+    func sweepLapsed() async throws -> Int {
+        var lapsed = 0
+        for round in try await GrantRound.query(on: database).filter(\.$status == .published).all() {
+            guard let deadline = CalendarDate(round.answerUntil), today > deadline, let roundID = round.id else { continue }
+            for application in try await GrantApplication.query(on: database).filter(\.$roundID == roundID).filter(\.$status == .placed).all() {
+                do {
+                    try await move(application, from: .placed, to: .lapsed, actor: "system")
+                    lapsed += 1
+                } catch AppError.conflict {
+                    // Answered meanwhile.
+                }
+            }
+        }
+        return lapsed
+    }
+
     /// One move, if nobody moved it first.
     private func move(_ application: GrantApplication, from: GrantStatus, to: GrantStatus, actor: String) async throws {
         let id = try application.requireID()

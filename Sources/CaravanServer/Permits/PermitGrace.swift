@@ -148,6 +148,8 @@ final class GraceSweeper: LifecycleHandler, Sendable {
                             try await PermitService(app: app, database: app.db).sweepGrace()
                             // The company register's clocks (capital reminders, accreditation reconfirmation) too.
                             try await CompanyRegistryService(app: app, database: app.db).sweepClocks()
+                            // Grant places not answered by their round's deadline lapse.
+                            try await GrantService(app: app, database: app.db).sweepLapsed()
                             app.logger.info("grace sweep ran", metadata: ["hour": .string(RunOnce.hour(of: now))])
                         } else {
                             app.logger.info("grace sweep left to the instance that took this hour", metadata: ["hour": .string(RunOnce.hour(of: now))])
