@@ -395,6 +395,38 @@ import VaporTesting
 }
 
 extension GrantsTests {
+    /// The ministry's split as a CSV on the admin page (a wrong header refused, nothing saved) and as a large API body
+    /// (every programme by many countries: past the API's usual 64 KiB, within this operation's 2 MiB).
+    @Test func ceilingsComeFromACSVOrALargeBody() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let cast = try await Self.cast(app, students: 0)
+            let p = try await Self.catalogue(app, cast)
+            let round = try await Self.openRound(app, cast, clock: clock, title: "csv", programmes: p)
+            let admin = WebClient(app, acceptLanguage: "en")
+            _ = try await admin.get("/signin")
+            #expect(try await admin.post("/signin", form: ["email": "admin@example.org", "password": "correct horse"]).status == .seeOther)
+            _ = try await admin.get("/admin/grants")
+            let before = try await GrantCeiling.query(on: app.db).count()
+            let wrong = try await admin.post("/admin/grants/rounds/\(round)/ceilings", form: ["csv": "code,country,max\n\(p[0]),UZ,1"])
+            #expect(wrong.status == .unprocessableEntity && wrong.text.contains("The first line must be: programme,country,ceiling"), "\(wrong.text)")
+            #expect(try await GrantCeiling.query(on: app.db).count() == before)
+            let csv = "programme,country,ceiling\n" + p.map { "\($0),UZ,1\n\($0),KG,2" }.joined(separator: "\n")
+            #expect(try await admin.post("/admin/grants/rounds/\(round)/ceilings", form: ["csv": csv]).status == .seeOther)
+            let roundID = try #require(UUID(uuidString: round))
+            #expect(try await GrantCeiling.query(on: app.db).filter(\.$roundID == roundID).count() == p.count * 2)
+
+            // Six programmes by every country code is about 75 KB: taken whole, each country without a
+            // quota named, nothing saved.
+            let codes = Locale.Region.isoRegions.map(\.identifier).filter { $0.count == 2 }
+            let rows = p.flatMap { id in codes.map { #"{"programme":"\#(id)","country":"\#($0)","ceiling":0}"# } }
+            let body = #"{"rows":[\#(rows.joined(separator: ","))]}"#
+            #expect(body.utf8.count > 64 * 1024)
+            let large = try await app.api(.PUT, "/grants/rounds/\(round)/ceilings", raw: body, token: cast.admin)
+            #expect(large.status == .unprocessableEntity && Self.codes(large).contains("allocation.quotaMissing"), "\(large.status)")
+        }
+    }
+
     /// The access table's grants: a Kazan university whose admissions are `admissions@example.org`, a bachelor's
     /// programme there, an open round that `specialist` applied to, and a second round for freezing and running.
     static func fixture(_ app: Vapor.Application, specialist: User) async throws -> [String: String] {

@@ -21,10 +21,15 @@ struct APIRequestContextMiddleware: AsyncMiddleware {
     /// A residency application carries its photo (2 MB, in base64).
     static let residencyApplicationBody = 3 * 1024 * 1024
 
+    /// 20,000 ceiling rows of about 60 bytes.
+    static let grantCeilingsBody = 2 * 1024 * 1024
+
     /// A document upload is the one API body that is a file; a residency application carries a photo.
     static func limit(for request: Request) -> Int {
         if request.url.path.hasPrefix("/api/v1/permit-cases/") && request.url.path.hasSuffix("/documents") { return PermitDocumentRules.maximumBytes }
         if request.url.path == "/api/v1/me/residency/application" { return residencyApplicationBody }
+        // A grant round's ceilings: up to 20,000 rows (every programme by every country) in one replacement.
+        if request.url.path.hasPrefix("/api/v1/grants/rounds/") && request.url.path.hasSuffix("/ceilings") { return grantCeilingsBody }
         return maximumBody
     }
 

@@ -28,8 +28,12 @@ struct GrantPages: RouteCollection {
         for action in ["universities", "programmes", "staff", "rounds"] {
             signedIn.post(SiteURL.adminGrantAction(action).pathComponents) { try await self.adminAction(req: $0, action: action) }
         }
-        for action in ["freeze", "run", "ceilings", "second-round"] {
+        for action in ["freeze", "run", "second-round"] {
             signedIn.post(SiteURL.adminGrantRoundAction(UUID(), action).pathComponents) { try await self.roundAction(req: $0, action: action) }
+        }
+        // The ceilings' CSV may hold every programme by every country: up to 20,000 lines.
+        signedIn.on(.POST, SiteURL.adminGrantRoundAction(UUID(), "ceilings").pathComponents, body: .collect(maxSize: "2mb")) {
+            try await self.roundAction(req: $0, action: "ceilings")
         }
     }
 
