@@ -35,13 +35,13 @@ WORDS = {
            "group": "At most 2 choices in one federal district (Moscow)", "send": "Send the application", "saved": "Your application is saved",
            "scores": "Save scores of", "scores_saved": "Scores saved.", "freeze": "Close the window of", "run": "Run and publish",
            "published": "The result is published.", "offered": "Place offered", "why": "Why not:", "country": "Uzbekistan",
-           "no_place": "it had no grant place for applicants from your country", "ceiling": "all its places for applicants from Uzbekistan (1) went to higher scores",
+           "no_place": "it had no grant place open to applicants from your country", "ceiling": "all its places for applicants from Uzbekistan (1) went to applicants it ranks higher",
            "accept": "Accept the place", "accepted": "You accepted the place", "suppressed": "≤15", "apply": "Apply"},
     "ru": {"open": "Объявить отбор", "opened": "Отбор объявлен", "ceilings": "Сохранить потолки отбора", "saved_ceilings": "Потолки сохранены.",
            "group": "Не больше 2 программ в одном федеральном округе (Москва)", "send": "Отправить заявку", "saved": "Заявка сохранена",
            "scores": "Сохранить баллы", "scores_saved": "Баллы сохранены.", "freeze": "Закрыть приём отбора", "run": "Распределить и опубликовать",
            "published": "Итог опубликован.", "offered": "Предложено место", "why": "Почему нет:", "country": "Узбекистан",
-           "no_place": "там не было грантовых мест для заявителей из вашей страны", "ceiling": "все места для заявителей из страны «Узбекистан» (1) получили более высокие баллы",
+           "no_place": "там не было грантовых мест, открытых для заявителей из вашей страны", "ceiling": "все места для заявителей из страны «Узбекистан» (1) получили заявители, которых программа ставит выше",
            "accept": "Принять место", "accepted": "Вы приняли место", "suppressed": "≤15", "apply": "Подать заявку"},
 }
 

@@ -74,7 +74,8 @@ public enum AllocationRules {
         // A country's ceilings over all programmes cannot promise more than its quota.
         var ceilingSums: [String: Int] = [:]
         for programme in input.programmes {
-            for (country, ceiling) in programme.ceilings { ceilingSums[country, default: 0] += max(0, ceiling) }
+            // Each ceiling is capped at the programme's seats before it is added: no input can overflow the sum.
+            for (country, ceiling) in programme.ceilings { ceilingSums[country, default: 0] += min(max(0, ceiling), max(0, min(programme.seats, 1 << 40))) }
         }
         for (country, sum) in ceilingSums.sorted(by: { $0.key < $1.key }) {
             guard let quota = input.countryQuotas[country] else {

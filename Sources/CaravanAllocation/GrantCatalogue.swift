@@ -73,7 +73,8 @@ public enum GrantCatalogueRules {
                 problems.append(.init("ceilings.\(row.programme).\(row.country)", "allocation.ceilingOverSeats",
                                       ["programme": row.programme, "seats": "\(row.seats)"]))
             }
-            sums[row.country, default: 0] += max(0, row.ceiling)
+            // Only a ceiling that is itself in order counts toward its country's sum (and no sum can overflow).
+            if (0...row.seats).contains(row.ceiling) { sums[row.country, default: 0] += row.ceiling }
         }
         for (country, sum) in sums.sorted(by: { $0.key < $1.key }) {
             guard let quota = quotas[country] else {

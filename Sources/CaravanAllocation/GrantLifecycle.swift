@@ -42,11 +42,6 @@ public enum GrantLifecycle {
         GrantStatus.allCases.filter { mayMove(from: status, to: $0, by: .admissions) }
     }
 
-    /// Holding a grant place after the run: what the programme's seat use counts.
-    public static func holdsPlace(_ status: GrantStatus) -> Bool {
-        [.placed, .accepted, .enrolled, .studying, .graduated].contains(status)
-    }
-
     /// Took the place up (for a second round, these seats are gone).
     public static func tookPlace(_ status: GrantStatus) -> Bool {
         [.accepted, .enrolled, .studying, .graduated, .left].contains(status)

@@ -460,6 +460,8 @@ enum AccessTable {
         row(.POST, "/api/v1/grants/universities/:universityId/programmes", "401  403  403  403  403  ok   403  403  ok   403  403",
             json: #"{"name":"x","field":"x","level":"bachelor","language":"ru","seats":0,"weights":{}}"#, using: ["universityId": "university"]),
         row(.GET, "/api/v1/grants/programmes",                           "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.PUT, "/api/v1/grants/programmes/:programmeId",              "401  403  403  403  403  ok   403  403  ok   403  403",
+            json: #"{"seats":0,"weights":{}}"#, using: ["programmeId": "grantProgramme"]),
         row(.GET, "/api/v1/grants/rounds",                               "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         row(.POST, "/api/v1/grants/rounds",                              "401  403  403  403  403  403  403  403  ok   403  403", json: newRound),
         row(.GET, "/api/v1/grants/rounds/:roundId",                      "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", using: grantRound),
@@ -504,6 +506,8 @@ enum AccessTable {
             row(.POST, "/grants/applications/:applicationID/status",         "in   403  403  403  403  404  403  403  403  403  403", form: [:],
                 using: grantApplication),
             row(.POST, "/grants/desk/programmes",                            "in   403  403  403  403  ok   403  403  403  403  403", form: [:]),
+            row(.POST, "/grants/desk/programmes/:code",                      "in   403  403  403  403  ok   403  403  403  403  403", form: [:],
+                using: ["code": "grantProgramme"]),
             row(.GET, "/admin/grants",                                       admin),
         ] + ["universities", "programmes", "staff", "rounds"].map { action in
             row(.POST, "/admin/grants/\(action)", admin, form: [:])

@@ -159,13 +159,34 @@ import VaporTesting
             let cast = try await Self.cast(app, students: 3)
             let p = try await Self.catalogue(app, cast)
 
+            // Ceilings too large to add up are refused, not a crash.
+            let huge = try await app.api(.POST, "/grants/rounds", raw: #"""
+            {"title":"huge","opensOn":"\#(Self.today(clock))","closesOn":"\#(Self.today(clock).adding(days: 5))","answerUntil":"\#(Self.today(clock).adding(days: 9))","quotas":{"UZ":3}}
+            """#, token: cast.admin).json(Round.self)
+            let overflow = try await app.api(.PUT, "/grants/rounds/\(huge.id)/ceilings",
+                                             raw: #"{"rows":[{"programme":"\#(p[0])","country":"UZ","ceiling":9223372036854775000},{"programme":"\#(p[1])","country":"UZ","ceiling":9223372036854775000}]}"#,
+                                             token: cast.admin)
+            #expect(overflow.status == .unprocessableEntity || overflow.status == .badRequest, "\(overflow.text)")
+
+            // Admissions change their own university's programme (Kazan), not another's; the level stays.
+            let changed = try await app.api(.PUT, "/grants/programmes/\(p[3])", raw: #"{"seats":3,"weights":{"math":2,"russian":1}}"#, token: cast.admissions)
+            #expect(changed.status == .ok, "\(changed.text)")
+            #expect(try await app.api(.PUT, "/grants/programmes/\(p[0])", raw: #"{"seats":3,"weights":{"math":1}}"#, token: cast.admissions).status == .forbidden)
+            let zero = try await app.api(.PUT, "/grants/programmes/\(p[3])", raw: #"{"seats":3,"weights":{"math":0}}"#, token: cast.admissions)
+            #expect(Self.codes(zero) == ["allocation.weightsEmpty"], "\(zero.text)")
+            #expect(try await app.api(.PUT, "/grants/programmes/GP-9999", raw: #"{"seats":3,"weights":{"math":1}}"#, token: cast.admin).status == .notFound)
+            #expect(try await app.api(.PUT, "/grants/programmes/\(p[3])", raw: #"{"seats":2,"weights":{"math":2,"russian":1}}"#, token: cast.admin).status == .ok)
+
             // A round with dates the wrong way round, or a quota for no country, is refused whole.
             let backwards = try await app.api(.POST, "/grants/rounds", raw: #"{"title":"x","opensOn":"2027-02-01","closesOn":"2027-01-01","answerUntil":"2026-12-01","quotas":{"ZZ":5}}"#,
                                               token: cast.admin)
             #expect(backwards.status == .unprocessableEntity)
             #expect(Set(Self.codes(backwards)) == ["grant.closesBeforeOpening", "grant.answerBeforeClosing", "field.choice"], "\(backwards.text)")
             let round = try await Self.openRound(app, cast, clock: clock, title: "2027/2028", programmes: p)
-            #expect(try await app.api(.GET, "/grants/rounds").json([Round].self).count == 1, "the refused round saved nothing")
+            #expect(try await GrantRound.query(on: app.db).filter(\.$title == "x").count() == 0, "the refused round saved nothing")
+            // A programme's places cannot drop below a ceiling the open round gives it.
+            let below = try await app.api(.PUT, "/grants/programmes/\(p[0])", raw: #"{"seats":1,"weights":{"math":2}}"#, token: cast.admin)
+            #expect(Self.codes(below) == ["allocation.ceilingOverSeats"], "\(below.text)")
 
             // Ceilings that name an unknown programme, or add up to more than a country's quota: nothing changes.
             let before = try await GrantCeiling.query(on: app.db).count()
@@ -281,6 +302,15 @@ import VaporTesting
             #expect(second_.status == .created, "\(second_.text)")
             let secondRound = try #require(try await GrantRound.find(UUID(uuidString: try second_.json(Round.self).id), on: app.db))
             #expect(secondRound.seats?[p[1]] == 1 && secondRound.seats?[p[4]] == 1 && secondRound.seats?[p[0]] == 2, "\(secondRound.seats ?? [:])")
+            let again = next.replacingOccurrences(of: "2027/2028 second", with: "another second")
+            #expect(Self.type(try await app.api(.POST, "/grants/rounds/\(round)/second-round", raw: again, token: cast.admin))
+                == "urn:caravan:problem:grant-second-round-exists")
+            // Its window opens: who took a place up in the first round is not eligible; who declined is.
+            clock.advance(by: 86_400)
+            let secondID = try #require(secondRound.id?.uuidString.lowercased())
+            _ = try await app.api(.PUT, "/grants/rounds/\(secondID)/ceilings", raw: #"{"rows":[{"programme":"\#(p[0])","country":"UZ","ceiling":2}]}"#, token: cast.admin)
+            #expect(Self.type(try await Self.apply(app, round: secondID, token: second, choices: [p[0]])) == "urn:caravan:problem:grant-not-eligible")
+            #expect(try await Self.apply(app, round: secondID, token: first, choices: [p[0]]).status == .ok)
 
             // Retention at a year: the graduate is counted once the year has passed.
             clock.advance(by: 366 * 86_400)
@@ -449,7 +479,8 @@ extension GrantsTests {
         let application = try await grants.saveApplication(in: open, .init(name: "Азиз", country: "UZ", level: "bachelor", schoolCertificate: "AT 1",
                                                                            choices: [programme.code]), by: specialist)
         func text(_ id: UUID) -> String { id.uuidString.lowercased() }
-        return ["grantRound": text(open), "grantRoundRun": text(other), "university": text(universityID), "grantApplication": text(try application.requireID())]
+        return ["grantRound": text(open), "grantRoundRun": text(other), "university": text(universityID), "grantApplication": text(try application.requireID()),
+                "grantProgramme": programme.code]
     }
 }
 

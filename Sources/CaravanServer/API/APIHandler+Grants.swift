@@ -47,6 +47,15 @@ extension APIHandler {
         return .created(.init(body: .json(try await Self.grantProgramme(programme, req))))
     }
 
+    func updateGrantProgramme(_ input: Operations.UpdateGrantProgramme.Input) async throws -> Operations.UpdateGrantProgramme.Output {
+        let req = APIRequestContext.current
+        let (user, _) = try await req.bearerUser()
+        guard let role = user.domainRole, [.admin, .universityAdmissions].contains(role) else { throw AppError.forbidden }
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        let programme = try await req.grants.updateProgramme(input.path.programmeId, seats: body.seats, weights: Self.subjectNumbers(body.weights), by: user)
+        return .ok(.init(body: .json(try await Self.grantProgramme(programme, req))))
+    }
+
     func listGrantProgrammes(_ input: Operations.ListGrantProgrammes.Input) async throws -> Operations.ListGrantProgrammes.Output {
         let req = APIRequestContext.current
         let universities = try await Self.universitiesByID(req)
@@ -240,7 +249,8 @@ extension APIHandler {
 
     static func grantRound(_ round: GrantRound, _ req: Request, outcomes: Bool) async throws -> Components.Schemas.GrantRound {
         var programmes: [Components.Schemas.GrantProgrammeOutcome] = []
-        let result = outcomes ? round.publishedResult : nil
+        let run = req.application.grantRuns.run(of: round)
+        let result = outcomes ? run?.1 : nil
         if let result {
             let universities = try await universitiesByID(req)
             let catalogue = Dictionary(uniqueKeysWithValues: try await req.grants.programmes().map { ($0.code, $0) })
@@ -256,21 +266,24 @@ extension APIHandler {
             answerUntil: round.answerUntil, status: .init(rawValue: round.status.rawValue) ?? .open, windowOpen: req.grants.isWindowOpen(round),
             seed: round.seed, maximumChoices: round.maximumChoices, maximumPerGroup: round.maximumPerGroup,
             quotas: .init(additionalProperties: round.quotas), previousRoundId: round.previousRoundID?.uuidString.lowercased(),
-            inputDigest: round.inputDigest, resultDigest: round.resultDigest, codeVersion: result?.codeVersion ?? round.publishedResult?.codeVersion,
-            applications: round.publishedInput.map { PublicCount($0.applicants.count).text }, programmes: programmes
+            inputDigest: round.inputDigest, resultDigest: round.resultDigest, codeVersion: run?.1.codeVersion,
+            applications: run.map { PublicCount($0.0.applicants.count).text }, programmes: programmes
         )
     }
 
     static func grantApplication(_ application: GrantApplication, _ req: Request) async throws -> Components.Schemas.GrantApplication {
         let round = try await req.grants.round(application.roundID)
         let reasons = req.grants.whyNot(for: application, in: round).map { reason -> Components.Schemas.WhyNotReason in
-            switch reason {
+            // The page puts "Why not:" before the reason; on its own it starts a sentence.
+            let sentence = req.whyNotText(reason)
+            let message = sentence.prefix(1).uppercased() + sentence.dropFirst()
+            return switch reason {
             case .cutoff(let programme, let last, let yours, let lottery):
-                .init(programme: programme, reason: .cutoff, lastAdmittedScore: last, yourScore: yours, lottery: lottery, message: req.whyNotText(reason))
+                .init(programme: programme, reason: .cutoff, lastAdmittedScore: last, yourScore: yours, lottery: lottery, message: message)
             case .countryCeiling(let programme, _, let ceiling, let yours):
-                .init(programme: programme, reason: .countryCeiling, yourScore: yours, ceiling: ceiling, message: req.whyNotText(reason))
+                .init(programme: programme, reason: .countryCeiling, yourScore: yours, ceiling: ceiling, message: message)
             case .noSeats(let programme):
-                .init(programme: programme, reason: .noSeats, message: req.whyNotText(reason))
+                .init(programme: programme, reason: .noSeats, message: message)
             }
         }
         return .init(

@@ -227,6 +227,8 @@ struct CreateGrantTables: AsyncMigration {
             .field("revision", .int, .required)
             .field("created_at", .datetime)
             .unique(on: "title")
+            // One second round after a round: two admins at once cannot both offer its leftover places.
+            .unique(on: "previous_round_id")
             .create()
         try await database.schema(GrantCeiling.schema)
             .id()

@@ -24,6 +24,7 @@ struct GrantPages: RouteCollection {
         signedIn.post(SiteURL.grantScores(UUID()).pathComponents, use: scores)
         signedIn.post(SiteURL.grantMove(UUID()).pathComponents, use: move)
         signedIn.post(SiteURL.grantDeskProgramme.pathComponents, use: deskProgramme)
+        signedIn.post(SiteURL.grantDeskProgrammeEdit("").pathComponents, use: deskProgrammeEdit)
         signedIn.get(SiteURL.adminGrants.pathComponents, use: admin)
         for action in ["universities", "programmes", "staff", "rounds"] {
             signedIn.post(SiteURL.adminGrantAction(action).pathComponents) { try await self.adminAction(req: $0, action: action) }
@@ -64,11 +65,25 @@ struct GrantPages: RouteCollection {
         return user
     }
 
-    private static func problems(_ req: Request, _ failure: ValidationFailure, prefix: String = "grant.field") -> [String] {
+    /// Each problem with what it is about, in words: the field's name, a CSV row's number (the header is line 1, so
+    /// row N is line N + 1), a programme and country, a subject.
+    private static func problems(_ req: Request, _ failure: ValidationFailure) -> [String] {
         failure.errors.map { error in
-            let head = error.field.split(separator: ".").first.map(String.init) ?? error.field
-            let label = req.t("\(prefix).\(head)")
-            return (label.hasPrefix(prefix) ? "" : label + ": ") + req.message(for: error)
+            let parts = error.field.split(separator: ".").map(String.init)
+            var label = ""
+            if let head = parts.first, head.hasPrefix("rows["), let number = Int(head.dropFirst(5).dropLast()) {
+                label = req.t("grant.field.row", ["row": "\(number)"])
+            } else if parts.first == "ceilings", parts.count == 3 {
+                label = "\(parts[1]), \(req.countryName(parts[2]))"
+            } else if parts.first == "quotas", parts.count == 2 {
+                label = req.countryName(parts[1])
+            } else if parts.first == "scores" || parts.first == "weights", parts.count == 2 {
+                label = req.subjectText(parts[1])
+            } else if let head = parts.first {
+                let text = req.t("grant.field.\(head)")
+                label = text.hasPrefix("grant.field.") ? "" : text
+            }
+            return (label.isEmpty ? "" : label + ": ") + req.message(for: error)
         }
     }
 
@@ -113,7 +128,7 @@ struct GrantPages: RouteCollection {
         }
         let page = RoundsPage(
             layout: try PageLayout(request: req, titleKey: "grant.title"), rounds: cards,
-            programmes: try await GrantProgramme.query(on: req.db).count(), universities: try await University.query(on: req.db).count(),
+            programmes: try await GrantProgramme.query(on: req.database).count(), universities: try await University.query(on: req.database).count(),
             mineHref: user?.domainRole == .specialist ? SiteURL.grantsMine.path : nil
         )
         return try await req.renderPage("grants", page)
@@ -182,10 +197,11 @@ struct GrantPages: RouteCollection {
         ]
         if let digest = round.inputDigest { facts.append(Fact(label: req.t("grant.round.inputDigest"), value: digest, code: true)) }
         if let digest = round.resultDigest { facts.append(Fact(label: req.t("grant.round.resultDigest"), value: digest, code: true)) }
-        if let input = round.publishedInput { facts.append(Fact(label: req.t("grant.round.applications"), value: PublicCount(input.applicants.count).text)) }
+        let run = req.application.grantRuns.run(of: round)
+        if let input = run?.0 { facts.append(Fact(label: req.t("grant.round.applications"), value: PublicCount(input.applicants.count).text)) }
         let query = String(((try? req.query.get(String.self, at: "q")) ?? "").prefix(200)).trimmingCharacters(in: .whitespaces)
         var outcomes: [OutcomeRow] = []
-        if let result = round.publishedResult {
+        if let result = run?.1 {
             let universities = try await APIHandler.universitiesByID(req)
             let catalogue = Dictionary(uniqueKeysWithValues: try await req.grants.programmes().map { ($0.code, $0) })
             let words = query.lowercased()
@@ -219,7 +235,7 @@ struct GrantPages: RouteCollection {
             inputHref: round.input == nil ? nil : SiteURL.grantRoundFile(id, "input.json").path,
             resultHref: round.result == nil ? nil : SiteURL.grantRoundFile(id, "result.json").path,
             rerun: round.result == nil ? nil : "swift run caravan allocation run --input input.json --expect result.json",
-            outcomes: outcomes, query: query, total: round.publishedResult?.programmes.count ?? 0, matching: matching,
+            outcomes: outcomes, query: query, total: run?.1.programmes.count ?? 0, matching: matching,
             previous: number > 1 ? link(number - 1) : nil, next: number * Self.outcomesPageSize < matching ? link(number + 1) : nil,
             graduates: graduates > 0 ? PublicCount(graduates).text : nil,
             retention: graduates > 0 ? horizons.map {
@@ -313,7 +329,7 @@ struct GrantPages: RouteCollection {
         if let existing {
             form = ApplyForm(name: existing.name, country: existing.country, level: existing.level, schoolCertificate: existing.schoolCertificate)
             for (index, code) in existing.choices.enumerated() { form.set(index, code) }
-        } else if let profile = try await SpecialistProfile.query(on: req.db).filter(\.$user.$id == user.requireID()).first() {
+        } else if let profile = try await SpecialistProfile.query(on: req.database).filter(\.$user.$id == user.requireID()).first() {
             form.country = profile.citizenship
         }
         // The level the programmes are shown for: asked for in the address, else the application's.
@@ -477,6 +493,15 @@ struct GrantPages: RouteCollection {
         let graduatedOn: String
     }
 
+    struct ProgrammeEdit: Encodable {
+        let code: String
+        let label: String
+        let facts: String
+        let action: String
+        let seats: Int
+        let weights: [ScoreField]
+    }
+
     struct ScoreField: Encodable {
         let name: String
         let label: String
@@ -495,7 +520,7 @@ struct GrantPages: RouteCollection {
         let previous: String?
         let next: String?
         let students: [DeskRow]
-        let programmes: [Fact]
+        let programmes: [ProgrammeEdit]
         let programmeAction: String?
         let levels: [Option]
         let problems: [String]
@@ -520,7 +545,7 @@ struct GrantPages: RouteCollection {
         let number = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 100_000)) } ?? 1
         let isAdmissions = user.domainRole == .universityAdmissions
         let universityID = try await req.grants.staffUniversity(of: user)
-        let university = try await universityID.asyncMap { try await University.find($0, on: req.db) } ?? nil
+        let university = try await universityID.asyncMap { try await University.find($0, on: req.database) } ?? nil
         let programmes = Dictionary(uniqueKeysWithValues: try await req.grants.programmes().map { ($0.code, $0) })
         var rows: [DeskRow] = []
         var total = 0
@@ -533,12 +558,20 @@ struct GrantPages: RouteCollection {
             }
         }
         var students: [DeskRow] = []
-        var ownProgrammes: [Fact] = []
+        var ownProgrammes: [ProgrammeEdit] = []
         if isAdmissions, university != nil {
             let admitted = try await req.grants.admitted(by: user)
             students = try admitted.applications.map { try Self.deskRow(req, $0, programmes: programmes, open: false, moves: true) }
-            ownProgrammes = admitted.programmes.map {
-                Fact(label: "\($0.code) \($0.name)", value: req.t("grant.desk.programmeFacts", ["level": req.studyLevelText($0.level), "count": "\($0.seats)"]))
+            ownProgrammes = admitted.programmes.map { programme in
+                ProgrammeEdit(
+                    code: programme.code, label: "\(programme.code) \(programme.name)",
+                    facts: req.t("grant.desk.programmeFacts", ["level": req.studyLevelText(programme.level), "count": "\(programme.seats)"]),
+                    action: SiteURL.grantDeskProgrammeEdit(programme.code).path, seats: programme.seats,
+                    weights: GrantSubject.allCases.map { subject in
+                        ScoreField(name: subject.rawValue, label: req.subjectText(subject.rawValue),
+                                   value: "\(programme.weights[subject.rawValue] ?? 0)", locked: false)
+                    }
+                )
             }
         }
         func link(_ page: Int) -> String {
@@ -548,7 +581,7 @@ struct GrantPages: RouteCollection {
                                      URLQueryItem(name: "page", value: "\(page)")]
             return components.string ?? SiteURL.grantDesk.path
         }
-        let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["scores", "status", "programme"].contains($0) ? req.t("grant.desk.notice.\($0)") : nil }
+        let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["scores", "status", "programme", "programmeChanged"].contains($0) ? req.t("grant.desk.notice.\($0)") : nil }
         let page = DeskPage(
             layout: try PageLayout(request: req, titleKey: "grant.desk.title"), university: university?.name,
             rounds: rounds.map { Option(value: $0.id?.uuidString.lowercased() ?? "", label: $0.title, selected: $0.id == chosen?.id) },
@@ -607,12 +640,16 @@ struct GrantPages: RouteCollection {
         return req.redirect(to: Self.back(form.back) + "notice=scores", redirectType: .normal)
     }
 
-    /// Back to the desk page the form was on, keeping its round, search and page.
+    /// Back to the desk page the form was on, keeping its round, search and page (any earlier notice dropped); ends
+    /// ready for one more query item.
     static func back(_ path: String?) -> String {
-        guard let path = SiteURL.safeLocalPath(path), path.hasPrefix(SiteURL.grantDesk.path) else { return SiteURL.grantDesk.path + "?" }
-        let clean = path.replacingOccurrences(of: "notice=scores", with: "").replacingOccurrences(of: "notice=status", with: "")
-            .replacingOccurrences(of: "notice=programme", with: "")
-        return clean + (clean.contains("?") ? (clean.hasSuffix("?") || clean.hasSuffix("&") ? "" : "&") : "?")
+        guard let path = SiteURL.safeLocalPath(path), path.hasPrefix(SiteURL.grantDesk.path), var components = URLComponents(string: path) else {
+            return SiteURL.grantDesk.path + "?"
+        }
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "notice" }
+        if components.queryItems?.isEmpty == true { components.queryItems = nil }
+        let clean = components.string ?? SiteURL.grantDesk.path
+        return clean + (clean.contains("?") ? "&" : "?")
     }
 
     struct MoveForm: Content {
@@ -675,6 +712,18 @@ struct GrantPages: RouteCollection {
         return req.redirect(to: SiteURL.grantDesk.path + "?notice=programme", redirectType: .normal)
     }
 
+    func deskProgrammeEdit(req: Request) async throws -> Response {
+        let user = try Self.require(req, [.universityAdmissions])
+        guard let code = req.parameters.get("code") else { throw AppError.notFound }
+        let form = (try? req.content.decode(ProgrammeForm.self)) ?? ProgrammeForm()
+        do {
+            _ = try await req.grants.updateProgramme(code, seats: form.input.seats, weights: form.weights, by: user)
+        } catch AppError.validation(let failure) {
+            return try await renderDesk(req, problems: Self.problems(req, failure), status: .unprocessableEntity)
+        }
+        return req.redirect(to: SiteURL.grantDesk.path + "?notice=programmeChanged", redirectType: .normal)
+    }
+
     // MARK: The admin
 
     struct AdminRound: Encodable {
@@ -720,12 +769,12 @@ struct GrantPages: RouteCollection {
         _ = try Self.require(req, [.admin])
         let universities = try await req.grants.universities()
         let programmes = try await req.grants.programmes()
-        let staff = try await UniversityStaffMember.query(on: req.db).all()
+        let staff = try await UniversityStaffMember.query(on: req.database).all()
         var rounds: [AdminRound] = []
         for round in try await req.grants.rounds() {
             let id = try round.requireID()
-            let ceilings = try await GrantCeiling.query(on: req.db).filter(\.$roundID == id).count()
-            let applications = try await GrantApplication.query(on: req.db).filter(\.$roundID == id).count()
+            let ceilings = try await GrantCeiling.query(on: req.database).filter(\.$roundID == id).count()
+            let applications = try await GrantApplication.query(on: req.database).filter(\.$roundID == id).count()
             var facts = [
                 Fact(label: req.t("grant.round.windowLabel"), value: req.t("grant.window", ["from": req.date(round.opensOn), "until": req.date(round.closesOn)])),
                 Fact(label: req.t("grant.round.applications"), value: "\(applications)"),

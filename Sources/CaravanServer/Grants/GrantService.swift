@@ -83,11 +83,16 @@ struct GrantService: Sendable {
             throw AppError.validation(ValidationFailure(field: "email", code: "grant.staffUnknown"))
         }
         guard staff.domainRole == .universityAdmissions else { throw AppError.validation(ValidationFailure(field: "email", code: "grant.staffNotAdmissions")) }
-        try await database.transaction { db in
-            try await UniversityStaffMember.query(on: db).filter(\.$userID == staffID).delete()
-            try await UniversityStaffMember(userID: staffID, universityID: try university.requireID()).create(on: db)
-            try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.staff-assigned", subject: AuditEntry.user(staffID),
-                                              payload: ["university": universityID.uuidString.lowercased()]), on: db)
+        do {
+            try await database.transaction { db in
+                try await UniversityStaffMember.query(on: db).filter(\.$userID == staffID).delete()
+                try await UniversityStaffMember(userID: staffID, universityID: try university.requireID()).create(on: db)
+                try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.staff-assigned", subject: AuditEntry.user(staffID),
+                                                  payload: ["university": universityID.uuidString.lowercased()]), on: db)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another assignment of the same account at the same moment: one of them stands.
+            throw AppError.conflict(code: "grant-staff-concurrent")
         }
     }
 
@@ -133,6 +138,35 @@ struct GrantService: Sendable {
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.programme-added",
                                               subject: "grant-programme:\(programme.code)",
                                               payload: ["seats": "\(programme.seats)", "level": programme.level]), on: db)
+        }
+        return programme
+    }
+
+    /// A programme's places and the weights of its formula, changed by an admin or its own university's admissions
+    /// (its level stays: applications already rank it for that level). A round takes the places as they are when its
+    /// window closes.
+    func updateProgramme(_ code: String, seats: Int, weights: [String: Int], by user: User) async throws -> GrantProgramme {
+        try require(user, [.admin, .universityAdmissions])
+        guard let programme = try await GrantProgramme.query(on: database).filter(\.$code == code).first() else { throw AppError.notFound }
+        if user.domainRole == .universityAdmissions, try await staffUniversity(of: user) != programme.universityID { throw AppError.forbidden }
+        var problems = GrantCatalogueRules.checkProgramme(level: programme.level, seats: seats, weights: weights)
+        // Not below a ceiling an open round already gives it (the ministry's split would promise places it has not).
+        let open = try await GrantRound.query(on: database).filter(\.$status == .open).all().compactMap(\.id)
+        if let programmeID = programme.id, !open.isEmpty,
+           let highest = try await GrantCeiling.query(on: database).filter(\.$programmeID == programmeID).filter(\.$roundID ~~ open).all()
+            .map(\.ceiling).max(), seats < highest {
+            problems.append(.init("seats", "allocation.ceilingOverSeats", ["programme": code, "seats": "\(seats)"]))
+        }
+        guard problems.isEmpty else { throw Self.failure(problems) }
+        let before = programme.seats
+        programme.seats = seats
+        programme.weights = weights.filter { $0.value > 0 }
+        try await database.transaction { db in
+            try await programme.update(on: db)
+            try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.programme-changed", subject: "grant-programme:\(code)",
+                                              payload: ["seats": "\(seats)", "seatsBefore": "\(before)",
+                                                        "weights": programme.weights.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")]),
+                                   on: db)
         }
         return programme
     }
@@ -202,6 +236,10 @@ struct GrantService: Sendable {
                                                             "previous": previous?.id?.uuidString.lowercased() ?? ""]), on: db)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
+            // A title taken, or a second round after this one opened at the same moment.
+            if let previousID = previous?.id, try await GrantRound.query(on: database).filter(\.$previousRoundID == previousID).count() > 0 {
+                throw AppError.conflict(code: "grant-second-round-exists")
+            }
             throw AppError.conflict(code: "grant-round-exists")
         }
         return round
@@ -213,17 +251,20 @@ struct GrantService: Sendable {
         try require(user, [.admin])
         let previous = try await round(first)
         guard previous.status == .published else { throw AppError.conflict(code: "grant-round-not-published") }
+        guard try await GrantRound.query(on: database).filter(\.$previousRoundID == first).count() == 0 else {
+            throw AppError.conflict(code: "grant-second-round-exists")
+        }
         guard let deadline = CalendarDate(previous.answerUntil), today > deadline else { throw AppError.conflict(code: "grant-answers-pending") }
-        let programmes = try await GrantProgramme.query(on: database).all()
+        // What the first round offered is what its published input says; what is left is that less the places taken up.
+        guard let offered = previous.publishedInput?.programmes else { throw AppError.conflict(code: "grant-round-not-published") }
         let taken = try await GrantApplication.query(on: database).filter(\.$roundID == first).all()
             .filter { GrantLifecycle.tookPlace($0.status) }
         var used: [String: Int] = [:]
         for application in taken { if let code = application.placedCode { used[code, default: 0] += 1 } }
         var seats: [String: Int] = [:]
-        for programme in programmes {
-            let offered = previous.seats?[programme.code] ?? programme.seats
-            seats[programme.code] = max(0, offered - used[programme.code, default: 0])
-        }
+        for programme in offered { seats[programme.id] = max(0, programme.seats - used[programme.id, default: 0]) }
+        // A programme added since the first round offers its places whole.
+        for programme in try await GrantProgramme.query(on: database).all() where seats[programme.code] == nil { seats[programme.code] = programme.seats }
         return try await createRound(input, previous: previous, seats: seats, by: user)
     }
 
@@ -244,6 +285,9 @@ struct GrantService: Sendable {
         let round = try await round(roundID)
         guard round.status == .open else { throw AppError.conflict(code: "grant-round-frozen") }
         let programmes = Dictionary(uniqueKeysWithValues: try await GrantProgramme.query(on: database).all().map { ($0.code, $0) })
+        guard rows.count <= GrantCeilingsCSV.maximumRows else {
+            throw AppError.validation(ValidationFailure(field: "rows", code: "grant.csvTooLong", arguments: ["max": "\(GrantCeilingsCSV.maximumRows)"]))
+        }
         var errors: [FieldError] = []
         var seen = Set<String>()
         for (index, row) in rows.enumerated() {
@@ -335,34 +379,41 @@ struct GrantService: Sendable {
                                                programmes: Dictionary(uniqueKeysWithValues: catalogue.map { ($0.id, $0) }), field: "choices")
             .map { FieldError(field: $0.field, code: $0.code, arguments: $0.arguments) }
         guard errors.isEmpty else { throw AppError.validation(ValidationFailure(errors)) }
+        // A second round is for those the first left without a place: not for anyone who took one up.
+        if let previous = round.previousRoundID,
+           let earlier = try await GrantApplication.query(on: database).filter(\.$roundID == previous).filter(\.$userID == userID).first(),
+           GrantLifecycle.tookPlace(earlier.status) {
+            throw AppError.conflict(code: "grant-not-eligible")
+        }
         // A verified Russian test from a centre counts: its level, and its marks' mean as the Russian score.
         let verified = try await verifiedRussian(of: userID)
-        let existing = try await application(in: roundID, of: user)
-        let application = existing ?? GrantApplication()
-        application.name = name
-        application.country = input.country
-        application.level = input.level
-        application.schoolCertificate = certificate
-        application.choices = input.choices
-        if existing == nil {
-            application.roundID = roundID
-            application.userID = userID
-            application.scores = [:]
-            application.scoreSources = [:]
-            application.status = .applied
-            application.revision = 0
-        }
-        if let verified {
-            application.russianVerified = verified.level
-            if let score = verified.score {
-                application.scores["russian"] = score
-                application.scoreSources["russian"] = "test"
-            }
-        }
-        application.revision += 1
         do {
-            try await database.transaction { db in
+            return try await database.transaction { db -> GrantApplication in
                 try await touch(roundID, whileOpen: true, on: db)
+                // Read again once the round is taken: scores recorded meanwhile are kept, not overwritten.
+                let existing = try await GrantApplication.query(on: db).filter(\.$roundID == roundID).filter(\.$userID == userID).first()
+                let application = existing ?? GrantApplication()
+                application.name = name
+                application.country = input.country
+                application.level = input.level
+                application.schoolCertificate = certificate
+                application.choices = input.choices
+                if existing == nil {
+                    application.roundID = roundID
+                    application.userID = userID
+                    application.scores = [:]
+                    application.scoreSources = [:]
+                    application.status = .applied
+                    application.revision = 0
+                }
+                if let verified {
+                    application.russianVerified = verified.level
+                    if let score = verified.score {
+                        application.scores["russian"] = score
+                        application.scoreSources["russian"] = "test"
+                    }
+                }
+                application.revision += 1
                 if existing == nil {
                     application.number = String(format: "A%06d", try await CentreCounter.next("grant-application", on: db))
                     try await application.create(on: db)
@@ -372,11 +423,11 @@ struct GrantService: Sendable {
                 try await audit.append(AuditEntry(actor: AuditEntry.user(userID), action: existing == nil ? "grant.applied" : "grant.application-changed",
                                                   subject: Self.applicationSubject(application.id),
                                                   payload: ["round": roundID.uuidString.lowercased(), "choices": "\(input.choices.count)"]), on: db)
+                return application
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw AppError.conflict(code: "grant-application-concurrent")
         }
-        return application
     }
 
     private func verifiedRussian(of userID: UUID) async throws -> (level: String, score: Int?)? {
@@ -408,18 +459,23 @@ struct GrantService: Sendable {
         if scores.isEmpty { problems.append(.init("scores", "field.required")) }
         if scores["russian"] != nil, application.scoreSources["russian"] == "test" { problems.append(.init("scores.russian", "grant.scoreVerified")) }
         guard problems.isEmpty else { throw Self.failure(problems) }
-        for (subject, score) in scores {
-            application.scores[subject] = score
-            application.scoreSources[subject] = source
-        }
-        application.revision += 1
-        try await database.transaction { db in
+        return try await database.transaction { db -> GrantApplication in
             try await touch(application.roundID, whileOpen: true, on: db)
-            try await application.update(on: db)
-            try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.scores-recorded", subject: Self.applicationSubject(application.id),
+            // Read again once the round is taken: another desk's scores recorded meanwhile are kept.
+            guard let fresh = try await GrantApplication.find(applicationID, on: db) else { throw AppError.notFound }
+            if scores["russian"] != nil, fresh.scoreSources["russian"] == "test" {
+                throw Self.failure([.init("scores.russian", "grant.scoreVerified")])
+            }
+            for (subject, score) in scores {
+                fresh.scores[subject] = score
+                fresh.scoreSources[subject] = source
+            }
+            fresh.revision += 1
+            try await fresh.update(on: db)
+            try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.scores-recorded", subject: Self.applicationSubject(fresh.id),
                                               payload: ["subjects": scores.keys.sorted().joined(separator: ",")]), on: db)
+            return fresh
         }
-        return application
     }
 
     /// Applications of a round for the score desk: staff see all, admissions those that rank their university.
@@ -536,12 +592,6 @@ struct GrantService: Sendable {
         return round
     }
 
-    /// Re-runs the published input and compares: the same result digest, or the code or input changed.
-    func verify(_ round: GrantRound) -> Bool {
-        guard let input = round.publishedInput, let result = try? Allocation.run(input).0 else { return false }
-        return result.digest == round.resultDigest && input.digest == round.inputDigest
-    }
-
     // MARK: After the allocation
 
     /// The applicant accepts or declines the place by the deadline. A decline frees nothing in this round: the
@@ -634,12 +684,6 @@ struct GrantService: Sendable {
         return (university, programmes, applications)
     }
 
-    /// Each programme's outcome in a published round as the public may see it: seats, the cut-off, seat use with
-    /// counts of 15 or fewer suppressed.
-    func publicOutcomes(_ round: GrantRound) -> [AllocationResult.ProgrammeOutcome] {
-        round.publishedResult?.programmes ?? []
-    }
-
     /// Retention of a round's graduates at 1, 3 and 5 years: working in Russia through Caravan (an accepted job
     /// offer, from its decision on) and holding a residence permit (an issued case, while valid).
     func retention(_ roundID: UUID) async throws -> (graduates: Int, horizons: [Retention.Horizon]) {
@@ -653,8 +697,9 @@ struct GrantService: Sendable {
                 // Working through Caravan: hired on a vacancy (from the hiring on, while nothing says it ended).
                 for hire in try await JobApplication.query(on: database).filter(\.$specialist.$id == userID)
                     .filter(\.$stage == ApplicationStage.hired.rawValue).all() {
-                    let from = CalendarDate(hire.updatedAt ?? now, in: PermitRegistry.moscow).dayNumber
-                    working.append(from...Int.max / 2)
+                    // From the day of the hiring step (the application's history), not its last edit.
+                    let hired = hire.history.last { $0.stage == ApplicationStage.hired.rawValue }?.at ?? hire.createdAt ?? now
+                    working.append(CalendarDate(hired, in: PermitRegistry.moscow).dayNumber...Int.max / 2)
                 }
                 // Holding a permit: issued (or the arrival registered on it), until a cancellation or the contract's end.
                 for permit in try await PermitCase.query(on: database).filter(\.$principal.$id == userID).all() {

@@ -130,6 +130,7 @@ enum SiteURL: Equatable {
     case grantScores(UUID)
     case grantMove(UUID)
     case grantDeskProgramme
+    case grantDeskProgrammeEdit(String)
     case adminGrants
     /// `universities`, `programmes`, `staff`, `rounds`.
     case adminGrantAction(String)
@@ -197,6 +198,7 @@ enum SiteURL: Equatable {
         case .grantAnswer: ["grants", "applications", ":applicationID", "answer"]
         case .grantScores: ["grants", "applications", ":applicationID", "scores"]
         case .grantMove: ["grants", "applications", ":applicationID", "status"]
+        case .grantDeskProgrammeEdit: ["grants", "desk", "programmes", ":code"]
         case .adminGrantAction(let action): ["admin", "grants", .constant(action)]
         case .adminGrantRoundAction(_, let action): ["admin", "grants", "rounds", ":roundID", .constant(action)]
         default: components.map { PathComponent(stringLiteral: $0) }
@@ -319,6 +321,7 @@ enum SiteURL: Equatable {
         case .grantScores(let id): ["grants", "applications", id.uuidString.lowercased(), "scores"]
         case .grantMove(let id): ["grants", "applications", id.uuidString.lowercased(), "status"]
         case .grantDeskProgramme: ["grants", "desk", "programmes"]
+        case .grantDeskProgrammeEdit(let code): ["grants", "desk", "programmes", code]
         case .adminGrants: ["admin", "grants"]
         case .adminGrantAction(let action): ["admin", "grants", action]
         case .adminGrantRoundAction(let id, let action): ["admin", "grants", "rounds", id.uuidString.lowercased(), action]
