@@ -59,6 +59,48 @@ struct GrantPages: RouteCollection {
         return id
     }
 
+    /// What a refused form sent, to show it again in that form (the fields as typed, beside the problems): the
+    /// form is known by its action, which is the path the refused request was posted to.
+    struct Echo: Encodable {
+        let failed: String
+        let sent: [String: String]
+
+        static let none = Echo(failed: "", sent: [:])
+
+        init(failed: String, sent: [String: String]) {
+            self.failed = failed
+            self.sent = sent
+        }
+
+        init(_ req: Request) {
+            failed = req.url.path
+            let fields = (try? req.content.decode([String: String].self)) ?? [:]
+            sent = fields.filter { !["csrf", "form_token", "back"].contains($0.key) }
+        }
+    }
+
+    /// The add-a-programme form's values: what was sent when it was refused, else the defaults.
+    struct ProgrammeValues: Encodable {
+        let name: String
+        let field: String
+        let seats: String
+        let math: String
+        let informatics: String
+        let physics: String
+        let russian: String
+
+        init(_ echo: Echo, action: String) {
+            let sent = echo.failed == action ? echo.sent : [:]
+            name = sent["name"] ?? ""
+            field = sent["field"] ?? ""
+            seats = sent["seats"] ?? ""
+            math = sent["math"] ?? (sent.isEmpty ? "2" : "")
+            informatics = sent["informatics"] ?? (sent.isEmpty ? "2" : "")
+            physics = sent["physics"] ?? (sent.isEmpty ? "1" : "")
+            russian = sent["russian"] ?? (sent.isEmpty ? "1" : "")
+        }
+    }
+
     private static func require(_ req: Request, _ roles: Set<Role>) throws -> User {
         let user = try req.auth.require(User.self)
         guard let role = user.domainRole, roles.contains(role) else { throw AppError.forbidden }
@@ -486,11 +528,14 @@ struct GrantPages: RouteCollection {
         let choices: String
         let scores: [ScoreField]
         let scoreAction: String?
+        let scoresFailed: Bool
         let status: String
         let programme: String
         let moves: [Option]
         let moveAction: String?
+        let moveFailed: Bool
         let graduatedOn: String
+        let graduatedOnSent: String
     }
 
     struct ProgrammeEdit: Encodable {
@@ -498,7 +543,8 @@ struct GrantPages: RouteCollection {
         let label: String
         let facts: String
         let action: String
-        let seats: Int
+        let failed: Bool
+        let seats: String
         let weights: [ScoreField]
     }
 
@@ -528,6 +574,8 @@ struct GrantPages: RouteCollection {
         let isAdmissions: Bool
         let open: Bool
         let today: String
+        let addFailed: Bool
+        let programmeForm: ProgrammeValues
     }
 
     static let deskPageSize = 50
@@ -536,12 +584,16 @@ struct GrantPages: RouteCollection {
         try await renderDesk(req, problems: [], status: .ok)
     }
 
-    private func renderDesk(_ req: Request, problems: [String], status: HTTPStatus) async throws -> Response {
+    /// The desk; after a refused form, that form again with what was sent and the problems in it (`focus`: the
+    /// application whose form it was, shown by its round and number).
+    private func renderDesk(_ req: Request, problems: [String], status: HTTPStatus, focus: GrantApplication? = nil) async throws -> Response {
         let user = try Self.require(req, [.centreStaff, .universityAdmissions])
+        let echo = status == .unprocessableEntity ? Echo(req) : .none
         let rounds = try await req.grants.rounds()
-        let chosen = (try? req.query.get(UUID.self, at: "round")).flatMap { id in rounds.first { $0.id == id } }
+        let chosen = focus.flatMap { focus in rounds.first { $0.id == focus.roundID } }
+            ?? (try? req.query.get(UUID.self, at: "round")).flatMap { id in rounds.first { $0.id == id } }
             ?? rounds.first { $0.status == .open } ?? rounds.first
-        let query = String(((try? req.query.get(String.self, at: "q")) ?? "").prefix(200))
+        let query = focus?.number ?? String(((try? req.query.get(String.self, at: "q")) ?? "").prefix(200))
         let number = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 100_000)) } ?? 1
         let isAdmissions = user.domainRole == .universityAdmissions
         let universityID = try await req.grants.staffUniversity(of: user)
@@ -554,22 +606,24 @@ struct GrantPages: RouteCollection {
             let all = try await req.grants.deskApplications(in: roundID, search: query, by: user)
             total = all.count
             rows = try all.dropFirst((number - 1) * Self.deskPageSize).prefix(Self.deskPageSize).map {
-                try Self.deskRow(req, $0, programmes: programmes, open: open, moves: false)
+                try Self.deskRow(req, $0, programmes: programmes, open: open, moves: false, echo: echo)
             }
         }
         var students: [DeskRow] = []
         var ownProgrammes: [ProgrammeEdit] = []
         if isAdmissions, university != nil {
             let admitted = try await req.grants.admitted(by: user)
-            students = try admitted.applications.map { try Self.deskRow(req, $0, programmes: programmes, open: false, moves: true) }
+            students = try admitted.applications.map { try Self.deskRow(req, $0, programmes: programmes, open: false, moves: true, echo: echo) }
             ownProgrammes = admitted.programmes.map { programme in
-                ProgrammeEdit(
+                let action = SiteURL.grantDeskProgrammeEdit(programme.code).path
+                let failed = echo.failed == action
+                return ProgrammeEdit(
                     code: programme.code, label: "\(programme.code) \(programme.name)",
                     facts: req.t("grant.desk.programmeFacts", ["level": req.studyLevelText(programme.level), "count": "\(programme.seats)"]),
-                    action: SiteURL.grantDeskProgrammeEdit(programme.code).path, seats: programme.seats,
+                    action: action, failed: failed, seats: failed ? echo.sent["seats"] ?? "" : "\(programme.seats)",
                     weights: GrantSubject.allCases.map { subject in
                         ScoreField(name: subject.rawValue, label: req.subjectText(subject.rawValue),
-                                   value: "\(programme.weights[subject.rawValue] ?? 0)", locked: false)
+                                   value: failed ? echo.sent[subject.rawValue] ?? "" : "\(programme.weights[subject.rawValue] ?? 0)", locked: false)
                     }
                 )
             }
@@ -589,27 +643,35 @@ struct GrantPages: RouteCollection {
             previous: number > 1 ? link(number - 1) : nil, next: number * Self.deskPageSize < total ? link(number + 1) : nil,
             students: students, programmes: ownProgrammes, programmeAction: isAdmissions && university != nil ? SiteURL.grantDeskProgramme.path : nil,
             levels: StudyLevel.allCases.map { Option(value: $0.rawValue, label: req.studyLevelText($0.rawValue), selected: $0 == .bachelor) },
-            problems: problems, notice: notice, isAdmissions: isAdmissions, open: open, today: req.grants.today.description
+            problems: problems, notice: notice, isAdmissions: isAdmissions, open: open, today: req.grants.today.description,
+            addFailed: echo.failed == SiteURL.grantDeskProgramme.path,
+            programmeForm: ProgrammeValues(echo, action: SiteURL.grantDeskProgramme.path)
         )
         return try await req.renderPage("grant-desk", page, status: status)
     }
 
-    static func deskRow(_ req: Request, _ application: GrantApplication, programmes: [String: GrantProgramme], open: Bool, moves: Bool) throws -> DeskRow {
+    static func deskRow(_ req: Request, _ application: GrantApplication, programmes: [String: GrantProgramme], open: Bool, moves: Bool,
+                        echo: Echo = .none) throws -> DeskRow {
         let id = try application.requireID()
         let next = moves ? GrantLifecycle.admissionsMoves(from: application.status) : []
+        let scoreAction = open ? SiteURL.grantScores(id).path : nil
+        let moveAction = next.isEmpty ? nil : SiteURL.grantMove(id).path
+        let scoresFailed = scoreAction != nil && echo.failed == scoreAction
+        let moveFailed = moveAction != nil && echo.failed == moveAction
         return DeskRow(
             id: id.uuidString.lowercased(), number: application.number, name: application.name, country: req.countryName(application.country),
             level: req.studyLevelText(application.level),
             choices: application.choices.map { code in programmes[code].map { "\(code) \($0.name)" } ?? code }.joined(separator: "; "),
             scores: GrantSubject.allCases.map { subject in
                 ScoreField(name: subject.rawValue, label: req.subjectText(subject.rawValue),
-                           value: application.scores[subject.rawValue].map(String.init) ?? "",
+                           value: scoresFailed ? echo.sent[subject.rawValue] ?? "" : application.scores[subject.rawValue].map(String.init) ?? "",
                            locked: application.scoreSources[subject.rawValue] == "test")
             },
-            scoreAction: open ? SiteURL.grantScores(id).path : nil, status: req.grantStatusText(application.status),
+            scoreAction: scoreAction, scoresFailed: scoresFailed, status: req.grantStatusText(application.status),
             programme: application.placedCode.map { code in programmes[code].map { "\(code) \($0.name)" } ?? code } ?? "",
             moves: next.map { Option(value: $0.rawValue, label: req.t("grant.move.\($0.rawValue)"), selected: false) },
-            moveAction: next.isEmpty ? nil : SiteURL.grantMove(id).path, graduatedOn: req.date(application.graduatedOn)
+            moveAction: moveAction, moveFailed: moveFailed, graduatedOn: req.date(application.graduatedOn),
+            graduatedOnSent: moveFailed ? echo.sent["graduatedOn"] ?? "" : ""
         )
     }
 
@@ -635,7 +697,8 @@ struct GrantPages: RouteCollection {
             guard errors.isEmpty else { throw AppError.validation(ValidationFailure(errors)) }
             _ = try await req.grants.recordScores(of: id, scores, by: user)
         } catch AppError.validation(let failure) {
-            return try await renderDesk(req, problems: Self.problems(req, failure), status: .unprocessableEntity)
+            return try await renderDesk(req, problems: Self.problems(req, failure), status: .unprocessableEntity,
+                                        focus: try await req.grants.application(id))
         }
         return req.redirect(to: Self.back(form.back) + "notice=scores", redirectType: .normal)
     }
@@ -694,6 +757,20 @@ struct GrantPages: RouteCollection {
             return map
         }
 
+        /// Numbers that are not whole numbers, said as such (not taken for nothing).
+        var unreadable: [FieldError] {
+            var errors: [FieldError] = []
+            if let seats, !seats.trimmingCharacters(in: .whitespaces).isEmpty, Int(seats.trimmingCharacters(in: .whitespaces)) == nil {
+                errors.append(FieldError(field: "seats", code: "field.type"))
+            }
+            for (subject, text) in [("math", math), ("informatics", informatics), ("physics", physics), ("russian", russian)] {
+                if let text, !text.trimmingCharacters(in: .whitespaces).isEmpty, Int(text.trimmingCharacters(in: .whitespaces)) == nil {
+                    errors.append(FieldError(field: "weights.\(subject)", code: "field.type"))
+                }
+            }
+            return errors
+        }
+
         var input: GrantService.ProgrammeInput {
             .init(name: name ?? "", field: field ?? "", level: level ?? "", language: language ?? "ru",
                   seats: seats.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? -1, weights: weights)
@@ -705,6 +782,7 @@ struct GrantPages: RouteCollection {
         guard let university = try await req.grants.staffUniversity(of: user) else { throw AppError.conflict(code: "grant-staff-unassigned") }
         let form = (try? req.content.decode(ProgrammeForm.self)) ?? ProgrammeForm()
         do {
+            guard form.unreadable.isEmpty else { throw AppError.validation(ValidationFailure(form.unreadable)) }
             _ = try await req.grants.createProgramme(at: university, form.input, by: user)
         } catch AppError.validation(let failure) {
             return try await renderDesk(req, problems: Self.problems(req, failure), status: .unprocessableEntity)
@@ -717,6 +795,7 @@ struct GrantPages: RouteCollection {
         guard let code = req.parameters.get("code") else { throw AppError.notFound }
         let form = (try? req.content.decode(ProgrammeForm.self)) ?? ProgrammeForm()
         do {
+            guard form.unreadable.isEmpty else { throw AppError.validation(ValidationFailure(form.unreadable)) }
             _ = try await req.grants.updateProgramme(code, seats: form.input.seats, weights: form.weights, by: user)
         } catch AppError.validation(let failure) {
             return try await renderDesk(req, problems: Self.problems(req, failure), status: .unprocessableEntity)
@@ -759,6 +838,9 @@ struct GrantPages: RouteCollection {
         let notice: String?
         let today: String
         let actions: [String: String]
+        let failed: String
+        let sent: [String: String]
+        let programmeForm: ProgrammeValues
     }
 
     func admin(req: Request) async throws -> Response {
@@ -767,6 +849,7 @@ struct GrantPages: RouteCollection {
 
     private func renderAdmin(_ req: Request, problems: [String], status: HTTPStatus) async throws -> Response {
         _ = try Self.require(req, [.admin])
+        let echo = status == .unprocessableEntity ? Echo(req) : .none
         let universities = try await req.grants.universities()
         let programmes = try await req.grants.programmes()
         let staff = try await UniversityStaffMember.query(on: req.database).all()
@@ -806,7 +889,9 @@ struct GrantPages: RouteCollection {
             levels: StudyLevel.allCases.map { Option(value: $0.rawValue, label: req.studyLevelText($0.rawValue), selected: $0 == .bachelor) },
             universityOptions: universities.map { Option(value: $0.id?.uuidString.lowercased() ?? "", label: $0.name, selected: false) },
             problems: problems, notice: notice, today: req.grants.today.description,
-            actions: Dictionary(uniqueKeysWithValues: ["universities", "programmes", "staff", "rounds"].map { ($0, SiteURL.adminGrantAction($0).path) })
+            actions: Dictionary(uniqueKeysWithValues: ["universities", "programmes", "staff", "rounds"].map { ($0, SiteURL.adminGrantAction($0).path) }),
+            failed: echo.failed, sent: echo.sent,
+            programmeForm: ProgrammeValues(echo, action: SiteURL.adminGrantAction("programmes").path)
         )
         return try await req.renderPage("admin-grants", page, status: status)
     }
@@ -864,6 +949,7 @@ struct GrantPages: RouteCollection {
                 guard let university = form.university.flatMap(UUID.init(uuidString:)) else {
                     throw AppError.validation(ValidationFailure(field: "university", code: "field.required"))
                 }
+                guard form.unreadable.isEmpty else { throw AppError.validation(ValidationFailure(form.unreadable)) }
                 _ = try await req.grants.createProgramme(at: university, form.input, by: user)
             case "staff":
                 let form = (try? req.content.decode(StaffForm.self)) ?? StaffForm()
