@@ -92,6 +92,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Departures and returns from mobility data: the definition as data, the steps from events to residence
+        // episodes and classes, the estimate with its Wilson interval, the CSV input.
+        .target(
+            name: "CaravanFlows",
+            swiftSettings: swiftSettings
+        ),
         // The only module that imports Vapor and Fluent.
         .target(
             name: "CaravanServer",
@@ -187,6 +193,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaravanFlowsTests",
+            dependencies: ["CaravanFlows"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
