@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "CaravanDomain",
                 "CaravanAllocation",
+                "CaravanFlows",
                 "CaravanMatching",
                 "CaravanPermits",
                 "CaravanCentres",

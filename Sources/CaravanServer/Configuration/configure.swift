@@ -125,6 +125,7 @@ public func configure(
     app.asyncCommands.use(EntryBansCommand(), as: "entry-bans")
     app.asyncCommands.use(KeysCommand(), as: "keys")
     app.asyncCommands.use(AllocationCommand(), as: "allocation")
+    app.asyncCommands.use(FlowsCommand(), as: "flows")
 }
 
 func registerRoutes(_ app: Application) throws {
