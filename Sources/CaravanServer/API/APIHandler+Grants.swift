@@ -58,7 +58,7 @@ extension APIHandler {
 
     func listGrantProgrammes(_ input: Operations.ListGrantProgrammes.Input) async throws -> Operations.ListGrantProgrammes.Output {
         let req = APIRequestContext.current
-        let universities = try await Self.universitiesByID(req)
+        let universities = try await req.grants.universitiesByID()
         let programmes = try await req.grants.programmes(level: input.query.level?.rawValue)
         return .ok(.init(body: .json(programmes.compactMap { Self.grantProgramme($0, universities) })))
     }
@@ -230,10 +230,6 @@ extension APIHandler {
                                 maximumPerGroup: body.maximumPerGroup ?? 2)
     }
 
-    static func universitiesByID(_ req: Request) async throws -> [UUID: University] {
-        Dictionary(uniqueKeysWithValues: try await req.grants.universities().compactMap { u in u.id.map { ($0, u) } })
-    }
-
     static func grantProgramme(_ programme: GrantProgramme, _ universities: [UUID: University]) -> Components.Schemas.GrantProgramme? {
         guard let university = universities[programme.universityID], let level = Components.Schemas.StudyLevel(rawValue: programme.level),
               let group = Components.Schemas.DistrictGroup(rawValue: university.districtGroup) else { return nil }
@@ -243,7 +239,7 @@ extension APIHandler {
     }
 
     static func grantProgramme(_ programme: GrantProgramme, _ req: Request) async throws -> Components.Schemas.GrantProgramme {
-        guard let view = grantProgramme(programme, try await universitiesByID(req)) else { throw AppError.notFound }
+        guard let view = grantProgramme(programme, try await req.grants.universitiesByID()) else { throw AppError.notFound }
         return view
     }
 
@@ -252,7 +248,7 @@ extension APIHandler {
         let run = req.application.grantRuns.run(of: round)
         let result = outcomes ? run?.1 : nil
         if let result {
-            let universities = try await universitiesByID(req)
+            let universities = try await req.grants.universitiesByID()
             let catalogue = Dictionary(uniqueKeysWithValues: try await req.grants.programmes().map { ($0.code, $0) })
             programmes = result.programmes.map { outcome in
                 let programme = catalogue[outcome.programme]

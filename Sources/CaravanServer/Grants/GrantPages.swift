@@ -244,7 +244,7 @@ struct GrantPages: RouteCollection {
         let query = String(((try? req.query.get(String.self, at: "q")) ?? "").prefix(200)).trimmingCharacters(in: .whitespaces)
         var outcomes: [OutcomeRow] = []
         if let result = run?.1 {
-            let universities = try await APIHandler.universitiesByID(req)
+            let universities = try await req.grants.universitiesByID()
             let catalogue = Dictionary(uniqueKeysWithValues: try await req.grants.programmes().map { ($0.code, $0) })
             let words = query.lowercased()
             for outcome in result.programmes {
@@ -404,7 +404,7 @@ struct GrantPages: RouteCollection {
     private func render(_ req: Request, _ round: GrantRound, form: ApplyForm, existing: GrantApplication?, problems: [String], notice: String?,
                         status: HTTPStatus = .ok) async throws -> Response {
         let id = try round.requireID()
-        let universities = try await APIHandler.universitiesByID(req)
+        let universities = try await req.grants.universitiesByID()
         let catalogue = try await req.grants.inputProgrammes(for: round)
         let programmes = Dictionary(uniqueKeysWithValues: try await req.grants.programmes().map { ($0.code, $0) })
         let level = form.level ?? StudyLevel.bachelor.rawValue
@@ -473,7 +473,7 @@ struct GrantPages: RouteCollection {
 
     func mine(req: Request) async throws -> Response {
         let user = try Self.require(req, [.specialist])
-        let universities = try await APIHandler.universitiesByID(req)
+        let universities = try await req.grants.universitiesByID()
         let programmes = Dictionary(uniqueKeysWithValues: try await req.grants.programmes().map { ($0.code, $0) })
         var cards: [ApplicationCard] = []
         for application in try await req.grants.applications(of: user) {

@@ -499,7 +499,7 @@ struct GrantService: Sendable {
     /// its ceilings — written out for every quota country, 0 where the ministry gave none, so no country can
     /// exceed its quota.
     func inputProgrammes(for round: GrantRound) async throws -> [AllocationInput.Programme] {
-        let universities = Dictionary(uniqueKeysWithValues: try await University.query(on: database).all().compactMap { u in u.id.map { ($0, u) } })
+        let universities = try await universitiesByID()
         let ceilings = Dictionary(grouping: try await ceilings(of: try round.requireID()), by: \.programmeID)
         return try await GrantProgramme.query(on: database).sort(\.$code).all().compactMap { programme in
             guard let id = programme.id, let university = universities[programme.universityID] else { return nil }
@@ -688,30 +688,37 @@ struct GrantService: Sendable {
     /// offer, from its decision on) and holding a residence permit (an issued case, while valid).
     func retention(_ roundID: UUID) async throws -> (graduates: Int, horizons: [Retention.Horizon]) {
         let graduates = try await GrantApplication.query(on: database).filter(\.$roundID == roundID).filter(\.$status == .graduated).all()
-        var facts: [Retention.Graduate] = []
-        for graduate in graduates {
-            guard let day = graduate.graduatedOn.flatMap(CalendarDate.init) else { continue }
-            var working: [ClosedRange<Int>] = []
-            var permits: [ClosedRange<Int>] = []
-            if let userID = graduate.userID {
-                // Working through Caravan: hired on a vacancy (from the hiring on, while nothing says it ended).
-                for hire in try await JobApplication.query(on: database).filter(\.$specialist.$id == userID)
-                    .filter(\.$stage == ApplicationStage.hired.rawValue).all() {
-                    // From the day of the hiring step (the application's history), not its last edit.
-                    let hired = hire.history.last { $0.stage == ApplicationStage.hired.rawValue }?.at ?? hire.createdAt ?? now
-                    working.append(CalendarDate(hired, in: PermitRegistry.moscow).dayNumber...Int.max / 2)
-                }
-                // Holding a permit: issued (or the arrival registered on it), until a cancellation or the contract's end.
-                for permit in try await PermitCase.query(on: database).filter(\.$principal.$id == userID).all() {
-                    guard let from = permit.permitIssuedOn.flatMap(CalendarDate.init)?.dayNumber else { continue }
-                    let held = [.permitIssued, .arrivalRegistered].contains(permit.caseStatus)
-                    let until = held ? Int.max / 2 : (permit.contractEndedOn.flatMap(CalendarDate.init)?.dayNumber ?? from)
-                    permits.append(from...max(from, until))
-                }
-            }
-            facts.append(Retention.Graduate(graduated: day.dayNumber, working: working, permits: permits))
+        let people = Array(Set(graduates.compactMap(\.userID)))
+        // Two reads for the whole cohort (the public round page asks on every visit), not two per graduate.
+        let hires = people.isEmpty ? [] : try await JobApplication.query(on: database).filter(\.$specialist.$id ~~ people)
+            .filter(\.$stage == ApplicationStage.hired.rawValue).all()
+        let permits = people.isEmpty ? [] : try await PermitCase.query(on: database).filter(\.$principal.$id ~~ people).all()
+        var working: [UUID: [ClosedRange<Int>]] = [:]
+        for hire in hires {
+            // Working through Caravan: from the day of the hiring step (the application's history), not its last
+            // edit, while nothing says it ended.
+            let hired = hire.history.last { $0.stage == ApplicationStage.hired.rawValue }?.at ?? hire.createdAt ?? now
+            working[hire.$specialist.id, default: []].append(CalendarDate(hired, in: PermitRegistry.moscow).dayNumber...Int.max / 2)
+        }
+        var held: [UUID: [ClosedRange<Int>]] = [:]
+        for permit in permits {
+            // Holding a permit: issued (or the arrival registered on it), until a cancellation or the contract's end.
+            guard let from = permit.permitIssuedOn.flatMap(CalendarDate.init)?.dayNumber else { continue }
+            let inForce = [.permitIssued, .arrivalRegistered].contains(permit.caseStatus)
+            let until = inForce ? Int.max / 2 : (permit.contractEndedOn.flatMap(CalendarDate.init)?.dayNumber ?? from)
+            held[permit.$principal.id, default: []].append(from...max(from, until))
+        }
+        let facts = graduates.compactMap { graduate -> Retention.Graduate? in
+            guard let day = graduate.graduatedOn.flatMap(CalendarDate.init) else { return nil }
+            return Retention.Graduate(graduated: day.dayNumber, working: graduate.userID.flatMap { working[$0] } ?? [],
+                                      permits: graduate.userID.flatMap { held[$0] } ?? [])
         }
         return (graduates.count, Retention.cohort(facts, today: today.dayNumber))
+    }
+
+    /// Every university by id: what programme lists and outcomes name them by.
+    func universitiesByID() async throws -> [UUID: University] {
+        Dictionary(uniqueKeysWithValues: try await universities().compactMap { university in university.id.map { ($0, university) } })
     }
 }
 
