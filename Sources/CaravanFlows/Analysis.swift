@@ -42,13 +42,13 @@ public struct FlowAnalysis: Sendable {
         var index = 0
         while index < sorted.count {
             let day = sorted[index].day
-            var counts: [(country: CountryKey, count: UInt32)] = []
+            var counts: [(country: CountryKey, count: UInt64)] = []
             while index < sorted.count, sorted[index].day == day {
-                // The same country twice in a day (two rows) adds up.
+                // The same country twice in a day (two rows) adds up (in 64 bits: no count wraps around).
                 if let last = counts.last, last.country == sorted[index].country {
-                    counts[counts.count - 1].count = last.count &+ sorted[index].count
+                    counts[counts.count - 1].count = last.count + UInt64(sorted[index].count)
                 } else {
-                    counts.append((sorted[index].country, sorted[index].count))
+                    counts.append((sorted[index].country, UInt64(sorted[index].count)))
                 }
                 index += 1
             }

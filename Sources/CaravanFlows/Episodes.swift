@@ -49,7 +49,7 @@ public enum FlowClass: String, CaseIterable, Codable, Hashable, Sendable {
 /// The default definition, step by step, as `docs/FLOWS.md` states it.
 public enum FlowRules {
     /// A day's country: the one with most events; a tie goes to the lowest code.
-    public static func dailyCountry(_ counts: [(country: CountryKey, count: UInt32)]) -> CountryKey? {
+    public static func dailyCountry(_ counts: [(country: CountryKey, count: UInt64)]) -> CountryKey? {
         counts.max { ($0.count, $1.country) < ($1.count, $0.country) }?.country
     }
 

@@ -7,5 +7,5 @@ struct CaravanBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "caravan-bench",
         abstract: "Caravan benchmarks: stemming, corpus generation, search against a peer, candidate matching, permit eligibility.",
-        subcommands: [StemCommand.self, GenerateCommand.self, SearchCommand.self, MatchCommand.self, PermitsCommand.self, CentresCommand.self, AllocateCommand.self])
+        subcommands: [StemCommand.self, GenerateCommand.self, SearchCommand.self, MatchCommand.self, PermitsCommand.self, CentresCommand.self, AllocateCommand.self, FlowsBenchCommand.self])
 }
