@@ -50,9 +50,11 @@ public enum Area: String, CaseIterable, Sendable {
     /// Study grants: the rounds and their published results are open to everyone; a specialist applies; centre
     /// staff and admissions record scores; admissions keep their students; an admin runs the rounds.
     case grants
+    /// The observatory: the programme's figures with their definitions; public, exact for analysts.
+    case observatory
 
     public static func visible(to role: Role?) -> [Area] {
-        guard let role else { return [.home, .centres, .register, .grants] }
+        guard let role else { return [.home, .centres, .register, .grants, .observatory] }
         return allCases.filter { area in
             switch area {
             case .home, .account, .inbox: true
@@ -69,6 +71,7 @@ public enum Area: String, CaseIterable, Sendable {
             case .residency: role == .specialist || role == .registryOfficer
             case .register: true
             case .grants: role != .employer && role != .migrationOfficer && role != .registryOfficer
+            case .observatory: true
             }
         }
     }

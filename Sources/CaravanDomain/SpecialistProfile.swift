@@ -202,6 +202,16 @@ public enum ProfileRules {
     }
 }
 
+extension ProfileBasics {
+    /// A complete profile, as the observatory counts one: what matching reads is filled in — a headline, at least
+    /// three skills, a Russian level, citizenship, city and country of residence, some experience. (Summary,
+    /// salary, education and phone help a reader, not the match.)
+    public func isReadyForMatching(skillCount: Int, experienceCount: Int) -> Bool {
+        !headline.isEmpty && skillCount >= 3 && russianLevel != nil && citizenship != nil
+            && !city.isEmpty && countryOfResidence != nil && experienceCount > 0
+    }
+}
+
 /// How complete a profile is, and the one thing to add next. Weights favour what matching uses most.
 public struct ProfileCompleteness: Equatable, Sendable {
     public let percent: Int

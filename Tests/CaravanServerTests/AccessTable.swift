@@ -32,7 +32,7 @@ enum AccessTable {
     static let rows: [AccessRow] = operations + accountsAPI + companiesAPI + profileAndVacanciesAPI + applicationsAPI
         + notificationsAndSearchAPI + permitsAPI + entryBansAPI + centresAPI + residencyAPI
         + accountPages + adminAndCompanyPages + profilePages + vacancyAndApplicationPages + permitPages + registryPages + centrePages
-        + residencyPages + companyRegistryAPI + companyRegistryPages + grantsAPI + grantsPages
+        + residencyPages + companyRegistryAPI + companyRegistryPages + grantsAPI + grantsPages + observatory
 
     // MARK: Operations
 
@@ -515,6 +515,20 @@ enum AccessTable {
             row(.POST, "/admin/grants/rounds/:roundID/\(action)", admin, form: [:], using: grantRun)
         }
     }()
+
+    // The observatory: public figures for everyone; the exact ones (and their files, whose downloads are recorded)
+    // for analysts and admins.
+    static let observatory: [AccessRow] = [
+        //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
+        row(.GET, "/api/v1/observatory",                                 "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/api/v1/observatory/exact",                           "401  403  403  403  403  403  403  ok   ok   403  403"),
+        row(.GET, "/observatory",                                        "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/observatory/tables/:file",                           "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            using: ["file": "observatoryTable"]),
+        row(.GET, "/observatory/exact",                                  "in   403  403  403  403  403  403  ok   ok   403  403"),
+        row(.GET, "/observatory/exact/tables/:file",                     "in   403  403  403  403  403  403  ok   ok   403  403",
+            using: ["file": "observatoryTable"]),
+    ]
 
     // MARK: Building rows
 

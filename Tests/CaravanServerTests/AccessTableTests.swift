@@ -223,6 +223,7 @@ struct AccessFixtures: Sendable {
             "invitation": invitation, "ban": try ban.json(Identified.self).id, "user": other.id, "otherSpecialist": other.id,
             "code": "en", "centre": "tashkent", "booking": text(try booking.requireID()),
             "course": text(try course.requireID()), "enrolment": text(try enrolment.requireID()),
+            "observatoryTable": "funnel.csv",
         ].merging(residency) { first, _ in first }.merging(companies) { first, _ in first }.merging(grants) { first, _ in first }, emails: emails)
     }
 

@@ -46,6 +46,9 @@ public struct AppConfiguration: Sendable {
     public var residencyValidityYears = ResidencyRules.defaultValidityYears
     /// The company registry's decision term in working days (129-FZ art. 8: three).
     public var companyDecisionWorkingDays = CompanyDecisionRules.defaultDecisionWorkingDays
+    /// How long the observatory's figures are kept before they are counted again (each page says when they were
+    /// counted); 0 counts them on every request.
+    public var observatoryCacheSeconds = 60
 
     public init(
         database: Database,
@@ -170,6 +173,12 @@ extension AppConfiguration {
             }
             configuration.companyDecisionWorkingDays = days
         }
+        if let raw = value("CARAVAN_OBSERVATORY_CACHE_SECONDS") {
+            guard let seconds = Int(raw), (0...3600).contains(seconds) else {
+                throw ConfigurationError(variable: "CARAVAN_OBSERVATORY_CACHE_SECONDS", problem: "'\(raw)' is not a whole number of seconds from 0 to 3600")
+            }
+            configuration.observatoryCacheSeconds = seconds
+        }
         return configuration
     }
 
@@ -218,6 +227,7 @@ extension AppConfiguration {
             bcryptCost: 4
         )
         configuration.migrateBeforeServing = false
+        configuration.observatoryCacheSeconds = 0
         return configuration
     }
 }

@@ -50,6 +50,7 @@ public func configure(
     app.idempotencyTurns = KeyedTurns()
     app.bearerCache = BearerCache()
     app.matchPageCache = MatchPageCache(budgetBytes: configuration.matchCacheMegabytes * 1_048_576)
+    app.observatoryCache = ObservatoryCache(seconds: configuration.observatoryCacheSeconds)
     // Several instances may serve one PostgreSQL: writes that change the indexes or caches are published to all.
     app.changeFeed = ChangeFeed()
     app.databases.middleware.use(BearerCacheInvalidation(cache: app.bearerCache, feed: app.changeFeed, now: dependencies.now), on: nil)
@@ -165,6 +166,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: RegistryCompanyPages())
     try web.register(collection: RegisterPages())
     try web.register(collection: GrantPages())
+    try web.register(collection: ObservatoryPages())
 }
 
 /// Headers every response carries: no framing, no sniffing, no third-party anything.

@@ -63,6 +63,7 @@ enum DatabaseSetup {
         CreateIdempotencyRecord(),
         CreateClusterTables(),
         CreateCourseTables(),
+        CreateFlowEstimate(),
     ] }
 }
 

@@ -98,6 +98,7 @@ extension Area {
         case .residency: .residency
         case .register: .register
         case .grants: .grants
+        case .observatory: .observatory
         }
     }
 }

@@ -136,6 +136,10 @@ enum SiteURL: Equatable {
     case adminGrantAction(String)
     /// `freeze`, `run`, `ceilings`, `second-round`.
     case adminGrantRoundAction(UUID, String)
+    /// The observatory: public figures; the analysts' exact ones; each table as CSV (`<table>.csv`).
+    case observatory
+    case observatoryExact
+    case observatoryCSV(String, exact: Bool)
 
     var path: String {
         "/" + components.map(\.description).joined(separator: "/")
@@ -194,6 +198,7 @@ enum SiteURL: Equatable {
         case .adminAccreditationDecision: ["admin", "it-accreditation", ":filingID"]
         case .grantRound: ["grants", "rounds", ":roundID"]
         case .grantRoundFile(_, let file): ["grants", "rounds", ":roundID", .constant(file)]
+        case .observatoryCSV(_, let exact): exact ? ["observatory", "exact", "tables", ":file"] : ["observatory", "tables", ":file"]
         case .grantApply: ["grants", "rounds", ":roundID", "application"]
         case .grantAnswer: ["grants", "applications", ":applicationID", "answer"]
         case .grantScores: ["grants", "applications", ":applicationID", "scores"]
@@ -325,6 +330,9 @@ enum SiteURL: Equatable {
         case .adminGrants: ["admin", "grants"]
         case .adminGrantAction(let action): ["admin", "grants", action]
         case .adminGrantRoundAction(let id, let action): ["admin", "grants", "rounds", id.uuidString.lowercased(), action]
+        case .observatory: ["observatory"]
+        case .observatoryExact: ["observatory", "exact"]
+        case .observatoryCSV(let table, let exact): exact ? ["observatory", "exact", "tables", "\(table).csv"] : ["observatory", "tables", "\(table).csv"]
         }
     }
 
