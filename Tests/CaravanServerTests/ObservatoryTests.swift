@@ -1,5 +1,6 @@
 import CaravanAllocation
 import CaravanDomain
+import CaravanFlows
 @testable import CaravanServer
 import Fluent
 import Foundation
@@ -187,6 +188,54 @@ import VaporTesting
             _ = admin
             let exact = try await app.api(.GET, "/observatory/exact", token: try await app.token(email: "admin@example.org")).json(Report.self)
             #expect(exact.count("funnel", "profiles") == 20)
+        }
+    }
+
+    /// A published estimate: each definition's returns and departures, the share that came back with its interval,
+    /// and the sentence that says how far the share moves with the rule — "≤15" for a small count, no share from it.
+    @Test func aPublishedEstimateShowsHowTheReturnedShareDependsOnTheRule() async throws {
+        try await withTestApp { app in
+            let page = try await WebClient(app, acceptLanguage: "en").get("/observatory")
+            #expect(page.text.contains("No estimate has been published yet"))
+            var oneDay = FlowDefinition.standard
+            oneDay.name = "return-1d"
+            oneDay.returnDays = 1
+            let summaries = [
+                FlowSummary(definition: oneDay, counts: [.neverLeft: 800, .departed: 30, .returned: 170, .other: 5]),
+                FlowSummary(definition: .standard, counts: [.neverLeft: 800, .departed: 60, .returned: 140, .other: 5]),
+                FlowSummary(definition: .un183, counts: [.neverLeft: 900, .departed: 90, .returned: 10, .other: 5]),
+            ]
+            let estimate = FlowEstimate(publishedAt: Date(), source: "synthetic: a test", home: "UZ", events: 100_000, subscribers: 1_005, summaries: summaries)
+            try await ObservatoryService(app: app, database: app.db).publish(estimate, by: "test")
+            for language in ["en", "ru"] {
+                let shown = try await WebClient(app, acceptLanguage: language).get("/observatory").text
+                #expect(shown.contains(language == "en" ? "85.0" : "85,0"), "170 of 200 came back under the one-day rule")
+                #expect(shown.contains(language == "en" ? "Uzbekistan" : "Узбекистан"))
+                #expect(shown.contains(language == "en" ? "The same people and the same data" : "Те же люди и те же данные"))
+                #expect(shown.contains("≤15"), "10 returned under the UN rule is not shown")
+                #expect(!shown.contains("observatory.flows"))
+            }
+            let api = try await app.api(.GET, "/observatory", language: "en")
+            struct Body: Decodable {
+                struct Flows: Decodable {
+                    struct Reading: Decodable {
+                        let name: String
+                        let returned: String
+                        let shareValue: Double?
+                        let shareLower: Double?
+                        let shareUpper: Double?
+                    }
+
+                    let readings: [Reading]
+                }
+
+                let flows: Flows?
+            }
+            let readings = try #require(try api.json(Body.self).flows).readings
+            #expect(readings.map(\.name) == ["return-1d", "default", "un-183"])
+            #expect(readings[0].shareValue == 85.0 && (readings[0].shareLower ?? 100) < 85 && (readings[0].shareUpper ?? 0) > 85)
+            #expect(readings[2].returned == "≤15" && readings[2].shareValue == nil)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "observatory.flows-published").count() == 1)
         }
     }
 }

@@ -43,7 +43,10 @@ struct ObservatoryService: Sendable {
         // Who reached which step of the funnel, and when.
         let users = try await User.query(on: database).filter(\.$role == Role.specialist.rawValue)
             .field(\.$id).field(\.$createdAt).all()
-        let profiles = try await SpecialistProfile.query(on: database).all()
+        // Only what the figures read: never the sealed identity or family.
+        let profiles = try await SpecialistProfile.query(on: database)
+            .field(\.$id).field(\.$user.$id).field(\.$citizenship).field(\.$countryOfResidence).field(\.$city).field(\.$headline)
+            .field(\.$russianLevel).field(\.$relocation).field(\.$skills).field(\.$storedExperience).all()
         let applications = try await JobApplication.query(on: database)
             .field(\.$id).field(\.$specialist.$id).field(\.$history).all()
         let cases = try await PermitCase.query(on: database)
@@ -64,7 +67,13 @@ struct ObservatoryService: Sendable {
             reached[id]![0] = user.createdAt
             furthest[id] = 0
         }
-        for profile in profiles where profile.basics.isReadyForMatching(skillCount: profile.skills.count, experienceCount: profile.experience.count) {
+        for profile in profiles {
+            let basics = ProfileBasics(
+                citizenship: profile.citizenship.flatMap(CountryCode.init(rawValue:)), countryOfResidence: profile.countryOfResidence.flatMap(CountryCode.init(rawValue:)),
+                city: profile.city, phone: "", headline: profile.headline, summary: "", russianLevel: profile.russianLevel.flatMap(CEFRLevel.init(rawValue:)),
+                expectedSalary: nil, relocation: profile.relocation, remote: .any
+            )
+            guard basics.isReadyForMatching(skillCount: profile.skills.count, experienceCount: profile.storedExperience?.count ?? 0) else { continue }
             reach(profile.$user.id, 1, nil)
         }
         let appliedStages: Set<String> = ["applied", "screening", "interview", "offer", "hired"]
@@ -141,11 +150,24 @@ struct ObservatoryService: Sendable {
         let vacancies = try await Vacancy.query(on: database).filter(\.$status ~~ [VacancyStatus.published.rawValue, VacancyStatus.closed.rawValue]).all()
         let open = vacancies.filter { $0.vacancyStatus == .published }
         let taxonomy = app.skillTaxonomy
-        func group(_ skill: String) -> String? { taxonomy.skill(SkillID(rawValue: skill))?.group }
+        var groupOf: [String: String] = [:]
+        func group(_ skill: String) -> String? {
+            if let known = groupOf[skill] { return known }
+            let found = taxonomy.skill(SkillID(rawValue: skill))?.group
+            groupOf[skill] = found ?? ""
+            return found
+        }
+        // Each person's skills once: the groups they list and their best level of each skill.
+        let people = profiles.map { profile in
+            (groups: Set(profile.skills.compactMap { group($0.skill) }),
+             levels: Dictionary(profile.skills.map { ($0.skill, $0.level) }, uniquingKeysWith: max),
+             city: profile.city.trimmingCharacters(in: .whitespaces).lowercased(), relocates: profile.relocation)
+        }
+        let openGroups = open.map { Set($0.requiredSkills.compactMap { group($0.skill) }) }
         var skillRows: [ObservatoryRow] = []
         for skillGroup in taxonomy.groups {
-            let demand = open.filter { $0.requiredSkills.contains { group($0.skill) == skillGroup.id } }.count
-            let supply = profiles.filter { $0.skills.contains { group($0.skill) == skillGroup.id } }.count
+            let demand = openGroups.filter { $0.contains(skillGroup.id) }.count
+            let supply = people.filter { $0.groups.contains(skillGroup.id) }.count
             guard demand + supply > 0 else { continue }
             let demandKey = "demand.skill.\(skillGroup.id)", supplyKey = "supply.skill.\(skillGroup.id)"
             counts[demandKey] = demand
@@ -160,13 +182,21 @@ struct ObservatoryService: Sendable {
         counts["demand.total"] = open.count
         var cityKeys: [String] = []
         for (index, (city, inCity)) in cities.sorted(by: { ($1.value.count, $0.key) < ($0.value.count, $1.key) }).enumerated() {
-            let candidates = profiles.filter { profile in
-                inCity.contains { vacancy in
-                    let near = vacancy.workArrangement == WorkArrangement.remote.rawValue || profile.relocation
-                        || profile.city.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(city) == .orderedSame
-                    return near && vacancy.requiredSkills.allSatisfy { required in
-                        profile.skills.contains { $0.skill == required.skill && $0.level >= required.level }
-                    }
+            let here = city.lowercased()
+            // Distinct requirements only: many vacancies ask the same.
+            let needs = Set(inCity.map { vacancy in
+                VacancyNeed(remote: vacancy.workArrangement == WorkArrangement.remote.rawValue,
+                            skills: vacancy.requiredSkills.map { "\($0.skill):\($0.level)" }.sorted())
+            }).map { need in
+                (remote: need.remote, skills: need.skills.map { item -> (String, Int) in
+                    let parts = item.split(separator: ":")
+                    return (String(parts[0]), Int(parts[1]) ?? 1)
+                })
+            }
+            let candidates = people.filter { person in
+                let near = person.relocates || person.city == here
+                return needs.contains { need in
+                    (need.remote || near) && need.skills.allSatisfy { person.levels[$0.0, default: 0] >= $0.1 }
                 }
             }.count
             let demandKey = "demand.city.\(index)", supplyKey = "supply.city.\(index)"
@@ -288,6 +318,12 @@ struct ObservatoryService: Sendable {
 
         return ObservatoryReport(asOf: now, tables: tables, counts: counts, relations: relations)
     }
+}
+
+/// What a vacancy asks of a candidate, for counting candidates once per distinct requirement.
+private struct VacancyNeed: Hashable {
+    let remote: Bool
+    let skills: [String]
 }
 
 extension CalendarDate {
