@@ -26,6 +26,12 @@ import VaporTesting
             #expect(try await browser.get("/language/xx").status == .notFound)
             let outside = try await browser.get("/language/en?next=//evil.example/")
             #expect(outside.headers.first(name: .location) == "/")
+
+            // The switch keeps the whole address: the search, its filters and the page.
+            let filtered = try await browser.get("/observatory?page=2&q=java")
+            #expect(filtered.text.contains("/language/en?next=/observatory?page%3D2%26q%3Djava"), "\(filtered.text)")
+            let back = try await browser.get("/language/en?next=/observatory?page%3D2%26q%3Djava")
+            #expect(back.headers.first(name: .location) == "/observatory?page=2&q=java")
         }
     }
 

@@ -58,7 +58,8 @@ struct PageLayout: Encodable {
         self.user = user.map { SignedIn(displayName: $0.displayName, role: request.t(role?.messageKey ?? "role.unknown")) }
         csrf = request.sessionsReady ? request.csrfToken : ""
         formToken = UUID().uuidString.lowercased()
-        let next = SiteURL.safeLocalPath(path) ?? "/"
+        // The whole address, query included: switching language keeps the search, the filters and the page.
+        let next = SiteURL.safeLocalPath(request.url.string) ?? SiteURL.safeLocalPath(path) ?? "/"
         languages = request.application.catalogs.languages.sorted { $0.rawValue > $1.rawValue }.map { code in
             var components = URLComponents()
             components.path = SiteURL.language(code).path
