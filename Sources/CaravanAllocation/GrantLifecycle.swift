@@ -46,6 +46,12 @@ public enum GrantLifecycle {
     public static func tookPlace(_ status: GrantStatus) -> Bool {
         [.accepted, .enrolled, .studying, .graduated, .left].contains(status)
     }
+
+    /// Was given a place by a published run, whatever became of it.
+    public static func wasPlaced(_ status: GrantStatus) -> Bool { status != .applied && status != .unplaced }
+
+    /// A student now: enrolled or studying.
+    public static func isStudent(_ status: GrantStatus) -> Bool { status == .enrolled || status == .studying }
 }
 
 /// Retention of a round's graduates: of those who graduated, how many were working in Russia through Caravan and how

@@ -12,6 +12,10 @@ public enum ApplicationStage: String, CaseIterable, Codable, Sendable {
     /// The specialist declined an invitation or an offer.
     case declined
 
+    /// The specialist has applied (or accepted an invitation) and the application went on from there: what the
+    /// observatory counts as "applied".
+    public var hasApplied: Bool { [.applied, .screening, .interview, .offer, .hired].contains(self) }
+
     /// Open stages can still move; the others are final.
     public var isOpen: Bool {
         switch self {

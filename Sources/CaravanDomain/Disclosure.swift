@@ -96,3 +96,49 @@ public struct Spread: Hashable, Sendable {
         p90 = rank(0.9)
     }
 }
+
+/// People through nested steps (an account, a complete profile, an application, …): each person is counted at the
+/// furthest step they reached and at every step before it, so every step is a part of the one above; the time between
+/// steps is counted in whole days from the previous step that carries a day (some steps carry none).
+public struct Funnel: Sendable {
+    public let steps: Int
+    /// Steps whose reaching carries no day.
+    public let undated: Set<Int>
+    private var people: [(furthest: Int, days: [Int?])] = []
+
+    public init(steps: Int, undated: Set<Int> = []) {
+        self.steps = steps
+        self.undated = undated
+    }
+
+    /// One person: the furthest step reached, and the day number (days since 1970-01-01) each step was first reached.
+    public mutating func add(furthest: Int, days: [Int?]) {
+        people.append((min(max(furthest, 0), steps - 1), days))
+    }
+
+    /// How many reached each step (or a later one).
+    public var counts: [Int] {
+        var counts = Array(repeating: 0, count: steps)
+        for person in people {
+            for step in 0...person.furthest { counts[step] += 1 }
+        }
+        return counts
+    }
+
+    /// The step a duration to `step` is counted from: the nearest earlier step that carries a day.
+    public func previousDated(_ step: Int) -> Int? {
+        guard step > 0, !undated.contains(step) else { return nil }
+        return (0..<step).last { !undated.contains($0) }
+    }
+
+    /// Days from the previous dated step to `step`, over the people who have both days (never negative).
+    public func spread(to step: Int) -> Spread? {
+        guard let previous = previousDated(step) else { return nil }
+        let days = people.compactMap { person -> Int? in
+            guard person.furthest >= step, step < person.days.count, let from = person.days[previous], let to = person.days[step], to >= from
+            else { return nil }
+            return to - from
+        }
+        return Spread(days)
+    }
+}

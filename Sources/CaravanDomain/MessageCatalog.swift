@@ -97,6 +97,11 @@ public struct MessageCatalogs: Sendable {
             ?? key
     }
 
+    /// Whether `language`'s catalogue (or the fallback) has a message for `key`.
+    public func has(_ key: String, in language: LanguageCode) -> Bool {
+        catalogs[language]?.messages[key] != nil || catalogs[fallback]?.messages[key] != nil
+    }
+
     /// Keys present in some catalogue but missing from `language`'s.
     public func missingKeys(in language: LanguageCode) -> Set<String> {
         let all = catalogs.values.reduce(into: Set<String>()) { $0.formUnion($1.messages.keys) }

@@ -16,7 +16,7 @@ extension APIHandler {
         let (user, _) = try await req.bearerUser()
         guard ObservatoryPolicy.mayReadExact(user.domainRole) else { throw AppError.forbidden }
         let view = ObservatoryView(try await req.observatory.report(), exact: true, req: req, flows: try await req.observatory.latestFlows())
-        try await req.observatory.recordExport(table: "all", format: "json", by: user)
+        if req.method != .HEAD { try await req.observatory.recordExport(table: "all", format: "json", by: user) }
         return .ok(.init(body: .json(.init(view))))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 
 /// The observatory as pages: `/observatory` for everyone (counts of 15 or fewer, and counts that would give one away
-/// by subtraction, shown as "≤15"), `/observatory/exact` for the ministry's analysts and admins; every table as CSV
+/// by subtraction, withheld: each reads "≤15"), `/observatory/exact` for the ministry's analysts and admins; every table as CSV
 /// beside it, the analysts' exports recorded in the audit chain.
 struct ObservatoryPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -56,7 +56,8 @@ struct ObservatoryPages: RouteCollection {
         }
         let report = try await req.observatory.report()
         guard let table = report.table(id), exact || table.isPublic else { throw AppError.notFound }
-        if exact, let user = req.auth.get(User.self) { try await req.observatory.recordExport(table: id, format: "csv", by: user) }
+        // A HEAD asks about the file without taking it: nothing exported, nothing recorded.
+        if exact, req.method != .HEAD, let user = req.auth.get(User.self) { try await req.observatory.recordExport(table: id, format: "csv", by: user) }
         let view = ObservatoryView.table(table, report: report, exact: exact, req: req)
         let response = Response(status: .ok, body: .init(string: ObservatoryView.csv(view)))
         response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")

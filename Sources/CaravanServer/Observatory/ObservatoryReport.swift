@@ -57,10 +57,15 @@ enum ObservatoryCell: Sendable {
     case count(String)
     /// One count over another, as a percentage; not shown where either count is hidden.
     case share(of: String, in: String)
-    /// Durations in days (calendar or working): the median or the 90th percentile, over `basis` (a count key), shown
+    enum Unit: Sendable {
+        case days
+        case workingDays
+    }
+
+    /// Durations in calendar or working days: the median or the 90th percentile, over `basis` (a count key), shown
     /// publicly only where that count is.
-    case median(Spread, basis: String)
-    case p90(Spread, basis: String)
+    case median(Spread, basis: String, unit: Unit)
+    case p90(Spread, basis: String, unit: Unit)
     /// The difference of two counts (demand less supply); hidden where either is.
     case difference(String, String)
     /// A figure as it was quoted (never suppressed: it is not a count of Caravan's people).

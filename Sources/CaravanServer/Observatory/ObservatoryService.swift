@@ -18,16 +18,21 @@ struct ObservatoryService: Sendable {
 
     /// The report, counted at most once per `CARAVAN_OBSERVATORY_CACHE_SECONDS`.
     func report() async throws -> ObservatoryReport {
-        try await app.observatoryCache.report(now: now) { try await build() }
+        let service = self
+        return try await app.observatoryCache.report(now: now) { try await service.build() }
     }
 
     /// Records an analyst's export of exact figures in the audit chain (which table, which format; no figures).
     func recordExport(table: String, format: String, by user: User) async throws {
         guard ObservatoryPolicy.mayReadExact(user.domainRole) else { throw AppError.forbidden }
-        try await AuditLog(now: app.dependencies.now).append(
-            AuditEntry(actor: AuditEntry.user(user.id), action: "observatory.export", subject: "observatory:\(table)", payload: ["format": format]),
-            on: database
-        )
+        // In a transaction of its own, as every append: exports at the same moment each take the next link.
+        let audit = AuditLog(now: app.dependencies.now)
+        try await database.transaction { db in
+            try await audit.append(
+                AuditEntry(actor: AuditEntry.user(user.id), action: "observatory.export", subject: "observatory:\(table)", payload: ["format": format]),
+                on: db
+            )
+        }
     }
 
     /// The steps of the specialists' funnel, in order.
@@ -39,8 +44,9 @@ struct ObservatoryService: Sendable {
         var tables: [ObservatoryTable] = []
         let moscow = PermitRegistry.moscow
         let today = CalendarDate(now, in: moscow)
+        func day(_ date: Date) -> CalendarDate { CalendarDate(date, in: moscow) }
 
-        // Who reached which step of the funnel, and when.
+        // Who reached which step of the funnel, and on which day (Moscow).
         let users = try await User.query(on: database).filter(\.$role == Role.specialist.rawValue)
             .field(\.$id).field(\.$createdAt).all()
         // Only what the figures read: never the sealed identity or family.
@@ -54,63 +60,60 @@ struct ObservatoryService: Sendable {
             .field(\.$permitIssuedOn).field(\.$rulebookVersion).field(\.$createdAt).all()
 
         let steps = Self.funnelSteps
-        var reached: [UUID: [Date?]] = [:]
-        var furthest: [UUID: Int] = [:]
-        func reach(_ person: UUID, _ step: Int, _ date: Date?) {
-            guard reached[person] != nil else { return }
-            furthest[person] = max(furthest[person] ?? 0, step)
-            if let date, reached[person]![step].map({ date < $0 }) ?? true { reached[person]![step] = date }
+        var reached: [UUID: (furthest: Int, days: [Int?])] = [:]
+        func reach(_ person: UUID, _ step: Int, _ day: CalendarDate?) {
+            guard var entry = reached[person] else { return }
+            entry.furthest = max(entry.furthest, step)
+            if let number = day?.dayNumber, entry.days[step].map({ number < $0 }) ?? true { entry.days[step] = number }
+            reached[person] = entry
         }
         for user in users {
             guard let id = user.id else { continue }
-            reached[id] = Array(repeating: nil, count: steps.count)
-            reached[id]![0] = user.createdAt
-            furthest[id] = 0
+            var days = [Int?](repeating: nil, count: steps.count)
+            days[0] = user.createdAt.map { day($0).dayNumber }
+            reached[id] = (0, days)
         }
         for profile in profiles {
             let basics = ProfileBasics(
-                citizenship: profile.citizenship.flatMap(CountryCode.init(rawValue:)), countryOfResidence: profile.countryOfResidence.flatMap(CountryCode.init(rawValue:)),
+                citizenship: profile.citizenship.flatMap(CountryCode.init(rawValue:)),
+                countryOfResidence: profile.countryOfResidence.flatMap(CountryCode.init(rawValue:)),
                 city: profile.city, phone: "", headline: profile.headline, summary: "", russianLevel: profile.russianLevel.flatMap(CEFRLevel.init(rawValue:)),
                 expectedSalary: nil, relocation: profile.relocation, remote: .any
             )
             guard basics.isReadyForMatching(skillCount: profile.skills.count, experienceCount: profile.storedExperience?.count ?? 0) else { continue }
             reach(profile.$user.id, 1, nil)
         }
-        let appliedStages: Set<String> = ["applied", "screening", "interview", "offer", "hired"]
         for application in applications {
             let person = application.$specialist.id
-            if let step = application.history.first(where: { appliedStages.contains($0.stage) }) { reach(person, 2, step.at) }
-            if let step = application.history.first(where: { $0.stage == "offer" }) { reach(person, 3, step.at) }
-            if let step = application.history.first(where: { $0.stage == "hired" }) { reach(person, 4, step.at) }
+            func first(_ matches: (ApplicationStage) -> Bool) -> CalendarDate? {
+                application.history.first { ApplicationStage(rawValue: $0.stage).map(matches) ?? false }.map { day($0.at) }
+            }
+            if let applied = first(\.hasApplied) { reach(person, 2, applied) }
+            if let offer = first({ $0 == .offer }) { reach(person, 3, offer) }
+            if let hired = first({ $0 == .hired }) { reach(person, 4, hired) }
         }
         for permitCase in cases {
             let person = permitCase.$principal.id
-            reach(person, 5, permitCase.history.first?.at ?? permitCase.createdAt)
-            if let issued = permitCase.permitIssuedOn.flatMap(CalendarDate.init) { reach(person, 6, issued.start(in: moscow)) }
-            if let step = permitCase.history.last(where: { $0.event == CaseEventKind.registerArrival.rawValue }) { reach(person, 7, step.at) }
+            reach(person, 5, (permitCase.history.first?.at ?? permitCase.createdAt).map(day))
+            if let issued = permitCase.permitIssuedOn.flatMap(CalendarDate.init) { reach(person, 6, issued) }
+            if let step = permitCase.history.last(where: { $0.event == CaseEventKind.registerArrival.rawValue }) { reach(person, 7, day(step.at)) }
         }
+        var funnel = Funnel(steps: steps.count, undated: [1])
+        for entry in reached.values { funnel.add(furthest: entry.furthest, days: entry.days) }
         var funnelRows: [ObservatoryRow] = []
-        for (index, step) in steps.enumerated() {
+        for (index, (step, count)) in zip(steps, funnel.counts).enumerated() {
             let key = "funnel.\(step)"
-            counts[key] = furthest.values.filter { $0 >= index }.count
-            // Days from the previous step that carries a date (a complete profile carries none).
-            var days: [Int] = []
-            if index > 0, let previous = (0..<index).last(where: { $0 != 1 }), index != 1 {
-                for (person, dates) in reached where (furthest[person] ?? 0) >= index {
-                    guard let from = dates[previous], let to = dates[index], to >= from else { continue }
-                    days.append(Int(to.timeIntervalSince(from) / 86_400))
-                }
-            }
-            let spread = Spread(days)
+            counts[key] = count
             let basis = "\(key).timed"
-            counts[basis] = spread.count
+            let spread = funnel.spread(to: index)
+            if let spread { counts[basis] = spread.count }
             let previous = index > 0 ? "funnel.\(steps[index - 1])" : nil
             funnelRows.append(ObservatoryRow(id: step, label: .key("observatory.funnel.step.\(step)"), cells: [
                 .count(key),
                 previous.map { .share(of: key, in: $0) } ?? .empty,
                 index > 0 ? .share(of: key, in: "funnel.accounts") : .empty,
-                index > 1 ? .median(spread, basis: basis) : .empty,
-                index > 1 ? .p90(spread, basis: basis) : .empty,
+                spread.map { .median($0, basis: basis, unit: .days) } ?? .empty,
+                spread.map { .p90($0, basis: basis, unit: .days) } ?? .empty,
             ]))
         }
         relations += DisclosureControl.nested(steps.map { "funnel.\($0)" })
@@ -124,23 +127,23 @@ struct ObservatoryService: Sendable {
             .filter(\.$passed == true).count()
         let residents = try await Resident.query(on: database).count()
         let companies = try await RegisteredCompany.query(on: database).count()
-        let placedStatuses: [GrantStatus] = [.placed, .accepted, .declined, .lapsed, .enrolled, .studying, .graduated, .left]
-        let takenStatuses: [GrantStatus] = [.accepted, .enrolled, .studying, .graduated, .left]
-        let placed = try await GrantApplication.query(on: database).filter(\.$status ~~ placedStatuses).count()
-        let taken = try await GrantApplication.query(on: database).filter(\.$status ~~ takenStatuses).count()
-        let studying = try await GrantApplication.query(on: database).filter(\.$status ~~ [.enrolled, .studying]).count()
+        func grants(_ rule: (GrantStatus) -> Bool) async throws -> Int {
+            try await GrantApplication.query(on: database).filter(\.$status ~~ GrantStatus.allCases.filter(rule)).count()
+        }
         counts["parts.test-bookings"] = bookings
         counts["parts.test-passes"] = passes
         counts["parts.residents"] = residents
         counts["parts.companies"] = companies
-        counts["parts.grants-placed"] = placed
-        counts["parts.grants-taken"] = taken
+        counts["parts.grants-placed"] = try await grants(GrantLifecycle.wasPlaced)
+        counts["parts.grants-taken"] = try await grants(GrantLifecycle.tookPlace)
+        counts["parts.grants-students"] = try await grants(GrantLifecycle.isStudent)
         relations += DisclosureControl.nested(["parts.test-bookings", "parts.test-passes"])
-        relations += DisclosureControl.nested(["parts.grants-placed", "parts.grants-taken"])
+        relations += DisclosureControl.nested(["parts.grants-placed", "parts.grants-taken", "parts.grants-students"])
         let partRows: [(String, ObservatoryCell)] = [
             ("test-bookings", .empty), ("test-passes", .share(of: "parts.test-passes", in: "parts.test-bookings")),
             ("residents", .empty), ("companies", .empty),
             ("grants-placed", .empty), ("grants-taken", .share(of: "parts.grants-taken", in: "parts.grants-placed")),
+            ("grants-students", .share(of: "parts.grants-students", in: "parts.grants-taken")),
         ]
         tables.append(ObservatoryTable(id: "parts", columns: ["count", "conversion"], rows: partRows.map { id, share in
             ObservatoryRow(id: id, label: .key("observatory.parts.row.\(id)"), cells: [.count("parts.\(id)"), share])
@@ -150,105 +153,100 @@ struct ObservatoryService: Sendable {
         let vacancies = try await Vacancy.query(on: database).filter(\.$status ~~ [VacancyStatus.published.rawValue, VacancyStatus.closed.rawValue]).all()
         let open = vacancies.filter { $0.vacancyStatus == .published }
         let taxonomy = app.skillTaxonomy
-        var groupOf: [String: String] = [:]
+        var groupOf: [String: String?] = [:]
         func group(_ skill: String) -> String? {
             if let known = groupOf[skill] { return known }
             let found = taxonomy.skill(SkillID(rawValue: skill))?.group
-            groupOf[skill] = found ?? ""
+            groupOf[skill] = found
             return found
         }
         // Each person's skills once: the groups they list and their best level of each skill.
         let people = profiles.map { profile in
             (groups: Set(profile.skills.compactMap { group($0.skill) }),
              levels: Dictionary(profile.skills.map { ($0.skill, $0.level) }, uniquingKeysWith: max),
-             city: profile.city.trimmingCharacters(in: .whitespaces).lowercased(), relocates: profile.relocation)
+             city: Self.cityKey(profile.city), relocates: profile.relocation)
         }
         let openGroups = open.map { Set($0.requiredSkills.compactMap { group($0.skill) }) }
-        var skillRows: [ObservatoryRow] = []
-        for skillGroup in taxonomy.groups {
-            let demand = openGroups.filter { $0.contains(skillGroup.id) }.count
-            let supply = people.filter { $0.groups.contains(skillGroup.id) }.count
-            guard demand + supply > 0 else { continue }
+        // Every group of the taxonomy, in its order: a group left out would say both its counts were 0.
+        let skillRows = taxonomy.groups.map { skillGroup in
             let demandKey = "demand.skill.\(skillGroup.id)", supplyKey = "supply.skill.\(skillGroup.id)"
-            counts[demandKey] = demand
-            counts[supplyKey] = supply
-            skillRows.append(ObservatoryRow(id: skillGroup.id, label: .names(ru: skillGroup.russianName, en: skillGroup.englishName),
-                                            cells: [.count(demandKey), .count(supplyKey), .difference(demandKey, supplyKey)]))
+            counts[demandKey] = openGroups.filter { $0.contains(skillGroup.id) }.count
+            counts[supplyKey] = people.filter { $0.groups.contains(skillGroup.id) }.count
+            return ObservatoryRow(id: skillGroup.id, label: .names(ru: skillGroup.russianName, en: skillGroup.englishName),
+                                  cells: [.count(demandKey), .count(supplyKey), .difference(demandKey, supplyKey)])
         }
         tables.append(ObservatoryTable(id: "demand-skills", columns: ["demand", "supply", "gap"], rows: skillRows, isPublic: true, chart: [0, 1]))
 
+        // Cities as their employers wrote them, told apart by a normalised key, in alphabetical order (an order by size
+        // would rank the hidden ones).
         var cityRows: [ObservatoryRow] = []
-        let cities = Dictionary(grouping: open) { $0.city.trimmingCharacters(in: .whitespaces) }
+        let cities = Dictionary(grouping: open) { Self.cityKey($0.city) }
         counts["demand.total"] = open.count
         var cityKeys: [String] = []
-        for (index, (city, inCity)) in cities.sorted(by: { ($1.value.count, $0.key) < ($0.value.count, $1.key) }).enumerated() {
-            let here = city.lowercased()
+        let named = cities.map { key, inCity -> (key: String, name: String, vacancies: [Vacancy]) in
+            let spellings = Dictionary(grouping: inCity.map { $0.city.trimmingCharacters(in: .whitespaces) }) { $0 }
+            let name = spellings.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key ?? key
+            return (key, name, inCity)
+        }.sorted { ($0.key.isEmpty ? 1 : 0, $0.name) < ($1.key.isEmpty ? 1 : 0, $1.name) }
+        for (index, city) in named.enumerated() {
             // Distinct requirements only: many vacancies ask the same.
-            let needs = Set(inCity.map { vacancy in
+            let needs = Set(city.vacancies.map { vacancy in
                 VacancyNeed(remote: vacancy.workArrangement == WorkArrangement.remote.rawValue,
-                            skills: vacancy.requiredSkills.map { "\($0.skill):\($0.level)" }.sorted())
-            }).map { need in
-                (remote: need.remote, skills: need.skills.map { item -> (String, Int) in
-                    let parts = item.split(separator: ":")
-                    return (String(parts[0]), Int(parts[1]) ?? 1)
-                })
-            }
+                            skills: vacancy.requiredSkills.map { VacancyNeed.Skill(id: $0.skill, level: $0.level) }.sorted())
+            })
             let candidates = people.filter { person in
-                let near = person.relocates || person.city == here
+                let near = person.relocates || (!city.key.isEmpty && person.city == city.key)
                 return needs.contains { need in
-                    (need.remote || near) && need.skills.allSatisfy { person.levels[$0.0, default: 0] >= $0.1 }
+                    (need.remote || near) && need.skills.allSatisfy { person.levels[$0.id, default: 0] >= $0.level }
                 }
             }.count
             let demandKey = "demand.city.\(index)", supplyKey = "supply.city.\(index)"
-            counts[demandKey] = inCity.count
+            counts[demandKey] = city.vacancies.count
             counts[supplyKey] = candidates
             cityKeys.append(demandKey)
-            cityRows.append(ObservatoryRow(id: "city-\(index)", label: .names(ru: city, en: city),
+            cityRows.append(ObservatoryRow(id: "city-\(index)", label: city.key.isEmpty ? .key("observatory.city.none") : .names(ru: city.name, en: city.name),
                                            cells: [.count(demandKey), .count(supplyKey), .difference(demandKey, supplyKey)]))
         }
         cityRows.append(ObservatoryRow(id: "total", label: .key("observatory.total"), cells: [.count("demand.total"), .empty, .empty]))
         relations.append(.init(total: "demand.total", parts: cityKeys))
         tables.append(ObservatoryTable(id: "demand-cities", columns: ["demand", "candidates", "gap"], rows: cityRows, isPublic: true, chart: [0, 1]))
 
-        // The trend: the last twelve months, this one included.
-        let accountDates = users.compactMap(\.createdAt)
+        // The trend: the last twelve months, this one included; the accounts opened before them are counted (never
+        // published) so that the months and the funnel's accounts are one relation.
         var trendRows: [ObservatoryRow] = []
-        var month = CalendarDate(year: today.year, month: today.month, day: 1) ?? today
         var months: [CalendarDate] = []
+        var month = CalendarDate(year: today.year, month: today.month, day: 1) ?? today
         for _ in 0..<12 {
             months.insert(month, at: 0)
             month = month.adding(months: -1)
         }
-        func monthOf(_ date: Date) -> String { let day = CalendarDate(date, in: moscow); return String(format: "%04d-%02d", day.year, day.month) }
+        func monthOf(_ date: Date) -> String { let day = day(date); return String(format: "%04d-%02d", day.year, day.month) }
         let vacancyMonths = Dictionary(grouping: vacancies.compactMap(\.createdAt).map(monthOf)) { $0 }.mapValues(\.count)
-        let accountMonths = Dictionary(grouping: accountDates.map(monthOf)) { $0 }.mapValues(\.count)
+        let accountMonths = Dictionary(grouping: users.map { $0.createdAt.map(monthOf) ?? "" }) { $0 }.mapValues(\.count)
+        var accountKeys: [String] = []
         for first in months {
             let id = String(format: "%04d-%02d", first.year, first.month)
             counts["trend.\(id).vacancies"] = vacancyMonths[id] ?? 0
             counts["trend.\(id).accounts"] = accountMonths[id] ?? 0
+            accountKeys.append("trend.\(id).accounts")
             trendRows.append(ObservatoryRow(id: id, label: .month(id), cells: [.count("trend.\(id).vacancies"), .count("trend.\(id).accounts")]))
         }
+        relations.append(.init(total: "funnel.accounts", parts: accountKeys + ["trend.other.accounts"]))
         tables.append(ObservatoryTable(id: "trend", columns: ["vacancies", "accounts"], rows: trendRows, isPublic: true, chart: [0, 1]))
 
         // Permits against the law's clock.
         let registry = app.permitRegistry
-        let openStatuses: Set<CaseStatus> = [.submitted, .inReview, .informationRequested, .resubmitted, .refusalProposed]
         let decidedStatuses: Set<CaseStatus> = [.decided, .permitIssued, .arrivalRegistered, .cancelled]
-        var clock = ["decided-within": 0, "decided-late": 0, "open-within": 0, "open-overdue": 0]
+        var clock = ["decided-within": 0, "decided-late": 0, "open-within": 0, "open-overdue": 0, "unclassified": 0]
         var stageDays: [String: [Int]] = ["review": [], "decision": [], "issue": [], "arrival": []]
-        func day(_ date: Date) -> CalendarDate { CalendarDate(date, in: moscow) }
         func workingDays(_ from: CalendarDate, _ to: CalendarDate) -> Int? {
             guard to > from else { return to == from ? 0 : nil }
             return try? registry.calendar.workingDays(from: from.adding(days: 1), through: to)
         }
         for permitCase in cases {
-            guard let submitted = permitCase.submittedOn.flatMap(CalendarDate.init),
-                  let rulebook = registry.rulebooks[permitCase.rulebookVersion],
-                  let decisionClock = try? DecisionClock(submittedOn: submitted, termMonths: rulebook.decisionTermMonths, pauses: permitCase.pauses.compactMap {
-                      guard let requested = CalendarDate($0.requestedOn) else { return nil }
-                      return DecisionClock.Pause(requestedOn: requested, answeredOn: $0.answeredOn.flatMap(CalendarDate.init))
-                  })
-            else { continue }
+            let status = permitCase.caseStatus
+            let isOpen = CaseStatus.open.contains(status)
+            guard isOpen || decidedStatuses.contains(status), let submitted = permitCase.submittedOn.flatMap(CalendarDate.init) else { continue }
             let history = permitCase.history
             let review = history.first { $0.event == CaseEventKind.startReview.rawValue }.map { day($0.at) }
             // The day a decision took effect: a confirmed refusal, else the last decision.
@@ -256,11 +254,20 @@ struct ObservatoryService: Sendable {
                 ?? history.last { $0.event == CaseEventKind.decide.rawValue }).map { day($0.at) }
             let issued = permitCase.permitIssuedOn.flatMap(CalendarDate.init)
             let arrival = history.last { $0.event == CaseEventKind.registerArrival.rawValue }.map { day($0.at) }
-            if decidedStatuses.contains(permitCase.caseStatus), let decision,
-               let status = try? decisionClock.status(on: decision, calendar: registry.calendar) {
-                clock[status.overdueWorkingDays > 0 ? "decided-late" : "decided-within", default: 0] += 1
-            } else if openStatuses.contains(permitCase.caseStatus), let status = try? decisionClock.status(on: today, calendar: registry.calendar) {
-                clock[status.overdueWorkingDays > 0 ? "open-overdue" : "open-within", default: 0] += 1
+            let decisionClock = registry.rulebooks[permitCase.rulebookVersion].flatMap { rulebook in
+                try? DecisionClock(submittedOn: submitted, termMonths: rulebook.decisionTermMonths, pauses: permitCase.pauses.compactMap {
+                    guard let requested = CalendarDate($0.requestedOn) else { return nil }
+                    return DecisionClock.Pause(requestedOn: requested, answeredOn: $0.answeredOn.flatMap(CalendarDate.init))
+                })
+            }
+            let on = isOpen ? today : decision
+            if let decisionClock, let on, let standing = try? decisionClock.status(on: on, calendar: registry.calendar) {
+                let late = standing.overdueWorkingDays > 0
+                clock[isOpen ? (late ? "open-overdue" : "open-within") : (late ? "decided-late" : "decided-within"), default: 0] += 1
+            } else {
+                // No calendar for the year, no rulebook of that version, or a history the clock refuses: counted, and said.
+                clock["unclassified", default: 0] += 1
+                app.logger.warning("observatory: a permit case's clock could not be read", metadata: ["case": .string(permitCase.id?.uuidString.lowercased() ?? "")])
             }
             if let review, let days = workingDays(submitted, review) { stageDays["review"]!.append(days) }
             if let review, let decision, let days = workingDays(review, decision) { stageDays["decision"]!.append(days) }
@@ -272,26 +279,31 @@ struct ObservatoryService: Sendable {
         counts["permits.open"] = clock["open-within"]! + clock["open-overdue"]!
         relations.append(.init(total: "permits.decided", parts: ["permits.decided-within", "permits.decided-late"]))
         relations.append(.init(total: "permits.open", parts: ["permits.open-within", "permits.open-overdue"]))
+        // With one case a person (as usual), the funnel's people with a case are these cases and the rest (drafts,
+        // withdrawn ones), which are never published: one more relation.
+        if Set(cases.map(\.$principal.id)).count == cases.count {
+            relations.append(.init(total: "funnel.cases", parts: ["permits.decided", "permits.open", "permits.unclassified", "permits.rest"]))
+        }
         let clockRows: [(String, String?)] = [
             ("decided", nil), ("decided-within", "permits.decided"), ("decided-late", "permits.decided"),
-            ("open", nil), ("open-within", "permits.open"), ("open-overdue", "permits.open"),
+            ("open", nil), ("open-within", "permits.open"), ("open-overdue", "permits.open"), ("unclassified", nil),
         ]
         tables.append(ObservatoryTable(id: "permits-clock", columns: ["count", "share"], rows: clockRows.map { id, total in
             ObservatoryRow(id: id, label: .key("observatory.permits-clock.row.\(id)"),
                            cells: [.count("permits.\(id)"), total.map { .share(of: "permits.\(id)", in: $0) } ?? .empty])
         }, isPublic: true, chart: [0]))
+        // Medians only: how many cases each is over would repeat the funnel's counts of permits and arrivals.
         var stageRows: [ObservatoryRow] = []
         for stage in ["review", "decision", "issue", "arrival"] {
             let spread = Spread(stageDays[stage]!)
             let key = "permits.stage.\(stage)"
             counts[key] = spread.count
             stageRows.append(ObservatoryRow(id: stage, label: .key("observatory.permits-stages.row.\(stage)"),
-                                            cells: [.count(key), .median(spread, basis: key), .p90(spread, basis: key)]))
+                                            cells: [.median(spread, basis: key, unit: .workingDays), .p90(spread, basis: key, unit: .workingDays)]))
         }
-        tables.append(ObservatoryTable(id: "permits-stages", columns: ["cases", "medianDays", "p90Days"], rows: stageRows, isPublic: true, chart: []))
+        tables.append(ObservatoryTable(id: "permits-stages", columns: ["medianDays", "p90Days"], rows: stageRows, isPublic: true, chart: []))
 
         // The programme's figures as they were quoted, beside Caravan's own.
-        counts["quoted.students.caravan"] = studying
         var quotedRows: [ObservatoryRow] = []
         for figure in QuotedFigure.programme {
             let ours: ObservatoryCell, progress: ObservatoryCell
@@ -301,7 +313,7 @@ struct ObservatoryService: Sendable {
                 ours = .count("parts.grants-placed")
                 progress = .share(of: "parts.grants-placed", in: "quoted.grants.value")
             case "students":
-                ours = .count("quoted.students.caravan")
+                ours = .count("parts.grants-students")
                 progress = .empty
             case "deficit-interior", "deficit-digital":
                 ours = .count("demand.total")
@@ -318,12 +330,28 @@ struct ObservatoryService: Sendable {
 
         return ObservatoryReport(asOf: now, tables: tables, counts: counts, relations: relations)
     }
+
+    /// A city as a key: trimmed, lower case, without a leading "г." (so "Москва", "москва" and "г. Москва" are one).
+    static func cityKey(_ city: String) -> String {
+        var key = city.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        for prefix in ["г. ", "г.", "город "] where key.hasPrefix(prefix) {
+            key = String(key.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        }
+        return key
+    }
 }
 
 /// What a vacancy asks of a candidate, for counting candidates once per distinct requirement.
 private struct VacancyNeed: Hashable {
+    struct Skill: Hashable, Comparable {
+        let id: String
+        let level: Int
+
+        static func < (lhs: Skill, rhs: Skill) -> Bool { (lhs.id, lhs.level) < (rhs.id, rhs.level) }
+    }
+
     let remote: Bool
-    let skills: [String]
+    let skills: [Skill]
 }
 
 extension CalendarDate {
@@ -335,22 +363,25 @@ extension CalendarDate {
     }
 }
 
-/// The last report, kept for a configured number of seconds (0: counted on every request).
-final class ObservatoryCache: @unchecked Sendable {
-    private let lock = NSLock()
+/// The last report, kept for a configured number of seconds (0: counted on every request). One count at a time:
+/// requests that arrive while the figures are being counted wait for that count instead of starting their own.
+actor ObservatoryCache {
     private var last: ObservatoryReport?
+    private var counting: Task<ObservatoryReport, any Error>?
     let seconds: Int
 
     init(seconds: Int) {
         self.seconds = seconds
     }
 
-    func report(now: Date, build: () async throws -> ObservatoryReport) async throws -> ObservatoryReport {
-        if seconds > 0, let last = lock.withLock({ last }), now.timeIntervalSince(last.asOf) < Double(seconds), now >= last.asOf {
-            return last
-        }
-        let report = try await build()
-        if seconds > 0 { lock.withLock { last = report } }
+    func report(now: Date, build: @escaping @Sendable () async throws -> ObservatoryReport) async throws -> ObservatoryReport {
+        if seconds > 0, let last, now >= last.asOf, now.timeIntervalSince(last.asOf) < Double(seconds) { return last }
+        if let counting { return try await counting.value }
+        let task = Task { try await build() }
+        counting = task
+        defer { counting = nil }
+        let report = try await task.value
+        if seconds > 0 { last = report }
         return report
     }
 }

@@ -105,25 +105,39 @@ struct ObservatoryView: Encodable {
     /// Wilson interval — the counts and the share shown publicly only over 15.
     static func flows(_ estimate: FlowEstimate, exact: Bool, req: Request) -> Flows {
         let language = req.language
-        func count(_ value: Int) -> String { !exact && value <= DisclosureControl.threshold ? "≤\(DisclosureControl.threshold)" : number(value, language) }
+        // Each reading's counts under the same rule as the tables: the subscribers (shown) are the four classes, of
+        // which only returned and departed are published.
+        var counts = ["subscribers": estimate.subscribers]
+        var relations: [DisclosureControl.Relation] = []
+        for (index, reading) in estimate.readings.enumerated() {
+            counts["\(index).returned"] = reading.counts[FlowClass.returned.rawValue] ?? 0
+            counts["\(index).departed"] = reading.counts[FlowClass.departed.rawValue] ?? 0
+            relations.append(.init(total: "subscribers", parts: ["\(index).returned", "\(index).departed", "\(index).rest"]))
+            relations.append(.init(total: "\(index).left", parts: ["\(index).returned", "\(index).departed"]))
+        }
+        let hidden = exact ? [] : DisclosureControl(counts: counts, relations: relations).hidden()
+        func count(_ key: String) -> String { hidden.contains(key) ? withheld : number(counts[key] ?? 0, language) }
         var shares: [(name: String, value: Double)] = []
-        let rows = estimate.readings.map { reading -> Flows.Row in
-            let summary = reading.summary
-            let share = summary.returnedOfLeft
-            let shown = exact || (share.count > DisclosureControl.threshold && share.total - share.count > DisclosureControl.threshold)
+        let rows = estimate.readings.enumerated().map { index, reading -> Flows.Row in
+            let share = reading.summary.returnedOfLeft
+            let shown = share.total > 0 && !hidden.contains("\(index).returned") && !hidden.contains("\(index).departed")
+            let name = req.application.catalogs.has("observatory.flows.name.\(reading.name)", in: language)
+                ? req.t("observatory.flows.name.\(reading.name)") : reading.name
             let definition = req.t("observatory.flows.definition", [
-                "name": reading.name, "noise": "\(reading.noiseDays)", "residence": "\(reading.residenceDays)", "return": "\(reading.returnDays)",
+                "name": name, "noise": "\(reading.noiseDays)", "residence": "\(reading.residenceDays)", "return": "\(reading.returnDays)",
             ])
-            if shown, share.total > 0 { shares.append((definition, share.value)) }
+            let when = req.application.catalogs.has("observatory.flows.when.\(reading.name)", in: language)
+                ? req.t("observatory.flows.when.\(reading.name)") : req.t("observatory.flows.when.custom", ["name": reading.name])
+            if shown { shares.append((when, share.value)) }
             return Flows.Row(
                 name: reading.name, noiseDays: reading.noiseDays, residenceDays: reading.residenceDays, returnDays: reading.returnDays,
-                definition: definition, returned: count(summary.counts[.returned] ?? 0), departed: count(summary.counts[.departed] ?? 0),
-                share: shown && share.total > 0 ? req.t("observatory.flows.share", [
+                definition: definition, returned: count("\(index).returned"), departed: count("\(index).departed"),
+                share: shown ? req.t("observatory.flows.share", [
                     "value": percent(share.value, language), "lower": percent(share.lower, language), "upper": percent(share.upper, language),
-                ]) : req.t("observatory.notShown"),
-                shareValue: shown && share.total > 0 ? (share.value * 1000).rounded() / 10 : nil,
-                shareLower: shown && share.total > 0 ? (share.lower * 1000).rounded() / 10 : nil,
-                shareUpper: shown && share.total > 0 ? (share.upper * 1000).rounded() / 10 : nil
+                ]) : (share.total == 0 && hidden.isEmpty ? "—" : withheld),
+                shareValue: shown ? (share.value * 1000).rounded() / 10 : nil,
+                shareLower: shown ? (share.lower * 1000).rounded() / 10 : nil,
+                shareUpper: shown ? (share.upper * 1000).rounded() / 10 : nil
             )
         }
         var explanation = ""
@@ -158,31 +172,36 @@ struct ObservatoryView: Encodable {
         return (language == .russian ? "\(whole),\(fraction)" : "\(whole).\(fraction)") + "\u{00A0}%"
     }
 
+    /// How every withheld figure reads: one marker, whatever the count behind it (two markers would tell a reader which
+    /// side of 15 a withheld count is on).
+    static let withheld = "≤\(DisclosureControl.threshold)"
+
     static func cell(_ cell: ObservatoryCell, report: ObservatoryReport, exact: Bool, req: Request) -> Cell {
         let language = req.language
         func hidden(_ key: String) -> Bool { !exact && report.hidden.contains(key) }
-        let notShown = Cell(text: req.t("observatory.notShown"), value: nil, suppressed: true)
+        // Checked before anything else: a "—" for a zero would give the zero away.
+        let notShown = Cell(text: withheld, value: nil, suppressed: true)
         let none = Cell(text: "—", value: nil, suppressed: false)
         switch cell {
         case .count(let key):
             guard let value = report.counts[key] else { return none }
-            // A small count says so; a larger one withheld so that no small one can be subtracted says it is not shown.
-            if hidden(key) { return value <= DisclosureControl.threshold ? Cell(text: "≤\(DisclosureControl.threshold)", value: nil, suppressed: true) : notShown }
+            if hidden(key) { return notShown }
             return Cell(text: number(value, language), value: Double(value), suppressed: false)
         case .share(let of, let total):
-            guard let part = report.counts[of], let whole = report.counts[total], whole > 0 else { return none }
             if hidden(of) || hidden(total) { return notShown }
+            guard let part = report.counts[of], let whole = report.counts[total], whole > 0 else { return none }
             let ratio = Double(part) / Double(whole)
             return Cell(text: percent(ratio, language), value: (ratio * 1000).rounded() / 10, suppressed: false)
-        case .median(let spread, let basis), .p90(let spread, let basis):
+        case .median(let spread, let basis, let unit), .p90(let spread, let basis, let unit):
+            if hidden(basis) { return notShown }
             let value: Int?
             if case .median = cell { value = spread.median } else { value = spread.p90 }
             guard let value else { return none }
-            if hidden(basis) { return notShown }
-            return Cell(text: req.t("observatory.days", ["count": "\(value)"]), value: Double(value), suppressed: false)
+            let key = unit == .days ? "observatory.days" : "observatory.workingDays"
+            return Cell(text: req.t(key, ["count": "\(value)"]), value: Double(value), suppressed: false)
         case .difference(let a, let b):
-            guard let left = report.counts[a], let right = report.counts[b] else { return none }
             if hidden(a) || hidden(b) { return notShown }
+            guard let left = report.counts[a], let right = report.counts[b] else { return none }
             let difference = left - right
             let text = difference > 0 ? "+" + number(difference, language) : difference < 0 ? "−" + number(-difference, language) : "0"
             return Cell(text: text, value: Double(difference), suppressed: false)
@@ -213,7 +232,8 @@ struct ObservatoryView: Encodable {
         }
         var lines = [([""] + table.columns.map(\.title)).map(field).joined(separator: ",")]
         for row in table.rows {
-            lines.append(([row.label] + row.cells.map { $0.value.map(Self.plain) ?? $0.text }).map(field).joined(separator: ","))
+            // Numbers go out as numbers (a negative gap stays -12); only words are guarded against formulas.
+            lines.append(([field(row.label)] + row.cells.map { $0.value.map(Self.plain) ?? field($0.text) }).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -237,6 +257,7 @@ enum CalendarDateText {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         guard let date = calendar.date(from: DateComponents(year: year, month: month, day: 1)) else { return nil }
-        return formatter.string(from: date)
+        let text = formatter.string(from: date)
+        return text.prefix(1).uppercased() + text.dropFirst()
     }
 }
