@@ -153,9 +153,18 @@ import VaporTesting
             let absurdYears = try await browser.post("/profile/skills", form: ["skill": "Kotlin", "level": "5", "years": "-7"])
             #expect(absurdYears.status == .unprocessableEntity)
             #expect(absurdYears.text.contains(#"value="-7""#) && absurdYears.text.contains(#"<option value="5" selected>"#))
+            // A skill already there is not silently replaced: what it says now and what it would say, then a second send.
+            let again = try await browser.post("/profile/skills", form: ["skill": "Java", "level": "5", "years": "8"])
+            #expect(again.status == .conflict)
+            #expect(again.text.contains("Java уже есть в профиле: Продвинутый, лет опыта: 6. Отправьте форму ещё раз, чтобы изменить на: Эксперт, лет опыта: 8."),
+                    "\(again.text)")
+            #expect(again.text.contains(#"name="replace" value="yes""#))
+            #expect(try await SpecialistProfile.query(on: app.db).first()?.skills.first?.level == 4, "nothing changed yet")
+            let updated = try await browser.post("/profile/skills", form: ["skill": "Java", "level": "5", "years": "8", "replace": "yes"])
+            #expect(updated.status == .seeOther && updated.headers.first(name: .location)?.contains("skill-updated") == true)
             let profile = try #require(try await SpecialistProfile.query(on: app.db).first())
-            #expect(profile.skills.map(\.skill) == ["java", "spring-boot"])
-            #expect(profile.skills.last?.years == 3.5)
+            #expect(Set(profile.skills.map(\.skill)) == ["java", "spring-boot"])
+            #expect(profile.skills.first { $0.skill == "java" }?.level == 5 && profile.skills.first { $0.skill == "spring-boot" }?.years == 3.5)
 
             let badMember = try await browser.post("/profile/family", form: ["name": "Тимур", "relation": "child", "birthDate": "2999-01-01", "citizenship": "UZ"])
             #expect(badMember.status == .unprocessableEntity)

@@ -129,7 +129,7 @@ struct ProfilePages: RouteCollection {
         let user = try requireSpecialist(req)
         let profile = try await req.profiles.profile(of: user)
         let notice = (try? req.query.get(String.self, at: "notice"))
-            .flatMap { ["saved", "skill-added", "skill-removed", "member-added", "member-removed", "entry-added", "entry-removed"].contains($0) ? $0 : nil }
+            .flatMap { ["saved", "skill-added", "skill-updated", "skill-removed", "member-added", "member-removed", "entry-added", "entry-removed"].contains($0) ? $0 : nil }
         return try await render(req, profile, form: BasicsForm(profile.basics), errors: [:], notice: notice.map { req.t("profile.notice.\($0)") })
     }
 
@@ -173,6 +173,8 @@ struct ProfilePages: RouteCollection {
         var skill: String?
         var level: Int?
         var years: String?
+        /// `yes` once the person has seen that the skill is on the profile already and chose to change it.
+        var replace: String?
     }
 
     /// The skill is typed as people say it ("джава", "Spring Boot", "postgres") and resolved by the taxonomy.
@@ -189,12 +191,30 @@ struct ProfilePages: RouteCollection {
             errors["skill"] = req.t("error.skill.notFound", ["skill": String(typed.prefix(60))])
         }
         let years = Double((form.years ?? "0").replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces))
+        // A skill already on the profile is not silently replaced: the person sees what it says now and what it would
+        // say, and sends the form again to change it.
+        if let resolved, errors.isEmpty, form.replace != "yes", let current = profile.skills.first(where: { $0.skill == resolved.rawValue }) {
+            let skill = req.application.skillTaxonomy.skill(resolved)
+            let name = (req.language == .russian ? skill?.russianName : skill?.englishName) ?? resolved.rawValue
+            func describe(level: Int, years: Double) -> String {
+                req.t("profile.skill.described", ["level": req.t("skill.level.\(level)"), "years": String(format: "%g", max(years, 0))])
+            }
+            errors["skill"] = req.t("profile.skill.exists", [
+                "skill": name, "now": describe(level: current.level, years: current.years),
+                "new": describe(level: form.level ?? 3, years: years ?? current.years),
+            ])
+            return try await render(req, profile, form: BasicsForm(profile.basics), errors: errors, notice: nil, status: .conflict, typedSkill: typed,
+                                    typed: ["years": String((form.years ?? "").prefix(5)), "level": form.level.map(String.init) ?? "", "replace": "yes"])
+        }
         if let resolved, errors.isEmpty {
-            var skills = profile.skills.filter { $0.skill != resolved.rawValue }
-            skills.append(.init(skill: resolved.rawValue, level: form.level ?? 3, years: years ?? -1))
+            // Changed where it stands, or added at the end.
+            let entry = SpecialistProfile.StoredSkill(skill: resolved.rawValue, level: form.level ?? 3, years: years ?? -1)
+            var skills = profile.skills
+            if let index = skills.firstIndex(where: { $0.skill == resolved.rawValue }) { skills[index] = entry } else { skills.append(entry) }
             do {
                 _ = try await req.profiles.setSkills(of: user, skills)
-                return req.redirect(to: SiteURL.profile.path + "?notice=skill-added#skills", redirectType: .normal)
+                let notice = profile.skills.contains { $0.skill == resolved.rawValue } ? "skill-updated" : "skill-added"
+                return req.redirect(to: SiteURL.profile.path + "?notice=\(notice)#skills", redirectType: .normal)
             } catch AppError.validation(let failure) {
                 for error in failure.errors {
                     let field = error.field.hasSuffix(".level") ? "level" : error.field.hasSuffix(".years") ? "years" : "skill"
