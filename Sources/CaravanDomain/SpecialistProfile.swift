@@ -121,6 +121,8 @@ public enum ProfileRules {
     public static let summaryMaximum = 4000
     /// A salary above 100 million roubles a month is a typo, not an expectation.
     public static let salaryMaximum = 100_000_000
+    /// Roubles a month: anything less is a slip ("100" meant as a hundred thousand), not a salary.
+    public static let salaryMinimum = 10_000
 
     public static func validate(_ input: ProfileBasicsInput) throws(ValidationFailure) -> ProfileBasics {
         var validator = Validator()
@@ -148,7 +150,7 @@ public enum ProfileRules {
         var salary: Int?
         let salaryText = input.expectedSalary.filter { !$0.isWhitespace }
         if !salaryText.isEmpty {
-            if let value = Int(salaryText), value > 0, value <= salaryMaximum {
+            if let value = Int(salaryText), (salaryMinimum...salaryMaximum).contains(value) {
                 salary = value
             } else {
                 validator.add("expectedSalary", "salary.invalid")

@@ -109,7 +109,7 @@ public enum VacancyRules {
         func salary(_ text: String, _ field: String) -> Int? {
             let digits = text.filter { !$0.isWhitespace }
             guard !digits.isEmpty else { return nil }
-            guard let value = Int(digits), value > 0, value <= ProfileRules.salaryMaximum else {
+            guard let value = Int(digits), (ProfileRules.salaryMinimum...ProfileRules.salaryMaximum).contains(value) else {
                 validator.add(field, "salary.invalid")
                 return nil
             }

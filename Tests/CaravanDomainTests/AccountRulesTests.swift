@@ -102,9 +102,12 @@ import Testing
         #expect(areas.contains(.entryBans) == (role == .registryOfficer))
         #expect(areas.contains(.centres) == (role == .specialist || role == .centreStaff || role == .admin))
         #expect(areas.contains(.register))
-        // Anyone may look at the centres and their free slots without an account.
-        // Anyone may look at the register of companies without an account.
-        #expect(Area.visible(to: nil) == [.home, .centres, .register, .grants])
+        #expect(areas.contains(.observatory), "the programme's public figures are everyone's")
+        #expect(ObservatoryPolicy.mayReadExact(role) == (role == .analyst || role == .admin))
+        // Anyone may look at the centres and their free slots, the register of companies, the grant rounds and the
+        // observatory's public figures without an account.
+        #expect(Area.visible(to: nil) == [.home, .centres, .register, .grants, .observatory])
+        #expect(!ObservatoryPolicy.mayReadExact(nil))
     }
 }
 
