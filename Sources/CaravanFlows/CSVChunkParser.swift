@@ -1,3 +1,10 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The text input read fast: a chunk of whole lines parsed straight from bytes for the common shape
 /// (`1234…,2025-03-01,UZ,7`); any line that is not exactly that shape is handed to `EventCSV.parse`, which either
 /// reads it (hex subscribers, spaces around fields) or says what is wrong with it — so the two parsers cannot
@@ -36,18 +43,18 @@ enum CSVChunkParser {
         var line = 0
         while position < end {
             line += 1
+            // The common shape in one pass, line break included; anything else is found and read line by line.
+            if let (event, next) = fast(base, position, end, yearStart, monthStart, monthLength) {
+                try emit(event)
+                position = next
+                continue
+            }
             let start = position
-            // The line's end: the next line break (or the chunk's end).
-            var stop = position
-            while stop < end, base[stop] != 10 { stop += 1 }
+            let stop = memchr(base + start, 10, end - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? end
             position = stop + 1
             var lineEnd = stop
             if lineEnd > start, base[lineEnd - 1] == 13 { lineEnd -= 1 }
             if lineEnd == start { continue }
-            if let event = fast(base, start, lineEnd, yearStart, monthStart, monthLength) {
-                try emit(event)
-                continue
-            }
             let text = String(decoding: UnsafeBufferPointer(start: base + start, count: lineEnd - start), as: UTF8.self)
             let event: PackedEvent
             do {
@@ -61,10 +68,11 @@ enum CSVChunkParser {
         return line
     }
 
-    /// The common shape only; nil for anything else (then `EventCSV.parse` decides).
+    /// The common shape only, from `start` to its line break (or `end`): the event and where the next line starts;
+    /// nil for anything else (then `EventCSV.parse` decides).
     @inline(__always)
-    private static func fast(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ yearStart: [Int32],
-                             _ monthStart: [[Int32]], _ monthLength: [[Int32]]) -> PackedEvent? {
+    static func fast(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ yearStart: [Int32],
+                             _ monthStart: [[Int32]], _ monthLength: [[Int32]]) -> (PackedEvent, Int)? {
         var i = start
         // sub: 1–20 decimal digits, no overflow.
         var sub: UInt64 = 0
@@ -82,7 +90,7 @@ enum CSVChunkParser {
         guard i + 11 <= end, p[i + 4] == 45, p[i + 7] == 45, p[i + 10] == 44 else { return nil }
         @inline(__always) func digit(_ offset: Int) -> Int { Int(p[i + offset]) &- 48 }
         let y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3), m0 = digit(5), m1 = digit(6), d0 = digit(8), d1 = digit(9)
-        guard UInt(bitPattern: y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 10 else { return nil }
+        for digit in [y0, y1, y2, y3, m0, m1, d0, d1] where UInt(bitPattern: digit) > 9 { return nil }
         let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
         let month = m0 * 10 + m1
         let dayOfMonth = Int32(d0 * 10 + d1)
@@ -102,7 +110,9 @@ enum CSVChunkParser {
             count = count * 10 + UInt64(p[i] &- 48)
             i += 1
         }
-        guard i == end, i > countStart, count > 0, count <= UInt64(UInt32.max) else { return nil }
-        return PackedEvent(subscriber: sub, day: UInt16(day), country: country, count: UInt32(count))
+        guard i > countStart, count > 0, count <= UInt64(UInt32.max) else { return nil }
+        if i < end, p[i] == 13 { i += 1 }
+        guard i == end || p[i] == 10 else { return nil }
+        return (PackedEvent(subscriber: sub, day: UInt16(day), country: country, count: UInt32(count)), i + 1)
     }
 }

@@ -220,3 +220,28 @@ import Testing
         #expect(FlowSQL.isPlainName("mobility.events") && !FlowSQL.isPlainName("events; DROP TABLE x") && !FlowSQL.isPlainName("1x"))
     }
 }
+
+/// The byte parser must take every ordinary row itself (the fallback is right but slow) and read it as `EventCSV` does.
+@Suite struct CSVFastPathTests {
+    @Test func ordinaryRowsTakeTheFastPathAndReadAsEventCSVDoes() throws {
+        var rng = FlowInputTests.SplitMix(state: 99)
+        for _ in 0..<5_000 {
+            let day = Int32.random(in: 0...47_846, using: &rng)
+            let sub = rng.next() >> UInt64.random(in: 0...63, using: &rng)
+            let count = UInt32.random(in: 1...UInt32.max, using: &rng) >> UInt32.random(in: 0...31, using: &rng)
+            let code = String(decoding: [UInt8.random(in: 65...90, using: &rng), UInt8.random(in: 65...90, using: &rng)], as: UTF8.self)
+            let line = "\(sub),\(FlowImportTests.date(day)),\(code),\(max(1, count))" + ["\n", "\r\n", ""][Int.random(in: 0...2, using: &rng)]
+            let bytes = Array(line.utf8)
+            let fast = bytes.withUnsafeBufferPointer { CSVChunkParser.fast($0.baseAddress!, 0, $0.count, CSVChunkParser.yearStart, CSVChunkParser.monthStart, CSVChunkParser.monthLength) }
+            let reference = PackedEvent(try EventCSV.parse(Substring(line.trimmingCharacters(in: .newlines)), number: 1))
+            try #require(fast?.0 == reference, "\(line)")
+            #expect(fast?.1 == bytes.count + (bytes.last == 10 ? 0 : 1), "where the next line starts")
+        }
+        // Not the ordinary shape: left to EventCSV (which reads or refuses it).
+        for line in ["ff00ff00ff00ff00,2025-01-01,UZ,1", " 1,2025-01-01,UZ,1", "1,2025-02-29,UZ,1", "1,1969-12-31,UZ,1", "1,2025-01-01,uz,1",
+                     "1,2025-01-01,UZ,0", "1,2025-01-01,UZ,4294967296", "18446744073709551616,2025-01-01,UZ,1", "1,2025-1-01,UZ,1", "1,2025-01-01,UZ,1,"] {
+            let bytes = Array(line.utf8)
+            #expect(bytes.withUnsafeBufferPointer { CSVChunkParser.fast($0.baseAddress!, 0, $0.count, CSVChunkParser.yearStart, CSVChunkParser.monthStart, CSVChunkParser.monthLength) } == nil, "\(line)")
+        }
+    }
+}
