@@ -150,8 +150,8 @@ public enum ProfileRules {
         var salary: Int?
         let salaryText = input.expectedSalary.filter { !$0.isWhitespace }
         if !salaryText.isEmpty {
-            if let value = Int(salaryText), (salaryMinimum...salaryMaximum).contains(value) {
-                salary = value
+            if let value = Int(salaryText), value > 0, value <= salaryMaximum {
+                if value >= salaryMinimum { salary = value } else { validator.add("expectedSalary", "salary.tooLow") }
             } else {
                 validator.add("expectedSalary", "salary.invalid")
             }

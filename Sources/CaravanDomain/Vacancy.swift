@@ -109,8 +109,12 @@ public enum VacancyRules {
         func salary(_ text: String, _ field: String) -> Int? {
             let digits = text.filter { !$0.isWhitespace }
             guard !digits.isEmpty else { return nil }
-            guard let value = Int(digits), (ProfileRules.salaryMinimum...ProfileRules.salaryMaximum).contains(value) else {
+            guard let value = Int(digits), value > 0, value <= ProfileRules.salaryMaximum else {
                 validator.add(field, "salary.invalid")
+                return nil
+            }
+            guard value >= ProfileRules.salaryMinimum else {
+                validator.add(field, "salary.tooLow")
                 return nil
             }
             return value

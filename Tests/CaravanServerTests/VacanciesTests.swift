@@ -98,7 +98,7 @@ import VaporTesting
             let slip = Self.javaVacancy.replacingOccurrences(of: #""salaryMin":200000,"salaryMax":350000"#, with: #""salaryMax":100"#)
             let cheap = try await app.api(.POST, "/vacancies", raw: slip, token: hr, language: "en")
             #expect(cheap.status == .unprocessableEntity, "\(cheap.text)")
-            #expect((try cheap.json(ProblemBody.self).errors ?? []).map { "\($0.field):\($0.code)" } == ["salaryMax:salary.invalid"])
+            #expect((try cheap.json(ProblemBody.self).errors ?? []).map { "\($0.field):\($0.code)" } == ["salaryMax:salary.tooLow"])
             #expect(try await Vacancy.query(on: app.db).count() == 0)
 
             try await app.signUp(email: "nocompany@example.org", role: "employer")

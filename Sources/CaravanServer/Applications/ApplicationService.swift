@@ -129,7 +129,11 @@ struct ApplicationService: Sendable {
 
     func validate(_ input: OfferInput) throws -> JobApplication.Offer {
         var validator = Validator()
-        if let salary = input.salary, salary > 0, salary <= ProfileRules.salaryMaximum {} else { validator.add("offer.salary", "salary.invalid") }
+        if let salary = input.salary, salary > 0, salary <= ProfileRules.salaryMaximum {
+            if salary < ProfileRules.salaryMinimum { validator.add("offer.salary", "salary.tooLow") }
+        } else {
+            validator.add("offer.salary", "salary.invalid")
+        }
         let today = CalendarDay.today(now)
         if !AccreditationRules.isCalendarDate(input.startDate) {
             validator.add("offer.startDate", "date.invalid")
