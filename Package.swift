@@ -145,6 +145,7 @@ let package = Package(
         .executableTarget(
             name: "caravan-bench",
             dependencies: [
+                "CaravanFlows",
                 "CaravanAllocation",
                 "CaravanSearch",
                 "CaravanMatching",

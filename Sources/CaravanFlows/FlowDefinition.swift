@@ -31,6 +31,15 @@ public struct FlowDefinition: Codable, Hashable, Sendable {
 
     public static let presets = [standard, un183]
 
+    /// The sensitivity grid: the default; a return needing 1, 90 or 183 days at home; the UN's 183-day residence —
+    /// how far the returned share moves with the rule.
+    public static let sensitivityGrid: [FlowDefinition] = [standard] + [1, 90, 183].map { days in
+        var definition = standard
+        definition.name = "return-\(days)d"
+        definition.returnDays = days
+        return definition
+    } + [un183]
+
     /// The longest span any threshold may ask for: ten years of days.
     public static let maximumDays = 3_660
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaravanAllocation
+import CaravanFlows
 import Dispatch
 import Foundation
 

@@ -1,3 +1,4 @@
+import CaravanFlows
 import Dispatch
 import Foundation
 #if canImport(Glibc)

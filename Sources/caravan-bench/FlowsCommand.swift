@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaravanFlows
 import Dispatch
 import Foundation
 

@@ -1,5 +1,6 @@
 import CaravanFlows
 @testable import CaravanServer
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -49,14 +50,26 @@ import Vapor
             let strict = try #require(blocks.first { $0.hasPrefix("return-90d") })
             #expect(strict.contains("returned: ≤15  (not shown: ≤15)") && strict.contains("departed: 80"), "\(strict)")
 
+            // Published on the observatory with its source, or refused without one (nothing published).
+            let (unsourced, why) = await run(app, ["--input", events.path, "--home", "UZ", "--publish"])
+            #expect(!unsourced && why.contains("--publish needs --source"), "\(why)")
+            #expect(try await FlowEstimate.query(on: app.db).count() == 0)
+            let (published, said) = await run(app, ["--input", events.path, "--home", "UZ", "--publish", "--source", "a test file"])
+            #expect(published && said.contains("published on the observatory"), "\(said)")
+            let estimate = try #require(try await FlowEstimate.query(on: app.db).first())
+            #expect(estimate.subscribers == 120 && estimate.source == "a test file" && estimate.readings.count == FlowDefinition.sensitivityGrid.count)
+            #expect(estimate.readings.first { $0.name == "default" }?.counts["returned"] == 40)
+            let page = try await WebClient(app, acceptLanguage: "en").get("/observatory")
+            #expect(page.text.contains("a test file") && page.text.contains("50.0"), "the default's 40 of 80 came back")
+
             let bad = folder.appendingPathComponent("bad.csv")
             try "sub,day,country,cnt\n1,2025-01-01,UZ,3\nx,2025-01-02,UZ,1\n".write(to: bad, atomically: true, encoding: .utf8)
             let (refused, message) = await run(app, ["--input", bad.path, "--home", "UZ"])
             #expect(!refused && message.contains("line 3: sub is not a 64-bit number") && message.contains("nothing was counted"), "\(message)")
             let definition = folder.appendingPathComponent("definition.json")
             try #"{"format":"caravan-flows-definition/1","returnDay":90}"#.write(to: definition, atomically: true, encoding: .utf8)
-            let (unknown, said) = await run(app, ["--input", events.path, "--home", "UZ", "--definition", definition.path])
-            #expect(!unknown && said.contains("unknown parameter(s): returnDay"), "\(said)")
+            let (unknown, answer) = await run(app, ["--input", events.path, "--home", "UZ", "--definition", definition.path])
+            #expect(!unknown && answer.contains("unknown parameter(s): returnDay"), "\(answer)")
             let (home, wrong) = await run(app, ["--input", events.path, "--home", "Uzbekistan"])
             #expect(!home && wrong.contains("--home must be a two-letter country code"))
         }

@@ -142,6 +142,9 @@ import VaporTesting
             #expect(html.contains("<svg") && html.contains("role=\"img\"") && !html.contains("<script"), "charts drawn on the server, no script")
             #expect(html.contains("≤15"))
             #expect(!html.contains("observatory.") && !html.contains("funnel.accounts"), "no raw keys")
+            // The demo's synthetic estimate, said to be synthetic, with the sentence on how the share moves.
+            #expect(html.contains("synthetic, not real SIM data"))
+            #expect(html.contains(language == "ru" ? "Те же люди и те же данные" : "The same people and the same data"))
             // Each table's CSV: the same figures as the page, "≤15" included; nothing recorded for the public.
             let before = try await AuditEvent.query(on: app.db).count()
             let csv = try await WebClient(app, acceptLanguage: language).get("/observatory/tables/funnel.csv")

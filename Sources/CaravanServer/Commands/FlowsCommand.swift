@@ -1,4 +1,5 @@
 import CaravanFlows
+import Fluent
 import Foundation
 import Vapor
 
@@ -40,23 +41,24 @@ struct FlowsSensitivityCommand: AsyncCommand {
         var threads: Int?
         @Option(name: "temp-dir", help: "Where sort runs are spilled (default: the system's temporary folder).")
         var temporaryDirectory: String?
+        @Flag(name: "publish", help: "Publish the class counts on the observatory (/observatory), with --source.")
+        var publish: Bool
+        @Option(name: "source", help: "Where the events came from, as the observatory should say it (up to 300 characters).")
+        var source: String?
         init() {}
     }
 
     var help: String { "Reads the data under a grid of definitions and shows how the returned share moves." }
 
     /// The grid: the default; a return needing 1, 30, 90, 183 days at home; the UN's 183-day residence.
-    static func grid() -> [FlowDefinition] {
-        [FlowDefinition.standard] + [1, 90, 183].map { days in
-            var definition = FlowDefinition.standard
-            definition.name = "return-\(days)d"
-            definition.returnDays = days
-            return definition
-        } + [FlowDefinition.un183]
-    }
+    static func grid() -> [FlowDefinition] { FlowDefinition.sensitivityGrid }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let home = try FlowsInput.home(signature.home)
+        let source = (signature.source ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if signature.publish, source.isEmpty || source.count > FlowEstimate.sourceMaximum {
+            throw FlowsInput.Failed("invalid: --publish needs --source: where the events came from, 1 to \(FlowEstimate.sourceMaximum) characters")
+        }
         var definitions = Self.grid()
         if let file = signature.definition { definitions.append(try FlowsInput.definition(file)) }
         let result = try FlowsInput.classify(
@@ -72,6 +74,16 @@ struct FlowsSensitivityCommand: AsyncCommand {
                 context.console.print("  \(flowClass.rawValue): \(FlowSummary.published(share.count))  \(Self.percent(share))")
             }
             context.console.print("  returned of those who left: \(Self.percent(summary.returnedOfLeft)) of \(FlowSummary.published(summary.returnedOfLeft.total))")
+        }
+        if signature.publish {
+            // Class counts only, never a subscriber; the observatory applies its suppression when it shows them.
+            let app = context.application
+            try await app.autoMigrate()
+            let estimate = FlowEstimate(publishedAt: app.dependencies.now(), source: source, home: home.description, events: result.rows,
+                                        subscribers: result.tally.subscribers, summaries: result.tally.summaries(definitions))
+            try await ObservatoryService(app: app, database: app.db).publish(estimate, by: "operator:cli")
+            context.console.print("")
+            context.console.print("published on the observatory: \(SiteURL.observatory.path)#flows")
         }
     }
 

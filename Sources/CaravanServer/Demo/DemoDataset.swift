@@ -67,6 +67,7 @@ enum DemoDataset {
         // After the entry bans: it files one of its own, which the bans' loader would take for a loaded registry.
         try await DemoResidency.load(on: app)
         try await DemoGrants.load(on: app)
+        try await DemoFlows.load(on: app)
         return created
     }
 }

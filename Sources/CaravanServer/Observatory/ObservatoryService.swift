@@ -25,13 +25,21 @@ struct ObservatoryService: Sendable {
     /// Records an analyst's export of exact figures in the audit chain (which table, which format; no figures).
     func recordExport(table: String, format: String, by user: User) async throws {
         guard ObservatoryPolicy.mayReadExact(user.domainRole) else { throw AppError.forbidden }
-        // In a transaction of its own, as every append: exports at the same moment each take the next link.
+        // In a transaction of its own, as every append, and one export at a time in this process: exports at the same
+        // moment each take the next link. The transaction reads the last link before it writes; on SQLite another
+        // writer may hold the table for that moment, so a refused attempt (rolled back whole) is tried again.
         let audit = AuditLog(now: app.dependencies.now)
-        try await database.transaction { db in
-            try await audit.append(
-                AuditEntry(actor: AuditEntry.user(user.id), action: "observatory.export", subject: "observatory:\(table)", payload: ["format": format]),
-                on: db
-            )
+        let entry = AuditEntry(actor: AuditEntry.user(user.id), action: "observatory.export", subject: "observatory:\(table)", payload: ["format": format])
+        let turns = app.idempotencyTurns
+        await turns.enter("observatory.export")
+        defer { Task { await turns.leave("observatory.export") } }
+        for attempt in 1... {
+            do {
+                try await database.transaction { db in try await audit.append(entry, on: db) }
+                return
+            } catch where attempt < 5 {
+                try await Task.sleep(nanoseconds: UInt64(attempt) * 25_000_000)
+            }
         }
     }
 

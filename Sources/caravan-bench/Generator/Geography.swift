@@ -1,3 +1,4 @@
+import CaravanFlows
 /// Where specialists live and what their Russian is like, per country of citizenship.
 struct CountryProfile: Sendable {
     let code: String

@@ -1,3 +1,4 @@
+import CaravanFlows
 /// Makes specialists: who they are, where they live, what they know and how they describe it.
 /// Each profile depends only on (seed, index), so any slice of a large corpus can be regenerated.
 struct ProfileGenerator {

@@ -1,3 +1,4 @@
+import CaravanFlows
 /// Search-box queries of 2–3 words, Russian and English, built from the same vocabulary the profiles
 /// use but inflected differently ("разработчиков java" against "Java-разработчик"), so a hit needs
 /// the stemmer to bring the forms together.

@@ -1,3 +1,4 @@
+import CaravanFlows
 /// What a specialist does: titles, the skills that go with it and the things they build.
 ///
 /// Skills are drawn slot by slot, so co-occurrence is realistic: a Java developer almost always has

@@ -1,3 +1,4 @@
+import CaravanFlows
 /// Makes vacancies at Russian employers from the same roles, so that candidates and vacancies meet.
 struct VacancyGenerator {
     let seed: UInt64

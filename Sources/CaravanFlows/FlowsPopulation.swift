@@ -8,21 +8,21 @@
 /// few events in a second country. Under the default definition (noise 3, residence 30, return 30) the truth is
 /// what each was made to be. The adversarial profile is random stays of 1–183 days in five countries with ties,
 /// repeated rows, huge counts and stays right at the thresholds: no truth, only edges for the engines to agree on.
-struct FlowsPopulation: Sendable {
-    let seed: UInt64
-    let home: UInt16
-    let firstDay: Int32
-    let days: Int
-    let adversarial: Bool
+public struct FlowsPopulation: Sendable {
+    public let seed: UInt64
+    public let home: UInt16
+    public let firstDay: Int32
+    public let days: Int
+    public let adversarial: Bool
     let abroad: Weighted<UInt16>
     let neighbours: [UInt16]
     let edgeCountries: [UInt16]
 
     /// Rows a subscriber-day on average in the standard profile: 62 % of days seen, less the dark days, plus the
     /// second-country and repeated rows (about 0.644: 235 rows a subscriber over a year).
-    static let rowsPerSubscriberDay = 0.644
+    public static let rowsPerSubscriberDay = 0.644
 
-    init(seed: UInt64, home: UInt16, firstDay: Int32, days: Int, adversarial: Bool) {
+    public init(seed: UInt64, home: UInt16, firstDay: Int32, days: Int, adversarial: Bool) {
         self.seed = seed
         self.home = home
         self.firstDay = firstDay
@@ -34,13 +34,13 @@ struct FlowsPopulation: Sendable {
         edgeCountries = ["AE", "KZ", "RU", "TR"].compactMap(Self.country).filter { $0 != home } + [home]
     }
 
-    static func country(_ code: String) -> UInt16? {
+    public static func country(_ code: String) -> UInt16? {
         let bytes = Array(code.utf8)
         guard bytes.count == 2, bytes.allSatisfy({ (65...90).contains($0) }) else { return nil }
         return UInt16(bytes[0]) << 8 | UInt16(bytes[1])
     }
 
-    static func dayNumber(_ text: String) -> Int32? {
+    public static func dayNumber(_ text: String) -> Int32? {
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
         let (y, m, d) = (parts[0], parts[1], parts[2])
@@ -52,16 +52,16 @@ struct FlowsPopulation: Sendable {
     }
 
     /// One stay: a country from `from` (a day index) for `length` days.
-    struct Stay: Sendable {
+    public struct Stay: Sendable {
         var country: UInt16
         var from: Int
         var length: Int
         func covers(_ day: Int) -> Bool { day >= from && day < from + length }
     }
 
-    struct Plan: Sendable {
-        var sub: UInt64
-        var truth: String
+    public struct Plan: Sendable {
+        public var sub: UInt64
+        public var truth: String
         var seen: Double
         /// What each day is, in order of precedence: dark days, roaming, a trip, the main stays.
         var dark: Stay?
@@ -72,14 +72,14 @@ struct FlowsPopulation: Sendable {
     }
 
     /// A subscriber's number: SplitMix's finaliser is a bijection, so different indexes never share one.
-    func subscriber(_ index: Int) -> UInt64 {
+    public func subscriber(_ index: Int) -> UInt64 {
         var z = UInt64(index) &+ seed &* 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
 
-    func plan(_ index: Int) -> Plan {
+    public func plan(_ index: Int) -> Plan {
         var rng = SplitMix64.forItem(seed: seed, stream: 18, index: index)
         let sub = subscriber(index)
         let seen = 0.42 + 0.40 * rng.unit()
@@ -117,7 +117,7 @@ struct FlowsPopulation: Sendable {
     }
 
     /// The rows of subscriber `index` on day `day` (0-based), appended as (country, count).
-    func rows(_ plan: Plan, day: Int, into rows: inout [(UInt16, UInt32)]) {
+    public func rows(_ plan: Plan, day: Int, into rows: inout [(UInt16, UInt32)]) {
         var rng = SplitMix64(seed: plan.key ^ UInt64(day) &* 0xD1B5_4A32_D192_ED03)
         if let dark = plan.dark, dark.covers(day) { return }
         guard rng.unit() < plan.seen else { return }
@@ -138,7 +138,7 @@ struct FlowsPopulation: Sendable {
     }
 
     /// The adversarial profile's stays for one subscriber: 0–9 stays of 1 to 183 days, right at the thresholds.
-    func edgeStays(_ index: Int) -> [(stay: Stay, seen: Double)] {
+    public func edgeStays(_ index: Int) -> [(stay: Stay, seen: Double)] {
         var rng = SplitMix64.forItem(seed: seed, stream: 1_818, index: index)
         var day = rng.below(30)
         var stays: [(Stay, Double)] = []
@@ -153,7 +153,7 @@ struct FlowsPopulation: Sendable {
         return stays
     }
 
-    func edgeRows(_ stays: [(stay: Stay, seen: Double)], index: Int, day: Int, into rows: inout [(UInt16, UInt32)]) {
+    public func edgeRows(_ stays: [(stay: Stay, seen: Double)], index: Int, day: Int, into rows: inout [(UInt16, UInt32)]) {
         guard let (stay, seen) = stays.first(where: { $0.stay.covers(day) }) else { return }
         var rng = SplitMix64(seed: subscriber(index) ^ UInt64(day) &* 0xD1B5_4A32_D192_ED03)
         guard rng.unit() < seen else { return }

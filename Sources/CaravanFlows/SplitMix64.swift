@@ -1,14 +1,14 @@
-/// The generator's only source of randomness: SplitMix64 (Steele, Lea, Flood 2014), seeded explicitly.
+/// The only source of randomness of Caravan's synthetic data (the benchmarks' generators, the flows population): SplitMix64 (Steele, Lea, Flood 2014), seeded explicitly.
 ///
 /// Not `SystemRandomNumberGenerator`: the same seed must give byte-identical files on every machine and
 /// every run, so a benchmark figure can be reproduced and a difference traced to code, not to data.
 /// SplitMix64 is tiny, fast (one add, two multiply-xorshifts) and passes BigCrush, ample for test data.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -18,43 +18,43 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// A generator for one item (profile `index`, vacancy `index`…): each item's values depend only on
     /// the seed and its index, so changing one template does not shift every later profile.
-    static func forItem(seed: UInt64, stream: UInt64, index: Int) -> SplitMix64 {
+    public static func forItem(seed: UInt64, stream: UInt64, index: Int) -> SplitMix64 {
         var mixer = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03) ^ UInt64(index))
         return SplitMix64(seed: mixer.next())
     }
 
     /// 0 ..< bound, by Lemire's multiply-shift (the tiny bias is irrelevant for test data, speed is not).
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0)
         return Int((UInt64(UInt32(truncatingIfNeeded: next() >> 32)) &* UInt64(bound)) >> 32)
     }
 
-    mutating func int(in range: ClosedRange<Int>) -> Int {
+    public mutating func int(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + below(range.upperBound - range.lowerBound + 1)
     }
 
     /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { unit() < p }
+    public mutating func chance(_ p: Double) -> Bool { unit() < p }
 
     /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }
 
 /// Items with integer weights, sampled in O(log n) by a cumulative table built once.
-struct Weighted<T: Sendable>: Sendable {
-    let items: [T]
+public struct Weighted<T: Sendable>: Sendable {
+    public let items: [T]
     private let cumulative: [Int]
 
-    init(_ pairs: [(T, Int)]) {
+    public init(_ pairs: [(T, Int)]) {
         items = pairs.map(\.0)
         var sum = 0
         cumulative = pairs.map { sum += $0.1; return sum }
         precondition(sum > 0, "weights must add up to more than zero")
     }
 
-    func sample(_ rng: inout SplitMix64) -> T {
+    public func sample(_ rng: inout SplitMix64) -> T {
         let target = rng.below(cumulative.last!)
         var low = 0, high = cumulative.count - 1
         while low < high {
