@@ -116,7 +116,7 @@ ROLES = ["anonymous", *DEMO_ACCOUNTS, "new-employer"]
 # Links never followed: they act, download, or are not pages.
 NOT_PAGES = re.compile(
     r"^/(language/|signout|account/export|caravan\.css|\.well-known/|api/|health|metrics|favicon)"
-    r"|\.json$|\.ics$|^/permits/[^/]+/documents/[^/]+$"
+    r"|\.json$|\.ics$|\.csv$|^/permits/[^/]+/documents/[^/]+$"
 )
 CRAWL_DEPTH = 2
 PAGES_PER_SHAPE = 12  # e.g. the officer's queue: enough cases to meet every state's forms
