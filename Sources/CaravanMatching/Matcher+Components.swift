@@ -138,7 +138,9 @@ extension Matcher {
 
     func experience<C: MatchTraits, S: ReasonSink>(_ candidate: C, _ vacancy: VacancyProfile, _ sink: inout S) -> Double {
         let years = candidate.yearsOfExperience
-        guard vacancy.minimumYears > 0, years < vacancy.minimumYears else {
+        // A vacancy that asks no experience says nothing about it: "0 of 0" is not a strength.
+        guard vacancy.minimumYears > 0 else { return 1 }
+        guard years < vacancy.minimumYears else {
             sink.add(MatchReason("match.experience.fit", .experience, .positive,
                                  ["years": format(years), "need": format(vacancy.minimumYears)]))
             return 1

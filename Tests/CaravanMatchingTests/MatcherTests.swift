@@ -49,6 +49,17 @@ import Testing
         #expect(result.components[.requiredSkills] == 0.25)
     }
 
+    @Test func aVacancyAskingNoExperienceSaysNothingAboutIt() throws {
+        var open = vacancy
+        open.minimumYears = 0
+        let beginner = candidate("b", [SkillClaim("spring-boot", .advanced)], years: 0)
+        let result = try #require(try matcher.candidates(for: open, among: [beginner]).first)
+        #expect(!result.reasons.contains { $0.key.hasPrefix("match.experience") }, "no '0 years (0 needed)' as a strength")
+        #expect(result.components[.experience] == 1)
+        let seasoned = try #require(try matcher.candidates(for: vacancy, among: [candidate("s", [], years: 5)]).first)
+        #expect(seasoned.reasons.contains { $0.key == "match.experience.fit" })
+    }
+
     @Test func childSkillImpliesParent() throws {
         let javaVacancy = VacancyProfile(id: "v", required: [SkillClaim("java")], city: "Moscow")
         let springOnly = candidate("s", [SkillClaim("spring-boot")])
