@@ -54,7 +54,7 @@ public enum Area: String, CaseIterable, Sendable {
     case observatory
 
     public static func visible(to role: Role?) -> [Area] {
-        guard let role else { return [.home, .centres, .register, .grants, .observatory] }
+        guard let role else { return [.home, .search, .centres, .register, .grants, .observatory] }
         return allCases.filter { area in
             switch area {
             case .home, .account, .inbox: true

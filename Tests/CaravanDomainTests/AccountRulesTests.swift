@@ -106,7 +106,7 @@ import Testing
         #expect(ObservatoryPolicy.mayReadExact(role) == (role == .analyst || role == .admin))
         // Anyone may look at the centres and their free slots, the register of companies, the grant rounds and the
         // observatory's public figures without an account.
-        #expect(Area.visible(to: nil) == [.home, .centres, .register, .grants, .observatory])
+        #expect(Area.visible(to: nil) == [.home, .search, .centres, .register, .grants, .observatory])
         #expect(!ObservatoryPolicy.mayReadExact(nil))
     }
 }

@@ -172,3 +172,80 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct ListPagingTests {
+    @Test func adminUsersPageSearchesAndKeepsItsFiltersOnEveryPage() async throws {
+        try await withTestApp { app in
+            let service = AccountService(app: app)
+            _ = try await service.create(.init(email: "admin@example.org", password: "correct horse", displayName: "Admin", role: "admin"), by: nil, asOperator: true)
+            for index in 0..<55 {
+                _ = try await service.create(.init(email: "officer\(index)@example.org", password: "correct horse", displayName: "Ирина Волкова \(index)",
+                                                   role: "migration_officer"), by: nil, asOperator: true)
+            }
+            _ = try await service.create(.init(email: "aziz@example.org", password: "correct horse", displayName: "Азиз Каримов", role: "specialist"),
+                                         by: nil, asOperator: true)
+            let browser = WebClient(app, acceptLanguage: "en")
+            try await browser.get("/signin")
+            try await browser.post("/signin", form: ["email": "admin@example.org", "password": "correct horse"])
+
+            // A name typed in lower case finds the account written with a capital.
+            let found = try await browser.get("/admin/users?q=%D0%BA%D0%B0%D1%80%D0%B8%D0%BC%D0%BE%D0%B2")
+            #expect(found.status == .ok)
+            #expect(found.text.contains("aziz@example.org") && !found.text.contains("officer1@example.org"))
+            #expect(found.text.contains("Found: 1."))
+
+            // 55 officers: two pages of 50, and the links keep the role and the order.
+            let first = try await browser.get("/admin/users?role=migration_officer&sort=email")
+            #expect(first.text.contains("Found: 55.") && first.text.contains("Page 1 of 2"))
+            #expect(first.text.contains(#"href="/admin/users?role=migration_officer&amp;sort=email&amp;page=2""#))
+            let second = try await browser.get("/admin/users?role=migration_officer&sort=email&page=2")
+            #expect(second.text.contains("Page 2 of 2"))
+            #expect(second.text.components(separatedBy: "officer").count - 1 >= 5)
+            // Repeated buttons say whom they act on.
+            #expect(second.text.contains(#"aria-label="Change role: Ирина Волкова"#))
+
+            // Past the end: said, with the way back; a page that is not a number, or an order that does not exist: 422.
+            let beyond = try await browser.get("/admin/users?role=migration_officer&page=9")
+            #expect(beyond.status == .ok && beyond.text.contains("There is no page 9: the list has 2 pages."))
+            #expect(try await browser.get("/admin/users?page=abc").status == .unprocessableEntity)
+            #expect(try await browser.get("/admin/users?page=0").status == .unprocessableEntity)
+            #expect(try await browser.get("/admin/users?sort=salary").status == .unprocessableEntity)
+            #expect(try await browser.get("/admin/users?role=emperor").status == .unprocessableEntity)
+        }
+    }
+
+    @Test func vacanciesAreBrowsedWithoutAnAccountAndPagedWithTheirFilters() async throws {
+        try await withTestApp { app in
+            let (hr, aziz, vacancy) = try await ApplicationsTests().market(app)
+            for index in 0..<24 {
+                let body = VacanciesTests.javaVacancy.replacingOccurrences(of: "Java-разработчик", with: "Java-разработчик \(index)")
+                #expect(try await app.api(.POST, "/vacancies", raw: body, token: hr).status == .created)
+            }
+            let visitor = WebClient(app, acceptLanguage: "en")
+            let list = try await visitor.get("/search/vacancies?q=java&visa=yes")
+            #expect(list.status == .ok)
+            #expect(list.text.contains("Found: 25.") && list.text.contains("Page 1 of 2"))
+            #expect(list.text.contains(#"href="/search/vacancies?q=java&amp;visa=yes&amp;page=2""#))
+            let second = try await visitor.get("/search/vacancies?q=java&visa=yes&page=2")
+            #expect(second.text.contains("Page 2 of 2"))
+            #expect(second.text.components(separatedBy: "<li class=\"card\">").count - 1 == 5)
+            #expect(try await visitor.get("/search/vacancies?page=101").status == .unprocessableEntity)
+            #expect(try await visitor.get("/search/vacancies?page=-1").status == .unprocessableEntity)
+
+            // The vacancy itself is public; applying asks to sign in and comes back to it.
+            let page = try await visitor.get("/vacancies/\(vacancy)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains(#"href="/signin?next=/vacancies/\#(vacancy)""#))
+            #expect(!page.text.contains("name=\"note\""))
+            let signIn = try await visitor.get("/signin?next=/vacancies/\(vacancy)")
+            #expect(signIn.text.contains("/vacancies/\(vacancy)"))
+
+            // The API pages the same way, page after page without repeats.
+            let one = try await app.api(.GET, "/search/vacancies?q=java&limit=10&page=1", token: aziz).json(SearchTests.VacanciesFound.self)
+            let three = try await app.api(.GET, "/search/vacancies?q=java&limit=10&page=3", token: aziz).json(SearchTests.VacanciesFound.self)
+            #expect(one.total == 25 && one.vacancies.count == 10 && three.vacancies.count == 5)
+            #expect(Set(one.vacancies.map(\.id)).isDisjoint(with: three.vacancies.map(\.id)))
+            #expect(try await app.api(.GET, "/search/vacancies?page=101", token: aziz).status == .unprocessableEntity)
+        }
+    }
+}

@@ -138,6 +138,43 @@ struct AccountService: Sendable {
         return live.count
     }
 
+    // MARK: Finding accounts
+
+    /// The order an admin may list accounts in; the first is the default.
+    enum AccountOrder: String, CaseIterable, Sendable {
+        case newest, name, email
+    }
+
+    /// Accounts whose name or e-mail contains `search` (as typed, in lower case, or capitalised: names are
+    /// stored as people wrote them, and neither database folds Cyrillic case in `LIKE`), of `role` when given,
+    /// one page of them in `order`, with how many match in all.
+    func accounts(matching search: String, role: Role?, order: AccountOrder, page: Paging, by actor: User) async throws -> (users: [User], total: Int) {
+        guard let actorRole = actor.domainRole, AccountsPolicy.mayListAccounts(actor: actorRole) else { throw AppError.forbidden }
+        let term = search.trimmingCharacters(in: .whitespaces)
+        func query() -> QueryBuilder<User> {
+            let query = User.query(on: database)
+            if let role { query.filter(\.$role == role.rawValue) }
+            if !term.isEmpty {
+                let variants = Set([term, term.lowercased(), term.prefix(1).uppercased() + term.dropFirst().lowercased()])
+                query.group(.or) { group in
+                    for variant in variants {
+                        group.filter(\.$displayName, .contains(inverse: false, .anywhere), variant)
+                        group.filter(\.$email, .contains(inverse: false, .anywhere), variant.lowercased())
+                    }
+                }
+            }
+            return query
+        }
+        let total = try await query().count()
+        let sorted = query()
+        switch order {
+        case .newest: sorted.sort(\.$createdAt, .descending).sort(\.$id)
+        case .name: sorted.sort(\.$displayName).sort(\.$id)
+        case .email: sorted.sort(\.$email)
+        }
+        return (try await sorted.range(page.range).all(), total)
+    }
+
     // MARK: Roles
 
     func changeRole(of target: User, to role: Role, by actor: User) async throws {

@@ -8,7 +8,8 @@ import Vapor
 struct SearchPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(SignedInOnly())
-        signedIn.get(SiteURL.searchVacancies.pathComponents, use: vacancies)
+        // Published vacancies are public: anyone may browse and search them.
+        routes.get(SiteURL.searchVacancies.pathComponents, use: vacancies)
         signedIn.get(SiteURL.searchSpecialists.pathComponents, use: specialists)
         signedIn.post(SiteURL.searchInvite.pathComponents, use: invite)
     }
@@ -31,11 +32,12 @@ struct SearchPages: RouteCollection {
         let summary: String?
         let relaxed: Bool
         let searched: Bool
+        var pager: Pager?
         /// A search ran, was valid, and found nothing.
         var showNone: Bool { searched && errors.isEmpty && rows.isEmpty }
 
         enum CodingKeys: String, CodingKey {
-            case layout, form, errors, rows, summary, relaxed, searched, choices, inviteAction, notice, showNone
+            case layout, form, errors, rows, summary, relaxed, searched, choices, inviteAction, notice, showNone, pager
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -51,6 +53,7 @@ struct SearchPages: RouteCollection {
             try container.encode(inviteAction, forKey: .inviteAction)
             try container.encodeIfPresent(notice, forKey: .notice)
             try container.encode(showNone, forKey: .showNone)
+            try container.encodeIfPresent(pager, forKey: .pager)
         }
         var choices: [String: [AuthPages.Choice]] = [:]
         var inviteAction: String = ""
@@ -72,15 +75,16 @@ struct SearchPages: RouteCollection {
     }
 
     func vacancies(req: Request) async throws -> Response {
-        let user = try req.auth.require(User.self)
         let raw = Self.raw(req)
         var rows: [VacancyRow] = []
         var errors: [String: String] = [:]
         var summary: String?
         var relaxed = false
+        var pager: Pager?
         do {
             let criteria = try VacancySearchCriteria(raw)
-            let found = try await req.search.vacancies(criteria, by: user)
+            let found = try await req.search.vacancies(criteria)
+            pager = Pager(req, paging: criteria.paging, total: found.total)
             rows = found.vacancies.map { vacancy in
                 VacancyRow(
                     url: SiteURL.vacancy(vacancy.id ?? UUID()).path, title: vacancy.title, company: vacancy.company.legalName, city: vacancy.city,
@@ -94,7 +98,7 @@ struct SearchPages: RouteCollection {
             errors = Self.messages(failure, req)
         }
         var page = Page(layout: try PageLayout(request: req, titleKey: "search.vacancies.title"), form: raw, errors: errors, rows: rows,
-                        summary: summary, relaxed: relaxed, searched: !raw.isEmpty)
+                        summary: summary, relaxed: relaxed, searched: !raw.isEmpty, pager: pager)
         page.choices["arrangement"] = [AuthPages.Choice(value: "", label: req.t("search.any"), selected: (raw["arrangement"] ?? "").isEmpty)]
             + WorkArrangement.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: raw["arrangement"] == $0.rawValue) }
         return try await req.renderPage("search-vacancies", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
@@ -125,9 +129,11 @@ struct SearchPages: RouteCollection {
         var errors: [String: String] = [:]
         var summary: String?
         var relaxed = false
+        var pager: Pager?
         do {
             let criteria = try SpecialistSearchCriteria(raw)
             let found = try await req.search.specialists(criteria, by: user)
+            pager = Pager(req, paging: criteria.paging, total: found.total)
             rows = found.people.map { person in
                 let basics = person.profile.basics
                 var facts: [String] = []
@@ -145,7 +151,7 @@ struct SearchPages: RouteCollection {
             errors = Self.messages(failure, req)
         }
         var page = Page(layout: try PageLayout(request: req, titleKey: "search.specialists.title"), form: raw, errors: errors, rows: rows,
-                        summary: summary, relaxed: relaxed, searched: !raw.isEmpty)
+                        summary: summary, relaxed: relaxed, searched: !raw.isEmpty, pager: pager)
         page.choices["citizenship"] = [AuthPages.Choice(value: "", label: req.t("search.any"), selected: (raw["citizenship"] ?? "").isEmpty)]
             + AuthPages.Choice.countries(req, selected: raw["citizenship"])
         page.choices["russianFrom"] = [AuthPages.Choice(value: "", label: req.t("search.any"), selected: (raw["russianFrom"] ?? "").isEmpty)]

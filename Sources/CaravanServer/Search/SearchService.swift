@@ -3,8 +3,8 @@ import Fluent
 import Foundation
 import Vapor
 
-/// Text search with filters, both ways: vacancies for anyone signed in who may be matched (and employers,
-/// to see the market), specialists for employers only. Contacts never appear here.
+/// Text search with filters, both ways: published vacancies for anyone, specialists for employers only.
+/// Contacts never appear here.
 struct SearchService: Sendable {
     let app: Application
     let database: any Database
@@ -15,8 +15,8 @@ struct SearchService: Sendable {
         let relaxed: Bool
     }
 
-    func vacancies(_ criteria: VacancySearchCriteria, by user: User) async throws -> Vacancies {
-        guard let role = user.domainRole, VacanciesPolicy.mayBeMatched(role) || VacanciesPolicy.mayWrite(role) else { throw AppError.forbidden }
+    /// Published vacancies are public, so anyone may search them, signed in or not.
+    func vacancies(_ criteria: VacancySearchCriteria) async throws -> Vacancies {
         let found = try await app.vacancyIndex.search(criteria.search, on: database, taxonomy: app.skillTaxonomy)
         let ids = found.keys.compactMap(UUID.init(uuidString:))
         let rows = try await Vacancy.query(on: database).filter(\.$id ~~ ids).with(\.$company).all()

@@ -10,6 +10,8 @@ struct TextSearch: Sendable {
     var words: String
     var filter: SearchFilter?
     var limit: Int
+    /// How many of the best results to pass over first (the pages before this one).
+    var offset = 0
 
     struct Found: Sendable {
         /// Document keys (vacancy or account ids), best first.
@@ -21,16 +23,18 @@ struct TextSearch: Sendable {
     }
 
     func run(on index: InvertedIndex) -> Found {
+        // The best `offset + limit`, then this page of them: ranking is by score, so a page needs those before it.
+        let depth = offset + limit
         if words.allSatisfy({ $0.isWhitespace || $0.isPunctuation }) {
-            let browsed = index.browse(filter, limit: limit)
-            return Found(keys: browsed.keys, total: browsed.total, relaxed: false)
+            let browsed = index.browse(filter, limit: depth)
+            return Found(keys: Array(browsed.keys.dropFirst(offset)), total: browsed.total, relaxed: false)
         }
-        let strict = SearchQuery(words, mode: .all, filter: filter, limit: limit)
-        let hits = index.search(strict).hits
-        if !hits.isEmpty { return Found(keys: hits.map(\.key), total: index.count(strict), relaxed: false) }
-        let loose = SearchQuery(words, mode: .any, filter: filter, limit: limit)
-        let looseHits = index.search(loose).hits
-        return Found(keys: looseHits.map(\.key), total: index.count(loose), relaxed: !looseHits.isEmpty)
+        let strict = SearchQuery(words, mode: .all, filter: filter, limit: depth)
+        let total = index.count(strict)
+        if total > 0 { return Found(keys: Array(index.search(strict).hits.dropFirst(offset).map(\.key)), total: total, relaxed: false) }
+        let loose = SearchQuery(words, mode: .any, filter: filter, limit: depth)
+        let looseTotal = index.count(loose)
+        return Found(keys: Array(index.search(loose).hits.dropFirst(offset).map(\.key)), total: looseTotal, relaxed: looseTotal > 0)
     }
 }
 
@@ -105,6 +109,22 @@ struct VacancySearchCriteria: Sendable {
     var family = false
     var housing = false
     var limit = 20
+    var page = 1
+
+    /// Search results are read at most this many pages deep (with the largest limit, the best 10,000).
+    static let pageMaximum = 100
+
+    var paging: Paging { Paging(number: page, size: limit) }
+
+    /// Reads `page` (1 to ``pageMaximum``) into `page`.
+    static func page(_ raw: [String: String], _ validator: inout Validator) -> Int {
+        guard let value = raw["page"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return 1 }
+        guard let number = Int(value), (1...pageMaximum).contains(number) else {
+            validator.add("page", "page.invalid", ["max": "\(pageMaximum)"])
+            return 1
+        }
+        return number
+    }
 
     /// Reads raw form or query values; every problem is reported at once.
     init(_ raw: [String: String]) throws(ValidationFailure) {
@@ -125,6 +145,7 @@ struct VacancySearchCriteria: Sendable {
                 validator.add("limit", "limit.range", ["max": "\(Self.limitMaximum)"])
             }
         }
+        page = Self.page(raw, &validator)
         try validator.check()
     }
 
@@ -151,7 +172,7 @@ struct VacancySearchCriteria: Sendable {
         if visa { filters.append(.facet("support", "visa")) }
         if family { filters.append(.facet("support", "family")) }
         if housing { filters.append(.facet("support", "housing")) }
-        return TextSearch(words: words, filter: filters.isEmpty ? nil : .all(filters), limit: limit)
+        return TextSearch(words: words, filter: filters.isEmpty ? nil : .all(filters), limit: limit, offset: paging.offset)
     }
 }
 
@@ -166,6 +187,9 @@ struct SpecialistSearchCriteria: Sendable {
     var workplace: RemotePreference?
     var salaryUpTo: Int?
     var limit = 20
+    var page = 1
+
+    var paging: Paging { Paging(number: page, size: limit) }
 
     init(_ raw: [String: String]) throws(ValidationFailure) {
         var validator = Validator()
@@ -191,6 +215,7 @@ struct SpecialistSearchCriteria: Sendable {
                 validator.add("limit", "limit.range", ["max": "\(VacancySearchCriteria.limitMaximum)"])
             }
         }
+        page = VacancySearchCriteria.page(raw, &validator)
         try validator.check()
     }
 
@@ -202,6 +227,6 @@ struct SpecialistSearchCriteria: Sendable {
         if relocation { filters.append(.facet("relocation", "yes")) }
         if let workplace { filters.append(.facet("workplace", workplace.rawValue)) }
         if let salaryUpTo { filters.append(.any([.atMost("salary", Int64(salaryUpTo)), .not(.facet("salaryKnown", "yes"))])) }
-        return TextSearch(words: words, filter: filters.isEmpty ? nil : .all(filters), limit: limit)
+        return TextSearch(words: words, filter: filters.isEmpty ? nil : .all(filters), limit: limit, offset: paging.offset)
     }
 }

@@ -10,7 +10,8 @@ struct VacancyPages: RouteCollection {
         let signedIn = routes.grouped(SignedInOnly())
         signedIn.get(SiteURL.vacancies.pathComponents, use: list)
         signedIn.post(SiteURL.vacancies.pathComponents, use: create)
-        signedIn.get(SiteURL.vacancy(UUID()).pathComponents, use: show)
+        // A published vacancy is public: anyone may read it, and applying asks to sign in and comes back.
+        routes.get(SiteURL.vacancy(UUID()).pathComponents, use: show)
         signedIn.post(SiteURL.vacancy(UUID()).pathComponents, use: update)
         signedIn.post(SiteURL.vacancyStatus(UUID()).pathComponents, use: changeStatus)
         signedIn.get(SiteURL.matches.pathComponents, use: matches)
@@ -141,6 +142,8 @@ struct VacancyPages: RouteCollection {
         let cards: [ApplicationPages.Card]
         let candidates: [CandidateRow]
         let inviteAction: String?
+        /// For someone not signed in: the way to sign in and come back here to apply.
+        var signInToApply: String?
     }
 
     struct CandidateRow: Encodable {
@@ -164,10 +167,11 @@ struct VacancyPages: RouteCollection {
     /// `refusedApplication`, the specialist's own application that was (the note typed and the errors).
     func show(req: Request, vacancyID id: UUID, refused: ApplicationPages.RefusedMove?,
               refusedApplication: (note: String, errors: [String: String])? = nil) async throws -> Response {
-        let user = try req.auth.require(User.self)
+        let user = req.auth.get(User.self)
         let vacancy = try await req.vacancies.visibleVacancy(id, to: user)
         let company = try await Company.find(vacancy.$company.id, on: req.database)
-        let own = user.domainRole == .employer ? try await req.companies.company(of: user) : nil
+        var own: Company?
+        if let user, user.domainRole == .employer { own = try await req.companies.company(of: user) }
         var editor: EditorPage?
         if let own, own.id == vacancy.$company.id {
             let notice = (try? req.query.get(String.self, at: "notice")) == "saved" ? req.t("vacancies.notice.saved") : nil
@@ -175,14 +179,14 @@ struct VacancyPages: RouteCollection {
                                            errors: [:], notice: notice, showList: false)
         }
         var cards: [ApplicationPages.Card] = []
-        if editor != nil {
+        if editor != nil, let user {
             let applications = try await req.applications.applications(to: vacancy, readBy: user, limit: 200)
             cards = try applications.map {
                 try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req, refused: refused)
             }
         }
         var candidates: [CandidateRow] = []
-        if editor != nil, vacancy.vacancyStatus == .published {
+        if editor != nil, let user, vacancy.vacancyStatus == .published {
             let taxonomy = req.application.skillTaxonomy
             let employerWriter = ReasonWriter(req, taxonomy: taxonomy, audience: .employer)
             candidates = try await req.matching.candidates(for: vacancy, limit: 20, readBy: user).map { found in
@@ -200,7 +204,11 @@ struct VacancyPages: RouteCollection {
         }
         var applyAction: String?
         var myStage: String?
-        if user.domainRole == .specialist {
+        var signInToApply: String?
+        if user == nil, vacancy.vacancyStatus == .published {
+            signInToApply = SiteURL.signIn.path + "?next=" + (SiteURL.vacancy(id).path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")
+        }
+        if let user, user.domainRole == .specialist {
             let mine = try await JobApplication.query(on: req.database).filter(\.$vacancy.$id == id).filter(\.$specialist.$id == user.requireID()).first()
             if let mine, mine.applicationStage != .invited {
                 myStage = req.t("stage.\(mine.stage)")
@@ -211,6 +219,7 @@ struct VacancyPages: RouteCollection {
         var page = ShowPage(layout: try PageLayout(request: req, titleKey: "vacancy.title", titleArguments: ["title": vacancy.title]),
                             vacancy: view(of: vacancy, company: company, req), editor: editor, applyAction: applyAction, myStage: myStage, cards: cards,
                             candidates: candidates, inviteAction: editor == nil ? nil : SiteURL.vacancyInvite(id).path)
+        page.signInToApply = signInToApply
         if let refusedApplication {
             page.applyNote = String(refusedApplication.note.prefix(10_000))
             page.applyErrors = refusedApplication.errors

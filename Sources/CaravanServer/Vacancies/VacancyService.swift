@@ -31,12 +31,12 @@ struct VacancyService: Sendable {
     }
 
     /// A vacancy as `user` may see it: published ones to everyone signed in, the rest to their company.
-    func visibleVacancy(_ id: UUID, to user: User) async throws -> Vacancy {
+    func visibleVacancy(_ id: UUID, to user: User?) async throws -> Vacancy {
         guard let vacancy = try await Vacancy.query(on: database).filter(\.$id == id).with(\.$company).first() else {
             throw AppError.notFound
         }
         if VacanciesPolicy.isPublic(vacancy.vacancyStatus) { return vacancy }
-        if user.domainRole == .employer, let own = try await CompanyService(app: app, database: database).company(of: user),
+        if let user, user.domainRole == .employer, let own = try await CompanyService(app: app, database: database).company(of: user),
            own.id == vacancy.$company.id {
             return vacancy
         }

@@ -116,7 +116,8 @@ struct SignedInOnly: AsyncMiddleware {
         guard request.auth.has(User.self) else {
             var components = URLComponents()
             components.path = SiteURL.signIn.path
-            if request.method == .GET, let path = SiteURL.safeLocalPath(request.url.path) {
+            // The whole address, query included, so a search or a page comes back as it was.
+            if request.method == .GET, let path = SiteURL.safeLocalPath(request.url.string) {
                 components.queryItems = [URLQueryItem(name: "next", value: path)]
             }
             return request.redirect(to: components.string ?? SiteURL.signIn.path, redirectType: .normal)

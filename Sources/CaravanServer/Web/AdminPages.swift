@@ -34,6 +34,12 @@ struct AdminPages: RouteCollection {
         let errors: [String: String]
         let notice: String?
         let total: Int
+        /// The list's search: words as typed, the role and order chosen (each a list of choices).
+        let search: String
+        let roleFilter: [AuthPages.Choice]
+        let orders: [AuthPages.Choice]
+        let pager: Pager
+        let summary: String
     }
 
     struct CreateForm: Content {
@@ -86,12 +92,18 @@ struct AdminPages: RouteCollection {
 
     private func render(_ req: Request, form: CreateForm, errors: [String: String], notice: String?, status: HTTPStatus = .ok) async throws -> Response {
         let admin = try requireAdmin(req)
-        let page = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 100_000)) } ?? 1
-        let users = try await User.query(on: req.database)
-            .sort(\.$createdAt, .descending)
-            .range(((page - 1) * Self.pageSize)..<(page * Self.pageSize))
-            .all()
-        let total = try await User.query(on: req.database).count()
+        let paging = try Paging(req, size: Self.pageSize)
+        let search = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        let rawRole = req.query[String.self, at: "role"] ?? ""
+        let rawOrder = req.query[String.self, at: "sort"] ?? ""
+        var failure = Validator()
+        let roleFilter = Role(rawValue: rawRole)
+        if !rawRole.isEmpty, roleFilter == nil { failure.add("role", "role.unknown") }
+        let order = rawOrder.isEmpty ? .newest : AccountService.AccountOrder(rawValue: rawOrder)
+        if order == nil { failure.add("sort", "sort.unknown") }
+        do { try failure.check() } catch { throw AppError.validation(error) }
+        let (users, total) = try await req.accounts.accounts(matching: search, role: roleFilter, order: order ?? .newest, page: paging, by: admin)
+        let all = try await User.query(on: req.database).count()
         let rows = try users.map { user in
             let id = try user.requireID()
             return Row(
@@ -105,7 +117,15 @@ struct AdminPages: RouteCollection {
         let pageModel = UsersPage(
             layout: try PageLayout(request: req, titleKey: "users.title"), rows: rows,
             createAction: SiteURL.adminUsers.path, roles: roles, form: CreateForm(email: form.email, displayName: form.displayName, role: form.role),
-            errors: errors, notice: notice.map { req.t("users.notice.\($0)") }, total: total
+            errors: errors, notice: notice.map { req.t("users.notice.\($0)") }, total: all,
+            search: search,
+            roleFilter: [AuthPages.Choice(value: "", label: req.t("search.any"), selected: roleFilter == nil)]
+                + Role.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t($0.messageKey), selected: $0 == roleFilter) },
+            orders: AccountService.AccountOrder.allCases.map {
+                AuthPages.Choice(value: $0.rawValue, label: req.t("users.sort.\($0.rawValue)"), selected: $0 == (order ?? .newest))
+            },
+            pager: Pager(req, paging: paging, total: total),
+            summary: req.t("search.found", ["count": "\(total)"])
         )
         return try await req.renderPage("users", pageModel, status: status)
     }
