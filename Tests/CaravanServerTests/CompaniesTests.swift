@@ -96,6 +96,11 @@ import VaporTesting
             try await admin.post("/signin", form: ["email": "admin@example.org", "password": "correct horse"])
             let list = try await admin.get("/admin/companies")
             #expect(list.text.contains("ООО «Казань Софт»"))
+            // Found by a word of the name in lower case, by INN, and by state; a state that does not exist is a 422.
+            #expect(try await admin.get("/admin/companies?q=%D0%BA%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C").text.contains("Found: 1."))
+            #expect(try await admin.get("/admin/companies?q=7707083893&accredited=no").text.contains("Found: 1."))
+            #expect(try await admin.get("/admin/companies?accredited=yes").text.contains("Found: 0."))
+            #expect(try await admin.get("/admin/companies?accredited=maybe").status == .unprocessableEntity)
             let company = try #require(try await Company.query(on: app.db).first())
             let path = "/admin/companies/\(try company.requireID().uuidString.lowercased())/accreditation"
             let refused = try await admin.post(path, form: ["accredited": "yes", "registryNumber": "", "date": ""])

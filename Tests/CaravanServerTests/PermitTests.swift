@@ -163,6 +163,15 @@ import VaporTesting
             #expect(queue.text.contains("Test Person"))
             #expect(queue.text.contains("Submitted"))
             #expect(try await aziz.get("/officer/cases").status == .forbidden)
+            // Found by the person's name in lower case, by the case number, by the company; a word on no case finds none.
+            let reference = String(caseID.uuidString.prefix(8))
+            #expect(queue.text.contains(reference))
+            #expect(try await officer.get("/officer/cases?q=test%20person").text.contains("Found: 1."))
+            #expect(try await officer.get("/officer/cases?q=\(reference.lowercased())").text.contains("Found: 1."))
+            #expect(try await officer.get("/officer/cases?q=nobody-here").text.contains("Found: 0."))
+            #expect(try await officer.get("/officer/cases?status=moon").status == .unprocessableEntity)
+            #expect(try await officer.get("/officer/cases?assigned=them").status == .unprocessableEntity)
+            #expect(try await officer.get("/officer/cases?page=2").text.contains("There is no page 2"))
             // An officer takes the case; another cannot take it over; the queue filters by who has it.
             let officerTwo = WebClient(app, acceptLanguage: "en")
             try await officerTwo.get("/signin")

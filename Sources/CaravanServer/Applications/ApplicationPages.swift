@@ -111,17 +111,24 @@ struct ApplicationPages: RouteCollection {
         let layout: PageLayout
         let cards: [Card]
         let notice: String?
+        let pager: Pager
     }
+
+    static let pageSize = 20
 
     func list(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         guard user.domainRole == .specialist else { throw AppError.forbidden }
-        let applications = try await JobApplication.query(on: req.database).filter(\.$specialist.$id == user.requireID())
-            .with(\.$vacancy).sort(\.$createdAt, .descending).limit(200).all()
+        let paging = try Paging(req, size: Self.pageSize)
+        let userID = try user.requireID()
+        let mine = JobApplication.query(on: req.database).filter(\.$specialist.$id == userID)
+        let total = try await mine.copy().count()
+        let applications = try await mine.with(\.$vacancy).sort(\.$createdAt, .descending).sort(\.$id).range(paging.range).all()
         let cards = try applications.map { try Self.card($0, vacancy: $0.vacancy, specialist: user, for: .specialist, req) }
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["applied", "exists", "moved"].contains($0) ? $0 : nil }
         return try await req.renderPage("applications", ListPage(
-            layout: try PageLayout(request: req, titleKey: "applications.title"), cards: cards, notice: notice.map { req.t("applications.notice.\($0)") }
+            layout: try PageLayout(request: req, titleKey: "applications.title"), cards: cards, notice: notice.map { req.t("applications.notice.\($0)") },
+            pager: Pager(req, paging: paging, total: total)
         ))
     }
 

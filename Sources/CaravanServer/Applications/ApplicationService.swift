@@ -75,13 +75,18 @@ struct ApplicationService: Sendable {
 
     /// The applications to a vacancy of `user`'s company, newest first, with their specialists: each card a read
     /// of that person's application (a line in their who-looked log).
-    func applications(to vacancy: Vacancy, readBy user: User, limit: Int) async throws -> [JobApplication] {
+    func applications(to vacancy: Vacancy, readBy user: User, limit: Int, offset: Int = 0) async throws -> [JobApplication] {
         let list = try await JobApplication.query(on: database).filter(\.$vacancy.$id == vacancy.requireID()).with(\.$specialist)
-            .sort(\.$createdAt, .descending).limit(limit).all()
+            .sort(\.$createdAt, .descending).sort(\.$id).range(offset..<(offset + limit)).all()
         try await DataAccessLog(app: app, database: database).record(
             .application, of: list.map(\.$specialist.id), by: user, context: .vacancyApplications, contextID: vacancy.id
         )
         return list
+    }
+
+    /// How many applications a vacancy has, for the pages under its list.
+    func applicationCount(to vacancy: Vacancy) async throws -> Int {
+        try await JobApplication.query(on: database).filter(\.$vacancy.$id == vacancy.requireID()).count()
     }
 
     /// The application as `user` may see it: their own, or one to their company's vacancy. Others get 404.

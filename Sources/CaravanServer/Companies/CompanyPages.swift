@@ -158,6 +158,10 @@ struct CompanyPages: RouteCollection {
         let notice: String?
         let today: String
         let errors: [String]
+        let search: String
+        let states: [AuthPages.Choice]
+        let summary: String
+        let pager: Pager
     }
 
     private func requireAdmin(_ req: Request) throws -> User {
@@ -176,12 +180,16 @@ struct CompanyPages: RouteCollection {
     /// The list; with `refused`, one company's accreditation form comes back as sent, its errors beside the fields.
     private func renderList(_ req: Request, notice: String?, errors: [String], status: HTTPStatus = .ok,
                             refused: (company: UUID, form: AccreditationForm, errors: [String: String])? = nil) async throws -> Response {
-        let page = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 100_000)) } ?? 1
-        let companies = try await Company.query(on: req.database)
-            .sort(\.$accredited, .ascending)
-            .sort(\.$createdAt, .descending)
-            .range(((page - 1) * 50)..<(page * 50))
-            .all()
+        let admin = try requireAdmin(req)
+        let paging = try Paging(req, size: 50)
+        let search = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        let state = req.query[String.self, at: "accredited"] ?? ""
+        guard ["", "yes", "no"].contains(state) else {
+            throw AppError.validation(ValidationFailure(field: "accredited", code: "choice.unknown"))
+        }
+        let (companies, matching) = try await req.companies.companies(
+            matching: search, accredited: state.isEmpty ? nil : state == "yes", page: paging, by: admin
+        )
         let model = CompaniesPage(
             layout: try PageLayout(request: req, titleKey: "companies.title"), companies: try companies.map { company in
                 var card = try CompanyCard(company, req)
@@ -193,7 +201,13 @@ struct CompanyPages: RouteCollection {
                 }
                 return card
             },
-            total: try await Company.query(on: req.database).count(), notice: notice, today: CalendarDay.today(req.now), errors: errors
+            total: try await Company.query(on: req.database).count(), notice: notice, today: CalendarDay.today(req.now), errors: errors,
+            search: search,
+            states: [("", "search.any"), ("no", "companies.notAccredited"), ("yes", "companies.accredited")].map {
+                AuthPages.Choice(value: $0.0, label: req.t($0.1), selected: state == $0.0)
+            },
+            summary: req.t("search.found", ["count": "\(matching)"]),
+            pager: Pager(req, paging: paging, total: matching)
         )
         return try await req.renderPage("companies", model, status: status)
     }

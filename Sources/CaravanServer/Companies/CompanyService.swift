@@ -11,6 +11,33 @@ struct CompanyService: Sendable {
 
     private var audit: AuditLog { AuditLog(now: app.dependencies.now) }
 
+    /// Companies whose legal name, city, INN or OGRN contains `search` (as typed, lower case or capitalised: `LIKE`
+    /// folds no Cyrillic case), accredited or not when `accredited` says, those awaiting a decision first, then the
+    /// newest; one page of them with how many match in all.
+    func companies(matching search: String, accredited: Bool?, page: Paging, by actor: User) async throws -> (companies: [Company], total: Int) {
+        guard let role = actor.domainRole, CompaniesPolicy.mayListAll(role) else { throw AppError.forbidden }
+        let term = search.trimmingCharacters(in: .whitespaces)
+        func query() -> QueryBuilder<Company> {
+            let query = Company.query(on: database)
+            if let accredited { query.filter(\.$accredited == accredited) }
+            if !term.isEmpty {
+                let variants = Set([term, term.lowercased(), term.uppercased(), term.prefix(1).uppercased() + term.dropFirst().lowercased()])
+                query.group(.or) { group in
+                    for variant in variants {
+                        group.filter(\.$legalName, .contains(inverse: false, .anywhere), variant)
+                        group.filter(\.$city, .contains(inverse: false, .anywhere), variant)
+                    }
+                    group.filter(\.$inn, .contains(inverse: false, .anywhere), term)
+                    group.filter(\.$ogrn, .contains(inverse: false, .anywhere), term)
+                }
+            }
+            return query
+        }
+        let total = try await query().count()
+        let companies = try await query().sort(\.$accredited, .ascending).sort(\.$createdAt, .descending).sort(\.$id).range(page.range).all()
+        return (companies, total)
+    }
+
     /// The company `user` acts for, if any.
     func company(of user: User) async throws -> Company? {
         try await CompanyMember.query(on: database)

@@ -144,7 +144,12 @@ struct VacancyPages: RouteCollection {
         let inviteAction: String?
         /// For someone not signed in: the way to sign in and come back here to apply.
         var signInToApply: String?
+        /// The pages of the applications (the employer's list).
+        var pager: Pager?
     }
+
+    /// 20 applications a page on the employer's vacancy page.
+    static let applicationsPageSize = 20
 
     struct CandidateRow: Encodable {
         let id: String
@@ -179,8 +184,12 @@ struct VacancyPages: RouteCollection {
                                            errors: [:], notice: notice, showList: false)
         }
         var cards: [ApplicationPages.Card] = []
+        var applicationsPager: Pager?
         if editor != nil, let user {
-            let applications = try await req.applications.applications(to: vacancy, readBy: user, limit: 200)
+            let paging = try Paging(req, size: Self.applicationsPageSize, parameter: "applicationsPage")
+            let applications = try await req.applications.applications(to: vacancy, readBy: user, limit: paging.size, offset: paging.offset)
+            applicationsPager = Pager(req, paging: paging, total: try await req.applications.applicationCount(to: vacancy),
+                                      fragment: "applications", parameter: "applicationsPage")
             cards = try applications.map {
                 try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req, refused: refused)
             }
@@ -220,6 +229,7 @@ struct VacancyPages: RouteCollection {
                             vacancy: view(of: vacancy, company: company, req), editor: editor, applyAction: applyAction, myStage: myStage, cards: cards,
                             candidates: candidates, inviteAction: editor == nil ? nil : SiteURL.vacancyInvite(id).path)
         page.signInToApply = signInToApply
+        page.pager = applicationsPager
         if let refusedApplication {
             page.applyNote = String(refusedApplication.note.prefix(10_000))
             page.applyErrors = refusedApplication.errors

@@ -20,14 +20,15 @@ struct Paging: Sendable {
 
     /// Reads `page` from the query: absent or empty is the first page; anything but a whole number from 1 to
     /// ``maximumPage`` is refused with `page.invalid`.
-    init(_ req: Request, size: Int) throws {
+    /// `parameter` names it when a page has two lists (`applicationsPage`).
+    init(_ req: Request, size: Int, parameter: String = "page") throws {
         self.size = size
-        guard let raw = req.query[String.self, at: "page"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+        guard let raw = req.query[String.self, at: parameter]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
             number = 1
             return
         }
         guard let value = Int(raw), (1...Self.maximumPage).contains(value) else {
-            throw AppError.validation(ValidationFailure(field: "page", code: "page.invalid", arguments: ["max": "\(Self.maximumPage)"]))
+            throw AppError.validation(ValidationFailure(field: parameter, code: "page.invalid", arguments: ["max": "\(Self.maximumPage)"]))
         }
         number = value
     }
@@ -61,15 +62,15 @@ struct Pager: Encodable {
     /// Whether the list needs the links at all (more than one page, or a page past the end).
     let shown: Bool
 
-    init(_ req: Request, paging: Paging, total: Int, path: String? = nil, fragment: String? = nil) {
+    init(_ req: Request, paging: Paging, total: Int, path: String? = nil, fragment: String? = nil, parameter: String = "page") {
         let pages = paging.pageCount(of: total)
         let base = path ?? req.url.path
         let kept = (URLComponents(string: req.url.string)?.queryItems ?? [])
-            .filter { !["page", "notice", "csrf"].contains($0.name) && !($0.value ?? "").isEmpty }
+            .filter { ![parameter, "notice", "csrf", "from"].contains($0.name) && !($0.value ?? "").isEmpty }
         func href(_ page: Int) -> String {
             var components = URLComponents()
             components.path = base
-            let items = kept + (page > 1 ? [URLQueryItem(name: "page", value: "\(page)")] : [])
+            let items = kept + (page > 1 ? [URLQueryItem(name: parameter, value: "\(page)")] : [])
             components.queryItems = items.isEmpty ? nil : items
             // `+` is a space in a form's query; keep it from being read back as one.
             components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
