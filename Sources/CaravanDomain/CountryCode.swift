@@ -25,6 +25,16 @@ public struct CountryCode: RawRepresentable, Hashable, Codable, Sendable, Custom
 
     public var isEAEUMember: Bool { Self.eaeuMembers.contains(rawValue) }
 
+    /// The countries the programme recruits from, in the order lists show them first: Central Asia, then the
+    /// Caucasus and Belarus.
+    public static let programme = ["UZ", "TJ", "KG", "KZ", "TM", "AZ", "AM", "BY"]
+
+    /// Whether `a` comes before `b` in a list of countries: the programme's first, in ``programme``'s order.
+    public static func programmeFirst(_ a: String, _ b: String) -> Bool {
+        let ia = programme.firstIndex(of: a) ?? Int.max, ib = programme.firstIndex(of: b) ?? Int.max
+        return (ia, a) < (ib, b)
+    }
+
     /// The country's name in a language, from ICU (so adding a language needs no list of names).
     public func name(in language: LanguageCode) -> String {
         Locale(identifier: language.rawValue).localizedString(forRegionCode: rawValue) ?? rawValue

@@ -33,19 +33,22 @@ public struct Skill: Hashable, Sendable, Codable {
     public var parent: SkillID?
     /// Other ways people write it: abbreviations, transliterations, common misspellings ("джава", "golang").
     public var synonyms: [String]
+    /// The name in the interface's other languages ("uz", "kk", …), where it differs from the Russian one.
+    public var names: [String: String]
 
     public init(id: SkillID, englishName: String, russianName: String, group: String, parent: SkillID? = nil,
-                synonyms: [String] = []) {
+                synonyms: [String] = [], names: [String: String] = [:]) {
         self.id = id
         self.englishName = englishName
         self.russianName = russianName
         self.group = group
         self.parent = parent
         self.synonyms = synonyms
+        self.names = names
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, group, parent, synonyms
+        case id, group, parent, synonyms, names
         case englishName = "en"
         case russianName = "ru"
     }
@@ -58,6 +61,7 @@ public struct Skill: Hashable, Sendable, Codable {
         group = try container.decode(String.self, forKey: .group)
         parent = try container.decodeIfPresent(SkillID.self, forKey: .parent)
         synonyms = try container.decodeIfPresent([String].self, forKey: .synonyms) ?? []
+        names = try container.decodeIfPresent([String: String].self, forKey: .names) ?? [:]
     }
 
     /// Every spelling that should map to this skill: both names first, then the synonyms.
@@ -65,21 +69,31 @@ public struct Skill: Hashable, Sendable, Codable {
 }
 
 /// A heading skills are filed under, for browsing and for the observatory's demand-by-group figures.
-public struct SkillGroup: Hashable, Sendable, Codable {
+public struct SkillGroup: Hashable, Sendable, Codable, TaxonomyNamed {
     public var id: String
     public var englishName: String
     public var russianName: String
+    public var names: [String: String]
 
-    public init(id: String, englishName: String, russianName: String) {
+    public init(id: String, englishName: String, russianName: String, names: [String: String] = [:]) {
         self.id = id
         self.englishName = englishName
         self.russianName = russianName
+        self.names = names
     }
 
     enum CodingKeys: String, CodingKey {
-        case id
+        case id, names
         case englishName = "en"
         case russianName = "ru"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        englishName = try container.decode(String.self, forKey: .englishName)
+        russianName = try container.decode(String.self, forKey: .russianName)
+        names = try container.decodeIfPresent([String: String].self, forKey: .names) ?? [:]
     }
 }
 
@@ -94,23 +108,63 @@ public struct Occupation: Hashable, Sendable, Codable {
     public var synonyms: [String]
     /// Skills anyone in the occupation is expected to have.
     public var skills: [SkillID]
+    public var names: [String: String]
 
     public init(id: String, isco: String, englishName: String, russianName: String, synonyms: [String] = [],
-                skills: [SkillID] = []) {
+                skills: [SkillID] = [], names: [String: String] = [:]) {
         self.id = id
         self.isco = isco
         self.englishName = englishName
         self.russianName = russianName
         self.synonyms = synonyms
         self.skills = skills
+        self.names = names
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, isco, synonyms, skills
+        case id, isco, synonyms, skills, names
         case englishName = "en"
         case russianName = "ru"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        isco = try container.decode(String.self, forKey: .isco)
+        englishName = try container.decode(String.self, forKey: .englishName)
+        russianName = try container.decode(String.self, forKey: .russianName)
+        synonyms = try container.decodeIfPresent([String].self, forKey: .synonyms) ?? []
+        skills = try container.decodeIfPresent([SkillID].self, forKey: .skills) ?? []
+        names = try container.decodeIfPresent([String: String].self, forKey: .names) ?? [:]
+    }
 }
+
+/// A taxonomy entry's name in an interface language: English and Russian are its own fields, the other
+/// languages (Uzbek, Kazakh, Kyrgyz, Tajik) are in `names`; an entry not yet translated reads in Russian.
+public protocol TaxonomyNamed {
+    var englishName: String { get }
+    var russianName: String { get }
+    var names: [String: String] { get }
+}
+
+extension TaxonomyNamed {
+    /// The name in `language` (an ISO 639-1 code), or the Russian one where there is none.
+    public func name(in language: String) -> String {
+        switch language {
+        case "en": englishName
+        case "ru": russianName
+        default: names[language] ?? russianName
+        }
+    }
+
+    /// Whether `name(in:)` had a name of this language, not the Russian stand-in.
+    public func isNamed(in language: String) -> Bool {
+        language == "en" || language == "ru" || names[language] != nil || englishName == russianName
+    }
+}
+
+extension Skill: TaxonomyNamed {}
+extension Occupation: TaxonomyNamed {}
 
 /// The resource file's top level.
 struct TaxonomyFile: Codable {

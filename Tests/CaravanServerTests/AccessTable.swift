@@ -208,6 +208,9 @@ enum AccessTable {
         row(.POST, "/applications/:applicationID/move",                  "in   ok   ok   404  404  404  404  404  404  404  404", form: [:]),
         row(.GET, "/search/vacancies",                                   "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         row(.GET, "/search/specialists",                                 "in   403  ok   403  403  403  403  403  403  403  ok"),
+        // A specialist's profile as employers read it (no contacts, no family names): any employer, as search is.
+        row(.GET, "/specialists/:specialistID",                          "in   403  ok   403  403  403  403  403  403  403  ok",
+            using: ["specialistID": "specialist"]),
         row(.POST, "/search/specialists/invite",                         "in   403  ok   403  403  403  403  403  403  403  404",
             form: ["vacancy": "{vacancy}", "specialist": "{otherSpecialist}"]),
     ]

@@ -115,7 +115,7 @@ import VaporTesting
 /// The things the doors are asked about, made through the services and the API as people make them.
 struct AccessFixtures: Sendable {
     /// By name: `case`, `document`, `vacancy`, `draftVacancy`, `application`, `company`, `invitation`, `ban`,
-    /// `number` (the issued permit's), `user` (an account for the admin's role form), `code`, `otherSpecialist`.
+    /// `number` (the issued permit's), `user` (an account for the admin's role form), `code`, `otherSpecialist`, `specialist` (aziz).
     let ids: [String: String]
     let emails: [Caller: String]
 
@@ -221,6 +221,7 @@ struct AccessFixtures: Sendable {
             "application": text(try application.requireID()), "vacancy": text(application.$vacancy.id),
             "draftVacancy": try draftVacancy.json(Identified.self).id, "company": text(try company.requireID()),
             "invitation": invitation, "ban": try ban.json(Identified.self).id, "user": other.id, "otherSpecialist": other.id,
+            "specialist": text(try aziz.requireID()),
             "code": "en", "centre": "tashkent", "booking": text(try booking.requireID()),
             "course": text(try course.requireID()), "enrolment": text(try enrolment.requireID()),
             "observatoryTable": "funnel.csv",

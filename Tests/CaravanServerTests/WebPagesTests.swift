@@ -249,3 +249,41 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct ApplicantCardTests {
+    @Test func theEmployerSeesWhoAppliedAndWhyTheyFitAndOpensTheProfile() async throws {
+        try await withTestApp { app in
+            let (_, aziz, vacancy) = try await ApplicationsTests().market(app)
+            #expect(try await app.api(.PUT, "/profile", raw: SearchTests.azizProfile, token: aziz).status == .ok)
+            #expect(try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: #"{"note":"Готов"}"#, token: aziz).status == .created)
+            let hr = WebClient(app, acceptLanguage: "en")
+            try await hr.get("/signin")
+            try await hr.post("/signin", form: ["email": "hr@kazan.example", "password": "correct horse"])
+            let page = try await hr.get("/vacancies/\(vacancy)")
+            #expect(page.status == .ok)
+            // Skills with levels, Russian as declared, the city, the family as a count, a reason for this vacancy.
+            #expect(page.text.contains("Java — Advanced, 6 yr"))
+            #expect(page.text.contains("(self-declared)"))
+            #expect(page.text.contains("Ташкент"))
+            #expect(page.text.contains("Moving alone"))
+            #expect(page.text.contains(#"<ul class="reasons good">"#))
+            let specialist = try #require(try await User.query(on: app.db).filter(\.$email == "aziz@example.uz").first()?.requireID())
+            let link = "/specialists/\(specialist.uuidString.lowercased())?vacancy=\(vacancy)"
+            #expect(page.text.contains(#"href="\#(link)""#))
+
+            let profile = try await hr.get(link)
+            #expect(profile.status == .ok)
+            #expect(profile.text.contains("Backend-разработчик, платежи") && profile.text.contains("Java-разработчик"))
+            #expect(!profile.text.contains("aziz@example.uz"))
+            // Each opening is in the person's who-looked log.
+            #expect(try await DataAccess.query(on: app.db).filter(\.$context == DataAccess.Context.specialistProfile.rawValue).count() == 1)
+
+            // A specialist may not open others' profiles this way; an unknown person is not found.
+            let other = WebClient(app, acceptLanguage: "en")
+            try await other.get("/signin")
+            try await other.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
+            #expect(try await other.get(link).status == .forbidden)
+            #expect(try await hr.get("/specialists/\(UUID().uuidString)").status == .notFound)
+        }
+    }
+}

@@ -41,6 +41,8 @@ struct ApplicationPages: RouteCollection {
         let errors: [String: String]
         /// After an accepted offer, the specialist's next step: the permit case (opened from the permits page).
         let nextStepURL: String?
+        /// For the employer: the applicant's skills, fit for this vacancy, Russian, place and family size.
+        var applicant: ApplicantView?
     }
 
     struct OfferForm: Encodable {

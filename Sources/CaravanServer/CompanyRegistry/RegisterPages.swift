@@ -134,7 +134,7 @@ struct RegisterPages: RouteCollection {
                 Line(label: founder.ogrn.map { "\(founder.name) (\(req.t("company.ogrn")) \($0))" } ?? founder.name, value: founder.share.description)
             }
             activities = ([extract.mainActivity] + extract.otherActivities).map { code in
-                let title = req.application.okved.entry(code).map { language == .russian ? $0.ru : $0.en } ?? ""
+                let title = req.application.okved.entry(code).map { language == .english ? $0.en : $0.ru } ?? ""
                 return code == extract.mainActivity ? "\(code) \(title) — \(req.t("company.okved.mainShort"))" : "\(code) \(title)"
             }
         }

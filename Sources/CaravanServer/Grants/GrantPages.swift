@@ -290,12 +290,7 @@ struct GrantPages: RouteCollection {
     }
 
     /// The programme's countries first (in the programme's order), then the rest by code.
-    static let programmeCountries = ["UZ", "TJ", "KG", "KZ", "TM", "AZ", "AM", "BY"]
-
-    static func countryOrder(_ a: String, _ b: String) -> Bool {
-        let ia = programmeCountries.firstIndex(of: a) ?? Int.max, ib = programmeCountries.firstIndex(of: b) ?? Int.max
-        return (ia, a) < (ib, b)
-    }
+    static func countryOrder(_ a: String, _ b: String) -> Bool { CountryCode.programmeFirst(a, b) }
 
     /// The published files, byte for byte as stored (their digests are over these canonical bytes).
     func file(req: Request, name: String) async throws -> Response {

@@ -41,8 +41,8 @@ struct ObservatoryRow: Sendable {
     enum Label: Sendable {
         /// A catalogue key.
         case key(String)
-        /// A name in Russian and English (skill groups from the taxonomy; cities as written).
-        case names(ru: String, en: String)
+        /// A name by language code, read in Russian where a language has none (skill groups; cities as written).
+        case names([String: String])
         /// A month: `YYYY-MM`.
         case month(String)
     }

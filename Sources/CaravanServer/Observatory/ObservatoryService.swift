@@ -180,7 +180,7 @@ struct ObservatoryService: Sendable {
             let demandKey = "demand.skill.\(skillGroup.id)", supplyKey = "supply.skill.\(skillGroup.id)"
             counts[demandKey] = openGroups.filter { $0.contains(skillGroup.id) }.count
             counts[supplyKey] = people.filter { $0.groups.contains(skillGroup.id) }.count
-            return ObservatoryRow(id: skillGroup.id, label: .names(ru: skillGroup.russianName, en: skillGroup.englishName),
+            return ObservatoryRow(id: skillGroup.id, label: .names(skillGroup.names.merging(["ru": skillGroup.russianName, "en": skillGroup.englishName]) { _, own in own }),
                                   cells: [.count(demandKey), .count(supplyKey), .difference(demandKey, supplyKey)])
         }
         tables.append(ObservatoryTable(id: "demand-skills", columns: ["demand", "supply", "gap"], rows: skillRows, isPublic: true, chart: [0, 1]))
@@ -212,7 +212,7 @@ struct ObservatoryService: Sendable {
             counts[demandKey] = city.vacancies.count
             counts[supplyKey] = candidates
             cityKeys.append(demandKey)
-            cityRows.append(ObservatoryRow(id: "city-\(index)", label: city.key.isEmpty ? .key("observatory.city.none") : .names(ru: city.name, en: city.name),
+            cityRows.append(ObservatoryRow(id: "city-\(index)", label: city.key.isEmpty ? .key("observatory.city.none") : .names(["ru": city.name]),
                                            cells: [.count(demandKey), .count(supplyKey), .difference(demandKey, supplyKey)]))
         }
         cityRows.append(ObservatoryRow(id: "total", label: .key("observatory.total"), cells: [.count("demand.total"), .empty, .empty]))

@@ -158,7 +158,7 @@ struct ObservatoryView: Encodable {
     static func label(_ label: ObservatoryRow.Label, req: Request) -> String {
         switch label {
         case .key(let key): req.t(key)
-        case .names(let ru, let en): req.language == .russian ? ru : en
+        case .names(let names): names[req.language.rawValue] ?? names["ru"] ?? ""
         case .month(let id):
             if let first = CalendarDateText.monthYear(id, in: req.language) { first } else { id }
         }
@@ -169,7 +169,7 @@ struct ObservatoryView: Encodable {
     static func percent(_ ratio: Double, _ language: LanguageCode) -> String {
         let tenths = Int((ratio * 1000).rounded())
         let whole = number(tenths / 10, language), fraction = tenths % 10
-        return (language == .russian ? "\(whole),\(fraction)" : "\(whole).\(fraction)") + "\u{00A0}%"
+        return (language == .english ? "\(whole).\(fraction)" : "\(whole),\(fraction)") + "\u{00A0}%"
     }
 
     /// How every withheld figure reads: one marker, whatever the count behind it (two markers would tell a reader which

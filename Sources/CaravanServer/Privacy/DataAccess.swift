@@ -29,6 +29,8 @@ final class DataAccess: Model, @unchecked Sendable {
         case vacancyApplications = "vacancy-applications"
         /// The employers' search for specialists.
         case specialistSearch = "specialist-search"
+        /// A specialist's profile opened by an employer (from an application, a candidate or a search).
+        case specialistProfile = "specialist-profile"
         /// A digital-residency application on the registry's desk.
         case residencyApplication = "residency-application"
     }

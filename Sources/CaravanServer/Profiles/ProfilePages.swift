@@ -195,7 +195,7 @@ struct ProfilePages: RouteCollection {
         // say, and sends the form again to change it.
         if let resolved, errors.isEmpty, form.replace != "yes", let current = profile.skills.first(where: { $0.skill == resolved.rawValue }) {
             let skill = req.application.skillTaxonomy.skill(resolved)
-            let name = (req.language == .russian ? skill?.russianName : skill?.englishName) ?? resolved.rawValue
+            let name = skill?.name(in: req.language.rawValue) ?? resolved.rawValue
             func describe(level: Int, years: Double) -> String {
                 req.t("profile.skill.described", ["level": req.t("skill.level.\(level)"), "years": String(format: "%g", max(years, 0))])
             }
@@ -364,7 +364,7 @@ struct ProfilePages: RouteCollection {
         }
         let skills = profile.skills.map { stored in
             let skill = taxonomy.skill(SkillID(stored.skill))
-            let name = (language == .russian ? skill?.russianName : skill?.englishName) ?? stored.skill
+            let name = skill?.name(in: language.rawValue) ?? stored.skill
             return SkillRow(id: stored.skill, name: name, level: req.t("skill.level.\(stored.level)"), years: String(format: "%g", stored.years))
         }
         var page = ProfilePage(
@@ -424,7 +424,7 @@ struct ProfilePages: RouteCollection {
         }
         page.roles = profile.desiredRoles.enumerated().map { index, id in
             let occupation = taxonomy.occupation(id)
-            return ListRow(index: index, title: (language == .russian ? occupation?.russianName : occupation?.englishName) ?? id,
+            return ListRow(index: index, title: occupation?.name(in: language.rawValue) ?? id,
                            detail: occupation.map { "ISCO-08 \($0.isco)" } ?? "", note: "")
         }
         page.degrees = [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: typed["degree"] == nil)]
@@ -438,7 +438,7 @@ struct ProfilePages: RouteCollection {
                 .map { AuthPages.Choice(value: $0.0, label: $0.1, selected: typed["language"] == $0.0) }
         page.levels = CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("cefr.\($0.rawValue)"), selected: (typed["level"] ?? "B1") == $0.rawValue) }
         page.occupations = [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: typed["role"] == nil)]
-            + taxonomy.occupations.map { ($0.id, language == .russian ? $0.russianName : $0.englishName) }
+            + taxonomy.occupations.map { ($0.id, $0.name(in: language.rawValue)) }
                 .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
                 .map { AuthPages.Choice(value: $0.0, label: $0.1, selected: typed["role"] == $0.0) }
         page.allCountries = countryChoices(typed["country"])

@@ -71,7 +71,7 @@ struct SearchPages: RouteCollection {
     private static func skillNames(_ ids: [String], _ req: Request) -> String {
         let taxonomy = req.application.skillTaxonomy
         return ids.prefix(8).compactMap { taxonomy.skill(SkillID($0)) }
-            .map { req.language == .russian ? $0.russianName : $0.englishName }.joined(separator: ", ")
+            .map { $0.name(in: req.language.rawValue) }.joined(separator: ", ")
     }
 
     func vacancies(req: Request) async throws -> Response {

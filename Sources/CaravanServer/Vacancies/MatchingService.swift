@@ -120,7 +120,7 @@ struct ReasonWriter {
         }
         for key in ["skill", "via"] {
             if let id = arguments[key], let skill = taxonomy.skill(SkillID(id)) {
-                arguments[key] = language == .russian ? skill.russianName : skill.englishName
+                arguments[key] = skill.name(in: language.rawValue)
             }
         }
         if reason.key.hasPrefix("match.skill.") {

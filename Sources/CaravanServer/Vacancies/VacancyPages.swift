@@ -190,8 +190,14 @@ struct VacancyPages: RouteCollection {
             let applications = try await req.applications.applications(to: vacancy, readBy: user, limit: paging.size, offset: paging.offset)
             applicationsPager = Pager(req, paging: paging, total: try await req.applications.applicationCount(to: vacancy),
                                       fragment: "applications", parameter: "applicationsPage")
-            cards = try applications.map {
-                try ApplicationPages.card($0, vacancy: vacancy, specialist: $0.specialist, for: .employer, req, refused: refused)
+            let profiles = try await SpecialistProfile.query(on: req.database).filter(\.$user.$id ~~ applications.map(\.$specialist.id)).all()
+            let profileByUser = Dictionary(profiles.map { ($0.$user.id, $0) }, uniquingKeysWith: { first, _ in first })
+            cards = try applications.map { application in
+                var card = try ApplicationPages.card(application, vacancy: vacancy, specialist: application.specialist, for: .employer, req, refused: refused)
+                card.applicant = profileByUser[application.$specialist.id].map {
+                    ApplicantView($0, for: vacancy, specialistID: application.$specialist.id, req)
+                }
+                return card
             }
         }
         var candidates: [CandidateRow] = []
@@ -328,7 +334,7 @@ struct VacancyPages: RouteCollection {
         let taxonomy = req.application.skillTaxonomy
         func name(_ id: String) -> String {
             guard let skill = taxonomy.skill(SkillID(id)) else { return id }
-            return req.language == .russian ? skill.russianName : skill.englishName
+            return skill.name(in: req.language.rawValue)
         }
         return Form(
             title: vacancy.title, description: vacancy.description, occupation: vacancy.occupation,
@@ -345,7 +351,7 @@ struct VacancyPages: RouteCollection {
         let taxonomy = req.application.skillTaxonomy
         func name(_ id: String) -> String {
             guard let skill = taxonomy.skill(SkillID(id)) else { return id }
-            return req.language == .russian ? skill.russianName : skill.englishName
+            return skill.name(in: req.language.rawValue)
         }
         let money = NumberFormatter()
         money.locale = Locale(identifier: req.language.rawValue)
@@ -388,7 +394,7 @@ struct VacancyPages: RouteCollection {
             rows: try vacancies.map { Row(url: SiteURL.vacancy(try $0.requireID()).path, title: $0.title, status: req.t("vacancy.status.\($0.status)"), city: $0.city) },
             form: form, action: action,
             occupations: [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: (form.occupation ?? "").isEmpty)]
-                + occupations.map { AuthPages.Choice(value: $0.id, label: "\($0.isco) · \(req.language == .russian ? $0.russianName : $0.englishName)", selected: $0.id == form.occupation) },
+                + occupations.map { AuthPages.Choice(value: $0.id, label: "\($0.isco) · \($0.name(in: req.language.rawValue))", selected: $0.id == form.occupation) },
             russianLevels: [AuthPages.Choice(value: "", label: req.t("vacancy.russian.any"), selected: (form.minimumRussian ?? "").isEmpty)]
                 + CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: $0.rawValue == form.minimumRussian) },
             arrangements: WorkArrangement.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: $0.rawValue == (form.workArrangement ?? "onsite")) },

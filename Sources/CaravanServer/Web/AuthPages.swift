@@ -44,10 +44,12 @@ struct AuthPages: RouteCollection {
         /// codes); `selected` is a code. Pages that allow "none" put their own first choice before these.
         static func countries(_ req: Request, selected: String?) -> [Choice] {
             let chosen = selected?.uppercased()
-            return CountryCode.all.compactMap(CountryCode.init(rawValue:))
+            // The programme's countries first, where the people it serves look; then every other by its name.
+            let first = CountryCode.programme.compactMap(CountryCode.init(rawValue:)).map { (code: $0.rawValue, name: $0.name(in: req.language)) }
+            let rest = CountryCode.all.subtracting(CountryCode.programme).compactMap(CountryCode.init(rawValue:))
                 .map { (code: $0.rawValue, name: $0.name(in: req.language)) }
-                .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
-                .map { Choice(value: $0.code, label: $0.name, selected: $0.code == chosen) }
+                .sorted { $0.name.compare($1.name, locale: Locale(identifier: req.language.rawValue)) == .orderedAscending }
+            return (first + rest).map { Choice(value: $0.code, label: $0.name, selected: $0.code == chosen) }
         }
     }
 

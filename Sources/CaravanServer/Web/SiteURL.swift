@@ -62,6 +62,8 @@ enum SiteURL: Equatable {
     case signingKey
     case searchVacancies
     case searchSpecialists
+    /// A specialist's profile as an employer reads it.
+    case specialist(UUID)
     case searchInvite
     case stylesheet
     case registryEntryBans
@@ -152,6 +154,7 @@ enum SiteURL: Equatable {
         case .adminUserRole: ["admin", "users", ":userID", "role"]
         case .adminCompanyAccreditation: ["admin", "companies", ":companyID", "accreditation"]
         case .vacancy: ["vacancies", ":vacancyID"]
+        case .specialist: ["specialists", ":specialistID"]
         case .vacancyStatus: ["vacancies", ":vacancyID", "status"]
         case .vacancyApply: ["vacancies", ":vacancyID", "apply"]
         case .vacancyInvite: ["vacancies", ":vacancyID", "invite"]
@@ -263,6 +266,7 @@ enum SiteURL: Equatable {
         case .signingKey: [".well-known", "caravan-signing-key"]
         case .searchVacancies: ["search", "vacancies"]
         case .searchSpecialists: ["search", "specialists"]
+        case .specialist(let id): ["specialists", id.uuidString.lowercased()]
         case .searchInvite: ["search", "specialists", "invite"]
         case .inboxRead: ["inbox", "read"]
         case .stylesheet: ["caravan.css"]
