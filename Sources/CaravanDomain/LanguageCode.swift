@@ -18,6 +18,16 @@ public struct LanguageCode: RawRepresentable, Hashable, Codable, Sendable, Custo
 
     public static let russian = LanguageCode(rawValue: "ru")!
     public static let english = LanguageCode(rawValue: "en")!
+
+    /// The order the language switcher lists languages in: Russian and English, then the programme's own
+    /// languages; a catalogue not named here comes after them, by code.
+    public static let interfaceOrder = ["ru", "en", "uz", "kk", "ky", "tg"]
+
+    /// Whether `a` comes before `b` in the language switcher.
+    public static func interfaceFirst(_ a: LanguageCode, _ b: LanguageCode) -> Bool {
+        let ia = interfaceOrder.firstIndex(of: a.rawValue) ?? Int.max, ib = interfaceOrder.firstIndex(of: b.rawValue) ?? Int.max
+        return (ia, a.rawValue) < (ib, b.rawValue)
+    }
 }
 
 /// Picks the interface language from an `Accept-Language` header (RFC 9110 §12.5.4).

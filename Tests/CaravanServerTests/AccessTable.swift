@@ -150,6 +150,7 @@ enum AccessTable {
         //                                                                anon spec empl offi cent univ regi anal admi ~spe ~emp
         row(.GET, "/",                                                   "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         row(.GET, "/language/:code",                                     "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.GET, "/languages",                                          "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         row(.GET, "/account",                                            "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         row(.POST, "/account/language",                                  "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
         row(.POST, "/account/tokens",                                    "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:], spends: true),

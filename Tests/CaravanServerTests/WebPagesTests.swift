@@ -287,3 +287,32 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct SixLanguagesTests {
+    @Test func theProgrammesLanguagesAreChosenFromTheBrowserAndTheFooterAndSayHowCompleteTheyAre() async throws {
+        try await withTestApp { app in
+            #expect(Set(app.catalogs.languages.map(\.rawValue)) == ["ru", "en", "uz", "kk", "ky", "tg"])
+            for (header, code, word) in [("uz-UZ,uz;q=0.9", "uz", "Oʻzbekcha"), ("kk", "kk", "Қазақша"), ("ky-KG", "ky", "Кыргызча"), ("tg,ru;q=0.5", "tg", "Тоҷикӣ")] {
+                let browser = WebClient(app, acceptLanguage: header)
+                let home = try await browser.get("/")
+                #expect(home.text.contains(#"<html lang="\#(code)">"#), "\(header)")
+                // The footer lists all six, each in its own language and marked with it.
+                #expect(home.text.contains(#"lang="\#(code)" hreflang="\#(code)" aria-current="true">"#), "\(header)")
+                #expect(home.text.contains(word))
+                // Skill groups and skills read in the language where the taxonomy names them.
+                let vacancies = try await browser.get("/languages")
+                #expect(vacancies.status == .ok)
+            }
+            let page = try await WebClient(app, acceptLanguage: "en").get("/languages")
+            #expect(page.text.contains("draft translation: awaiting review by native speakers"))
+            #expect(page.text.contains("reviewed by native speakers"))
+            // Russian, English first, then the programme's languages in their order.
+            let order = ["Русский", "English", "Oʻzbekcha", "Қазақша", "Кыргызча", "Тоҷикӣ"].map { page.text.range(of: ">\($0)</a>")?.lowerBound }
+            #expect(order.allSatisfy { $0 != nil })
+            #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+            // Plurals follow each language's rule: Uzbek has one and other, Russian one, few and many.
+            #expect(app.catalogs.text("pager.beyond", in: LanguageCode(rawValue: "ru")!, ["page": "9", "pages": "3"]).contains("3 страницы"))
+            #expect(app.catalogs.text("pager.beyond", in: LanguageCode(rawValue: "ru")!, ["page": "9", "pages": "5"]).contains("5 страниц"))
+        }
+    }
+}

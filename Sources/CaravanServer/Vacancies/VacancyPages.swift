@@ -55,6 +55,8 @@ struct VacancyPages: RouteCollection {
         let errors: [String: String]
         let notice: String?
         let showList: Bool
+        /// The form starts folded on the vacancy's own page, and opens when it came back with errors.
+        var open = false
     }
 
     /// The list page: the shared form template reads everything under `editor`.
@@ -161,6 +163,8 @@ struct VacancyPages: RouteCollection {
         let negative: [String]
         /// The application's stage when there is one; otherwise the employer may invite.
         let stage: String?
+        /// The person's profile, with the reasons for this vacancy.
+        let profileURL: String
     }
 
     func show(req: Request) async throws -> Response {
@@ -213,7 +217,8 @@ struct VacancyPages: RouteCollection {
                     score: Int((found.result.score * 100).rounded()),
                     positive: found.result.reasons.filter { $0.effect == .positive }.map { employerWriter.text($0) },
                     negative: found.result.reasons.filter { $0.effect != .positive }.map { employerWriter.text($0) },
-                    stage: found.stage.map { req.t("stage.\($0.rawValue)") }
+                    stage: found.stage.map { req.t("stage.\($0.rawValue)") },
+                    profileURL: SiteURL.specialist(try found.user.requireID()).path + "?vacancy=" + id.uuidString.lowercased()
                 )
             }
         }
@@ -399,7 +404,7 @@ struct VacancyPages: RouteCollection {
                 + CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: $0.rawValue == form.minimumRussian) },
             arrangements: WorkArrangement.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: $0.rawValue == (form.workArrangement ?? "onsite")) },
             statuses: VacancyStatus.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("vacancy.status.\($0.rawValue)"), selected: $0.rawValue == (form.status ?? "draft")) },
-            errors: errors, notice: notice, showList: showList
+            errors: errors, notice: notice, showList: showList, open: !errors.isEmpty
         )
     }
 }

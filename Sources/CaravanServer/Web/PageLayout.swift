@@ -27,6 +27,8 @@ struct PageLayout: Encodable {
     /// counts only within the signed-in account (or among sign-ups).
     let formToken: String
     let languages: [Link]
+    /// The page that says how complete each language is.
+    let languagesURL: String
     let signOutURL: String
     let signInURL: String
     let signUpURL: String
@@ -60,7 +62,7 @@ struct PageLayout: Encodable {
         formToken = UUID().uuidString.lowercased()
         // The whole address, query included: switching language keeps the search, the filters and the page.
         let next = SiteURL.safeLocalPath(request.url.string) ?? SiteURL.safeLocalPath(path) ?? "/"
-        languages = request.application.catalogs.languages.sorted { $0.rawValue > $1.rawValue }.map { code in
+        languages = request.application.catalogs.languages.sorted(by: LanguageCode.interfaceFirst).map { code in
             var components = URLComponents()
             components.path = SiteURL.language(code).path
             components.queryItems = [URLQueryItem(name: "next", value: next)]
@@ -71,6 +73,7 @@ struct PageLayout: Encodable {
                 code: code.rawValue
             )
         }
+        languagesURL = SiteURL.languages.path
         signOutURL = SiteURL.signOut.path
         signInURL = SiteURL.signIn.path
         signUpURL = SiteURL.signUp.path

@@ -19,6 +19,8 @@ enum SiteURL: Equatable {
     case accountExport
     case accountErasure
     case language(LanguageCode)
+    /// How complete each interface language is.
+    case languages
     case adminUsers
     case adminUserRole(UUID)
     case profile
@@ -225,6 +227,7 @@ enum SiteURL: Equatable {
         case .accountExport: ["account", "export"]
         case .accountErasure: ["account", "erasure"]
         case .language(let code): ["language", code.rawValue]
+        case .languages: ["languages"]
         case .adminUsers: ["admin", "users"]
         case .adminUserRole(let id): ["admin", "users", id.uuidString.lowercased(), "role"]
         case .profile: ["profile"]
