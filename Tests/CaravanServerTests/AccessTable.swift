@@ -164,6 +164,13 @@ enum AccessTable {
         row(.POST, "/signin",                                            "pub  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
             form: ["email": "{email}", "password": "correct horse"], spends: true),
         row(.POST, "/signout",                                           "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:], spends: true),
+        // Asking for a reset link answers alike for everyone; a link that is no token is gone (410) for everyone.
+        row(.GET, "/password-reset",                                     "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
+        row(.POST, "/password-reset",                                    "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
+        row(.GET, "/password-reset/:token",                              "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            using: ["token": "code"]),
+        row(.POST, "/password-reset/:token",                             "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            form: [:], using: ["token": "code"]),
         row(.GET, "/inbox",                                              "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         row(.POST, "/inbox/read",                                        "in   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", form: [:]),
     ]

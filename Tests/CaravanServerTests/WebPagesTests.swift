@@ -43,7 +43,12 @@ import VaporTesting
                 "role": "employer", "displayName": "Елена Галиева", "email": "hr@kazan.example", "password": "correct horse", "consent": "2026.1",
             ])
             #expect(created.status == .seeOther)
-            #expect(created.headers.first(name: .location) == "/account")
+            // A new account lands on its next steps: for an employer, registering the company is the first.
+            #expect(created.headers.first(name: .location) == "/?welcome=yes")
+            let welcome = try await browser.get("/?welcome=yes")
+            #expect(welcome.text.contains("Your account is ready. What next"))
+            #expect(welcome.text.contains(#"<a class="button" href="/company">Register your company</a>"#))
+            #expect(welcome.text.contains("Publish a vacancy"))
             let session = try #require(created.headers[.setCookie].first { $0.hasPrefix("caravan_session=") })
             #expect(session.contains("HttpOnly"))
             #expect(session.contains("SameSite=Lax"))
@@ -313,6 +318,39 @@ import VaporTesting
             // Plurals follow each language's rule: Uzbek has one and other, Russian one, few and many.
             #expect(app.catalogs.text("pager.beyond", in: LanguageCode(rawValue: "ru")!, ["page": "9", "pages": "3"]).contains("3 страницы"))
             #expect(app.catalogs.text("pager.beyond", in: LanguageCode(rawValue: "ru")!, ["page": "9", "pages": "5"]).contains("5 страниц"))
+        }
+    }
+}
+
+@Suite struct OnboardingTests {
+    @Test func aSpecialistsStepsTickOffAsTheyAreDoneAndThePermitStepFollowsAnAcceptedOffer() async throws {
+        try await withTestApp { app in
+            let (hr, aziz, vacancy) = try await ApplicationsTests().market(app)
+            let browser = WebClient(app, acceptLanguage: "en")
+            try await browser.get("/signin")
+            try await browser.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
+            let first = try await browser.get("/")
+            #expect(first.text.contains(#"<a class="button" href="/profile">Complete your profile"#))
+            #expect(!first.text.contains("residence permit case"))
+
+            #expect(try await app.api(.PUT, "/profile", raw: SearchTests.azizProfile, token: aziz).status == .ok)
+            // The demo profile has no experience yet: not complete for matching, so the profile stays the next step.
+            #expect(try await browser.get("/").text.contains(#"<a class="button" href="/profile">"#))
+            let applied = try await app.api(.POST, "/vacancies/\(vacancy)/applications", raw: "{}", token: aziz)
+            let id = try applied.json(ApplicationBody.self).id
+            let after = try await browser.get("/")
+            #expect(after.text.contains(#"<li class="done"><span class="visually-hidden">Done:</span> Apply to a vacancy</li>"#))
+
+            for stage in ["screening", "interview"] {
+                #expect(try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"\#(stage)"}"#, token: hr).status == .ok)
+            }
+            #expect(try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"offer","offer":{"salary":250000,"startDate":"2027-03-01","city":"Казань","contract":"employment"}}"#, token: hr).status == .ok)
+            #expect(try await app.api(.POST, "/applications/\(id)/moves", raw: #"{"stage":"hired"}"#, token: aziz).status == .ok)
+            let hired = try await browser.get("/")
+            #expect(hired.text.contains("Offer accepted: open your residence permit case"))
+            // Staff are not walked through these steps.
+            let admin = try await AccountService(app: app).create(.init(email: "admin@example.org", password: "correct horse", displayName: "Admin", role: "admin"), by: nil, asOperator: true)
+            #expect(Onboarding.checklist(for: admin.domainRole!, .init()).isEmpty)
         }
     }
 }

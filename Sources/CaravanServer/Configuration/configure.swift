@@ -157,6 +157,7 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: SearchPages())
     try web.register(collection: SpecialistPages())
     try web.register(collection: LanguagesPage())
+    try web.register(collection: PasswordResetPages())
     try web.register(collection: PermitPages())
     try web.register(collection: EntryBanPages())
     try web.register(collection: CentrePages())

@@ -89,10 +89,7 @@ struct AccountErasure: Sendable {
             }
             try await Passkey.query(on: db).filter(\.$user.$id == userID).delete()
             try await WebAuthnChallenge.query(on: db).filter(\.$user.$id == userID).delete()
-            // Sessions store the account id in their data: every one of this account's goes.
-            for record in try await SessionRecord.query(on: db).all() where record.data["_UserSession"] == userID.uuidString {
-                try await record.delete(on: db)
-            }
+            try await SessionRecord.endAll(of: userID, on: db)
             try await ProcessingConsent.query(on: db).filter(\.$userID == userID).filter(\.$withdrawnAt == nil).set(\.$withdrawnAt, to: now).update()
             // The placeholder keeps the row (permit cases and the audit chain point at it) and no one can sign in:
             // the address is in a domain that never exists, and "!" is no bcrypt hash.

@@ -18,10 +18,45 @@ struct AccountPages: RouteCollection {
     struct HomePage: Encodable {
         let layout: PageLayout
         let signedIn: Bool
+        /// For a new specialist or employer: the next steps, the first not done offered as a button.
+        let steps: [Step]
+        let welcome: Bool
+    }
+
+    struct Step: Encodable {
+        let text: String
+        let href: String
+        let done: Bool
+        let next: Bool
     }
 
     func home(req: Request) async throws -> Response {
-        try await req.renderPage("home", HomePage(layout: try PageLayout(request: req, titleKey: "home.title"), signedIn: req.auth.has(User.self)))
+        let user = req.auth.get(User.self)
+        var steps: [Step] = []
+        if let user, let role = user.domainRole {
+            let facts = try await OnboardingFacts(req: req).facts(of: user)
+            steps = Onboarding.checklist(for: role, facts).map { item in
+                Step(text: req.t("onboarding.\(item.step.rawValue)"), href: Self.url(of: item.step).path, done: item.done, next: item.next)
+            }
+            // Every step done: the list has served its purpose.
+            if steps.allSatisfy(\.done) { steps = [] }
+        }
+        return try await req.renderPage("home", HomePage(
+            layout: try PageLayout(request: req, titleKey: "home.title"), signedIn: user != nil, steps: steps,
+            welcome: req.query[String.self, at: "welcome"] == "yes" && user != nil
+        ))
+    }
+
+    static func url(of step: Onboarding.Step) -> SiteURL {
+        switch step {
+        case .completeProfile: .profile
+        case .seeMatches: .matches
+        case .apply: .searchVacancies
+        case .openPermitCase: .permits
+        case .registerCompany: .company
+        case .postVacancy: .vacancies
+        case .readApplicants: .vacancies
+        }
     }
 
     /// `GET /language/<code>?next=/path`: a plain link, so switching works without JavaScript.
@@ -123,5 +158,37 @@ struct SignedInOnly: AsyncMiddleware {
             return request.redirect(to: components.string ?? SiteURL.signIn.path, redirectType: .normal)
         }
         return try await next.respond(to: request)
+    }
+}
+
+/// What the onboarding checklist needs to know of an account, counted from the database.
+struct OnboardingFacts {
+    let req: Request
+
+    func facts(of user: User) async throws -> Onboarding.Facts {
+        let id = try user.requireID()
+        let database = req.database
+        var facts = Onboarding.Facts()
+        switch user.domainRole {
+        case .specialist?:
+            if let profile = try await SpecialistProfile.query(on: database).filter(\.$user.$id == id).first() {
+                facts.profileReady = profile.basics.isReadyForMatching(skillCount: profile.skills.count, experienceCount: profile.experience.count)
+            }
+            let stages = try await JobApplication.query(on: database).filter(\.$specialist.$id == id).all().map(\.applicationStage)
+            facts.applied = stages.contains(where: \.hasApplied)
+            facts.hired = stages.contains(.hired)
+            facts.permitCaseOpened = try await PermitCase.query(on: database).filter(\.$principal.$id == id).count() > 0
+        case .employer?:
+            if let company = try await req.companies.company(of: user) {
+                let companyID = try company.requireID()
+                facts.companyRegistered = true
+                facts.vacancyPublished = try await Vacancy.query(on: database).filter(\.$company.$id == companyID)
+                    .filter(\.$status == VacancyStatus.published.rawValue).count() > 0
+                facts.applicationsReceived = try await JobApplication.query(on: database).filter(\.$companyID == companyID).count() > 0
+            }
+        default:
+            break
+        }
+        return facts
     }
 }

@@ -22,6 +22,8 @@ struct AuthPages: RouteCollection {
         var role: String?
         /// The consent checkbox: its value is the version of the text shown beside it.
         var consent: String?
+        /// Where to go once the account is open (a vacancy to apply to); a local path only.
+        var next: String?
     }
 
     struct SignUpPage: Encodable {
@@ -33,6 +35,7 @@ struct AuthPages: RouteCollection {
         let consentVersion: String
         let consentGiven: Bool
         let errors: [String: String]
+        let next: String
     }
 
     struct Choice: Encodable {
@@ -54,7 +57,7 @@ struct AuthPages: RouteCollection {
     }
 
     func signUpForm(req: Request) async throws -> Response {
-        try await renderSignUp(req, form: SignUpForm(role: Role.specialist.rawValue), errors: [:])
+        try await renderSignUp(req, form: SignUpForm(role: Role.specialist.rawValue, next: req.query[String.self, at: "next"]), errors: [:])
     }
 
     func signUp(req: Request) async throws -> Response {
@@ -66,7 +69,9 @@ struct AuthPages: RouteCollection {
         do {
             let user = try await req.accounts.create(request, by: nil)
             try await startSession(for: user, on: req)
-            return req.redirect(to: SiteURL.account.path, redirectType: .normal)
+            // Where the person was going (a vacancy to apply to), else the next steps for the role.
+            let next = SiteURL.safeLocalPath(form.next) ?? (SiteURL.home.path + "?welcome=yes")
+            return req.redirect(to: next, redirectType: .normal)
         } catch AppError.validation(let failure) {
             return try await renderSignUp(req, form: form, errors: fieldMessages(failure, req), status: .unprocessableEntity)
         } catch AppError.conflict {
@@ -83,7 +88,8 @@ struct AuthPages: RouteCollection {
             layout: try PageLayout(request: req, titleKey: "signup.title"),
             action: SiteURL.signUp.path, email: form.email ?? "", displayName: form.displayName ?? "",
             roles: roles, consentVersion: PersonalDataConsent.currentVersion,
-            consentGiven: form.consent == PersonalDataConsent.currentVersion, errors: errors
+            consentGiven: form.consent == PersonalDataConsent.currentVersion, errors: errors,
+            next: SiteURL.safeLocalPath(form.next) ?? ""
         )
         return try await req.renderPage("signup", page, status: status)
     }
@@ -102,6 +108,10 @@ struct AuthPages: RouteCollection {
         let email: String
         let next: String
         let error: String?
+        /// Sign-up, carrying `next` along: whoever came to apply and has no account comes back to apply.
+        let signUpHref: String
+        let resetHref: String
+        var notice: String?
     }
 
     func signInForm(req: Request) async throws -> Response {
@@ -111,7 +121,7 @@ struct AuthPages: RouteCollection {
 
     func signIn(req: Request) async throws -> Response {
         let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm()
-        let next = SiteURL.safeLocalPath(form.next) ?? SiteURL.account.path
+        let next = SiteURL.safeLocalPath(form.next) ?? SiteURL.home.path
         do {
             let user = try await req.accounts.authenticate(
                 email: form.email ?? "", password: form.password ?? "", address: req.clientAddress
@@ -131,10 +141,15 @@ struct AuthPages: RouteCollection {
     }
 
     private func renderSignIn(_ req: Request, email: String, next: String, error: String?, status: HTTPStatus = .ok) async throws -> Response {
-        let page = SignInPage(
+        var signUp = URLComponents()
+        signUp.path = SiteURL.signUp.path
+        if !next.isEmpty { signUp.queryItems = [URLQueryItem(name: "next", value: next)] }
+        var page = SignInPage(
             layout: try PageLayout(request: req, titleKey: "signin.title"),
-            action: SiteURL.signIn.path, email: email, next: next, error: error
+            action: SiteURL.signIn.path, email: email, next: next, error: error,
+            signUpHref: signUp.string ?? SiteURL.signUp.path, resetHref: SiteURL.passwordReset.path
         )
+        if req.query[String.self, at: "notice"] == "password-reset" { page.notice = req.t("reset.done") }
         return try await req.renderPage("signin", page, status: status)
     }
 

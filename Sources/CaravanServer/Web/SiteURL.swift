@@ -11,6 +11,9 @@ enum SiteURL: Equatable {
 
     case home
     case signUp
+    /// Asking for a password-reset link, and the link itself.
+    case passwordReset
+    case passwordResetToken(String)
     case signIn
     case signOut
     case account
@@ -156,6 +159,7 @@ enum SiteURL: Equatable {
         case .adminUserRole: ["admin", "users", ":userID", "role"]
         case .adminCompanyAccreditation: ["admin", "companies", ":companyID", "accreditation"]
         case .vacancy: ["vacancies", ":vacancyID"]
+        case .passwordResetToken: ["password-reset", ":token"]
         case .specialist: ["specialists", ":specialistID"]
         case .vacancyStatus: ["vacancies", ":vacancyID", "status"]
         case .vacancyApply: ["vacancies", ":vacancyID", "apply"]
@@ -219,6 +223,8 @@ enum SiteURL: Equatable {
         switch self {
         case .home: []
         case .signUp: ["signup"]
+        case .passwordReset: ["password-reset"]
+        case .passwordResetToken(let token): ["password-reset", token]
         case .signIn: ["signin"]
         case .signOut: ["signout"]
         case .account: ["account"]
