@@ -64,6 +64,7 @@ enum DatabaseSetup {
         CreateClusterTables(),
         CreateCourseTables(),
         CreateFlowEstimate(),
+        AddOutboxNextAttempt(),
     ] }
 }
 
