@@ -2,17 +2,20 @@
 """A local SMTP server for Caravan's tests (aiosmtpd): every message it accepts is written to a folder.
 
     smtp_sink.py --port 2525 --folder /tmp/mail [--refuse-first N | --refuse-all] [--auth user:password]
+                 [--starttls CERT.pem KEY.pem]
 
 Each accepted message becomes `<n>.eml` (the bytes after DATA, dot-unstuffed) and `<n>.json` (the envelope:
 sender, recipients, whether the client authenticated, and as whom). `--refuse-first N` answers the first N
 messages with 451 (try again later); `--refuse-all` answers every one so. `--auth` offers AUTH PLAIN and LOGIN
-without TLS (the sink has no certificate) and accepts only that user and password; a client may also send without
-authenticating. The sink listens on 127.0.0.1 only and stops on SIGTERM or SIGINT.
+without TLS and accepts only that user and password; a client may also send without authenticating. `--starttls`
+offers STARTTLS with that certificate (a self-signed one: Caravan's client must refuse it). The sink listens on
+127.0.0.1 only and stops on SIGTERM or SIGINT.
 """
 import argparse
 import json
 import os
 import signal
+import ssl
 import threading
 
 from aiosmtpd.controller import Controller
@@ -66,12 +69,17 @@ def main():
     refusing.add_argument("--refuse-first", type=int, default=0, metavar="N", help="answer the first N messages with 451")
     refusing.add_argument("--refuse-all", action="store_true", help="answer every message with 451")
     parser.add_argument("--auth", metavar="USER:PASSWORD", help="offer AUTH PLAIN and LOGIN without TLS")
+    parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"), help="offer STARTTLS with this certificate")
     args = parser.parse_args()
 
     os.makedirs(args.folder, exist_ok=True)
     options = {}
     if args.auth:
         options = {"authenticator": authenticator(args.auth), "auth_require_tls": False, "auth_required": False}
+    if args.starttls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*args.starttls)
+        options["tls_context"] = context
     sink = Sink(args.folder, -1 if args.refuse_all else args.refuse_first)
     controller = Controller(sink, hostname="127.0.0.1", port=args.port, **options)
     controller.start()

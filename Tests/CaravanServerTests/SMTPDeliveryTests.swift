@@ -8,17 +8,19 @@ import Testing
 import Vapor
 
 /// The local SMTP servers scripts/test starts (tests-smtp/smtp_sink.py): one accepts and writes each message to a
-/// folder, one answers every message with 451. Without them the suite is skipped, saying why; with CI=true it runs
+/// folder, one answers every message with 451, one offers STARTTLS with a certificate no one trusts. Without them the suite is skipped, saying why; with CI=true it runs
 /// and fails, so a CI that lost its sinks cannot pass quietly.
 enum SMTPSink {
     static let environment = ProcessInfo.processInfo.environment
     static let port = environment["CARAVAN_TEST_SMTP_PORT"].flatMap { Int($0) }
     static let refusingPort = environment["CARAVAN_TEST_SMTP_REFUSING_PORT"].flatMap { Int($0) }
+    /// A sink that offers STARTTLS with a self-signed certificate.
+    static let tlsPort = environment["CARAVAN_TEST_SMTP_TLS_PORT"].flatMap { Int($0) }
     static let folder = environment["CARAVAN_TEST_SMTP_FOLDER"].map { URL(fileURLWithPath: $0, isDirectory: true) }
     /// `user:password` the accepting sink takes for AUTH.
     static let credentials = environment["CARAVAN_TEST_SMTP_AUTH"]
     static let required = environment["CI"] == "true"
-    static let missing: Comment = "no SMTP sink: scripts/test starts tests-smtp/smtp_sink.py and sets CARAVAN_TEST_SMTP_PORT, _REFUSING_PORT, _FOLDER and _AUTH"
+    static let missing: Comment = "no SMTP sink: scripts/test starts tests-smtp/smtp_sink.py and sets CARAVAN_TEST_SMTP_PORT, _REFUSING_PORT, _TLS_PORT, _FOLDER and _AUTH"
 
     /// A sender to the sink on `port`; `options` are the URL's own (`starttls=`), credentials go before the host.
     static func sender(port: Int, options: String = "starttls=optional", userInfo: String = "", clock: TestClock,
@@ -190,6 +192,18 @@ struct SMTPDeliveryTests {
         let sent = Mail(id: UUID(), to: "aziz@example.uz", language: "en", kind: "k", subject: "Caravan: hello", body: "Hello")
         try await SMTPSink.sender(port: port, options: "starttls=optional", clock: clock).send(sent)
         #expect(try SMTPSink.delivered(sent.id).count == 1)
+    }
+
+    @Test func starttlsIsTakenWhenOfferedAndAnUntrustedCertificateRefused() async throws {
+        let tlsPort = try #require(SMTPSink.tlsPort, SMTPSink.missing)
+        let mail = Mail(id: UUID(), to: "aziz@example.uz", language: "en", kind: "k", subject: "Caravan: hello", body: "Hello")
+        // Even `optional` upgrades when the server offers it; the self-signed certificate then ends the conversation
+        // before anything personal was sent.
+        for options in ["starttls=optional", "starttls=required"] {
+            await #expect(throws: SMTPError.tlsFailed(.startTLS)) {
+                try await SMTPSink.sender(port: tlsPort, options: options, clock: TestClock()).send(mail)
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 
 /// Sends each mail over its own SMTP connection (RFC 5321): EHLO, STARTTLS when offered or required, AUTH PLAIN or
 /// LOGIN when credentials are configured, MAIL FROM, RCPT TO, DATA, QUIT. Every step has the configured timeout;
@@ -123,12 +124,19 @@ struct SMTPConversation {
         return extensions
     }
 
-    /// Puts TLS under the conversation, at the front of the pipeline; the handshake starts at once.
+    /// Puts TLS under the conversation, at the front of the pipeline, and waits for the handshake: a certificate
+    /// that fails the check ends the conversation here, before a credential or an address is sent.
     func startTLS(_ sender: SMTPMailSender) async throws {
         guard let makeHandler = sender.tlsHandlerFactory() else { throw SMTPError.tlsFailed(.startTLS) }
-        try await channel.eventLoop.submit { [channel] in
-            try channel.pipeline.syncOperations.addHandler(try makeHandler(), position: .first)
-        }.get()
+        let handshake = channel.eventLoop.makePromise(of: Void.self)
+        try await Self.within(timeout, on: channel, at: .startTLS) {
+            try await channel.eventLoop.submit { [channel] in
+                let tls = try makeHandler()
+                try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatch(done: handshake), position: .after(tls))
+            }.get()
+            try await handshake.futureResult.get()
+        }
     }
 
     /// AUTH PLAIN when offered, else AUTH LOGIN; refused credentials end the conversation.
@@ -195,5 +203,38 @@ struct SMTPConversation {
         var lines = message.components(separatedBy: "\r\n")
         if lines.last == "" { lines.removeLast() }
         return lines.map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n") + "\r\n.\r\n"
+    }
+}
+
+/// Tells when the TLS handshake under it has finished, or why it never will; passes everything on unchanged.
+final class TLSHandshakeWatch: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private let done: EventLoopPromise<Void>
+    /// A promise is completed once; later errors and the close only pass on.
+    private var finished = false
+
+    init(done: EventLoopPromise<Void>) {
+        self.done = done
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event { finish(.success(())) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(.failure(error))
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.failure(ChannelError.ioOnClosedChannel))
+        context.fireChannelInactive()
+    }
+
+    private func finish(_ result: Result<Void, any Error>) {
+        guard !finished else { return }
+        finished = true
+        done.completeWith(result)
     }
 }
