@@ -49,6 +49,8 @@ public struct AppConfiguration: Sendable {
     /// How long the observatory's figures are kept before they are counted again (each page says when they were
     /// counted); 0 counts them on every request.
     public var observatoryCacheSeconds = 60
+    /// Where e-mail goes: an SMTP server from `CARAVAN_SMTP_URL`, or nil for a line in the log (development).
+    public var smtp: SMTPConfiguration?
 
     public init(
         database: Database,
@@ -178,6 +180,9 @@ extension AppConfiguration {
                 throw ConfigurationError(variable: "CARAVAN_OBSERVATORY_CACHE_SECONDS", problem: "'\(raw)' is not a whole number of seconds from 0 to 3600")
             }
             configuration.observatoryCacheSeconds = seconds
+        }
+        if let raw = value(SMTPConfiguration.variable) {
+            configuration.smtp = try SMTPConfiguration.parse(raw)
         }
         return configuration
     }

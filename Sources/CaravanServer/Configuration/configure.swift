@@ -37,7 +37,8 @@ public func configure(
     app.okved = try OkvedClassifier.bundled()
     app.companyRegistry = try CompanyRegistry.load(configuration: configuration)
     MetricsBootstrap.bootstrap()
-    app.outbox = OutboxDelivery(sender: dependencies.mailSender(app.logger), logger: app.logger)
+    app.outbox = OutboxDelivery(sender: try mailSender(for: app, configuration: configuration, dependencies: dependencies),
+                                logger: app.logger)
 
     // Personal data is sealed under keys kept outside the database.
     app.dataKeys = DataKeyringBox(try DataKeyring.load(configuration.dataKeys))
@@ -127,6 +128,13 @@ public func configure(
     app.asyncCommands.use(KeysCommand(), as: "keys")
     app.asyncCommands.use(AllocationCommand(), as: "allocation")
     app.asyncCommands.use(FlowsCommand(), as: "flows")
+}
+
+/// SMTP when `CARAVAN_SMTP_URL` configures it; otherwise the injected sender (the log line, or a test's recorder).
+func mailSender(for app: Application, configuration: AppConfiguration, dependencies: Dependencies) throws -> any MailSender {
+    guard let smtp = configuration.smtp else { return dependencies.mailSender(app.logger) }
+    return try SMTPMailSender(configuration: smtp, group: app.eventLoopGroup, helloName: configuration.baseURL.host ?? "localhost",
+                              now: dependencies.now, logger: app.logger)
 }
 
 func registerRoutes(_ app: Application) throws {

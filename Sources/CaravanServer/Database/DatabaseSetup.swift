@@ -65,6 +65,7 @@ enum DatabaseSetup {
         CreateCourseTables(),
         CreateFlowEstimate(),
         CreatePasswordReset(),
+        AddOutboxNextAttempt(),
     ] }
 }
 

@@ -10,6 +10,8 @@ public struct Mail: Sendable {
     public let kind: String
     public let subject: String
     public let body: String
+    /// The absolute address `body` ends with, made a link in the HTML part ("" when there is none).
+    public var link: String = ""
     /// Files sent with it (an appointment's `.ics`).
     public var attachments: [MailAttachment] = []
 }

@@ -44,8 +44,14 @@ final class OutboxMail: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
     @Field(key: "attempts") var attempts: Int
+    /// Not tried again before this moment after a failed send; nil when due (never tried, or written before it existed).
+    @OptionalField(key: "next_attempt_at") var nextAttemptAt: Date?
     /// An iCalendar file sent with the mail (an appointment at a centre); holds no personal data.
     @OptionalField(key: "calendar") var calendar: String?
+
+    /// Kinds whose link holds a one-time secret (a password reset's token): erased once the mail is sent, so the
+    /// token lives in the recipient's mailbox only.
+    static let secretKinds: Set<String> = ["mail.password-reset"]
 
     init() {}
 

@@ -73,10 +73,19 @@ extension Request {
     var notifications: NotificationService { NotificationService(app: application, database: database) }
 }
 
-/// Sends what waits in the outbox, one sweep at a time per process. A failed send stays for the next sweep
-/// (five attempts); a sent one is marked, so a restart sends nothing twice.
+/// Sends what waits in the outbox, one sweep at a time per process. A failed send stays, and waits longer after
+/// each attempt before a sweep tries it again (five attempts); a sent one is marked, so a restart sends nothing twice.
 actor OutboxDelivery {
     static let maximumAttempts = 5
+    /// The waits after the first, second, third and fourth failed attempt: a server's brief hiccup is over in a
+    /// minute, a restart in five, a longer outage gets half an hour and then two (about 2.5 hours in all).
+    static let delays: [TimeInterval] = [60, 5 * 60, 30 * 60, 2 * 3600]
+
+    /// How long a mail waits after its `attempt`-th failed send (1-based).
+    static func delay(afterAttempt attempt: Int) -> TimeInterval {
+        delays[min(max(attempt, 1), delays.count) - 1]
+    }
+
     private let sender: any MailSender
     private let logger: Logger
     private var closed = false
@@ -117,38 +126,58 @@ actor OutboxDelivery {
     }
 
     private func deliver(app: Application, on db: any Database) async throws -> Int {
+        let now = app.dependencies.now()
         var query = OutboxMail.query(on: db)
         if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
             let claimed = try await sql.raw("""
                 SELECT id FROM \(ident: OutboxMail.schema) WHERE sent_at IS NULL AND attempts < \(bind: Self.maximumAttempts)
+                AND (next_attempt_at IS NULL OR next_attempt_at <= \(bind: now))
                 ORDER BY created_at LIMIT 500 FOR UPDATE SKIP LOCKED
                 """).all().map { try $0.decode(column: "id", as: UUID.self) }
             guard !claimed.isEmpty else { return 0 }
             query = query.filter(\.$id ~~ claimed)
         }
         let pending = try await query.filter(\.$sentAt == nil).filter(\.$attempts < Self.maximumAttempts)
+            .group(.or) { $0.filter(\.$nextAttemptAt == nil).filter(\.$nextAttemptAt <= now) }
             .sort(\.$createdAt, .ascending).with(\.$user).limit(500).all()
         var delivered = 0
         for mail in pending {
             guard let address = mail.user?.email ?? mail.address else { continue }
-            let language = LanguageCode(rawValue: mail.user?.language ?? mail.language ?? "") ?? .russian
-            let text = app.catalogs.text(mail.kind, in: language, ArgumentText.localize(mail.arguments, in: language, catalogs: app.catalogs))
-            let body = text + "\n\n" + app.catalogs.text("mail.open", in: language, ["link": mail.link])
             mail.attempts += 1
             do {
-                try await sender.send(Mail(
-                    id: try mail.requireID(), to: address, language: language.rawValue, kind: mail.kind,
-                    subject: app.catalogs.text("mail.subject", in: language, ["text": text]), body: body,
-                    attachments: mail.calendar.map { [MailAttachment(filename: "appointment.ics", contentType: "text/calendar; charset=utf-8", data: Data($0.utf8))] } ?? []
-                ))
+                try await sender.send(try Self.message(mail, to: address, app: app))
                 mail.sentAt = app.dependencies.now()
+                mail.nextAttemptAt = nil
+                if OutboxMail.secretKinds.contains(mail.kind) { mail.link = "" }
                 delivered += 1
             } catch {
-                logger.warning("mail not delivered", metadata: ["outbox": .string(mail.id?.uuidString.lowercased() ?? "")])
+                mail.nextAttemptAt = now.addingTimeInterval(Self.delay(afterAttempt: mail.attempts))
+                // An SMTPError names the step and the reply code, never an address; other errors only by type.
+                let reason = (error as? SMTPError)?.description ?? String(reflecting: type(of: error))
+                logger.warning("mail not delivered", metadata: [
+                    "outbox": .string(mail.id?.uuidString.lowercased() ?? ""), "attempt": .stringConvertible(mail.attempts),
+                    "error": .string(reason),
+                ])
             }
             try await mail.save(on: db)
         }
         return delivered
+    }
+
+    /// The outbox row as an e-mail in its recipient's language; its link made absolute, so it opens from a mailbox.
+    static func message(_ mail: OutboxMail, to address: String, app: Application) throws -> Mail {
+        let language = LanguageCode(rawValue: mail.user?.language ?? mail.language ?? "") ?? .russian
+        let text = app.catalogs.text(mail.kind, in: language, ArgumentText.localize(mail.arguments, in: language, catalogs: app.catalogs))
+        let link = mail.link.hasPrefix("/")
+            ? app.caravanConfiguration.baseURL.absoluteString.trimmingSuffix("/") + mail.link : mail.link
+        let body = text + "\n\n" + app.catalogs.text("mail.open", in: language, ["link": link])
+        return Mail(
+            id: try mail.requireID(), to: address, language: language.rawValue, kind: mail.kind,
+            subject: app.catalogs.text("mail.subject", in: language, ["text": text]), body: body, link: link,
+            attachments: mail.calendar.map {
+                [MailAttachment(filename: "appointment.ics", contentType: "text/calendar; charset=utf-8", data: Data($0.utf8))]
+            } ?? []
+        )
     }
 
     /// Starts no new sweep and waits (a few seconds at most) for the ones under way: a shutdown's last step before
