@@ -112,3 +112,37 @@ import VaporTesting
         }
     }
 }
+
+@Suite(.enabled(if: SMTPSink.port != nil || SMTPSink.required, SMTPSink.missing))
+struct PasswordRecoveryByMailTests {
+    /// The whole way, as a person takes it: ask on the page, read the mail the SMTP server received, follow its
+    /// link, choose a password, sign in with it. And the token does not stay in the outbox once sent.
+    @Test func aNewUserRecoversTheirPasswordFromTheMailItself() async throws {
+        let port = try #require(SMTPSink.port, SMTPSink.missing)
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            app.outbox = OutboxDelivery(sender: try SMTPSink.sender(port: port, clock: clock), logger: app.logger)
+            try await app.signUp(email: "recover@example.uz")
+            let browser = WebClient(app, acceptLanguage: "ru")
+            try await browser.get("/password-reset")
+            #expect(try await browser.post("/password-reset", form: ["email": "recover@example.uz"]).status == .ok)
+            let row = try #require(try await OutboxMail.query(on: app.db).filter(\.$kind == "mail.password-reset").first())
+            #expect(await app.outbox.sweep(app: app, on: app.db) >= 1)
+
+            let received = try SMTPSink.delivered(try row.requireID())
+            try #require(received.count == 1)
+            let message = ReceivedPart(received[0].message)
+            let plain = String(decoding: message.parts[0].decoded, as: UTF8.self)
+            #expect(plain.contains("Смена пароля в Caravan. Ссылка ниже действует 30 минут и один раз."))
+            let url = try #require(plain.split(whereSeparator: \.isWhitespace).map(String.init).first { $0.contains("/password-reset/") })
+            let path = try #require(URLComponents(string: url)?.path)
+            // Sent, the link is erased from the outbox: the token lives only in the person's mailbox.
+            #expect(try await OutboxMail.find(try row.requireID(), on: app.db)?.link == "")
+
+            #expect(try await browser.get(path).status == .ok)
+            #expect(try await browser.post(path, form: ["password": "a fresh new secret"]).status == .seeOther)
+            let signIn = try await app.api(.POST, "/sessions", raw: #"{"email":"recover@example.uz","password":"a fresh new secret"}"#)
+            #expect(signIn.status == .created || signIn.status == .ok)
+        }
+    }
+}
