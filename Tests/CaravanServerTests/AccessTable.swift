@@ -51,6 +51,11 @@ enum AccessTable {
         row(.POST, "/api/v1/accounts",                                   "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", json: "{}"),
         row(.POST, "/api/v1/sessions",                                   "pub  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
             json: #"{"email":"{email}","password":"correct horse"}"#),
+        // Asking for a reset link and completing one: open doors, the same for everyone (an empty body is a 422;
+        // a token nobody was given is gone).
+        row(.POST, "/api/v1/password-resets",                            "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", json: "{}"),
+        row(.POST, "/api/v1/password-resets/completion",                 "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok",
+            json: #"{"token":"nobody-was-given-this","password":"a brand new secret"}"#),
         row(.DELETE, "/api/v1/sessions/current",                         "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok", spends: true),
         row(.GET, "/api/v1/me",                                          "401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         // Each caller's own: who looked at their data, everything held on them, and the erasure (which an empty

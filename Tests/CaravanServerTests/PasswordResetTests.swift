@@ -90,6 +90,22 @@ import VaporTesting
         }
     }
 
+    @Test func theAPIAsksAndCompletesAlikeWithTheSameAnswers() async throws {
+        try await withTestApp { app in
+            try await app.signUp(email: "aziz@example.uz")
+            #expect(try await app.api(.POST, "/password-resets", raw: #"{"email":"aziz@example.uz"}"#).status == .accepted)
+            #expect(try await app.api(.POST, "/password-resets", raw: #"{"email":"nobody@example.org"}"#).status == .accepted)
+            #expect(try await app.api(.POST, "/password-resets", raw: #"{"email":""}"#).status == .unprocessableEntity)
+            let token = String(try #require(try await Self.resetLink(app)).dropFirst("/password-reset/".count))
+            let weak = try await app.api(.POST, "/password-resets/completion", raw: #"{"token":"\#(token)","password":"short"}"#, language: "en")
+            #expect(weak.status == .unprocessableEntity)
+            #expect(try await app.api(.POST, "/password-resets/completion", raw: #"{"token":"\#(token)","password":"a brand new secret"}"#).status == .noContent)
+            let again = try await app.api(.POST, "/password-resets/completion", raw: #"{"token":"\#(token)","password":"a brand new secret"}"#, language: "en")
+            #expect(again.status == .gone)
+            #expect(try again.json(ProblemBody.self).title == "The link no longer works")
+        }
+    }
+
     @Test func twoUsesOfOneLinkAtOnceChangeThePasswordOnce() async throws {
         try await withTestApp { app in
             try await app.signUp(email: "aziz@example.uz")

@@ -52,3 +52,19 @@ extension Components.Schemas.Account {
         )
     }
 }
+
+extension APIHandler {
+    func requestPasswordReset(_ input: Operations.RequestPasswordReset.Input) async throws -> Operations.RequestPasswordReset.Output {
+        let req = APIRequestContext.current
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        try await req.passwordResets.request(email: body.email, address: req.clientAddress, language: req.language)
+        return .accepted(.init())
+    }
+
+    func completePasswordReset(_ input: Operations.CompletePasswordReset.Input) async throws -> Operations.CompletePasswordReset.Output {
+        let req = APIRequestContext.current
+        guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        try await req.passwordResets.complete(token: body.token, password: body.password)
+        return .noContent(.init())
+    }
+}

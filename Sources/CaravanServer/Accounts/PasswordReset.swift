@@ -89,13 +89,12 @@ struct PasswordResetService: Sendable {
         }
     }
 
-    /// The reset a token opens, if it is still good: a 409 `password-reset-expired` when it was used or is late,
-    /// 404 when no such token was ever given.
+    /// The reset a token opens, if it is still good; 410 `password-reset-expired` when it was used, is late, or
+    /// was never given (the three answer alike).
     func open(token: String) async throws -> PasswordReset {
-        guard token.count <= 200, let reset = try await PasswordReset.query(on: database).filter(\.$tokenHash == Self.hash(token)).first() else {
-            throw AppError.notFound
-        }
-        guard reset.usedAt == nil, reset.expiresAt > now else { throw AppError.conflict(code: "password-reset-expired") }
+        guard token.count <= 200, let reset = try await PasswordReset.query(on: database).filter(\.$tokenHash == Self.hash(token)).first(),
+              reset.usedAt == nil, reset.expiresAt > now
+        else { throw AppError.gone(code: "password-reset-expired") }
         return reset
     }
 
@@ -114,7 +113,7 @@ struct PasswordResetService: Sendable {
         try await database.transaction { db in
             // Claim the reset first: of two tries at once, one updates the row and the other finds nothing to update.
             guard let claimed = try await PasswordReset.query(on: db).filter(\.$id == reset.requireID()).filter(\.$usedAt == nil).first() else {
-                throw AppError.conflict(code: "password-reset-expired")
+                throw AppError.gone(code: "password-reset-expired")
             }
             claimed.usedAt = date
             try await claimed.update(on: db)

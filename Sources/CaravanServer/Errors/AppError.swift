@@ -22,6 +22,8 @@ enum AppError: Error, Sendable {
     case csrfRejected
     /// 404: nothing here (also for things that exist but the caller may not know about).
     case notFound
+    /// 410: it was here and is no more (a one-time link used or out of date); `code` names it.
+    case gone(code: String)
     /// 405: the path exists with other methods.
     case methodNotAllowed(allowed: [HTTPMethod])
     /// 413: the body is larger than this endpoint takes.
@@ -56,6 +58,7 @@ enum AppError: Error, Sendable {
         case .unauthorized: .unauthorized
         case .forbidden, .csrfRejected, .passwordRejected: .forbidden
         case .notFound: .notFound
+        case .gone: .gone
         case .methodNotAllowed: .methodNotAllowed
         case .payloadTooLarge: .payloadTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
@@ -75,6 +78,7 @@ enum AppError: Error, Sendable {
         case .passwordRejected: "password-rejected"
         case .csrfRejected: "form-expired"
         case .notFound: "not-found"
+        case .gone(let code): code
         case .methodNotAllowed: "method-not-allowed"
         case .payloadTooLarge: "payload-too-large"
         case .unsupportedMediaType: "unsupported-media-type"

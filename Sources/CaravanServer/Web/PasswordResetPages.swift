@@ -56,7 +56,7 @@ struct PasswordResetPages: RouteCollection {
         let token = req.parameters.get("token") ?? ""
         do {
             _ = try await req.passwordResets.open(token: token)
-        } catch AppError.notFound, AppError.conflict {
+        } catch AppError.gone {
             return try await render(req, error: req.t("reset.linkSpent"), status: .gone)
         }
         return try await render(req, action: SiteURL.passwordResetToken(token).path, choosing: true)
@@ -67,7 +67,7 @@ struct PasswordResetPages: RouteCollection {
         let password = String(((try? req.content.get(String.self, at: "password")) ?? "").prefix(1000))
         do {
             try await req.passwordResets.complete(token: token, password: password)
-        } catch AppError.notFound, AppError.conflict {
+        } catch AppError.gone {
             return try await render(req, error: req.t("reset.linkSpent"), status: .gone)
         } catch AppError.validation(let failure) {
             return try await render(req, action: SiteURL.passwordResetToken(token).path, choosing: true,
