@@ -212,7 +212,7 @@ extension Matcher {
         let shared = candidate.sharedTitleTerms(vacancy)
         if shared > 0 {
             sink.add(MatchReason("match.text.overlap", .text, .positive,
-                                 ["terms": candidate.sharedTitleWords(vacancy).joined(separator: ", ")]))
+                                 ["terms": candidate.sharedTitleWords(vacancy).joined(separator: "», «")]))
         }
         return Double(shared) / Double(vacancy.title.terms.count)
     }

@@ -154,7 +154,7 @@ import Testing
         let writer = candidate("w", [SkillClaim("postgresql")], summary: "Backend-разработчик, Java developer")
         let result = try #require(try matcher.candidates(for: vacancy, among: [writer]).first)
         #expect(result.reasons.contains(MatchReason("match.text.overlap", .text, .positive,
-                                                    ["terms": "java, backend, developer"])))
+                                                    ["terms": "java», «backend», «developer"])))
         #expect(result.components[.text] == 1)
     }
 }

@@ -111,7 +111,7 @@ import VaporTesting
             let saved = try await admin.post(path, form: ["accredited": "yes", "registryNumber": "AO-77", "date": "2025-06-01"])
             #expect(saved.status == .seeOther)
             let after = try await hr.get("/company")
-            #expect(after.text.contains("Аккредитована: № AO-77 от 2025-06-01"))
+            #expect(after.text.contains("Аккредитована: № AO-77 от 1 июня 2025"))
         }
     }
 }

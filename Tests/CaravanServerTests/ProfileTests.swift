@@ -110,7 +110,7 @@ import VaporTesting
             #expect(try await web.post("/profile/roles", form: ["role": "backend-developer"]).status == .seeOther)
             let page = try await web.get("/profile")
             #expect(page.text.contains("Java developer, Uzcard"))
-            #expect(page.text.contains("2019-03 — now"))
+            #expect(page.text.contains("March 2019 — now"))
             #expect(page.text.contains("Recognised in Russia"))
             #expect(page.text.contains("Uzbek"))
 

@@ -34,6 +34,8 @@ struct CompanyPages: RouteCollection {
         var accredited: Bool
         var accreditationNumber: String
         var accreditationDate: String
+        /// The accreditation as a sentence ("Accredited: No. AO-77 of 1 June 2025"), the date in words.
+        let accreditationText: String
         let accreditationAction: String
         /// After a refused save of this card's form: each field's error (the values are the ones sent).
         var errors: [String: String] = [:]
@@ -50,6 +52,9 @@ struct CompanyPages: RouteCollection {
             accredited = company.accredited
             accreditationNumber = company.accreditationNumber ?? ""
             accreditationDate = company.accreditationDate ?? ""
+            accreditationText = company.accredited
+                ? req.t("company.accredited", ["number": company.accreditationNumber ?? "", "date": req.date(company.accreditationDate)])
+                : req.t("company.notAccredited")
             accreditationAction = SiteURL.adminCompanyAccreditation(id).path
         }
     }

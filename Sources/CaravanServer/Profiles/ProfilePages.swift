@@ -408,7 +408,7 @@ struct ProfilePages: RouteCollection {
         let now = req.t("profile.experience.now")
         page.experience = profile.experience.enumerated().map { index, entry in
             ListRow(index: index, title: req.t("profile.experience.line", ["role": entry.role, "employer": entry.employer]),
-                    detail: "\(entry.start) — \(entry.end ?? now)" + (entry.country.map { " · " + $0.name(in: language) } ?? ""),
+                    detail: "\(req.month(entry.start)) — \(entry.end.map(req.month) ?? now)" + (entry.country.map { " · " + $0.name(in: language) } ?? ""),
                     note: entry.description)
         }
         page.education = profile.education.enumerated().map { index, entry in
@@ -424,8 +424,8 @@ struct ProfilePages: RouteCollection {
         }
         page.roles = profile.desiredRoles.enumerated().map { index, id in
             let occupation = taxonomy.occupation(id)
-            return ListRow(index: index, title: occupation?.name(in: language.rawValue) ?? id,
-                           detail: occupation.map { "ISCO-08 \($0.isco)" } ?? "", note: "")
+            // The ISCO code is for statistics, not for the person: the name says what the role is.
+            return ListRow(index: index, title: occupation?.name(in: language.rawValue) ?? id, detail: "", note: "")
         }
         page.degrees = [AuthPages.Choice(value: "", label: req.t("form.choose"), selected: typed["degree"] == nil)]
             + DegreeLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("degree.\($0.rawValue)"), selected: typed["degree"] == $0.rawValue) }
