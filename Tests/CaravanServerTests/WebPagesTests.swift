@@ -354,3 +354,38 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct DoubleSubmitTests {
+    static func formToken(in html: String) throws -> String {
+        let marker = #"name="form_token" value=""#
+        let start = try #require(html.range(of: marker)).upperBound
+        return String(html[start...].prefix { $0 != "\"" })
+    }
+
+    @Test func aCreateFormSentTwiceCreatesOnce() async throws {
+        try await withTestApp { app in
+            _ = try await AccountService(app: app).create(.init(email: "admin@example.org", password: "correct horse", displayName: "Admin", role: "admin"), by: nil, asOperator: true)
+            let admin = WebClient(app, acceptLanguage: "en")
+            try await admin.get("/signin")
+            try await admin.post("/signin", form: ["email": "admin@example.org", "password": "correct horse"])
+            let token = try Self.formToken(in: try await admin.get("/admin/users").text)
+            let form = ["displayName": "Ирина Волкова", "email": "officer@example.org", "role": "migration_officer", "password": "temporary pass", "form_token": token]
+            async let first = admin.post("/admin/users", form: form)
+            async let second = admin.post("/admin/users", form: form)
+            let answers = try await [first, second]
+            #expect(answers.allSatisfy { $0.status == .seeOther })
+            #expect(try await User.query(on: app.db).filter(\.$email == "officer@example.org").count() == 1)
+
+            try await app.signUp(email: "aziz@example.uz")
+            let aziz = WebClient(app, acceptLanguage: "en")
+            try await aziz.get("/signin")
+            try await aziz.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
+            let profileToken = try Self.formToken(in: try await aziz.get("/profile").text)
+            let entry = ["employer": "Uzcard", "role": "Java developer", "country": "UZ", "start": "2019-03", "end": "", "form_token": profileToken]
+            #expect(try await aziz.post("/profile/experience", form: entry).status == .seeOther)
+            #expect(try await aziz.post("/profile/experience", form: entry).status == .seeOther)
+            let profile = try #require(try await SpecialistProfile.query(on: app.db).first())
+            #expect(profile.experience.count == 1)
+        }
+    }
+}
