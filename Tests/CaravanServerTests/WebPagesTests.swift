@@ -389,3 +389,28 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct CandidatePagingTests {
+    @Test func theBestCandidatesArePagedAndOnlyTheShownOnesAreLogged() async throws {
+        try await withTestApp { app in
+            let (_, _, vacancy) = try await ApplicationsTests().market(app)
+            for index in 0..<23 {
+                try await app.signUp(email: "dev\(index)@example.uz")
+                let token = try await app.token(email: "dev\(index)@example.uz")
+                #expect(try await app.api(.PUT, "/profile", raw: SearchTests.azizProfile, token: token).status == .ok)
+            }
+            let hr = WebClient(app, acceptLanguage: "en")
+            try await hr.get("/signin")
+            try await hr.post("/signin", form: ["email": "hr@kazan.example", "password": "correct horse"])
+            let first = try await hr.get("/vacancies/\(vacancy)")
+            #expect(first.text.components(separatedBy: "aria-label=\"Invite: ").count - 1 == 20)
+            #expect(first.text.contains(#"href="/vacancies/\#(vacancy)?candidatesPage=2#candidates""#))
+            let logged = try await DataAccess.query(on: app.db).filter(\.$context == DataAccess.Context.vacancyCandidates.rawValue).count()
+            #expect(logged == 20)
+            let second = try await hr.get("/vacancies/\(vacancy)?candidatesPage=2")
+            #expect(second.text.components(separatedBy: "aria-label=\"Invite: ").count - 1 == 3)
+            #expect(second.text.contains("Page 2") && !second.text.contains("candidatesPage=3"))
+            #expect(try await hr.get("/vacancies/\(vacancy)?candidatesPage=x").status == .unprocessableEntity)
+        }
+    }
+}

@@ -56,7 +56,15 @@ struct MatchingService: Sendable {
     /// headlines and reasons, and contact details only where the specialist has applied.
     /// Each candidate shown is a read of that person's profile by `reader`: a line in their who-looked log.
     func candidates(for vacancy: Vacancy, limit: Int, readBy reader: User) async throws -> [Candidate] {
-        let results = try await app.candidateIndex.candidates(for: MatchingAdapter.profile(of: vacancy), limit: limit, on: database)
+        try await candidates(for: vacancy, limit: limit, offset: 0, readBy: reader).candidates
+    }
+
+    /// One page of the ranking: the `limit` after the best `offset`, and whether more follow. Only the page is read
+    /// (and logged): the ranking itself looks one further to know whether there is a next page.
+    func candidates(for vacancy: Vacancy, limit: Int, offset: Int, readBy reader: User) async throws -> (candidates: [Candidate], hasMore: Bool) {
+        let ranked = try await app.candidateIndex.candidates(for: MatchingAdapter.profile(of: vacancy), limit: offset + limit + 1, on: database)
+        let results = Array(ranked.dropFirst(offset).prefix(limit))
+        let hasMore = ranked.count > offset + limit
         let ids = results.compactMap { UUID(uuidString: $0.id) }
         let users = try await User.query(on: database).filter(\.$id ~~ ids).all()
         let profiles = try await SpecialistProfile.query(on: database).filter(\.$user.$id ~~ ids).all()
@@ -71,7 +79,7 @@ struct MatchingService: Sendable {
         try await DataAccessLog(app: app, database: database).record(
             .profile, of: found.compactMap(\.user.id), by: reader, context: .vacancyCandidates, contextID: vacancy.id
         )
-        return found
+        return (found, hasMore)
     }
 
     /// A reason as a sentence: skill ids become the skill's name in the language, skill levels their words.

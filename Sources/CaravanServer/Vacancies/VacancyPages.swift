@@ -146,9 +146,12 @@ struct VacancyPages: RouteCollection {
         let inviteAction: String?
         /// For someone not signed in: the way to sign in and come back here to apply.
         var signInToApply: String?
-        /// The pages of the applications (the employer's list).
+        /// The pages of the applications (the employer's list) and of the candidates.
         var pager: Pager?
+        var candidatesPager: PagerBox?
     }
+
+    static let candidatesPageSize = 20
 
     /// 20 applications a page on the employer's vacancy page.
     static let applicationsPageSize = 20
@@ -205,10 +208,15 @@ struct VacancyPages: RouteCollection {
             }
         }
         var candidates: [CandidateRow] = []
+        var candidatesPager: Pager?
         if editor != nil, let user, vacancy.vacancyStatus == .published {
             let taxonomy = req.application.skillTaxonomy
             let employerWriter = ReasonWriter(req, taxonomy: taxonomy, audience: .employer)
-            candidates = try await req.matching.candidates(for: vacancy, limit: 20, readBy: user).map { found in
+            // Ranked: a page is the 20 after the best `offset`.
+            let paging = try Paging(req, size: Self.candidatesPageSize, parameter: "candidatesPage")
+            let ranked = try await req.matching.candidates(for: vacancy, limit: paging.size, offset: paging.offset, readBy: user)
+            candidatesPager = Pager(req, paging: paging, hasMore: ranked.hasMore, fragment: "candidates", parameter: "candidatesPage")
+            candidates = try ranked.candidates.map { found in
                 let basics = found.profile.basics
                 let place = [basics.city, basics.citizenship?.name(in: req.language) ?? "", req.russianFact(found.profile) ?? ""]
                     .filter { !$0.isEmpty }.joined(separator: " · ")
@@ -241,6 +249,7 @@ struct VacancyPages: RouteCollection {
                             candidates: candidates, inviteAction: editor == nil ? nil : SiteURL.vacancyInvite(id).path)
         page.signInToApply = signInToApply
         page.pager = applicationsPager
+        page.candidatesPager = candidatesPager.map(PagerBox.init)
         if let refusedApplication {
             page.applyNote = String(refusedApplication.note.prefix(10_000))
             page.applyErrors = refusedApplication.errors

@@ -49,18 +49,27 @@ struct Pager: Encodable {
     }
 
     /// "Page 2 of 7".
-    let summary: String
+    private(set) var summary: String
     /// The navigation landmark's name ("Pages of the list").
     let label: String
     let previous: String?
-    let next: String?
-    let links: [Link]
+    private(set) var next: String?
+    private(set) var links: [Link]
     /// Said instead of rows when the page asked for lies past the end, with the way back to the last one.
     let beyond: String?
     let lastHref: String?
 
     /// Whether the list needs the links at all (more than one page, or a page past the end).
     let shown: Bool
+
+    /// Pages of a ranked list whose length is not counted (the best candidates): "Page 2", the previous page, and the
+    /// next one when this page is full and more lie beyond it.
+    init(_ req: Request, paging: Paging, hasMore: Bool, fragment: String? = nil, parameter: String = "page") {
+        self.init(req, paging: paging, total: paging.offset + (hasMore ? paging.size + 1 : paging.size), fragment: fragment, parameter: parameter)
+        summary = req.t("pager.summaryOpen", ["page": "\(paging.number)"])
+        links = links.filter { $0.number <= paging.number }
+        if !hasMore { next = nil }
+    }
 
     init(_ req: Request, paging: Paging, total: Int, path: String? = nil, fragment: String? = nil, parameter: String = "page") {
         let pages = paging.pageCount(of: total)
@@ -91,4 +100,9 @@ struct Pager: Encodable {
         }
         shown = pages > 1 || isBeyond
     }
+}
+
+/// A pager under its own name, for a page with a second list: `#with(box):#extend("pager")#endwith` reads it as `pager`.
+struct PagerBox: Encodable {
+    let pager: Pager
 }
