@@ -42,7 +42,9 @@ import Vapor
         await #expect(throws: SMTPError.timedOut(.greeting)) {
             try await Self.sender(port: server.port, timeout: .milliseconds(300)).send(SMTPMessageTests.sample)
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Not a timing test: only that the silence ended the attempt instead of waiting forever (a loaded CI
+        // machine running hundreds of tests beside it may take seconds to get round to the timer).
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     @Test func aServerThatSpeaksNoSMTPOrRefusesAtOnceIsNamedSo() async throws {

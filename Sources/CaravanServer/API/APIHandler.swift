@@ -64,6 +64,13 @@ extension APIHandler {
     func completePasswordReset(_ input: Operations.CompletePasswordReset.Input) async throws -> Operations.CompletePasswordReset.Output {
         let req = APIRequestContext.current
         guard case .json(let body) = input.body else { throw AppError.malformedRequest }
+        // The schema's bounds, held here: the generated code does not check lengths.
+        guard (1...200).contains(body.token.unicodeScalars.count) else {
+            throw AppError.validation(ValidationFailure(field: "token", code: body.token.isEmpty ? "field.required" : "text.tooLong", arguments: ["max": "200"]))
+        }
+        guard body.password.unicodeScalars.count <= 1000 else {
+            throw AppError.validation(ValidationFailure(field: "password", code: "text.tooLong", arguments: ["max": "1000"]))
+        }
         try await req.passwordResets.complete(token: body.token, password: body.password)
         return .noContent(.init())
     }

@@ -62,7 +62,7 @@ struct PasswordResetService: Sendable {
     /// otherwise mails a link when the address has an account, and does nothing visible when it has none.
     func request(email rawEmail: String, address: String, language: LanguageCode) async throws {
         let email = (try? EmailAddress(rawEmail))?.value ?? rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !email.isEmpty, email.count <= 320 else {
+        guard !email.isEmpty, rawEmail.unicodeScalars.count <= 320 else {
             throw AppError.validation(ValidationFailure(field: "email", code: "email.invalid"))
         }
         let date = now
