@@ -230,11 +230,7 @@ def run_pages(context: BrowserContext, role: str, paths: list[str], viewport: di
 
 # Problems known and waiting on a change outside the templates (page, start of the problem) -> why. Only these left,
 # the test is an expected failure (xfail) naming them; anything else still fails it.
-PENDING: dict[tuple[str, str], str] = {
-    ("/admin/users (admin", "2 buttons named «Изменить роль:"):
-        "namesakes on the users page share one 'Change role: <name>' button name; the fix (the e-mail in the name) "
-        "needs WebPagesTests.swift to stop pinning aria-label=\"Change role: …\" (issue 19)",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def fail_on(problems: list[str]) -> None:

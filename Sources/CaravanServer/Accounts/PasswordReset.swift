@@ -1,6 +1,7 @@
 import CaravanDomain
 import Crypto
 import Fluent
+import FluentSQL
 import Foundation
 import Vapor
 
@@ -49,6 +50,8 @@ struct CreatePasswordReset: AsyncMigration {
 /// the account out everywhere (its sessions and API tokens) and goes to the audit chain.
 struct PasswordResetService: Sendable {
     static let lifetime: TimeInterval = 30 * 60
+    /// The in-process turn every reset write takes (see `request`).
+    static let turn = "password-reset"
     /// Three links an hour for one address, ten for one client: enough for a lost mail, too few to flood a box.
     static let perAccount = LoginThrottle.Limit(failures: 3, window: 60 * 60)
     static let perClient = LoginThrottle.Limit(failures: 10, window: 60 * 60)
@@ -67,8 +70,20 @@ struct PasswordResetService: Sendable {
         }
         let date = now
         let keys = [("reset-account", email, Self.perAccount), ("reset-address", address, Self.perClient)]
+        // One reset write at a time in this process: SQLite has one writer, and transactions waiting on its lock would
+        // hold the connections the one holding it needs. Across processes PostgreSQL's locks below decide.
+        await app.idempotencyTurns.enter(Self.turn)
+        defer { Task { await app.idempotencyTurns.leave(Self.turn) } }
         try await database.transaction { db in
-            // Written before it is read: the attempt counts even when it is refused, and two at once both count.
+            // One asker at a time per key: on PostgreSQL a transaction-scoped advisory lock (taken in a fixed order),
+            // so requests sent at once are counted one after another; SQLite's single writer does the same already.
+            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                for key in keys.map({ SignInThrottle.key($0.0, $0.1) }).sorted() {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
+                }
+            }
+            // Written before it is read, so the count includes this attempt. A refused attempt rolls back with its
+            // transaction: asking again while refused does not push the window further out.
             for (kind, value, _) in keys { try await SignInFailure(key: SignInThrottle.key(kind, value), at: date).create(on: db) }
             for (kind, value, limit) in keys {
                 let since = date.addingTimeInterval(-limit.window)
@@ -110,13 +125,17 @@ struct PasswordResetService: Sendable {
         let date = now
         let accounts = AccountService(app: app, database: database)
         let passwordHash = try await accounts.hashPassword(password)
+        await app.idempotencyTurns.enter(Self.turn)
+        defer { Task { await app.idempotencyTurns.leave(Self.turn) } }
         try await database.transaction { db in
-            // Claim the reset first: of two tries at once, one updates the row and the other finds nothing to update.
-            guard let claimed = try await PasswordReset.query(on: db).filter(\.$id == reset.requireID()).filter(\.$usedAt == nil).first() else {
-                throw AppError.gone(code: "password-reset-expired")
-            }
-            claimed.usedAt = date
-            try await claimed.update(on: db)
+            // Claim the reset first, in one statement: of two tries at once (on PostgreSQL the second waits for the
+            // first's row lock, then finds `used_at` set), exactly one gets the row back.
+            guard let sql = db as? any SQLDatabase else { throw AppError.gone(code: "password-reset-expired") }
+            let claimed = try await sql.raw("""
+                UPDATE \(ident: PasswordReset.schema) SET used_at = \(bind: date)
+                WHERE id = \(bind: try reset.requireID()) AND used_at IS NULL AND expires_at > \(bind: date) RETURNING id
+                """).all()
+            guard !claimed.isEmpty else { throw AppError.gone(code: "password-reset-expired") }
             guard let user = try await User.find(reset.$user.id, on: db) else { throw AppError.notFound }
             user.passwordHash = passwordHash
             try await user.update(on: db)
@@ -132,6 +151,8 @@ struct PasswordResetService: Sendable {
             try await AuditLog(now: app.dependencies.now).append(
                 AuditEntry(actor: AuditEntry.user(userID), action: "account.password-reset", subject: AuditEntry.user(userID), payload: [:]), on: db
             )
+            // The person proved they hold the mailbox: failed sign-ins before the reset no longer lock them out.
+            try await SignInThrottle(database: db, now: app.dependencies.now).recordSuccess(account: user.email)
         }
     }
 

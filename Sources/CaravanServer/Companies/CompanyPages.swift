@@ -167,6 +167,7 @@ struct CompanyPages: RouteCollection {
         let states: [AuthPages.Choice]
         let summary: String
         let pager: Pager
+        let listAction: String
     }
 
     private func requireAdmin(_ req: Request) throws -> User {
@@ -212,7 +213,8 @@ struct CompanyPages: RouteCollection {
                 AuthPages.Choice(value: $0.0, label: req.t($0.1), selected: state == $0.0)
             },
             summary: req.t("search.found", ["count": "\(matching)"]),
-            pager: Pager(req, paging: paging, total: matching)
+            pager: Pager(req, paging: paging, total: matching, path: SiteURL.adminCompanies.path),
+            listAction: SiteURL.adminCompanies.path
         )
         return try await req.renderPage("companies", model, status: status)
     }

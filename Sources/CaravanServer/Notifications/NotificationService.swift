@@ -143,6 +143,14 @@ actor OutboxDelivery {
         var delivered = 0
         for mail in pending {
             guard let address = mail.user?.email ?? mail.address else { continue }
+            // A one-time link that has run out is worth nothing in a mailbox: given up, and its link erased.
+            if OutboxMail.secretKinds.contains(mail.kind), mail.createdAt.addingTimeInterval(PasswordResetService.lifetime) <= now {
+                mail.attempts = Self.maximumAttempts
+                mail.nextAttemptAt = nil
+                mail.link = ""
+                try await mail.save(on: db)
+                continue
+            }
             mail.attempts += 1
             do {
                 try await sender.send(try Self.message(mail, to: address, app: app))
@@ -152,6 +160,8 @@ actor OutboxDelivery {
                 delivered += 1
             } catch {
                 mail.nextAttemptAt = now.addingTimeInterval(Self.delay(afterAttempt: mail.attempts))
+                // The last attempt failed: a secret link is not kept for nobody to read.
+                if mail.attempts >= Self.maximumAttempts, OutboxMail.secretKinds.contains(mail.kind) { mail.link = "" }
                 // An SMTPError names the step and the reply code, never an address; other errors only by type.
                 let reason = (error as? SMTPError)?.description ?? String(reflecting: type(of: error))
                 logger.warning("mail not delivered", metadata: [

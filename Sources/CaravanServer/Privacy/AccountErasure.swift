@@ -88,6 +88,8 @@ struct AccountErasure: Sendable {
                 ), on: db)
             }
             try await Passkey.query(on: db).filter(\.$user.$id == userID).delete()
+            // A reset link already mailed must not open the placeholder account.
+            try await PasswordReset.query(on: db).filter(\.$user.$id == userID).delete()
             try await WebAuthnChallenge.query(on: db).filter(\.$user.$id == userID).delete()
             try await SessionRecord.endAll(of: userID, on: db)
             try await ProcessingConsent.query(on: db).filter(\.$userID == userID).filter(\.$withdrawnAt == nil).set(\.$withdrawnAt, to: now).update()

@@ -32,13 +32,15 @@ struct SpecialistPages: RouteCollection {
     func show(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         guard let role = user.domainRole, VacanciesPolicy.mayWrite(role) else { throw AppError.forbidden }
+        // An employer of a registered company, as the search for specialists and invitations need.
+        guard let company = try await req.companies.company(of: user) else { throw AppError.forbidden }
         guard let id = req.parameters.get("specialistID", as: UUID.self),
               let person = try await User.find(id, on: req.database), person.domainRole == .specialist,
               let profile = try await SpecialistProfile.query(on: req.database).filter(\.$user.$id == id).first()
         else { throw AppError.notFound }
         // Reasons only for a vacancy of the reader's own company; any other id is ignored, not an error.
         var vacancy: Vacancy?
-        if let vacancyID = req.query[UUID.self, at: "vacancy"], let company = try await req.companies.company(of: user) {
+        if let vacancyID = req.query[UUID.self, at: "vacancy"] {
             vacancy = try await Vacancy.query(on: req.database).filter(\.$id == vacancyID).filter(\.$company.$id == company.requireID()).first()
         }
         try await DataAccessLog(app: req.application, database: req.database).record(

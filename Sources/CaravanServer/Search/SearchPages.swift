@@ -84,7 +84,8 @@ struct SearchPages: RouteCollection {
         do {
             let criteria = try VacancySearchCriteria(raw)
             let found = try await req.search.vacancies(criteria)
-            pager = Pager(req, paging: criteria.paging, total: found.total)
+            // Links go no deeper than the search reads (`pageMaximum` pages).
+            pager = Pager(req, paging: criteria.paging, total: min(found.total, VacancySearchCriteria.pageMaximum * criteria.limit))
             rows = found.vacancies.map { vacancy in
                 VacancyRow(
                     url: SiteURL.vacancy(vacancy.id ?? UUID()).path, title: vacancy.title, company: vacancy.company.legalName, city: vacancy.city,
@@ -133,7 +134,7 @@ struct SearchPages: RouteCollection {
         do {
             let criteria = try SpecialistSearchCriteria(raw)
             let found = try await req.search.specialists(criteria, by: user)
-            pager = Pager(req, paging: criteria.paging, total: found.total)
+            pager = Pager(req, paging: criteria.paging, total: min(found.total, VacancySearchCriteria.pageMaximum * criteria.limit))
             rows = found.people.map { person in
                 let basics = person.profile.basics
                 var facts: [String] = []

@@ -195,7 +195,7 @@ struct VacancyPages: RouteCollection {
         if editor != nil, let user {
             let paging = try Paging(req, size: Self.applicationsPageSize, parameter: "applicationsPage")
             let applications = try await req.applications.applications(to: vacancy, readBy: user, limit: paging.size, offset: paging.offset)
-            applicationsPager = Pager(req, paging: paging, total: try await req.applications.applicationCount(to: vacancy),
+            applicationsPager = Pager(req, paging: paging, total: try await req.applications.applicationCount(to: vacancy), path: SiteURL.vacancy(id).path,
                                       fragment: "applications", parameter: "applicationsPage")
             let profiles = try await SpecialistProfile.query(on: req.database).filter(\.$user.$id ~~ applications.map(\.$specialist.id)).all()
             let profileByUser = Dictionary(profiles.map { ($0.$user.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -215,7 +215,8 @@ struct VacancyPages: RouteCollection {
             // Ranked: a page is the 20 after the best `offset`.
             let paging = try Paging(req, size: Self.candidatesPageSize, parameter: "candidatesPage")
             let ranked = try await req.matching.candidates(for: vacancy, limit: paging.size, offset: paging.offset, readBy: user)
-            candidatesPager = Pager(req, paging: paging, hasMore: ranked.hasMore, fragment: "candidates", parameter: "candidatesPage")
+            candidatesPager = Pager(req, paging: paging, hasMore: ranked.hasMore, path: SiteURL.vacancy(id).path, fragment: "candidates",
+                                    parameter: "candidatesPage")
             candidates = try ranked.candidates.map { found in
                 let basics = found.profile.basics
                 let place = [basics.city, basics.citizenship?.name(in: req.language) ?? "", req.russianFact(found.profile) ?? ""]

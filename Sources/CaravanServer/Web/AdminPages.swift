@@ -23,6 +23,8 @@ struct AdminPages: RouteCollection {
         let roleAction: String
         let isSelf: Bool
         let roleName: String
+        /// "Change role: Ирина Волкова (irina@…)": namesakes are told apart by their e-mail.
+        let roleButtonLabel: String
     }
 
     struct UsersPage: Encodable {
@@ -110,7 +112,8 @@ struct AdminPages: RouteCollection {
                 id: id.uuidString.lowercased(), displayName: user.displayName, email: user.email,
                 roles: Role.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t($0.messageKey), selected: $0.rawValue == user.role) },
                 roleAction: SiteURL.adminUserRole(id).path, isSelf: id == admin.id,
-                roleName: req.t(user.domainRole?.messageKey ?? "role.unknown")
+                roleName: req.t(user.domainRole?.messageKey ?? "role.unknown"),
+                roleButtonLabel: req.t("users.changeRoleFor", ["name": "\(user.displayName) (\(user.email))"])
             )
         }
         let roles = Role.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t($0.messageKey), selected: $0.rawValue == form.role) }

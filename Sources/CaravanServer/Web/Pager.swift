@@ -61,20 +61,24 @@ struct Pager: Encodable {
 
     /// Whether the list needs the links at all (more than one page, or a page past the end).
     let shown: Bool
-
     /// Pages of a ranked list whose length is not counted (the best candidates): "Page 2", the previous page, and the
     /// next one when this page is full and more lie beyond it.
-    init(_ req: Request, paging: Paging, hasMore: Bool, fragment: String? = nil, parameter: String = "page") {
-        self.init(req, paging: paging, total: paging.offset + (hasMore ? paging.size + 1 : paging.size), fragment: fragment, parameter: parameter)
+    init(_ req: Request, paging: Paging, hasMore: Bool, path: String? = nil, fragment: String? = nil, parameter: String = "page") {
+        self.init(req, paging: paging, total: paging.offset + (hasMore ? paging.size + 1 : paging.size), path: path, fragment: fragment,
+                  parameter: parameter)
         summary = req.t("pager.summaryOpen", ["page": "\(paging.number)"])
         links = links.filter { $0.number <= paging.number }
         if !hasMore { next = nil }
     }
 
+    /// `path` is the list's own page when the request's is not (a page drawn again after a refused form was asked for
+    /// at the form's action, where a page link would go nowhere).
     init(_ req: Request, paging: Paging, total: Int, path: String? = nil, fragment: String? = nil, parameter: String = "page") {
         let pages = paging.pageCount(of: total)
         let base = path ?? req.url.path
+        // A form's query writes a space as `+`: read back as the space it was, so the next page searches the same words.
         let kept = (URLComponents(string: req.url.string)?.queryItems ?? [])
+            .map { URLQueryItem(name: $0.name, value: $0.value?.replacingOccurrences(of: "+", with: " ")) }
             .filter { ![parameter, "notice", "csrf", "from"].contains($0.name) && !($0.value ?? "").isEmpty }
         func href(_ page: Int) -> String {
             var components = URLComponents()

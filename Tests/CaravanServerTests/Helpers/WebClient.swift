@@ -58,7 +58,8 @@ final class WebClient: @unchecked Sendable {
         if let form {
             headers.contentType = .urlEncodedForm
             var components = URLComponents()
-            components.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
+            // In one order, as a browser sends a form's fields in the page's order (a dictionary's order differs per copy).
+            components.queryItems = form.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
             let encoded = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
             body = ByteBuffer(string: encoded)
         }
