@@ -39,9 +39,14 @@ def test_sign_up_sign_out_sign_in_switch_to_russian_and_sign_out(page: Page) -> 
     header(page).get_by_role("link", name="Sign up").click()
     expect(page).to_have_url(re.compile(r"/signup$"))
 
-    # Sign up as a specialist and land on the account page.
+    # Sign up as a specialist and land on the next steps: completing the profile is the first, offered as a button.
     response = sign_up(page, display_name=name, email=email, password=GOOD_PASSWORD, role="specialist")
     assert response is not None and response.ok, f"sign-up answered {response and response.status}"
+    expect(page).to_have_url(re.compile(r"/\?welcome=yes$"))
+    steps = main(page).get_by_role("region", name="Your account is ready. What next")
+    expect(steps.get_by_role("link", name="Complete your profile: skills, experience, Russian")).to_be_visible()
+    expect(steps.get_by_role("listitem")).to_have_count(3)
+    page.goto("/account")
     expect_account_page(page, display_name=name, email=email, role="IT specialist")
     screenshot(page, "account-en.png")
 
@@ -105,6 +110,7 @@ def test_sign_up_with_bad_input_shows_field_errors_and_creates_nothing(page: Pag
     # ... and the address is still free: signing up with it properly works (no "already exists").
     response = sign_up(page, display_name="Bad Input", email=email, password=GOOD_PASSWORD, role="specialist")
     assert response is not None and response.ok, f"sign-up answered {response and response.status}"
+    page.goto("/account")
     expect_account_page(page, display_name="Bad Input", email=email, role="IT specialist")
 
 
@@ -123,6 +129,7 @@ def test_sign_up_without_consent_is_refused_beside_the_box_and_keeps_the_input(p
     # Ticked, the same sign-up opens the account, and the account page says which text was agreed to.
     response = sign_up(page, display_name="No Consent", email=email, password=GOOD_PASSWORD)
     assert response is not None and response.ok
+    page.goto("/account")
     expect(main(page)).to_contain_text("consent text version 2026.1")
 
 
@@ -130,6 +137,7 @@ def test_wrong_password_is_refused_without_telling_whether_the_email_exists(page
     # An account of our own, so repeated runs never throttle a shared demo account.
     email = unique_email("wrong-password")
     sign_up(page, display_name="Wrong Password", email=email, password=GOOD_PASSWORD)
+    page.goto("/account")
     expect_account_page(page, display_name="Wrong Password", email=email, role="IT specialist")
     sign_out(page)
 
@@ -214,6 +222,7 @@ def test_account_page_fits_a_phone_screen(new_context) -> None:
     name = "Konstantin Konstantinopolsky-Longsurname"
     email = unique_email("konstantin.konstantinopolsky-phone-screen")
     sign_up(page, display_name=name, email=email, password=GOOD_PASSWORD)
+    page.goto("/account")
     expect_account_page(page, display_name=name, email=email, role="IT specialist")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the account page is {overflow}px wider than a 375px screen"

@@ -43,6 +43,9 @@ struct ApplicationPages: RouteCollection {
         let nextStepURL: String?
         /// For the employer: the applicant's skills, fit for this vacancy, Russian, place and family size.
         var applicant: ApplicantView?
+        /// "Confirm: Java developer" (the specialist's list) or "Confirm: Aziz Karimov" (a vacancy's applications):
+        /// a screen reader tells the many Confirm buttons apart.
+        let moveButtonLabel: String
     }
 
     struct OfferForm: Encodable {
@@ -91,7 +94,8 @@ struct ApplicationPages: RouteCollection {
             // `offer.salary` is `salary` on the card: the fields are the offer's.
             offerForm: offerForm, errors: Dictionary((kept?.errors ?? [:]).map { (String($0.key.split(separator: ".").last ?? ""), $0.value) },
                                                      uniquingKeysWith: { first, _ in first }),
-            nextStepURL: party == .specialist && stage == .hired ? SiteURL.permits.path : nil
+            nextStepURL: party == .specialist && stage == .hired ? SiteURL.permits.path : nil,
+            moveButtonLabel: req.t("application.moveSubmitFor", ["subject": party == .specialist ? vacancy.title : specialist.displayName])
         )
     }
 

@@ -55,8 +55,6 @@ struct VacancyPages: RouteCollection {
         let errors: [String: String]
         let notice: String?
         let showList: Bool
-        /// The form starts folded on the vacancy's own page, and opens when it came back with errors.
-        var open = false
     }
 
     /// The list page: the shared form template reads everything under `editor`.
@@ -414,7 +412,7 @@ struct VacancyPages: RouteCollection {
                 + CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: $0.rawValue == form.minimumRussian) },
             arrangements: WorkArrangement.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: $0.rawValue == (form.workArrangement ?? "onsite")) },
             statuses: VacancyStatus.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("vacancy.status.\($0.rawValue)"), selected: $0.rawValue == (form.status ?? "draft")) },
-            errors: errors, notice: notice, showList: showList, open: !errors.isEmpty
+            errors: errors, notice: notice, showList: showList
         )
     }
 }

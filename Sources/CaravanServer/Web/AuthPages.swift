@@ -121,7 +121,7 @@ struct AuthPages: RouteCollection {
 
     func signIn(req: Request) async throws -> Response {
         let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm()
-        let next = SiteURL.safeLocalPath(form.next) ?? SiteURL.home.path
+        let next = SiteURL.safeLocalPath(form.next) ?? SiteURL.account.path
         do {
             let user = try await req.accounts.authenticate(
                 email: form.email ?? "", password: form.password ?? "", address: req.clientAddress
