@@ -422,3 +422,39 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct MorePagingTests {
+    @Test func theInboxTheMatchesAndTheCompanysVacanciesArePaged() async throws {
+        try await withTestApp { app in
+            let (hr, aziz, _) = try await ApplicationsTests().market(app)
+            for index in 0..<55 {
+                let body = VacanciesTests.javaVacancy.replacingOccurrences(of: "Java-разработчик", with: "Java-разработчик \(index)")
+                #expect(try await app.api(.POST, "/vacancies", raw: body, token: hr).status == .created)
+            }
+            #expect(try await app.api(.PUT, "/profile", raw: SearchTests.azizProfile, token: aziz).status == .ok)
+            let specialist = try #require(try await User.query(on: app.db).filter(\.$email == "aziz@example.uz").first())
+            try await NotificationService(app: app, database: app.db)
+                .notify(Array(repeating: try specialist.requireID(), count: 1), kind: "notice.specialist.offer", arguments: [:], link: "/applications")
+            for _ in 0..<51 {
+                try await Notice(userID: try specialist.requireID(), kind: "notice.specialist.offer", arguments: [:], link: "/applications", at: Date()).create(on: app.db)
+            }
+            let browser = WebClient(app, acceptLanguage: "en")
+            try await browser.get("/signin")
+            try await browser.post("/signin", form: ["email": "aziz@example.uz", "password": "correct horse"])
+            let inbox = try await browser.get("/inbox")
+            #expect(inbox.text.contains("Page 1 of 2"))
+            #expect(try await browser.get("/inbox?page=2").text.contains("Page 2 of 2"))
+            let matches = try await browser.get("/matches")
+            #expect(matches.text.contains(#"href="/matches?page=2""#))
+            #expect(try await browser.get("/matches?page=2").status == .ok)
+            #expect(try await browser.get("/matches?page=nope").status == .unprocessableEntity)
+
+            let employer = WebClient(app, acceptLanguage: "en")
+            try await employer.get("/signin")
+            try await employer.post("/signin", form: ["email": "hr@kazan.example", "password": "correct horse"])
+            let list = try await employer.get("/vacancies")
+            #expect(list.text.contains("Page 1 of 2"))
+            #expect(try await employer.get("/vacancies?page=2").text.contains("Java-разработчик</a>"))
+        }
+    }
+}

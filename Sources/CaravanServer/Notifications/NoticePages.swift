@@ -23,17 +23,24 @@ struct NoticePages: RouteCollection {
         let items: [Item]
         let unread: Int
         let readAction: String
+        let pager: Pager
     }
+
+    static let pageSize = 50
 
     func inbox(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
-        let (notices, unread) = try await req.notifications.inbox(of: try user.requireID(), limit: 100)
+        let paging = try Paging(req, size: Self.pageSize)
+        let userID = try user.requireID()
+        let (notices, unread) = try await req.notifications.inbox(of: userID, limit: paging.size, offset: paging.offset)
+        let total = try await req.notifications.noticeCount(of: userID)
         let items = notices.map {
             Item(text: req.text($0.kind, $0.arguments), at: req.moment($0.createdAt),
                  link: SiteURL.safeLocalPath($0.link) ?? SiteURL.home.path, unread: $0.readAt == nil)
         }
         return try await req.renderPage("inbox", Page(
-            layout: try PageLayout(request: req, titleKey: "inbox.title"), items: items, unread: unread, readAction: SiteURL.inboxRead.path
+            layout: try PageLayout(request: req, titleKey: "inbox.title"), items: items, unread: unread, readAction: SiteURL.inboxRead.path,
+            pager: Pager(req, paging: paging, total: total)
         ))
     }
 

@@ -51,10 +51,14 @@ struct NotificationService: Sendable {
     }
 
     /// The newest notices first, and how many are unread.
-    func inbox(of userID: UUID, limit: Int = 50) async throws -> (notices: [Notice], unread: Int) {
+    func inbox(of userID: UUID, limit: Int = 50, offset: Int = 0) async throws -> (notices: [Notice], unread: Int) {
         let notices = try await Notice.query(on: database).filter(\.$user.$id == userID)
-            .sort(\.$createdAt, .descending).limit(limit).all()
+            .sort(\.$createdAt, .descending).sort(\.$id).range(offset..<(offset + limit)).all()
         return (notices, try await unreadCount(of: userID))
+    }
+
+    func noticeCount(of userID: UUID) async throws -> Int {
+        try await Notice.query(on: database).filter(\.$user.$id == userID).count()
     }
 
     func unreadCount(of userID: UUID) async throws -> Int {

@@ -55,7 +55,11 @@ struct VacancyPages: RouteCollection {
         let errors: [String: String]
         let notice: String?
         let showList: Bool
+        /// The pages of the company's own vacancies (50 a page).
+        let pager: Pager?
     }
+
+    static let vacancyListPageSize = 50
 
     /// The list page: the shared form template reads everything under `editor`.
     struct ListPage: Encodable {
@@ -273,11 +277,17 @@ struct VacancyPages: RouteCollection {
         let matches: [MatchRow]
         let profileURL: String
         let completeness: Int
+        let pager: Pager
     }
+
+    static let matchesPageSize = 20
 
     func matches(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
-        let found = try await req.matching.vacancies(for: user, limit: 20)
+        // Ranked: a page is the 20 after the best `offset`; one more tells whether a next page exists.
+        let paging = try Paging(req, size: Self.matchesPageSize)
+        let ranked = try await req.matching.vacancies(for: user, limit: paging.offset + paging.size + 1)
+        let found = ranked.dropFirst(paging.offset).prefix(paging.size)
         let taxonomy = req.application.skillTaxonomy
         let writer = ReasonWriter(req, taxonomy: taxonomy)
         let profile = try await req.profiles.profile(of: user)
@@ -292,7 +302,8 @@ struct VacancyPages: RouteCollection {
         }
         let page = MatchesPage(
             layout: try PageLayout(request: req, titleKey: "matches.title"), matches: rows, profileURL: SiteURL.profile.path,
-            completeness: profile.completeness.percent
+            completeness: profile.completeness.percent,
+            pager: Pager(req, paging: paging, hasMore: ranked.count > paging.offset + paging.size)
         )
         return try await req.renderPage("matches", page)
     }
@@ -397,9 +408,11 @@ struct VacancyPages: RouteCollection {
 
     private func editorModel(_ req: Request, company: Company, form: Form, action: String, errors: [String: String], notice: String?,
                              showList: Bool) async throws -> EditorPage {
-        let vacancies = showList
-            ? try await Vacancy.query(on: req.database).filter(\.$company.$id == company.requireID()).sort(\.$createdAt, .descending).limit(200).all()
-            : []
+        let paging = try Paging(req, size: Self.vacancyListPageSize)
+        let companyID = try company.requireID()
+        let own = Vacancy.query(on: req.database).filter(\.$company.$id == companyID)
+        let total = showList ? try await own.copy().count() : 0
+        let vacancies = showList ? try await own.sort(\.$createdAt, .descending).sort(\.$id).range(paging.range).all() : []
         let occupations = req.application.skillTaxonomy.occupations
         return EditorPage(
             layout: try PageLayout(request: req, titleKey: "vacancies.title"),
@@ -412,7 +425,8 @@ struct VacancyPages: RouteCollection {
                 + CEFRLevel.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("level.\($0.rawValue)"), selected: $0.rawValue == form.minimumRussian) },
             arrangements: WorkArrangement.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("remote.\($0.rawValue)"), selected: $0.rawValue == (form.workArrangement ?? "onsite")) },
             statuses: VacancyStatus.allCases.map { AuthPages.Choice(value: $0.rawValue, label: req.t("vacancy.status.\($0.rawValue)"), selected: $0.rawValue == (form.status ?? "draft")) },
-            errors: errors, notice: notice, showList: showList
+            errors: errors, notice: notice, showList: showList,
+            pager: showList ? Pager(req, paging: paging, total: total, path: SiteURL.vacancies.path) : nil
         )
     }
 }
