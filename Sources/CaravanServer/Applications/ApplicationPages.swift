@@ -45,7 +45,7 @@ struct ApplicationPages: RouteCollection {
         var applicant: ApplicantView?
         /// "Confirm: Java developer" (the specialist's list) or "Confirm: Aziz Karimov" (a vacancy's applications):
         /// a screen reader tells the many Confirm buttons apart.
-        let moveButtonLabel: String
+        var moveButtonLabel: String
     }
 
     struct OfferForm: Encodable {
@@ -130,7 +130,22 @@ struct ApplicationPages: RouteCollection {
         let mine = JobApplication.query(on: req.database).filter(\.$specialist.$id == userID)
         let total = try await mine.copy().count()
         let applications = try await mine.with(\.$vacancy).sort(\.$createdAt, .descending).sort(\.$id).range(paging.range).all()
-        let cards = try applications.map { try Self.card($0, vacancy: $0.vacancy, specialist: user, for: .specialist, req) }
+        let companies = try await Company.query(on: req.database).filter(\.$id ~~ applications.map(\.companyID)).all()
+        let companyName = Dictionary(companies.compactMap { company in company.id.map { ($0, company.legalName) } }, uniquingKeysWith: { first, _ in first })
+        var cards = try applications.map { try Self.card($0, vacancy: $0.vacancy, specialist: user, for: .specialist, req) }
+        // Vacancies share titles ("Java developer"): each Confirm names the company too, and the day applied if even
+        // that repeats, so a screen reader tells every button on the page apart.
+        for index in cards.indices {
+            let application = applications[index]
+            cards[index].moveButtonLabel = req.t("application.moveSubmitFor", [
+                "subject": [application.vacancy.title, companyName[application.companyID]].compactMap { $0 }.joined(separator: ", "),
+            ])
+        }
+        for index in Self.repeatedLabels(cards) {
+            cards[index].moveButtonLabel += " (\(applications[index].createdAt.map(req.moment) ?? ""))"
+        }
+        // Applied within the same minute: numbered, in the order the page shows them.
+        for (ordinal, index) in Self.repeatedLabels(cards).enumerated() { cards[index].moveButtonLabel += " \(ordinal + 1)" }
         let notice = (try? req.query.get(String.self, at: "notice")).flatMap { ["applied", "exists", "moved"].contains($0) ? $0 : nil }
         return try await req.renderPage("applications", ListPage(
             layout: try PageLayout(request: req, titleKey: "applications.title"), cards: cards, notice: notice.map { req.t("applications.notice.\($0)") },
@@ -144,6 +159,11 @@ struct ApplicationPages: RouteCollection {
         var startDate: String?
         var city: String?
         var contract: String?
+    }
+
+    /// The cards whose Confirm button is named like another's on the page.
+    static func repeatedLabels(_ cards: [Card]) -> [Int] {
+        Dictionary(grouping: cards.indices, by: { cards[$0].moveButtonLabel }).values.filter { $0.count > 1 }.flatMap { $0 }.sorted()
     }
 
     func move(req: Request) async throws -> Response {
