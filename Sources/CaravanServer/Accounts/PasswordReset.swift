@@ -64,7 +64,7 @@ struct PasswordResetService: Sendable {
     /// Asks for a link to `rawEmail`. Throws `.throttled` past the limits (whether the address exists or not);
     /// otherwise mails a link when the address has an account, and does nothing visible when it has none.
     func request(email rawEmail: String, address: String, language: LanguageCode) async throws {
-        let email = (try? EmailAddress(rawEmail))?.value ?? rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
+        let email = (try? EmailAddress(rawEmail))?.value ?? rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard !email.isEmpty, rawEmail.unicodeScalars.count <= 320 else {
             throw AppError.validation(ValidationFailure(field: "email", code: "email.invalid"))
         }
