@@ -169,9 +169,12 @@ import VaporTesting
             async let one = Self.post(app, "/signup", cookies: browser.cookies, form: form)
             async let two = Self.post(app, "/signup", cookies: browser.cookies, form: form)
             let (first, second) = try await (one, two)
-            // check: one account; neither answer is an error about the address being taken
-            #expect(first.status == .seeOther)
-            #expect(second.status == .seeOther || second.status == .forbidden, "\(second.status)")
+            // check: one account; neither answer is an error about the address being taken. Which of the two the server
+            // takes first is the scheduler's choice: that one is the 303; the other replays it, or (when the first's
+            // sign-in already replaced the session both were sent with) is refused as a stale form.
+            let statuses = [first.status, second.status]
+            #expect(statuses.contains(.seeOther), "\(statuses)")
+            #expect(statuses.allSatisfy { $0 == .seeOther || $0 == .forbidden }, "\(statuses)")
             #expect(try await User.query(on: app.db).count() == 1)
         }
     }
