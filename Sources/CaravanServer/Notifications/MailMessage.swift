@@ -1,4 +1,5 @@
 import Foundation
+import LeafKit
 
 /// A `Mail` as the bytes an SMTP server takes after `DATA`: headers, a plain and an HTML part
 /// (`multipart/alternative`), and any attachments around them (`multipart/mixed`). Every line ends in CRLF and
@@ -92,11 +93,11 @@ enum MailHTML {
         let paragraphs = mail.body.replacingOccurrences(of: "\r\n", with: "\n")
             .components(separatedBy: "\n\n")
             .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-            .map { "<p>" + linked(escape($0), link: mail.link).replacingOccurrences(of: "\n", with: "<br>\n") + "</p>" }
+            .map { "<p>" + linked($0.htmlEscaped(), link: mail.link).replacingOccurrences(of: "\n", with: "<br>\n") + "</p>" }
         return """
             <!DOCTYPE html>
-            <html lang="\(escape(mail.language))">
-            <head><meta charset="utf-8"><title>\(escape(mail.subject))</title></head>
+            <html lang="\(mail.language.htmlEscaped())">
+            <head><meta charset="utf-8"><title>\(mail.subject.htmlEscaped())</title></head>
             <body>
             \(paragraphs.joined(separator: "\n"))
             </body>
@@ -107,22 +108,8 @@ enum MailHTML {
     /// The escaped link inside an escaped paragraph, made an `<a>`; only http(s) addresses become links.
     private static func linked(_ paragraph: String, link: String) -> String {
         guard link.hasPrefix("https://") || link.hasPrefix("http://") else { return paragraph }
-        let shown = escape(link)
+        let shown = link.htmlEscaped()
         return paragraph.replacingOccurrences(of: shown, with: "<a href=\"\(shown)\">\(shown)</a>")
     }
 
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
 }

@@ -1,5 +1,6 @@
 import CaravanDomain
 import Foundation
+import LeafKit
 
 /// Horizontal bar charts drawn on the server as SVG: no script, each row's label on its own line and each bar's
 /// figure written beside it, a second series told apart by a hatched pattern and named in a legend (so the chart reads
@@ -22,7 +23,7 @@ enum ObservatoryChart {
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(format(width)) \(format(height))" \
         width="100%" role="img" aria-labelledby="\(titleID)" preserveAspectRatio="xMinYMin meet">\
-        <title id="\(titleID)">\(escape(title))</title>\
+        <title id="\(titleID)">\(title.htmlEscaped())</title>\
         <defs><pattern id="hatch-\(id)" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">\
         <rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#1f3b57" stroke-width="3"/></pattern></defs>
         """
@@ -33,13 +34,13 @@ enum ObservatoryChart {
             for (index, name) in series.enumerated() {
                 let fill = index == 0 ? "#1f3b57" : "url(#hatch-\(id))"
                 svg += "<rect x=\"\(format(x))\" y=\"2\" width=\"12\" height=\"12\" fill=\"\(fill)\" stroke=\"#1f3b57\" stroke-width=\"1\"/>"
-                svg += "<text x=\"\(format(x + 16))\" y=\"12\" font-size=\"12\" fill=\"#1b1b1b\">\(escape(name))</text>"
+                svg += "<text x=\"\(format(x + 16))\" y=\"12\" font-size=\"12\" fill=\"#1b1b1b\">\(name.htmlEscaped())</text>"
                 x += 16 + Double(name.count) * 7 + 14
             }
             y = legendHeight
         }
         for row in rows {
-            svg += "<text x=\"0\" y=\"\(format(y + 13))\" font-size=\"13\" fill=\"#1b1b1b\">\(escape(row.label))</text>"
+            svg += "<text x=\"0\" y=\"\(format(y + 13))\" font-size=\"13\" fill=\"#1b1b1b\">\(row.label.htmlEscaped())</text>"
             var barY = y + labelHeight
             for (index, cell) in row.cells.enumerated() {
                 let length = maximum > 0 ? max(0, cell.value ?? 0) / maximum * (width - figureRoom) : 0
@@ -47,7 +48,7 @@ enum ObservatoryChart {
                     let fill = index == 0 ? "#1f3b57" : "url(#hatch-\(id))"
                     svg += "<rect x=\"0\" y=\"\(format(barY))\" width=\"\(format(max(length, 1)))\" height=\"\(format(barHeight))\" fill=\"\(fill)\" stroke=\"#1f3b57\" stroke-width=\"1\"/>"
                 }
-                svg += "<text x=\"\(format(length + 4))\" y=\"\(format(barY + barHeight - 3))\" font-size=\"12\" fill=\"#1b1b1b\">\(escape(cell.text))</text>"
+                svg += "<text x=\"\(format(length + 4))\" y=\"\(format(barY + barHeight - 3))\" font-size=\"12\" fill=\"#1b1b1b\">\(cell.text.htmlEscaped())</text>"
                 barY += barHeight + 3
             }
             y += rowHeight
@@ -57,18 +58,4 @@ enum ObservatoryChart {
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 }
