@@ -118,8 +118,7 @@ struct VacancySearchCriteria: Sendable {
 
     /// Reads `page` (1 to ``pageMaximum``) into `page`.
     static func page(_ raw: [String: String], _ validator: inout Validator) -> Int {
-        guard let value = raw["page"]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return 1 }
-        guard let number = Int(value), (1...pageMaximum).contains(number) else {
+        guard let number = Paging.number(raw["page"], maximum: pageMaximum) else {
             validator.add("page", "page.invalid", ["max": "\(pageMaximum)"])
             return 1
         }

@@ -23,14 +23,18 @@ struct Paging: Sendable {
     /// `parameter` names it when a page has two lists (`applicationsPage`).
     init(_ req: Request, size: Int, parameter: String = "page") throws {
         self.size = size
-        guard let raw = req.query[String.self, at: parameter]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
-            number = 1
-            return
-        }
-        guard let value = Int(raw), (1...Self.maximumPage).contains(value) else {
+        guard let value = Self.number(req.query[String.self, at: parameter], maximum: Self.maximumPage) else {
             throw AppError.validation(ValidationFailure(field: parameter, code: "page.invalid", arguments: ["max": "\(Self.maximumPage)"]))
         }
         number = value
+    }
+
+    /// The one reading of a page number, for pages and the API alike: absent or blank is the first page; `nil` when it
+    /// is not a whole number from 1 to `maximum`.
+    static func number(_ raw: String?, maximum: Int) -> Int? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return 1 }
+        guard let value = Int(raw), (1...maximum).contains(value) else { return nil }
+        return value
     }
 
     /// How many pages `total` rows fill (at least one, so an empty list is "page 1 of 1").
