@@ -4,44 +4,99 @@ import Foundation
 public struct MessageCatalog: Sendable {
     public let language: LanguageCode
     public let messages: [String: String]
+    /// Each message cut once, when the catalogue is made, into its text and its `{placeholders}`: filling one
+    /// is then appending pieces, not scanning the template (a page of match reasons fills a hundred of them).
+    private let templates: [String: Template]
 
     public init(language: LanguageCode, messages: [String: String]) {
         self.language = language
         self.messages = messages
+        templates = messages.mapValues(Template.init)
     }
 
     /// The text for `key` with `{placeholders}` filled and plural forms chosen by this language's rule;
     /// `nil` when the key is missing.
     public func text(_ key: String, _ arguments: [String: String] = [:]) -> String? {
-        guard let text = messages[key] else { return nil }
-        guard !arguments.isEmpty else { return text }
-        let chosen = text.contains(", plural,") ? PluralSelector.resolve(text, arguments, language: language) : text
-        return Self.fill(chosen, arguments)
+        guard let template = templates[key] else { return nil }
+        guard !arguments.isEmpty else { return template.text }
+        if template.hasPlural {
+            return Self.fill(PluralSelector.resolve(template.text, arguments, language: language), arguments)
+        }
+        return template.filled(arguments)
     }
 
     /// Replaces each `{name}` whose name is an argument, in one pass over the template's UTF-8 (braces are
-    /// ASCII, so no character breaking is needed; with Cyrillic text that was most of the cost); unknown
-    /// `{names}` stay as they are.
+    /// ASCII, so no character breaking is needed); unknown `{names}` stay as they are.
     static func fill(_ template: String, _ arguments: [String: String]) -> String {
-        let bytes = Array(template.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 32)
-        var at = 0
-        while at < bytes.count {
-            guard bytes[at] == UInt8(ascii: "{"),
-                  let close = bytes[(at + 1)...].firstIndex(of: UInt8(ascii: "}")) else {
-                result.append(bytes[at])
-                at += 1
-                continue
-            }
-            if let value = arguments[String(decoding: bytes[(at + 1)..<close], as: UTF8.self)] {
-                result.append(contentsOf: value.utf8)
-            } else {
-                result.append(contentsOf: bytes[at...close])
-            }
-            at = close + 1
+        Template(template).filled(arguments)
+    }
+
+    /// A message as literal text and placeholder names in order. `{name}` is a placeholder whatever `name` is;
+    /// one without an argument is written back as it stands, so `{unknown}` and a lone `{` survive filling.
+    struct Template: Sendable {
+        enum Piece: Sendable {
+            case text(String)
+            case placeholder(String)
         }
-        return String(decoding: result, as: UTF8.self)
+
+        let text: String
+        let pieces: [Piece]
+        /// An ICU plural block (`{n, plural, …}`): chosen per count before filling.
+        let hasPlural: Bool
+
+        init(_ text: String) {
+            self.text = text
+            let bytes = Array(text.utf8)
+            hasPlural = Self.contains(bytes, Array(", plural,".utf8))
+            var pieces: [Piece] = []
+            var literal: [UInt8] = []
+            var at = 0
+            while at < bytes.count {
+                guard bytes[at] == UInt8(ascii: "{"),
+                      let close = bytes[(at + 1)...].firstIndex(of: UInt8(ascii: "}")) else {
+                    literal.append(bytes[at])
+                    at += 1
+                    continue
+                }
+                if !literal.isEmpty {
+                    pieces.append(.text(String(decoding: literal, as: UTF8.self)))
+                    literal.removeAll(keepingCapacity: true)
+                }
+                pieces.append(.placeholder(String(decoding: bytes[(at + 1)..<close], as: UTF8.self)))
+                at = close + 1
+            }
+            if !literal.isEmpty { pieces.append(.text(String(decoding: literal, as: UTF8.self))) }
+            self.pieces = pieces
+        }
+
+        func filled(_ arguments: [String: String]) -> String {
+            var result = ""
+            result.reserveCapacity(text.utf8.count + 32)
+            for piece in pieces {
+                switch piece {
+                case .text(let literal):
+                    result += literal
+                case .placeholder(let name):
+                    if let value = arguments[name] {
+                        result += value
+                    } else {
+                        result += "{"
+                        result += name
+                        result += "}"
+                    }
+                }
+            }
+            return result
+        }
+
+        /// Byte search without Foundation (whose `contains` folds Unicode: most of the cost on Cyrillic text).
+        private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+            guard needle.count <= bytes.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+                if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            }
+            return false
+        }
     }
 }
 

@@ -121,20 +121,20 @@ struct JSONText {
 
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        let utf8 = value.utf8
-        // Runs of bytes that need no escape are copied whole.
-        var runStart = utf8.startIndex
-        var at = utf8.startIndex
-        while at != utf8.endIndex {
-            let byte = utf8[at]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: utf8[runStart..<at])
-                escape(byte)
-                runStart = utf8.index(after: at)
+        var value = value
+        // Native strings are contiguous UTF-8: runs that need no escape are copied whole, as memory.
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            for at in 0..<utf8.count {
+                let byte = utf8[at]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<at]))
+                    escape(byte)
+                    runStart = at + 1
+                }
             }
-            at = utf8.index(after: at)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        bytes.append(contentsOf: utf8[runStart..<at])
         bytes.append(UInt8(ascii: "\""))
     }
 
