@@ -1,4 +1,5 @@
 import CaravanDomain
+import CaravanMatching
 @testable import CaravanServer
 import Fluent
 import Foundation
@@ -122,6 +123,58 @@ import VaporTesting
         small.store(page, for: other)   // 1,200 bytes would pass the budget: it starts over
         #expect(small.count == 1)
         #expect(small.page(for: other) == page)
+    }
+
+    /// The route writes from kept pieces (cards and sentences as JSON); the generated handler encodes the same
+    /// answer with the OpenAPI runtime's `JSONEncoder`. Both must say the same, in every language, whether the
+    /// sentences were just written or kept from an earlier answer.
+    @Test func theWrittenAnswerIsTheGeneratedHandlersAnswerAndKeptSentencesAreWrittenOnes() async throws {
+        try await withTestApp { app in
+            let (_, _, aziz) = try await market(app, title: "Java \"senior\" \\ C:\\dev — вторая часть")
+            typealias Payload = Operations.GetVacancyMatches.Output.Ok.Body.JsonPayload
+            for language in ["ru", "en", "uz", "kk", "ky", "tg"] {
+                // Limits 5 and 4: two answers the page cache keeps apart, the second made of kept sentences.
+                let first = try await app.api(.GET, "/me/vacancy-matches?limit=5", token: aziz, language: language)
+                let second = try await app.api(.GET, "/me/vacancy-matches?limit=4", token: aziz, language: language)
+                let written = try JSONDecoder().decode(Payload.self, from: Data(first.text.utf8))
+                let again = try JSONDecoder().decode(Payload.self, from: Data(second.text.utf8))
+                #expect(!written.matches.isEmpty)
+                #expect(Array(written.matches.prefix(4)) == again.matches)
+
+                // The generated handler, as the generated server would call it for the same request.
+                let request = Request(application: app, method: .GET, url: URI(path: "/api/v1/me/vacancy-matches"),
+                                      headers: ["Authorization": "Bearer \(aziz)", "Accept-Language": language],
+                                      on: app.eventLoopGroup.next())
+                let output = try await APIRequestContext.$request.withValue(request) {
+                    try await APIHandler().getVacancyMatches(.init(query: .init(limit: 5)))
+                }
+                let generated = try JSONDecoder().decode(Payload.self, from: JSONEncoder().encode(output.ok.body.json))
+                #expect(generated == written, "\(language)")
+
+                // Every kept sentence is the one a writer makes from scratch, text and JSON alike.
+                let writer = ReasonWriter(request, taxonomy: app.skillTaxonomy)
+                let user = try #require(try await User.query(on: app.db).filter(\.$email == "aziz@example.uz").first())
+                let matches = try await request.matching.vacancies(forUserID: try user.requireID(), role: .specialist, limit: 5)
+                for reason in matches.flatMap(\.result.reasons) {
+                    let kept = writer.sentence(reason)
+                    let fresh = ReasonSentence(reason, text: writer.write(reason))
+                    #expect(kept.text == fresh.text && kept.json == fresh.json && kept.key == reason.key)
+                    let decoded = try JSONDecoder().decode(Components.Schemas.MatchReason.self, from: Data(kept.json))
+                    #expect(decoded.text == fresh.text && decoded.effect == reason.effect.rawValue)
+                }
+            }
+        }
+    }
+
+    @Test func keptSentencesStayWithinTheirCapacity() {
+        let kept = ReasonSentences(capacity: 3)
+        for skill in ["java", "go", "rust", "swift"] {
+            let reason = MatchReason("match.nice.matched", .niceToHaveSkills, .positive, ["skill": skill])
+            let key = ReasonSentences.Key(reason: reason, language: .english, audience: .specialist)
+            _ = kept.sentence(for: key) { ReasonSentence(reason, text: skill) }
+            #expect(kept.sentence(for: key) { ReasonSentence(reason, text: "written again") }.text == skill)
+        }
+        #expect(kept.count == 1)   // the fourth started it over
     }
 
     @Test func jsonTextEscapesWhatJSONRequires() throws {

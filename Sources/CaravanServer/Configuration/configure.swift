@@ -51,6 +51,7 @@ public func configure(
     app.idempotencyTurns = KeyedTurns()
     app.bearerCache = BearerCache()
     app.matchPageCache = MatchPageCache(budgetBytes: configuration.matchCacheMegabytes * 1_048_576)
+    app.reasonSentences = ReasonSentences()
     app.observatoryCache = ObservatoryCache(seconds: configuration.observatoryCacheSeconds)
     // Several instances may serve one PostgreSQL: writes that change the indexes or caches are published to all.
     app.changeFeed = ChangeFeed()

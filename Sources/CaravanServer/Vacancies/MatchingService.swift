@@ -2,6 +2,7 @@ import CaravanDomain
 import CaravanMatching
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// "Vacancies for me": the engine ranks, this turns its structured reasons into sentences in the reader's language.
@@ -39,9 +40,8 @@ struct MatchingService: Sendable {
     /// The ranking and the cards of its results.
     func vacancies(for candidate: CandidateProfile, among published: [PreparedVacancy], limit: Int) async throws -> [Match] {
         let results = try Matcher(taxonomy: app.skillTaxonomy).vacancies(for: candidate, among: published, limit: limit)
-        let cards = await app.vacancyIndex.cards(results.compactMap { UUID(uuidString: $0.id) })
-        let byID = Dictionary(uniqueKeysWithValues: cards.map { ($0.id.uuidString.lowercased(), $0) })
-        return results.compactMap { result in byID[result.id].map { Match(card: $0, result: result) } }
+        let cards = await app.vacancyIndex.cards(results.map(\.id))
+        return zip(results, cards).compactMap { result, card in card.map { Match(card: $0, result: result) } }
     }
 
     struct Candidate {
@@ -100,12 +100,26 @@ struct ReasonWriter {
     let language: LanguageCode
     let taxonomy: SkillTaxonomy
     let audience: MatchingService.Audience
+    let written: ReasonSentences?
 
     init(_ req: Request, taxonomy: SkillTaxonomy, audience: MatchingService.Audience = .specialist) {
         catalogs = req.application.catalogs
         language = req.language
         self.taxonomy = taxonomy
         self.audience = audience
+        // Every writer speaks of the server's one taxonomy (`app.skillTaxonomy`), so their sentences are shared.
+        written = req.application.reasonSentences
+    }
+
+    /// The reason as the reader sees it, written once per reason, language and audience while the server runs.
+    func sentence(_ reason: MatchReason) -> ReasonSentence {
+        guard let written else { return ReasonSentence(reason, text: write(reason)) }
+        let key = ReasonSentences.Key(reason: reason, language: language, audience: audience)
+        return written.sentence(for: key) { ReasonSentence(reason, text: write(reason)) }
+    }
+
+    func text(_ reason: MatchReason) -> String {
+        sentence(reason).text
     }
 
     /// Whole roubles with digit groups as each language writes them: 250,000 in English, 250 000 (no-break
@@ -121,7 +135,8 @@ struct ReasonWriter {
         return value < 0 ? "-" + grouped : grouped
     }
 
-    func text(_ reason: MatchReason) -> String {
+    /// The sentence itself: the catalogue's message for the reason's key with its arguments in words.
+    func write(_ reason: MatchReason) -> String {
         var arguments = reason.arguments
         for key in ["expected", "budget"] {
             if let raw = arguments[key], let value = Int(raw) { arguments[key] = Self.money(value, language) }
@@ -141,6 +156,69 @@ struct ReasonWriter {
             return catalogs.text(reason.key + ".employer", in: language, arguments)
         }
         return catalogs.text(reason.key, in: language, arguments)
+    }
+}
+
+/// A reason in the reader's words, and the same as an item of an answer's `reasons` in JSON
+/// (`{"key":…,"effect":…,"text":…}`), written when the sentence is.
+struct ReasonSentence: Sendable {
+    let key: String
+    let effect: String
+    let text: String
+    let json: [UInt8]
+
+    init(_ reason: MatchReason, text: String) {
+        key = reason.key
+        effect = reason.effect.rawValue
+        self.text = text
+        var out = JSONText(capacity: 64 + text.utf8.count)
+        out.raw(#"{"key":"#); out.string(key)
+        out.raw(#","effect":"#); out.string(effect)
+        out.raw(#","text":"#); out.string(text)
+        out.raw("}")
+        json = out.bytes
+    }
+}
+
+/// Sentences already written, per reason, language and audience. A sentence depends on nothing else while the
+/// server runs (the catalogues and the taxonomy are fixed), and the same reasons recur across vacancies and
+/// people ("Java: your level fits", "Salary within the budget: 250 000 of 300 000"), so an answer mostly copies
+/// sentences written for earlier answers instead of filling messages again. Bounded: past `capacity` it starts over.
+final class ReasonSentences: Sendable {
+    struct Key: Hashable, Sendable {
+        let reason: MatchReason
+        let language: LanguageCode
+        let audience: MatchingService.Audience
+    }
+
+    let capacity: Int
+    private let sentences = NIOLockedValueBox([Key: ReasonSentence]())
+
+    init(capacity: Int = 50_000) {
+        self.capacity = capacity
+    }
+
+    func sentence(for key: Key, orWrite write: () -> ReasonSentence) -> ReasonSentence {
+        if let known = sentences.withLockedValue({ $0[key] }) { return known }
+        let fresh = write()
+        sentences.withLockedValue { sentences in
+            if sentences.count >= capacity { sentences.removeAll(keepingCapacity: true) }
+            sentences[key] = fresh
+        }
+        return fresh
+    }
+
+    var count: Int { sentences.withLockedValue { $0.count } }
+}
+
+extension Application {
+    private struct ReasonSentencesKey: StorageKey {
+        typealias Value = ReasonSentences
+    }
+
+    var reasonSentences: ReasonSentences {
+        get { storage[ReasonSentencesKey.self]! }
+        set { storage[ReasonSentencesKey.self] = newValue }
     }
 }
 

@@ -10,8 +10,9 @@ import Vapor
 /// Another instance's writes arrive through `ChangeFeed`.
 actor VacancyIndex {
     private var profiles: [UUID: PreparedVacancy] = [:]
-    /// What a result shows of each published vacancy, so a ranking needs no query to show its results.
-    private var cards: [UUID: VacancyCard] = [:]
+    /// What a result shows of each published vacancy, so a ranking needs no query to show its results; keyed
+    /// by the matcher's id of the vacancy (its UUID in lower case), which is what a ranking returns.
+    private var cards: [String: VacancyCard] = [:]
     private var companyNames: [UUID: String] = [:]
     /// `profiles.values` as an array, made again only after a change: a request takes it without copying.
     private var snapshot: [PreparedVacancy]?
@@ -31,7 +32,7 @@ actor VacancyIndex {
         for vacancy in all {
             if let id = vacancy.id {
                 profiles[id] = PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy)
-                cards[id] = VacancyCard(vacancy, companyName: companyNames[vacancy.$company.id] ?? "")
+                cards[VacancyCard.key(id)] = VacancyCard(vacancy, companyName: companyNames[vacancy.$company.id] ?? "")
                 text.add(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy))
             }
         }
@@ -54,9 +55,10 @@ actor VacancyIndex {
         return (prepared, generation)
     }
 
-    /// The cards of published vacancies, in the order of `ids`; an id that is no longer published is left out.
-    func cards(_ ids: [UUID]) -> [VacancyCard] {
-        ids.compactMap { cards[$0] }
+    /// The cards of published vacancies by the matcher's ids, in the order of `ids`; an id that is no longer
+    /// published is nil.
+    func cards(_ ids: [String]) -> [VacancyCard?] {
+        ids.map { cards[$0] }
     }
 
     func search(_ criteria: TextSearch, on database: any Database, taxonomy: SkillTaxonomy) async throws -> TextSearch.Found {
@@ -70,7 +72,7 @@ actor VacancyIndex {
         companyNames[vacancy.$company.id] = companyName
         let published = vacancy.vacancyStatus == .published
         profiles[id] = published ? PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy) : nil
-        cards[id] = published ? VacancyCard(vacancy, companyName: companyName) : nil
+        cards[VacancyCard.key(id)] = published ? VacancyCard(vacancy, companyName: companyName) : nil
         snapshot = nil
         generation += 1
         // Before the first load there is nothing to keep current: the load reads the database.
@@ -81,19 +83,33 @@ actor VacancyIndex {
     }
 }
 
-/// A published vacancy as a match result shows it.
+/// A published vacancy as a match result shows it, with those fields already written as JSON: they are the same
+/// in every answer that ranks the vacancy, so an answer copies them instead of escaping them again.
 struct VacancyCard: Sendable {
     let id: UUID
     let title: String
     let companyName: String
     let city: String
+    /// `{"vacancyId":…,"title":…,"companyName":…,"city":…,"score":` — an item of the `VacancyMatches` schema up
+    /// to its score.
+    let jsonHead: [UInt8]
 
     init(_ vacancy: Vacancy, companyName: String) {
         id = vacancy.id ?? UUID()
         title = vacancy.title
         self.companyName = companyName
         city = vacancy.city
+        var json = JSONText(capacity: 256)
+        json.raw(#"{"vacancyId":"#); json.string(Self.key(id))
+        json.raw(#","title":"#); json.string(title)
+        json.raw(#","companyName":"#); json.string(companyName)
+        json.raw(#","city":"#); json.string(city)
+        json.raw(#","score":"#)
+        jsonHead = json.bytes
     }
+
+    /// The matcher's id of a vacancy (`MatchingAdapter.profile(of:)`), which its results carry.
+    static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
 }
 
 extension Application {

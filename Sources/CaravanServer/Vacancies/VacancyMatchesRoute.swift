@@ -65,7 +65,9 @@ struct VacancyMatchesAnswer {
         let companyName: String
         let city: String
         let score: Double
-        let reasons: [(key: String, effect: String, text: String)]
+        let reasons: [ReasonSentence]
+        /// The card's fields as JSON, up to the score (`VacancyCard.jsonHead`).
+        let jsonHead: [UInt8]
     }
 
     let items: [Item]
@@ -74,28 +76,23 @@ struct VacancyMatchesAnswer {
         items = matches.map { match in
             Item(vacancyID: match.result.id, title: match.card.title, companyName: match.card.companyName,
                  city: match.card.city, score: (match.result.score * 1000).rounded() / 1000,
-                 reasons: match.result.reasons.map { ($0.key, $0.effect.rawValue, writer.text($0)) })
+                 reasons: match.result.reasons.map(writer.sentence), jsonHead: match.card.jsonHead)
         }
     }
 
-    /// `{"matches":[{"vacancyId":…,"title":…,"companyName":…,"city":…,"score":…,"reasons":[{"key":…,"effect":…,"text":…}]}]}`
+    /// `{"matches":[{"vacancyId":…,"title":…,"companyName":…,"city":…,"score":…,"reasons":[{"key":…,"effect":…,"text":…}]}]}`,
+    /// mostly copied: the cards' fields and the reasons are written as JSON once, where they are made.
     func json(allocator: ByteBufferAllocator) -> ByteBuffer {
         var out = JSONText(capacity: 2048 * max(1, items.count))
         out.raw(#"{"matches":["#)
         for (index, item) in items.enumerated() {
             if index > 0 { out.raw(",") }
-            out.raw(#"{"vacancyId":"#); out.string(item.vacancyID)
-            out.raw(#","title":"#); out.string(item.title)
-            out.raw(#","companyName":"#); out.string(item.companyName)
-            out.raw(#","city":"#); out.string(item.city)
-            out.raw(#","score":"#); out.number(item.score)
+            out.written(item.jsonHead)
+            out.number(item.score)
             out.raw(#","reasons":["#)
             for (position, reason) in item.reasons.enumerated() {
                 if position > 0 { out.raw(",") }
-                out.raw(#"{"key":"#); out.string(reason.key)
-                out.raw(#","effect":"#); out.string(reason.effect)
-                out.raw(#","text":"#); out.string(reason.text)
-                out.raw("}")
+                out.written(reason.json)
             }
             out.raw("]}")
         }
@@ -117,6 +114,11 @@ struct JSONText {
 
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// JSON already written (by another `JSONText`), copied as it is.
+    mutating func written(_ json: [UInt8]) {
+        bytes.append(contentsOf: json)
     }
 
     mutating func string(_ value: String) {
