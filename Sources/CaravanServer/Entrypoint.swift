@@ -1,17 +1,11 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import Vapor
 
 /// What the `caravan` executable runs: detect the environment, read the configuration, build the
 /// application, execute the command, always shut down.
 public enum CaravanEntrypoint {
     public static func main() async {
-        // Swift concurrency's jobs run on NIO's event loops instead of a second pool of threads: an async route
-        // then answers on the loop that read its request, without two thread hops per request (under load those
-        // context switches cost more than many a route's own work). Before anything else is scheduled.
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let configuration: AppConfiguration
         do {
             configuration = try AppConfiguration.parse(environment: ProcessInfo.processInfo.environment)

@@ -2,7 +2,7 @@ import CaravanDomain
 import CaravanMatching
 import Fluent
 import Foundation
-import NIOConcurrencyHelpers
+import NIOPosix
 import Vapor
 
 /// "Vacancies for me": the engine ranks, this turns its structured reasons into sentences in the reader's language.
@@ -183,7 +183,10 @@ struct ReasonSentence: Sendable {
 /// Sentences already written, per reason, language and audience. A sentence depends on nothing else while the
 /// server runs (the catalogues and the taxonomy are fixed), and the same reasons recur across vacancies and
 /// people ("Java: your level fits", "Salary within the budget: 250 000 of 300 000"), so an answer mostly copies
-/// sentences written for earlier answers instead of filling messages again. Bounded: past `capacity` it starts over.
+/// sentences written for earlier answers instead of filling messages again.
+///
+/// Each thread keeps its own (a few event loops, so a few copies of a small table): looking one up takes no
+/// lock, so requests on different loops never wait for each other. Bounded per thread: past `capacity` it starts over.
 final class ReasonSentences: Sendable {
     struct Key: Hashable, Sendable {
         let reason: MatchReason
@@ -191,24 +194,36 @@ final class ReasonSentences: Sendable {
         let audience: MatchingService.Audience
     }
 
+    /// One thread's sentences: only that thread reads or writes it.
+    private final class Table: @unchecked Sendable {
+        var sentences: [Key: ReasonSentence] = [:]
+    }
+
     let capacity: Int
-    private let sentences = NIOLockedValueBox([Key: ReasonSentence]())
+    private let tables = ThreadSpecificVariable<Table>()
 
     init(capacity: Int = 50_000) {
         self.capacity = capacity
     }
 
+    private var table: Table {
+        if let table = tables.currentValue { return table }
+        let table = Table()
+        tables.currentValue = table
+        return table
+    }
+
     func sentence(for key: Key, orWrite write: () -> ReasonSentence) -> ReasonSentence {
-        if let known = sentences.withLockedValue({ $0[key] }) { return known }
+        let table = table
+        if let known = table.sentences[key] { return known }
         let fresh = write()
-        sentences.withLockedValue { sentences in
-            if sentences.count >= capacity { sentences.removeAll(keepingCapacity: true) }
-            sentences[key] = fresh
-        }
+        if table.sentences.count >= capacity { table.sentences.removeAll(keepingCapacity: true) }
+        table.sentences[key] = fresh
         return fresh
     }
 
-    var count: Int { sentences.withLockedValue { $0.count } }
+    /// The sentences the calling thread keeps.
+    var count: Int { table.sentences.count }
 }
 
 extension Application {
