@@ -98,10 +98,10 @@ public func configure(
     app.middleware.use(CaravanErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(StaticAssetCaching())
-    app.middleware.use(FileMiddleware(
+    app.middleware.use(StaticFiles(files: FileMiddleware(
         publicDirectory: Bundle.module.resourceURL!.appendingPathComponent("Public").path + "/",
         defaultFile: nil
-    ))
+    )))
     // Sessions for every route after the static files, so error pages (a 404 too) know who is signed in.
     // The API never reads them: it takes bearer tokens only, so cookies cannot act for a caller there.
     app.middleware.use(app.sessions.middleware)
@@ -148,8 +148,10 @@ func registerRoutes(_ app: Application) throws {
     // large answer (and makes it a third bigger) for nobody: clients parse it.
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/api/v1")!,
                                       configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: []))
-    // Registered after the generated routes, so it replaces theirs for this one path (see the type).
-    VacancyMatchesRoute().register(on: api)
+    // Registered after the generated routes, so it replaces theirs for this one path (see the type). Outside the
+    // API group: a Vapor route reads its `Request` itself, so it needs neither the task-local request the generated
+    // handlers read nor the idempotency door (it is a GET), and each of those async middlewares costs a task.
+    VacancyMatchesRoute().register(on: app)
 
     // The web pages: cookie session, CSRF on every form.
     // A form's one-time token is looked at only once the CSRF check passed.
@@ -181,34 +183,48 @@ func registerRoutes(_ app: Application) throws {
     try web.register(collection: ObservatoryPages())
 }
 
-/// Headers every response carries: no framing, no sniffing, no third-party anything.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(
-            name: "Content-Security-Policy",
-            value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
-        )
-        return response
+/// Headers every response carries: no framing, no sniffing, no third-party anything. On the event loop, without
+/// a task (as are the next two): they run for every request.
+struct SecurityHeadersMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in
+            response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+            response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+            response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+            response.headers.replaceOrAdd(
+                name: "Content-Security-Policy",
+                value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+            )
+            return response
+        }
     }
 }
 
 /// The stylesheet and the icon are kept by browsers for an hour and then revalidated with their ETag (a 304 costs
 /// a few bytes): pages change with a release, and a stale stylesheet for an hour at most is the price of plain names.
-struct StaticAssetCaching: AsyncMiddleware {
+struct StaticAssetCaching: Middleware {
     static let extensions: Set<String> = ["css", "js", "ico", "svg", "png", "woff2"]
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        let name = request.url.path.split(separator: "/").last.map(String.init) ?? ""
-        if let dot = name.lastIndex(of: "."), Self.extensions.contains(String(name[name.index(after: dot)...])),
-           response.status == .ok || response.status == .notModified {
-            response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in
+            let name = request.url.path.split(separator: "/").last.map(String.init) ?? ""
+            if let dot = name.lastIndex(of: "."), Self.extensions.contains(String(name[name.index(after: dot)...])),
+               response.status == .ok || response.status == .notModified {
+                response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            }
+            return response
         }
-        return response
+    }
+}
+
+/// The files of `Public/` (stylesheet, icon, scripts). The API has none: its requests pass on without the file
+/// lookup (a task and a file-system call per request).
+struct StaticFiles: Middleware {
+    let files: FileMiddleware
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        if request.url.path.hasPrefix("/api/") { return next.respond(to: request) }
+        return files.respond(to: request, chainingTo: next)
     }
 }
 

@@ -7,29 +7,35 @@ import Vapor
 /// The one place errors become responses: problem+json under `/api`, an error page elsewhere,
 /// in the caller's language. Unexpected errors are logged as critical with their type only (a database
 /// error's text can quote the row it refused, and rows hold personal data), and answered with a plain 500.
-struct CaravanErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch let abort as Abort where (300..<400).contains(abort.status.code) {
+struct CaravanErrorMiddleware: Middleware {
+    /// On the event loop: a request that succeeds passes through without starting a task; only a failure is
+    /// answered in one (its page may render a template).
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
+            request.eventLoop.makeFutureWithTask { await self.answer(error, for: request) }
+        }
+    }
+
+    /// The response for a request that failed with `error`.
+    func answer(_ error: any Error, for request: Request) async -> Response {
+        if let abort = error as? Abort, (300..<400).contains(abort.status.code) {
             // A page's "go there instead" (e.g. register your company first) is a redirect, not a failure.
             return Response(status: abort.status, headers: abort.headers)
+        }
+        let appError = classify(error, for: request)
+        if appError == nil {
+            var metadata: Logger.Metadata = ["error.type": "\(type(of: unwrap(error)))"]
+            // A template error names a template and a line, never a person's data: worth logging whole.
+            if let leaf = unwrap(error) as? LeafError { metadata["error.reason"] = "\(leaf)" }
+            request.logger.critical("unhandled error", metadata: metadata)
+        }
+        do {
+            return try await render(appError, for: request)
         } catch {
-            let appError = classify(error, for: request)
-            if appError == nil {
-                var metadata: Logger.Metadata = ["error.type": "\(type(of: unwrap(error)))"]
-                // A template error names a template and a line, never a person's data: worth logging whole.
-                if let leaf = unwrap(error) as? LeafError { metadata["error.reason"] = "\(leaf)" }
-                request.logger.critical("unhandled error", metadata: metadata)
-            }
-            do {
-                return try await render(appError, for: request)
-            } catch {
-                // The error page itself failed (a broken template): answer in plain text rather than not at all.
-                request.logger.critical("error page failed", metadata: ["error.type": "\(type(of: error))"])
-                let status = appError?.status ?? .internalServerError
-                return Response(status: status, body: .init(string: "\(status.code) \(status.reasonPhrase)\n"))
-            }
+            // The error page itself failed (a broken template): answer in plain text rather than not at all.
+            request.logger.critical("error page failed", metadata: ["error.type": "\(type(of: error))"])
+            let status = appError?.status ?? .internalServerError
+            return Response(status: status, body: .init(string: "\(status.code) \(status.reasonPhrase)\n"))
         }
     }
 

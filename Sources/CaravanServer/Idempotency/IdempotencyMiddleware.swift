@@ -44,6 +44,15 @@ struct IdempotencyMiddleware: AsyncMiddleware {
 
     let door: Door
 
+    /// Only a POST can be a repeat: anything else passes straight on from the event loop, without starting a task
+    /// (an async middleware starts one for every request, and with it two thread hops).
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.method == .POST else { return next.respond(to: request) }
+        return request.eventLoop.makeFutureWithTask {
+            try await self.respond(to: request, chainingTo: AsyncBasicResponder { try await next.respond(to: $0).get() })
+        }
+    }
+
     static func isValidKey(_ key: String) -> Bool {
         !key.isEmpty && key.count <= maximumKeyLength
             && key.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7f }

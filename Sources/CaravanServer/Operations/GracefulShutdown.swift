@@ -58,18 +58,18 @@ final class GracefulShutdown: LifecycleHandler, Sendable {
     }
 }
 
-/// Counts requests for `GracefulShutdown` and turns new ones away once it has begun.
-struct ShutdownGateMiddleware: AsyncMiddleware {
+/// Counts requests for `GracefulShutdown` and turns new ones away once it has begun. On the event loop, without
+/// a task: it runs for every request.
+struct ShutdownGateMiddleware: Middleware {
     let shutdown: GracefulShutdown
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let admitted = shutdown.enter()
-        defer { shutdown.leave() }
-        guard admitted else {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard shutdown.enter() else {
+            shutdown.leave()
             let response = Response(status: .serviceUnavailable, headers: ["Connection": "close", "Retry-After": "5"])
-            return response
+            return request.eventLoop.makeSucceededFuture(response)
         }
-        return try await next.respond(to: request)
+        return next.respond(to: request).always { _ in shutdown.leave() }
     }
 }
 

@@ -48,14 +48,14 @@ extension Request {
 
 /// Marks that the sessions middleware ran for this request, so code that may run before it
 /// (an error page for a failure in an earlier middleware) can tell whether `session` is usable.
-struct SessionsReadyMiddleware: AsyncMiddleware {
+struct SessionsReadyMiddleware: Middleware {
     struct Key: StorageKey {
         typealias Value = Bool
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         request.storage[Key.self] = true
-        return try await next.respond(to: request)
+        return next.respond(to: request)
     }
 }
 
