@@ -166,6 +166,27 @@ import VaporTesting
         }
     }
 
+    @Test func aKeptSentenceIsFoundOnlyForTheSameReasonLanguageAndAudience() {
+        let kept = ReasonSentences()
+        func key(_ arguments: [String: String], _ language: LanguageCode = .russian,
+                 _ audience: MatchingService.Audience = .specialist, key: String = "match.location.same-city") -> ReasonSentences.Key {
+            .init(reason: MatchReason(key, .location, .positive, arguments), language: language, audience: audience)
+        }
+        let city = key(["city": "Казань", "x": "1"])
+        _ = kept.sentence(for: city) { ReasonSentence(city.reason, text: "Казань") }
+        // The same arguments built in another order are the same reason.
+        var reordered: [String: String] = [:]
+        reordered["x"] = "1"
+        reordered["city"] = "Казань"
+        #expect(kept.sentence(for: key(reordered)) { ReasonSentence(city.reason, text: "again") }.text == "Казань")
+        // Any other argument, language, audience, key or split of the same bytes is another sentence.
+        for other in [key(["city": "Казан", "x": "1"]), key(["city": "Казань"]), key(["city": "Казань", "x": "1"], .english),
+                      key(["city": "Казань", "x": "1"], .russian, .employer), key(["city": "Казань", "x": "1"], key: "match.location.relocation"),
+                      key(["cit": "yКазань", "x": "1"])] {
+            #expect(kept.sentence(for: other) { ReasonSentence(other.reason, text: "other") }.text == "other")
+        }
+    }
+
     @Test func keptSentencesStayWithinTheirCapacity() {
         let kept = ReasonSentences(capacity: 3)
         for skill in ["java", "go", "rust", "swift"] {

@@ -192,6 +192,42 @@ final class ReasonSentences: Sendable {
         let reason: MatchReason
         let language: LanguageCode
         let audience: MatchingService.Audience
+
+        /// Hashed and compared as UTF-8 bytes: a `String`'s own hash normalises Unicode first, which for Cyrillic
+        /// arguments (a city, title words) cost more than the lookup saved. Byte-equal is stricter than canonically
+        /// equal, which at worst writes a sentence twice.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(language)
+            hasher.combine(audience)
+            hasher.combine(reason.effect)
+            Self.combineBytes(reason.key, into: &hasher)
+            // The arguments in any order (a dictionary's order is its own): each pair hashed alone, then combined.
+            var arguments = 0
+            for (name, value) in reason.arguments {
+                var pair = Hasher()
+                Self.combineBytes(name, into: &pair)
+                Self.combineBytes(value, into: &pair)
+                arguments ^= pair.finalize()
+            }
+            hasher.combine(arguments)
+            hasher.combine(reason.arguments.count)
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            guard a.language == b.language, a.audience == b.audience, a.reason.effect == b.reason.effect,
+                  a.reason.component == b.reason.component, a.reason.arguments.count == b.reason.arguments.count,
+                  a.reason.key.utf8.elementsEqual(b.reason.key.utf8) else { return false }
+            for (name, value) in a.reason.arguments {
+                guard let other = b.reason.arguments[name], other.utf8.elementsEqual(value.utf8) else { return false }
+            }
+            return true
+        }
+
+        private static func combineBytes(_ text: String, into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            hasher.combine(UInt8(0xFF))   // not a UTF-8 byte: ends the string, so "ab"+"c" differs from "a"+"bc"
+        }
     }
 
     /// One thread's sentences: only that thread reads or writes it.
