@@ -27,27 +27,37 @@ extension Matcher {
         let routes = SkillRoutes(prepared, pool: pool, matcher: self)
         let query = pool.query(prepared)
         let filter = TraitsFilter(prepared, matcher: self)
+        let signatures = SignatureBounds(prepared, descendants: pool.descendants, weights: weights)
 
         let top = pool.withColumns { columns -> TopMatches in
             var ranking = PoolRanking(matcher: self, prepared: prepared, routes: routes, columns: columns,
                                       query: query, ids: pool.ids, limit: limit)
             defer { ranking.release() }
             var visitedLists = Set<Int>()
-            while let (list, skillCeiling) = routes.nextList(reaching: ranking.top.threshold, bestScore: bestScore,
-                                                             visited: visitedLists, sizes: pool.postings) {
+            var ceilings = [Double](repeating: 0, count: routes.needCount)
+            while let list = routes.nextList(reaching: ranking.top.threshold, bestScore: bestScore,
+                                             visited: visitedLists, sizes: pool.postings, ceilings: &ceilings) {
                 visitedLists.insert(list)
-                // Nobody in this list earns more skill credit than `skillCeiling`: their traits, read in order
-                // with the list, rule most of them out before their rows are read.
+                // Nobody in this list earns more on a required skill than its ceiling, nor more than their skill
+                // signature allows; that and their traits, read in order with the list, rule most of them out
+                // before their rows are read.
                 pool.postings[list].withUnsafeBufferPointer { positions in
-                    pool.postingTraits[list].withUnsafeBufferPointer { traits in
-                        for at in positions.indices {
-                            if let threshold = ranking.top.threshold,
-                               !filter.mayReach(threshold, traits[at], skills: skillCeiling, vacancyCity: query.cityKey) {
-                                continue
-                            }
-                            ranking.visit(Int(positions[at]))
+                pool.postingTraits[list].withUnsafeBufferPointer { traits in
+                pool.postingSkills[list].withUnsafeBufferPointer { skills in
+                ceilings.withUnsafeBufferPointer { ceilings in
+                    for at in positions.indices {
+                        if let threshold = ranking.top.threshold {
+                            let signature = skills[at]
+                            let required = signatures.requiredSkills(signature, ceilings: ceilings.baseAddress!)
+                            guard filter.mayReach(threshold, traits[at], skills: required,
+                                                  niceToHave: signatures.niceToHave(signature),
+                                                  vacancyCity: query.cityKey) else { continue }
                         }
+                        ranking.visit(Int(positions[at]))
                     }
+                }
+                }
+                }
                 }
             }
             // Candidates earning none of the required skills, only if even they could still enter.
@@ -236,11 +246,12 @@ struct SkillRoutes {
     /// best credit goes first (the shorter list first), so the bar rises early. After that each step lowers
     /// one required skill's ceiling to its next credit by visiting every list at the current one, and the
     /// step that lowers the most credit per posting visited goes first.
+    /// `ceilings` receives, per required skill, the best credit among its lists not yet visited (before this one).
     func nextList(reaching threshold: Double?, bestScore: (Double) -> Double,
-                  visited: Set<Int>, sizes: [[UInt32]]) -> (list: Int, skillCeiling: Double)? {
+                  visited: Set<Int>, sizes: [[UInt32]], ceilings perNeed: inout [Double]) -> Int? {
         var ceilings = 0.0
         var best: (list: Int, value: Double, size: Int)?
-        for routes in routesByNeed {
+        for (need, routes) in routesByNeed.enumerated() {
             // The unvisited lists at this skill's highest remaining credit, and the credit after them.
             var ceiling = 0.0, below = 0.0, cost = 0, first: Int?
             for route in routes where !visited.contains(route.list) {
@@ -254,6 +265,7 @@ struct SkillRoutes {
                 cost += sizes[route.list].count
             }
             ceilings += ceiling
+            perNeed[need] = ceiling
             guard let first else { continue }
             // With a kept score: credit lowered per posting. Without: the credit itself.
             let value = threshold == nil ? ceiling : (ceiling - below) / Double(max(cost, 1))
@@ -263,7 +275,7 @@ struct SkillRoutes {
         }
         let skillCeiling = ceilings / Double(needCount)
         if let threshold, bestScore(skillCeiling) < threshold { return nil }
-        return best.map { ($0.list, skillCeiling) }
+        return best?.list
     }
 }
 
@@ -277,9 +289,10 @@ struct TraitsFilter {
     private let experience: [Double]
     private let russian: [Double]
     private let place: [Double]
-    /// The weighted components the traits do not decide, at full marks, but for the skills.
+    /// The weighted components neither the traits nor the skill signature decide, at full marks.
     private let rest: Double
     private let skillsWeight: Double
+    private let niceWeight: Double
     private let weightSum: Double
 
     init(_ prepared: PreparedVacancy, matcher: Matcher) {
@@ -302,17 +315,19 @@ struct TraitsFilter {
             guard matcher.passesHardConstraints(traits, prepared, &sink) else { return -.infinity }
             return weights.location * matcher.location(traits, prepared, &sink)
         }
-        rest = weights.niceToHaveSkills + weights.salary + weights.text
+        rest = weights.salary + weights.text
         skillsWeight = weights.requiredSkills
+        niceWeight = weights.niceToHaveSkills
         weightSum = MatchComponent.allCases.reduce(0) { $0 + weights.weight(of: $1) }
     }
 
-    /// Whether a candidate with these packed traits and at most `skills` of the skills component could
-    /// still reach `threshold`: first from the tables, then with the rules in full on the unpacked traits.
+    /// Whether a candidate with these packed traits, at most `skills` of the required-skills component and at
+    /// most `niceToHave` of the nice-to-have one could still reach `threshold`: first from the tables, then with
+    /// the rules in full on the unpacked traits.
     @inline(__always)
-    func mayReach(_ threshold: Double, _ bits: UInt64, skills: Double, vacancyCity: Int32?) -> Bool {
+    func mayReach(_ threshold: Double, _ bits: UInt64, skills: Double, niceToHave: Double, vacancyCity: Int32?) -> Bool {
         typealias Traits = CandidatePool.Traits
-        let tabled = skillsWeight * skills + rest + experience[Int(Traits.years(bits))]
+        let tabled = skillsWeight * skills + niceWeight * niceToHave + rest + experience[Int(Traits.years(bits))]
             + russian[Traits.russianLevel(bits)] + place[Traits.placeIndex(bits, vacancyCity: vacancyCity)]
         guard tabled / weightSum + 1e-9 >= threshold else { return false }
         let traits = Traits(bits, vacancyCity: vacancyCity)
@@ -320,6 +335,7 @@ struct TraitsFilter {
         guard matcher.passesHardConstraints(traits, prepared, &sink) else { return false }
         var values = ComponentValues.fullMarks
         values.requiredSkills = skills
+        values.niceToHaveSkills = niceToHave
         matcher.scalarComponents(traits, prepared, &values)
         return matcher.ceiling(values) >= threshold
     }

@@ -52,6 +52,9 @@ public final class CandidatePool: @unchecked Sendable {
     private(set) var postings: [[UInt32]]
     /// Beside every posting, its candidate's `Traits` packed: read in order with the list.
     private(set) var postingTraits: [[UInt64]]
+    /// Beside every posting, its candidate's `SkillSignature`: which skills they may hold, read in order with
+    /// the list, so a holder of one required skill who lacks the others is ruled out without reading their row.
+    private(set) var postingSkills: [[UInt64]]
     /// Per taxonomy index, every skill below it (children, their children, …).
     let descendants: [[Int]]
     private var cityKeyIDs: [String: Int32] = [:]
@@ -63,6 +66,7 @@ public final class CandidatePool: @unchecked Sendable {
         self.taxonomy = taxonomy
         postings = Array(repeating: [], count: taxonomy.count * SkillLevel.allCases.count)
         postingTraits = postings.map { _ in [] }
+        postingSkills = postings.map { _ in [] }
         var descendants = [[Int]](repeating: [], count: taxonomy.count)
         for skill in 0..<taxonomy.count {
             var ancestor = taxonomy.parentIndex(of: skill)
@@ -152,10 +156,12 @@ public final class CandidatePool: @unchecked Sendable {
         let citizenship = TermNumbers.shared.number(adding: candidate.citizenship)
         columns.citizenshipNumbers.append(citizenship)
         let traits = Traits.pack(candidate, cityKey: columns.cityKeys[position], citizenship: citizenship)
+        let signature = SkillSignature.of(levelBySkill.map(\.index))
         for (index, level) in levelBySkill {
             let list = Self.list(skill: index, level: level)
             postings[list].append(UInt32(position))
             postingTraits[list].append(traits)
+            postingSkills[list].append(signature)
         }
 
         var numbers: [UInt32] = []
