@@ -44,17 +44,24 @@ extension Matcher {
                 pool.postings[list].withUnsafeBufferPointer { positions in
                 pool.postingTraits[list].withUnsafeBufferPointer { traits in
                 pool.postingSkills[list].withUnsafeBufferPointer { skills in
+                pool.orderKeys.withUnsafeBufferPointer { orderKeys in
                 ceilings.withUnsafeBufferPointer { ceilings in
                     for at in positions.indices {
+                        let position = Int(positions[at])
                         if let threshold = ranking.top.threshold {
                             let signature = skills[at]
                             let required = signatures.requiredSkills(signature, ceilings: ceilings.baseAddress!)
-                            guard filter.mayReach(threshold, traits[at], skills: required,
-                                                  niceToHave: signatures.niceToHave(signature),
-                                                  vacancyCity: query.cityKey) else { continue }
+                            switch filter.reach(threshold, traits[at], skills: required,
+                                                niceToHave: signatures.niceToHave(signature), vacancyCity: query.cityKey) {
+                            case .below: continue
+                            // Equal scores rank by id: one that can at best tie enters only with a lower id.
+                            case .tie: if orderKeys[position] > ranking.lowestKeptOrder { continue }
+                            case .above: break
+                            }
                         }
-                        ranking.visit(Int(positions[at]))
+                        ranking.visit(position)
                     }
+                }
                 }
                 }
                 }
@@ -110,7 +117,10 @@ private struct PoolRanking {
     let columns: UnsafePointer<CandidatePool.Columns>
     let query: CandidatePool.Query
     let ids: [String]
-    var top: TopMatches
+    private(set) var top: TopMatches
+    /// `CandidatePool.orderCeiling` of the lowest kept id once `limit` are kept: a candidate whose score can at
+    /// best equal the lowest kept one and whose `orderKey` is above this has a greater id and cannot enter.
+    private(set) var lowestKeptOrder = UInt64.max
     /// A bit per position: a candidate reached through several lists is looked at once.
     private let visited: UnsafeMutableBufferPointer<UInt64>
     /// Per required skill, the best credit found among the candidate's skills.
@@ -149,6 +159,9 @@ private struct PoolRanking {
         let member = CandidatePool.Member(columns: columns, position: position, query: query)
         if let score = matcher.score(member, prepared, reaching: threshold) {
             top.offer(score: score, id: ids[position], position: position)
+            if top.threshold != nil, let last = top.ranked.last {
+                lowestKeptOrder = CandidatePool.orderCeiling(last.id)
+            }
         }
     }
 
@@ -321,22 +334,36 @@ struct TraitsFilter {
         weightSum = MatchComponent.allCases.reduce(0) { $0 + weights.weight(of: $1) }
     }
 
-    /// Whether a candidate with these packed traits, at most `skills` of the required-skills component and at
-    /// most `niceToHave` of the nice-to-have one could still reach `threshold`: first from the tables, then with
-    /// the rules in full on the unpacked traits.
+    enum Reach {
+        /// The score stays below the threshold.
+        case below
+        /// The score can at best equal it: the candidate enters only with an id below the lowest kept one.
+        case tie
+        /// The score may exceed it.
+        case above
+    }
+
+    /// How close a candidate with these packed traits, at most `skills` of the required-skills component and at
+    /// most `niceToHave` of the nice-to-have one can come to `threshold`: first from the tables, then with the
+    /// rules in full on the unpacked traits.
+    ///
+    /// `.tie` rests on `combine` of those component bounds being at least the score itself: each bound is at least
+    /// its component and `combine` adds nonnegative weights times components in a fixed order, and rounding to
+    /// nearest is monotonic, so the sum of larger terms is never smaller.
     @inline(__always)
-    func mayReach(_ threshold: Double, _ bits: UInt64, skills: Double, niceToHave: Double, vacancyCity: Int32?) -> Bool {
+    func reach(_ threshold: Double, _ bits: UInt64, skills: Double, niceToHave: Double, vacancyCity: Int32?) -> Reach {
         typealias Traits = CandidatePool.Traits
         let tabled = skillsWeight * skills + niceWeight * niceToHave + rest + experience[Int(Traits.years(bits))]
             + russian[Traits.russianLevel(bits)] + place[Traits.placeIndex(bits, vacancyCity: vacancyCity)]
-        guard tabled / weightSum + 1e-9 >= threshold else { return false }
+        guard tabled / weightSum + 1e-9 >= threshold else { return .below }
         let traits = Traits(bits, vacancyCity: vacancyCity)
         var sink = NoReasons()
-        guard matcher.passesHardConstraints(traits, prepared, &sink) else { return false }
+        guard matcher.passesHardConstraints(traits, prepared, &sink) else { return .below }
         var values = ComponentValues.fullMarks
         values.requiredSkills = skills
         values.niceToHaveSkills = niceToHave
         matcher.scalarComponents(traits, prepared, &values)
-        return matcher.ceiling(values) >= threshold
+        guard matcher.ceiling(values) >= threshold else { return .below }
+        return matcher.combine(values) > threshold ? .above : .tie
     }
 }
