@@ -59,8 +59,9 @@ extension Matcher {
                             case .above: break
                             }
                         }
-                        ranking.visit(position)
+                        ranking.enqueue(position)
                     }
+                    ranking.flush()
                 }
                 }
                 }
@@ -125,6 +126,11 @@ private struct PoolRanking {
     private let visited: UnsafeMutableBufferPointer<UInt64>
     /// Per required skill, the best credit found among the candidate's skills.
     private let best: UnsafeMutableBufferPointer<Double>
+    /// Candidates that passed the filters, waiting to be looked at together (`flush`).
+    private let pending: UnsafeMutablePointer<Int>
+    private var pendingCount = 0
+    /// How many candidates `flush` looks at together: enough for a dozen cache misses to overlap.
+    static let batchSize = 16
 
     init(matcher: Matcher, prepared: PreparedVacancy, routes: SkillRoutes, columns: UnsafePointer<CandidatePool.Columns>,
          query: CandidatePool.Query, ids: [String], limit: Int) {
@@ -139,11 +145,60 @@ private struct PoolRanking {
         visited.initialize(repeating: 0)
         best = .allocate(capacity: max(1, routes.needCount))
         best.initialize(repeating: 0)
+        pending = .allocate(capacity: Self.batchSize)
     }
 
     func release() {
         visited.deallocate()
         best.deallocate()
+        pending.deallocate()
+    }
+
+    /// Queues the candidate at `position` to be looked at by the next `flush`, which happens when the batch is full.
+    @inline(__always)
+    mutating func enqueue(_ position: Int) {
+        pending[pendingCount] = position
+        pendingCount += 1
+        if pendingCount == Self.batchSize { flush() }
+    }
+
+    /// Looks at the queued candidates (`visit`), after reading the first entry of every column their scoring
+    /// reads for all of them. A candidate's row is a cache miss per column, and scoring one candidate after
+    /// another waits for each miss in turn; these reads do not depend on one another, so the processor has
+    /// the misses of many candidates in flight at once. The threshold only rises meanwhile, so a candidate
+    /// that passed the filters against an older one is still checked against the newest in `visit`.
+    mutating func flush() {
+        let count = pendingCount
+        pendingCount = 0
+        guard count > 0 else { return }
+        let columns = self.columns
+        var touched: UInt64 = 0
+        for index in 0..<count {
+            let position = pending[index]
+            touched ^= UInt64(columns.pointee.skillStart[position]) ^ UInt64(columns.pointee.impliedStart[position])
+                ^ UInt64(columns.pointee.termStart[position]) ^ UInt64(bitPattern: Int64(columns.pointee.salaries[position]))
+                ^ columns.pointee.years[position].bitPattern ^ UInt64(columns.pointee.russianLevels[position])
+                ^ UInt64(bitPattern: Int64(columns.pointee.citizenshipNumbers[position]))
+                ^ UInt64(bitPattern: Int64(columns.pointee.cityKeys[position]))
+                ^ (columns.pointee.remote[position] ? 1 : 0) ^ (columns.pointee.relocate[position] ? 2 : 0)
+                ^ (columns.pointee.live[position] ? 4 : 0)
+        }
+        // Then the slices those starts point into.
+        for index in 0..<count {
+            let position = pending[index]
+            let skill = Int(columns.pointee.skillStart[position])
+            if skill < columns.pointee.skillIndexes.count {
+                touched ^= UInt64(columns.pointee.skillIndexes[skill]) ^ UInt64(columns.pointee.skillLevels[skill])
+            }
+            let implied = Int(columns.pointee.impliedStart[position])
+            if implied < columns.pointee.impliedIndexes.count {
+                touched ^= UInt64(columns.pointee.impliedIndexes[implied]) ^ UInt64(columns.pointee.impliedLevels[implied])
+            }
+            let term = Int(columns.pointee.termStart[position])
+            if term < columns.pointee.terms.count { touched ^= UInt64(columns.pointee.terms[term]) }
+        }
+        keep(touched)
+        for index in 0..<count { visit(pending[index]) }
     }
 
     /// Looks at the candidate at `position` once: skipped if retired or if even its best skill credit with
@@ -367,3 +422,8 @@ struct TraitsFilter {
         return matcher.combine(values) > threshold ? .above : .tie
     }
 }
+
+/// Takes a value the optimizer must not prove unused, so the reads that made it are not removed: not inlined,
+/// and not optimized, so its argument is not dropped as dead either.
+@inline(never) @_optimize(none)
+private func keep(_ value: UInt64) {}
