@@ -194,8 +194,13 @@ private struct PoolRanking {
             if implied < columns.pointee.impliedIndexes.count {
                 touched ^= UInt64(columns.pointee.impliedIndexes[implied]) ^ UInt64(columns.pointee.impliedLevels[implied])
             }
-            let term = Int(columns.pointee.termStart[position])
-            if term < columns.pointee.terms.count { touched ^= UInt64(columns.pointee.terms[term]) }
+            // Every cache line of the summary's terms: the title words are found by halving over all of them.
+            var term = Int(columns.pointee.termStart[position])
+            let termEnd = Int(columns.pointee.termStart[position + 1])
+            while term < termEnd {
+                touched ^= UInt64(columns.pointee.terms[term])
+                term += 16
+            }
         }
         keep(touched)
         for index in 0..<count { visit(pending[index]) }
@@ -361,7 +366,9 @@ struct TraitsFilter {
     private let rest: Double
     private let skillsWeight: Double
     private let niceWeight: Double
-    private let weightSum: Double
+    /// 1 / the sum of the weights: a multiplication per posting instead of a division. It differs from dividing by
+    /// an ulp or so, far inside the 1e-9 this first check already allows for summing in another order than `combine`.
+    private let inverseWeightSum: Double
 
     init(_ prepared: PreparedVacancy, matcher: Matcher) {
         self.matcher = matcher
@@ -386,7 +393,7 @@ struct TraitsFilter {
         rest = weights.salary + weights.text
         skillsWeight = weights.requiredSkills
         niceWeight = weights.niceToHaveSkills
-        weightSum = MatchComponent.allCases.reduce(0) { $0 + weights.weight(of: $1) }
+        inverseWeightSum = 1 / MatchComponent.allCases.reduce(0) { $0 + weights.weight(of: $1) }
     }
 
     enum Reach {
@@ -410,7 +417,7 @@ struct TraitsFilter {
         typealias Traits = CandidatePool.Traits
         let tabled = skillsWeight * skills + niceWeight * niceToHave + rest + experience[Int(Traits.years(bits))]
             + russian[Traits.russianLevel(bits)] + place[Traits.placeIndex(bits, vacancyCity: vacancyCity)]
-        guard tabled / weightSum + 1e-9 >= threshold else { return .below }
+        guard tabled * inverseWeightSum + 1e-9 >= threshold else { return .below }
         let traits = Traits(bits, vacancyCity: vacancyCity)
         var sink = NoReasons()
         guard matcher.passesHardConstraints(traits, prepared, &sink) else { return .below }
