@@ -27,27 +27,45 @@ extension Matcher {
         let routes = SkillRoutes(prepared, pool: pool, matcher: self)
         let query = pool.query(prepared)
         let filter = TraitsFilter(prepared, matcher: self)
+        let signatures = SignatureBounds(prepared, descendants: pool.descendants, weights: weights)
 
         let top = pool.withColumns { columns -> TopMatches in
             var ranking = PoolRanking(matcher: self, prepared: prepared, routes: routes, columns: columns,
                                       query: query, ids: pool.ids, limit: limit)
             defer { ranking.release() }
             var visitedLists = Set<Int>()
-            while let (list, skillCeiling) = routes.nextList(reaching: ranking.top.threshold, bestScore: bestScore,
-                                                             visited: visitedLists, sizes: pool.postings) {
+            var ceilings = [Double](repeating: 0, count: routes.needCount)
+            while let list = routes.nextList(reaching: ranking.top.threshold, bestScore: bestScore,
+                                             visited: visitedLists, sizes: pool.postings, ceilings: &ceilings) {
                 visitedLists.insert(list)
-                // Nobody in this list earns more skill credit than `skillCeiling`: their traits, read in order
-                // with the list, rule most of them out before their rows are read.
+                // Nobody in this list earns more on a required skill than its ceiling, nor more than their skill
+                // signature allows; that and their traits, read in order with the list, rule most of them out
+                // before their rows are read.
                 pool.postings[list].withUnsafeBufferPointer { positions in
-                    pool.postingTraits[list].withUnsafeBufferPointer { traits in
-                        for at in positions.indices {
-                            if let threshold = ranking.top.threshold,
-                               !filter.mayReach(threshold, traits[at], skills: skillCeiling, vacancyCity: query.cityKey) {
-                                continue
+                pool.postingTraits[list].withUnsafeBufferPointer { traits in
+                pool.postingSkills[list].withUnsafeBufferPointer { skills in
+                pool.orderKeys.withUnsafeBufferPointer { orderKeys in
+                ceilings.withUnsafeBufferPointer { ceilings in
+                    for at in positions.indices {
+                        let position = Int(positions[at])
+                        if let threshold = ranking.top.threshold {
+                            let signature = skills[at]
+                            let required = signatures.requiredSkills(signature, ceilings: ceilings.baseAddress!)
+                            switch filter.reach(threshold, traits[at], skills: required,
+                                                niceToHave: signatures.niceToHave(signature), vacancyCity: query.cityKey) {
+                            case .below: continue
+                            // Equal scores rank by id: one that can at best tie enters only with a lower id.
+                            case .tie: if orderKeys[position] > ranking.lowestKeptOrder { continue }
+                            case .above: break
                             }
-                            ranking.visit(Int(positions[at]))
                         }
+                        ranking.enqueue(position)
                     }
+                    ranking.flush()
+                }
+                }
+                }
+                }
                 }
             }
             // Candidates earning none of the required skills, only if even they could still enter.
@@ -100,11 +118,19 @@ private struct PoolRanking {
     let columns: UnsafePointer<CandidatePool.Columns>
     let query: CandidatePool.Query
     let ids: [String]
-    var top: TopMatches
+    private(set) var top: TopMatches
+    /// `CandidatePool.orderCeiling` of the lowest kept id once `limit` are kept: a candidate whose score can at
+    /// best equal the lowest kept one and whose `orderKey` is above this has a greater id and cannot enter.
+    private(set) var lowestKeptOrder = UInt64.max
     /// A bit per position: a candidate reached through several lists is looked at once.
     private let visited: UnsafeMutableBufferPointer<UInt64>
     /// Per required skill, the best credit found among the candidate's skills.
     private let best: UnsafeMutableBufferPointer<Double>
+    /// Candidates that passed the filters, waiting to be looked at together (`flush`).
+    private let pending: UnsafeMutablePointer<Int>
+    private var pendingCount = 0
+    /// How many candidates `flush` looks at together: enough for a dozen cache misses to overlap.
+    static let batchSize = 16
 
     init(matcher: Matcher, prepared: PreparedVacancy, routes: SkillRoutes, columns: UnsafePointer<CandidatePool.Columns>,
          query: CandidatePool.Query, ids: [String], limit: Int) {
@@ -119,11 +145,65 @@ private struct PoolRanking {
         visited.initialize(repeating: 0)
         best = .allocate(capacity: max(1, routes.needCount))
         best.initialize(repeating: 0)
+        pending = .allocate(capacity: Self.batchSize)
     }
 
     func release() {
         visited.deallocate()
         best.deallocate()
+        pending.deallocate()
+    }
+
+    /// Queues the candidate at `position` to be looked at by the next `flush`, which happens when the batch is full.
+    @inline(__always)
+    mutating func enqueue(_ position: Int) {
+        pending[pendingCount] = position
+        pendingCount += 1
+        if pendingCount == Self.batchSize { flush() }
+    }
+
+    /// Looks at the queued candidates (`visit`), after reading the first entry of every column their scoring
+    /// reads for all of them. A candidate's row is a cache miss per column, and scoring one candidate after
+    /// another waits for each miss in turn; these reads do not depend on one another, so the processor has
+    /// the misses of many candidates in flight at once. The threshold only rises meanwhile, so a candidate
+    /// that passed the filters against an older one is still checked against the newest in `visit`.
+    mutating func flush() {
+        let count = pendingCount
+        pendingCount = 0
+        guard count > 0 else { return }
+        let columns = self.columns
+        var touched: UInt64 = 0
+        for index in 0..<count {
+            let position = pending[index]
+            touched ^= UInt64(columns.pointee.skillStart[position]) ^ UInt64(columns.pointee.impliedStart[position])
+                ^ UInt64(columns.pointee.termStart[position]) ^ UInt64(bitPattern: Int64(columns.pointee.salaries[position]))
+                ^ columns.pointee.years[position].bitPattern ^ UInt64(columns.pointee.russianLevels[position])
+                ^ UInt64(bitPattern: Int64(columns.pointee.citizenshipNumbers[position]))
+                ^ UInt64(bitPattern: Int64(columns.pointee.cityKeys[position]))
+                ^ (columns.pointee.remote[position] ? 1 : 0) ^ (columns.pointee.relocate[position] ? 2 : 0)
+                ^ (columns.pointee.live[position] ? 4 : 0)
+        }
+        // Then the slices those starts point into.
+        for index in 0..<count {
+            let position = pending[index]
+            let skill = Int(columns.pointee.skillStart[position])
+            if skill < columns.pointee.skillIndexes.count {
+                touched ^= UInt64(columns.pointee.skillIndexes[skill]) ^ UInt64(columns.pointee.skillLevels[skill])
+            }
+            let implied = Int(columns.pointee.impliedStart[position])
+            if implied < columns.pointee.impliedIndexes.count {
+                touched ^= UInt64(columns.pointee.impliedIndexes[implied]) ^ UInt64(columns.pointee.impliedLevels[implied])
+            }
+            // Every cache line of the summary's terms: the title words are found by halving over all of them.
+            var term = Int(columns.pointee.termStart[position])
+            let termEnd = Int(columns.pointee.termStart[position + 1])
+            while term < termEnd {
+                touched ^= UInt64(columns.pointee.terms[term])
+                term += 16
+            }
+        }
+        keep(touched)
+        for index in 0..<count { visit(pending[index]) }
     }
 
     /// Looks at the candidate at `position` once: skipped if retired or if even its best skill credit with
@@ -139,6 +219,9 @@ private struct PoolRanking {
         let member = CandidatePool.Member(columns: columns, position: position, query: query)
         if let score = matcher.score(member, prepared, reaching: threshold) {
             top.offer(score: score, id: ids[position], position: position)
+            if top.threshold != nil, let last = top.ranked.last {
+                lowestKeptOrder = CandidatePool.orderCeiling(last.id)
+            }
         }
     }
 
@@ -236,11 +319,12 @@ struct SkillRoutes {
     /// best credit goes first (the shorter list first), so the bar rises early. After that each step lowers
     /// one required skill's ceiling to its next credit by visiting every list at the current one, and the
     /// step that lowers the most credit per posting visited goes first.
+    /// `ceilings` receives, per required skill, the best credit among its lists not yet visited (before this one).
     func nextList(reaching threshold: Double?, bestScore: (Double) -> Double,
-                  visited: Set<Int>, sizes: [[UInt32]]) -> (list: Int, skillCeiling: Double)? {
+                  visited: Set<Int>, sizes: [[UInt32]], ceilings perNeed: inout [Double]) -> Int? {
         var ceilings = 0.0
         var best: (list: Int, value: Double, size: Int)?
-        for routes in routesByNeed {
+        for (need, routes) in routesByNeed.enumerated() {
             // The unvisited lists at this skill's highest remaining credit, and the credit after them.
             var ceiling = 0.0, below = 0.0, cost = 0, first: Int?
             for route in routes where !visited.contains(route.list) {
@@ -254,6 +338,7 @@ struct SkillRoutes {
                 cost += sizes[route.list].count
             }
             ceilings += ceiling
+            perNeed[need] = ceiling
             guard let first else { continue }
             // With a kept score: credit lowered per posting. Without: the credit itself.
             let value = threshold == nil ? ceiling : (ceiling - below) / Double(max(cost, 1))
@@ -263,7 +348,7 @@ struct SkillRoutes {
         }
         let skillCeiling = ceilings / Double(needCount)
         if let threshold, bestScore(skillCeiling) < threshold { return nil }
-        return best.map { ($0.list, skillCeiling) }
+        return best?.list
     }
 }
 
@@ -277,10 +362,13 @@ struct TraitsFilter {
     private let experience: [Double]
     private let russian: [Double]
     private let place: [Double]
-    /// The weighted components the traits do not decide, at full marks, but for the skills.
+    /// The weighted components neither the traits nor the skill signature decide, at full marks.
     private let rest: Double
     private let skillsWeight: Double
-    private let weightSum: Double
+    private let niceWeight: Double
+    /// 1 / the sum of the weights: a multiplication per posting instead of a division. It differs from dividing by
+    /// an ulp or so, far inside the 1e-9 this first check already allows for summing in another order than `combine`.
+    private let inverseWeightSum: Double
 
     init(_ prepared: PreparedVacancy, matcher: Matcher) {
         self.matcher = matcher
@@ -302,25 +390,47 @@ struct TraitsFilter {
             guard matcher.passesHardConstraints(traits, prepared, &sink) else { return -.infinity }
             return weights.location * matcher.location(traits, prepared, &sink)
         }
-        rest = weights.niceToHaveSkills + weights.salary + weights.text
+        rest = weights.salary + weights.text
         skillsWeight = weights.requiredSkills
-        weightSum = MatchComponent.allCases.reduce(0) { $0 + weights.weight(of: $1) }
+        niceWeight = weights.niceToHaveSkills
+        inverseWeightSum = 1 / MatchComponent.allCases.reduce(0) { $0 + weights.weight(of: $1) }
     }
 
-    /// Whether a candidate with these packed traits and at most `skills` of the skills component could
-    /// still reach `threshold`: first from the tables, then with the rules in full on the unpacked traits.
+    enum Reach {
+        /// The score stays below the threshold.
+        case below
+        /// The score can at best equal it: the candidate enters only with an id below the lowest kept one.
+        case tie
+        /// The score may exceed it.
+        case above
+    }
+
+    /// How close a candidate with these packed traits, at most `skills` of the required-skills component and at
+    /// most `niceToHave` of the nice-to-have one can come to `threshold`: first from the tables, then with the
+    /// rules in full on the unpacked traits.
+    ///
+    /// `.tie` rests on `combine` of those component bounds being at least the score itself: each bound is at least
+    /// its component and `combine` adds nonnegative weights times components in a fixed order, and rounding to
+    /// nearest is monotonic, so the sum of larger terms is never smaller.
     @inline(__always)
-    func mayReach(_ threshold: Double, _ bits: UInt64, skills: Double, vacancyCity: Int32?) -> Bool {
+    func reach(_ threshold: Double, _ bits: UInt64, skills: Double, niceToHave: Double, vacancyCity: Int32?) -> Reach {
         typealias Traits = CandidatePool.Traits
-        let tabled = skillsWeight * skills + rest + experience[Int(Traits.years(bits))]
+        let tabled = skillsWeight * skills + niceWeight * niceToHave + rest + experience[Int(Traits.years(bits))]
             + russian[Traits.russianLevel(bits)] + place[Traits.placeIndex(bits, vacancyCity: vacancyCity)]
-        guard tabled / weightSum + 1e-9 >= threshold else { return false }
+        guard tabled * inverseWeightSum + 1e-9 >= threshold else { return .below }
         let traits = Traits(bits, vacancyCity: vacancyCity)
         var sink = NoReasons()
-        guard matcher.passesHardConstraints(traits, prepared, &sink) else { return false }
+        guard matcher.passesHardConstraints(traits, prepared, &sink) else { return .below }
         var values = ComponentValues.fullMarks
         values.requiredSkills = skills
+        values.niceToHaveSkills = niceToHave
         matcher.scalarComponents(traits, prepared, &values)
-        return matcher.ceiling(values) >= threshold
+        guard matcher.ceiling(values) >= threshold else { return .below }
+        return matcher.combine(values) > threshold ? .above : .tie
     }
 }
+
+/// Takes a value the optimizer must not prove unused, so the reads that made it are not removed: not inlined,
+/// and not optimized, so its argument is not dropped as dead either.
+@inline(never) @_optimize(none)
+private func keep(_ value: UInt64) {}

@@ -13,6 +13,9 @@ public final class CandidatePool: @unchecked Sendable {
     private let analyzer = Analyzer()
 
     private(set) var ids: [String] = []
+    /// Per position, the id's `orderKey`: equal scores rank by id, so a candidate who can at best tie the
+    /// lowest kept score is ruled out by comparing keys, without reading their row.
+    private(set) var orderKeys: [UInt64] = []
     private var positionByID: [String: Int32] = [:]
     public private(set) var liveCount = 0
 
@@ -52,6 +55,9 @@ public final class CandidatePool: @unchecked Sendable {
     private(set) var postings: [[UInt32]]
     /// Beside every posting, its candidate's `Traits` packed: read in order with the list.
     private(set) var postingTraits: [[UInt64]]
+    /// Beside every posting, its candidate's `SkillSignature`: which skills they may hold, read in order with
+    /// the list, so a holder of one required skill who lacks the others is ruled out without reading their row.
+    private(set) var postingSkills: [[UInt64]]
     /// Per taxonomy index, every skill below it (children, their children, …).
     let descendants: [[Int]]
     private var cityKeyIDs: [String: Int32] = [:]
@@ -63,6 +69,7 @@ public final class CandidatePool: @unchecked Sendable {
         self.taxonomy = taxonomy
         postings = Array(repeating: [], count: taxonomy.count * SkillLevel.allCases.count)
         postingTraits = postings.map { _ in [] }
+        postingSkills = postings.map { _ in [] }
         var descendants = [[Int]](repeating: [], count: taxonomy.count)
         for skill in 0..<taxonomy.count {
             var ancestor = taxonomy.parentIndex(of: skill)
@@ -85,6 +92,7 @@ public final class CandidatePool: @unchecked Sendable {
         remove(id: candidate.id)
         let position = ids.count
         ids.append(candidate.id)
+        orderKeys.append(Self.orderKey(candidate.id))
         positionByID[candidate.id] = Int32(position)
         columns.live.append(true)
         liveCount += 1
@@ -152,10 +160,12 @@ public final class CandidatePool: @unchecked Sendable {
         let citizenship = TermNumbers.shared.number(adding: candidate.citizenship)
         columns.citizenshipNumbers.append(citizenship)
         let traits = Traits.pack(candidate, cityKey: columns.cityKeys[position], citizenship: citizenship)
+        let signature = SkillSignature.of(levelBySkill.map(\.index))
         for (index, level) in levelBySkill {
             let list = Self.list(skill: index, level: level)
             postings[list].append(UInt32(position))
             postingTraits[list].append(traits)
+            postingSkills[list].append(signature)
         }
 
         var numbers: [UInt32] = []
@@ -170,6 +180,27 @@ public final class CandidatePool: @unchecked Sendable {
         }
         columns.terms += numbers.sorted()
         columns.termStart.append(UInt32(columns.terms.count))
+    }
+
+    /// The first eight bytes of an ASCII id, big-endian, zeros after its end: when two ids' keys differ, the id
+    /// with the greater key is the greater string (ASCII strings compare byte by byte, and a proper prefix comes
+    /// first). Equal keys say nothing. Any other id gets 0, never greater than another key, so it is never ruled
+    /// out by its key (`String` orders non-ASCII text by its normalized scalars, not its bytes).
+    static func orderKey(_ id: String) -> UInt64 {
+        var key: UInt64 = 0
+        var count = 0
+        for byte in id.utf8 {
+            guard byte < 0x80 else { return 0 }
+            if count < 8 { key |= UInt64(byte) << (56 - 8 * UInt64(count)) }
+            count += 1
+        }
+        return key
+    }
+
+    /// The key that no id's key exceeds unless the id is greater than `id`: its own key when ASCII, the
+    /// highest otherwise (then no id is ruled out against it).
+    static func orderCeiling(_ id: String) -> UInt64 {
+        id.utf8.allSatisfy { $0 < 0x80 } ? orderKey(id) : .max
     }
 
     /// The posting list of a skill's holders at one level (levels are 1…4).

@@ -114,6 +114,41 @@ import Testing
         }
     }
 
+    /// Thousands of candidates reach the highest score a vacancy gives, so the lowest kept score is that maximum
+    /// and everyone else can at best tie it: the ranking then rules candidates out by comparing ids' keys. Ids of
+    /// every shape — different lengths, the lowest ones sharing their first eight bytes, some a prefix of another,
+    /// non-ASCII ones, and one accented letter written precomposed or decomposed (equal strings to Swift, other
+    /// bytes) — must rank exactly as sorting the strings does.
+    @Test(arguments: [
+        ["00000000\u{0}", "00000000", "0000000", "candidate-", "candidat", "p", "кандидат-", "Émile-", "z"],
+        ["Émile-", "E\u{301}mile-", "кандидат-", "ß"],
+    ])
+    func candidatesWhoCanOnlyTieRankByID(prefixes: [String]) throws {
+        var random = Random(state: 41)
+        let people = (0..<2_500).map { index in
+            let perfect = random.chance(80)
+            return CandidateProfile(
+                id: random.pick(prefixes) + (random.chance(10) ? "" : "\(random.below(1_000))") + "#\(index)",
+                skills: [SkillClaim("java", perfect ? .expert : random.pick([SkillLevel.beginner, .intermediate])),
+                         SkillClaim("sql", .expert)],
+                yearsOfExperience: perfect ? 10 : Double(random.below(10)), russian: .c2,
+                expectedSalary: perfect ? 100_000 : 100_000 + random.below(60_000),
+                city: random.pick(cities), openToRemote: true, willingToRelocate: random.chance(50),
+                summary: random.chance(90) ? "Java разработчик" : "")
+        }
+        let pool = CandidatePool(taxonomy: taxonomy)
+        for person in people { pool.add(person) }
+        for (index, title) in ["Java разработчик", "", "аналитик"].enumerated() {
+            let vacancy = VacancyProfile(
+                id: "v\(index)", title: title, required: [SkillClaim("java", .intermediate), SkillClaim("sql", .beginner)],
+                niceToHave: index == 2 ? ["sql"] : [], minimumYears: 3, salaryMax: 120_000, workPlace: .remote)
+            for limit in [1, 7, 20] {
+                let expected = reference(vacancy, people, limit: limit)
+                #expect(try matcher.candidates(for: vacancy, in: pool, limit: limit) == expected, "\(vacancy.id), top \(limit)")
+            }
+        }
+    }
+
     @Test func vacancyRankingsEqualEvaluatingEveryPair() throws {
         var random = Random(state: 11)
         let openings = vacancies(300, &random)
