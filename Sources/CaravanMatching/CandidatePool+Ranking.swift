@@ -14,14 +14,8 @@ extension Matcher {
     public func candidates(for vacancy: VacancyProfile, in pool: CandidatePool,
                            limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
         let prepared = try preparedQuery(vacancy)
-        // The bound needs every component to count for something between nothing and its full weight,
-        // and every partial credit to stay within 0…1 (weights are data; a misconfiguration falls back to the scan).
-        let credits = [weights.childSkillCredit, weights.parentSkillCredit, weights.relocationWithSupport,
-                       weights.relocationWithoutSupport]
-        let boundHolds = MatchComponent.allCases.allSatisfy { weights.weight(of: $0) >= 0 }
-            && MatchComponent.allCases.contains { weights.weight(of: $0) > 0 }
-            && credits.allSatisfy { (0...1).contains($0) }
-        guard boundHolds, !prepared.required.isEmpty, pool.taxonomy.count == taxonomy.count else {
+        // A misconfiguration of the weights falls back to the scan.
+        guard weights.boundByFullMarks, !prepared.required.isEmpty, pool.taxonomy.count == taxonomy.count else {
             return explain(rankAll(prepared, in: pool, limit: limit), prepared, in: pool)
         }
         let routes = SkillRoutes(prepared, pool: pool, matcher: self)

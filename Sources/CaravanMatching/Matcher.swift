@@ -53,9 +53,9 @@ public struct Matcher: Sendable {
         // The candidate's side is worked out once, not once per vacancy.
         let context = CandidateContext(candidate, matcher: self)
         var top = TopMatches(limit: limit)
-        // Once `limit` are kept, a vacancy is scored only as far as it can still reach the lowest kept score
-        // (which needs weights that are not negative; the score of one that can is the same either way).
-        let mayStopEarly = MatchComponent.allCases.allSatisfy { weights.weight(of: $0) >= 0 }
+        // Once `limit` are kept, a vacancy is scored only as far as it can still reach the lowest kept score, under
+        // the same condition on the weights as the pool's ranking (the score of one that can is the same either way).
+        let mayStopEarly = weights.boundByFullMarks
         for (position, vacancy) in vacancies.enumerated() {
             let prepared = fitted(vacancy)
             if let score = score(context, prepared, reaching: mayStopEarly ? top.threshold : nil) {

@@ -149,7 +149,15 @@ import Testing
         }
     }
 
-    @Test func vacancyRankingsEqualEvaluatingEveryPair() throws {
+    /// With the standard weights the ranking stops scoring a vacancy that cannot reach the lowest kept score; with a
+    /// credit above 1 the weights no longer pass `boundByFullMarks` and every vacancy is scored in full. Either way
+    /// the ranking is the one every pair's evaluation gives.
+    @Test(arguments: [false, true])
+    func vacancyRankingsEqualEvaluatingEveryPair(misconfigured: Bool) throws {
+        var weights = MatchingWeights.standard
+        if misconfigured { weights.childSkillCredit = 3 }
+        #expect(weights.boundByFullMarks == !misconfigured)
+        let matcher = Matcher(taxonomy: taxonomy, weights: weights)
         var random = Random(state: 11)
         let openings = vacancies(300, &random)
         for candidate in candidates(40, &random) where taxonomy.unknownIDs(in: candidate.skills.map(\.skill)).isEmpty {
