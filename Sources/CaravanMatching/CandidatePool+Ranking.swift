@@ -372,12 +372,12 @@ struct TraitsFilter {
         typealias Traits = CandidatePool.Traits
         experience = (0...Traits.manyYears).map { years in
             let traits = Traits(years: years == Traits.manyYears ? .infinity : Double(years))
-            return weights.experience * matcher.experience(traits, prepared.profile, &sink)
+            return weights.experience * matcher.experience(traits, prepared, &sink)
         }
         russian = (0..<8).map { level in
             let traits = Traits(russian: LanguageLevel(rawValue: level))
             guard matcher.passesHardConstraints(traits, prepared, &sink) else { return -.infinity }
-            return weights.russian * matcher.russian(traits, prepared.profile, &sink)
+            return weights.russian * matcher.russian(traits, prepared, &sink)
         }
         place = (0..<8).map { index in
             let traits = Traits(remote: index & 1 != 0, relocate: index & 2 != 0, sameCity: index & 4 != 0)

@@ -31,13 +31,25 @@ public struct MatchReason: Hashable, Sendable, Codable {
 public struct MatchResult: Hashable, Sendable {
     public var id: String
     public var score: Double
-    public var components: [MatchComponent: Double]
     public var reasons: [MatchReason]
+    /// The component scores as they were worked out; `components` lays them out as a table only when asked
+    /// (a ranking's page of twenty never does, and a dictionary per result cost more than explaining it).
+    var values: ComponentValues
+
+    /// Each component's own score.
+    public var components: [MatchComponent: Double] {
+        get { values.dictionary }
+        set { values = ComponentValues(newValue) }
+    }
 
     public init(id: String, score: Double, components: [MatchComponent: Double], reasons: [MatchReason]) {
+        self.init(id: id, score: score, values: ComponentValues(components), reasons: reasons)
+    }
+
+    init(id: String, score: Double, values: ComponentValues, reasons: [MatchReason]) {
         self.id = id
         self.score = score
-        self.components = components
+        self.values = values
         self.reasons = reasons
     }
 }

@@ -109,7 +109,7 @@ public struct Matcher: Sendable {
                                     unknownSkillReasons: [MatchReason] = []) -> MatchResult {
         var reasons = ReasonList(reasons: unknownSkillReasons)
         let values = components(candidate, vacancy, &reasons)
-        return MatchResult(id: id, score: combine(values), components: values.dictionary, reasons: reasons.reasons)
+        return MatchResult(id: id, score: combine(values), values: values, reasons: reasons.reasons)
     }
 
     func preparedQuery(_ vacancy: VacancyProfile) throws(UnknownSkillsError) -> PreparedVacancy {
@@ -139,7 +139,19 @@ public final class PreparedVacancy: Sendable {
     let eligibleCitizenships: [Int32]?
     let required: [Requirement]
     let niceToHave: [(skill: Int, id: SkillID)]
+    /// `required` and `niceToHave` as plain values, for the loops every score runs: copying a `Requirement` out
+    /// of its array costs a retain and a release of its id and its ancestors; these hold only numbers.
+    let needs: [Need]
+    let needAncestors: [Int]
+    let niceSkills: [Int]
     let taxonomySize: Int
+    /// The profile's scalars, read by every score: a read of `profile` itself copies the whole struct (a retain
+    /// and a release for each of its strings and arrays) where the optimizer cannot prove it need not.
+    let minimumYears: Double
+    let minimumRussian: LanguageLevel?
+    let salaryMax: Int?
+    let workPlace: WorkPlace
+    let relocationSupport: Bool
 
     struct Requirement: Sendable {
         /// The taxonomy index; −1 for an id the taxonomy does not know (never held, so always missing).
@@ -148,6 +160,13 @@ public final class PreparedVacancy: Sendable {
         let level: SkillLevel
         /// Nearest first.
         let ancestors: [Int]
+    }
+
+    /// A requirement as numbers: the taxonomy index, the level, and where its ancestors sit in `needAncestors`.
+    struct Need: Sendable {
+        let skill: Int
+        let level: SkillLevel
+        let ancestors: Range<Int>
     }
 
     public init(_ profile: VacancyProfile, taxonomy: SkillTaxonomy) {
@@ -168,7 +187,22 @@ public final class PreparedVacancy: Sendable {
             return Requirement(skill: index, id: need.skill, level: need.level, ancestors: ancestors)
         }
         niceToHave = profile.niceToHave.map { (taxonomy.index(of: $0) ?? -1, $0) }
+        var needs: [Need] = []
+        var needAncestors: [Int] = []
+        for requirement in required {
+            let start = needAncestors.count
+            needAncestors.append(contentsOf: requirement.ancestors)
+            needs.append(Need(skill: requirement.skill, level: requirement.level, ancestors: start..<needAncestors.count))
+        }
+        self.needs = needs
+        self.needAncestors = needAncestors
+        niceSkills = niceToHave.map(\.skill)
         taxonomySize = taxonomy.count
+        minimumYears = profile.minimumYears
+        minimumRussian = profile.minimumRussian
+        salaryMax = profile.salaryMax
+        workPlace = profile.workPlace
+        relocationSupport = profile.relocationSupport
     }
 }
 

@@ -83,4 +83,26 @@ import Testing
             }
         }
     }
+
+    /// `combine` writes the weighted mean out component by component; it must add them in the order of
+    /// `MatchComponent.allCases`, as every ranking's bit-identical scores assume, and leave none out.
+    @Test func combineIsTheWeightedMeanInTheOrderOfAllCases() throws {
+        let taxonomy = try SkillTaxonomy.bundled()
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<2_000 {
+            func draw() -> Double { round.isMultiple(of: 7) ? 0 : Double.random(in: 0...1, using: &generator) }
+            let weights = MatchingWeights(requiredSkills: draw(), niceToHaveSkills: draw(), experience: draw(),
+                                          russian: draw(), salary: draw(), location: draw(), text: draw())
+            let values = ComponentValues(requiredSkills: draw(), niceToHaveSkills: draw(), experience: draw(),
+                                         russian: draw(), salary: draw(), location: draw(), text: draw())
+            var total = 0.0, weightSum = 0.0
+            for component in MatchComponent.allCases {
+                total += weights.weight(of: component) * values[component]
+                weightSum += weights.weight(of: component)
+            }
+            let expected = weightSum > 0 ? total / weightSum : 0
+            let combined = Matcher(taxonomy: taxonomy, weights: weights).combine(values)
+            #expect(combined.bitPattern == expected.bitPattern, "\(weights) \(values)")
+        }
+    }
 }
