@@ -107,6 +107,91 @@ import VaporTesting
         }
     }
 
+    /// Once the token is known and the indexes are warm the route answers from memory on the event loop; otherwise
+    /// it loads in a task. Both paths must give the same answer, and the same error for the same mistake.
+    @Test func theMemoryPathAnswersAndRefusesAsTheLoadingPathDoes() async throws {
+        try await withTestApp { app in
+            app.matchPageCache = MatchPageCache(budgetBytes: 0)   // every answer ranked and written on both paths
+            let (hr, _, aziz) = try await market(app)
+            #expect(try await app.api(.GET, "/me/vacancy-matches", token: aziz).status == .ok)
+            #expect(try await app.api(.GET, "/me/vacancy-matches", token: hr).status == .forbidden)
+
+            let route = VacancyMatchesRoute()
+            func request(_ query: String, token: String?, language: String = "en") -> Request {
+                var headers: HTTPHeaders = ["Accept-Language": language]
+                if let token { headers.bearerAuthorization = .init(token: token) }
+                return Request(application: app, method: .GET, url: URI(string: "/api/v1/me/vacancy-matches" + query),
+                               headers: headers, on: app.eventLoopGroup.next())
+            }
+            func outcome(_ answer: () async throws -> Response) async -> String {
+                do {
+                    let response = try await answer()
+                    return "\(response.status.code) \(response.headers.contentType?.description ?? "") \(response.body.string ?? "")"
+                } catch {
+                    return "refused: \(error)"
+                }
+            }
+            // The memory path is open for Aziz: his token, his profile and the vacancies are all in memory.
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "aziz@example.uz").first())
+            #expect(try request("", token: aziz).cachedBearerAccount() != nil)
+            #expect(app.candidateIndex.candidateInMemory(try user.requireID()) != nil)
+            #expect(app.vacancyIndex.publishedInMemory != nil)
+
+            let cases: [(query: String, token: String?, language: String)] = [
+                ("?limit=5", aziz, "en"), ("", aziz, "ru"), ("?limit=1", aziz, "tg"), ("?limit=0", aziz, "en"),
+                ("?limit=101", aziz, "ru"), ("?limit=many", aziz, "en"), ("", hr, "en"), ("?limit=0", hr, "en"),
+                ("", "not-a-token-anyone-has", "en"), ("", nil, "ru"), ("", "", "en"),
+            ]
+            for (query, token, language) in cases {
+                let fromMemory = await outcome { try await route.respond(req: request(query, token: token, language: language)).get() }
+                let loaded = await outcome { try await route.respondLoading(req: request(query, token: token, language: language)) }
+                #expect(fromMemory == loaded, "\(query) \(token ?? "no token") \(language)")
+            }
+            let answer = await outcome { try await route.respond(req: request("?limit=5", token: aziz)).get() }
+            #expect(answer.hasPrefix("200 application/json") && answer.contains("Java: your level fits"), "\(answer)")
+        }
+    }
+
+    /// Profiles and vacancies saved while answers are being read, all at once: every answer is whole (each match
+    /// with its card), and once the writes are done the memory path shows their result, not what it read before.
+    @Test func answersReadWhileProfilesAndVacanciesChangeAreWholeAndTheNextIsCurrent() async throws {
+        try await withTestApp { app in
+            app.matchPageCache = MatchPageCache(budgetBytes: 0)
+            let (hr, vacancyID, aziz) = try await market(app)
+            let better = Self.profile.replacingOccurrences(of: #"{"skill":"java","level":4,"years":6}"#,
+                                                           with: #"{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":3}"#)
+            func vacancy(_ title: String) -> String {
+                VacanciesTests.javaVacancy.replacingOccurrences(of: #""title":"Java-разработчик""#,
+                                                                with: #""title":"# + Self.jsonString(title))
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<6 {
+                    group.addTask {
+                        let saved = try await app.api(.PUT, "/profile", raw: round.isMultiple(of: 2) ? better : Self.profile, token: aziz)
+                        #expect(saved.status == .ok)
+                    }
+                    group.addTask {
+                        let saved = try await app.api(.PUT, "/vacancies/\(vacancyID)", raw: vacancy("Java, раунд \(round)"), token: hr)
+                        #expect(saved.status == .ok)
+                    }
+                    for _ in 0..<4 {
+                        group.addTask {
+                            let read = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "ru")
+                            #expect(read.status == .ok, "\(read.text)")
+                            let matches = try read.json(MatchesBody.self).matches
+                            #expect(matches.count == 1 && matches.allSatisfy { $0.vacancyId == vacancyID && !$0.reasons.isEmpty })
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await app.api(.PUT, "/profile", raw: better, token: aziz).status == .ok)
+            #expect(try await app.api(.PUT, "/vacancies/\(vacancyID)", raw: vacancy("Java, последний раунд"), token: hr).status == .ok)
+            let after = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
+            #expect(after.text.contains("Java, последний раунд") && after.text.contains("Spring Boot: your level fits"), "\(after.text)")
+        }
+    }
+
     @Test func theCacheKeepsWithinItsBudgetAndZeroTurnsItOff() {
         let key = MatchPageCache.Key(userID: UUID(), profileVersion: 1, vacancyGeneration: 1, language: .russian, limit: 20)
         let page = ByteBuffer(string: String(repeating: "x", count: 600))

@@ -164,23 +164,30 @@ extension Request {
     /// The account of the bearer token, from memory when it was seen before; the same errors as
     /// `bearerUser()` otherwise (missing, unknown, revoked, expired).
     func bearerAccount() async throws -> BearerAccount {
-        guard let bearer = headers.bearerAuthorization else {
-            throw AppError.unauthorized(code: "authentication-required")
-        }
-        let token = bearer.token
-        guard !token.isEmpty, token.utf8.count <= 256 else { throw AppError.unauthorized(code: "token-invalid") }
-        let hash = APIToken.hash(token)
+        if let account = try cachedBearerAccount() { return account }
+        let token = headers.bearerAuthorization?.token ?? ""
         let cache = application.bearerCache
         let now = application.dependencies.now()
-        if let account = cache.account(forHash: hash, now: now) {
-            if account.expiresAt <= now { throw AppError.unauthorized(code: "token-expired") }
-            return account
-        }
+        let hash = APIToken.hash(token)
         let generation = cache.generation
         let (user, stored) = try await accounts.user(forToken: token)
         let account = BearerAccount(userID: try user.requireID(), role: user.role, tokenID: try stored.requireID(),
                                     expiresAt: stored.expiresAt)
         cache.store(account, forHash: hash, ifGeneration: generation, now: now)
+        return account
+    }
+
+    /// The same account from memory alone: the same errors for a missing, malformed or expired token, and nil
+    /// when the token is not cached (then `bearerAccount()` asks the database).
+    func cachedBearerAccount() throws -> BearerAccount? {
+        guard let bearer = headers.bearerAuthorization else {
+            throw AppError.unauthorized(code: "authentication-required")
+        }
+        let token = bearer.token
+        guard !token.isEmpty, token.utf8.count <= 256 else { throw AppError.unauthorized(code: "token-invalid") }
+        let now = application.dependencies.now()
+        guard let account = application.bearerCache.account(forHash: APIToken.hash(token), now: now) else { return nil }
+        if account.expiresAt <= now { throw AppError.unauthorized(code: "token-expired") }
         return account
     }
 }

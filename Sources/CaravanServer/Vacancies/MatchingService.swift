@@ -24,8 +24,8 @@ struct MatchingService: Sendable {
     func vacancies(forUserID userID: UUID, role: Role?, limit: Int) async throws -> [Match] {
         guard let role, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
         let candidate = try await candidate(ofSpecialist: userID)
-        let published = try await app.vacancyIndex.published(on: database, taxonomy: app.skillTaxonomy)
-        return try await vacancies(for: candidate.profile, among: published, limit: limit)
+        let published = try await app.vacancyIndex.publishedVacancies(on: database, taxonomy: app.skillTaxonomy)
+        return try Self.vacancies(for: candidate.profile, among: published, limit: limit, taxonomy: app.skillTaxonomy)
     }
 
     /// A specialist's profile in the matcher's terms, from the candidate index, with its version (which moves
@@ -37,11 +37,11 @@ struct MatchingService: Sendable {
             ?? (MatchingAdapter.candidate(of: stored), 0)
     }
 
-    /// The ranking and the cards of its results.
-    func vacancies(for candidate: CandidateProfile, among published: [PreparedVacancy], limit: Int) async throws -> [Match] {
-        let results = try Matcher(taxonomy: app.skillTaxonomy).vacancies(for: candidate, among: published, limit: limit)
-        let cards = await app.vacancyIndex.cards(results.map(\.id))
-        return zip(results, cards).compactMap { result, card in card.map { Match(card: $0, result: result) } }
+    /// The ranking and the cards of its results, from memory alone.
+    static func vacancies(for candidate: CandidateProfile, among published: PublishedVacancies, limit: Int,
+                          taxonomy: SkillTaxonomy) throws -> [Match] {
+        let results = try Matcher(taxonomy: taxonomy).vacancies(for: candidate, among: published.prepared, limit: limit)
+        return results.compactMap { result in published.cards[result.id].map { Match(card: $0, result: result) } }
     }
 
     struct Candidate {
@@ -216,11 +216,20 @@ final class ReasonSentences: Sendable {
         static func == (a: Key, b: Key) -> Bool {
             guard a.language == b.language, a.audience == b.audience, a.reason.effect == b.reason.effect,
                   a.reason.component == b.reason.component, a.reason.arguments.count == b.reason.arguments.count,
-                  a.reason.key.utf8.elementsEqual(b.reason.key.utf8) else { return false }
+                  sameBytes(a.reason.key, b.reason.key) else { return false }
             for (name, value) in a.reason.arguments {
-                guard let other = b.reason.arguments[name], other.utf8.elementsEqual(value.utf8) else { return false }
+                guard let other = b.reason.arguments[name], sameBytes(other, value) else { return false }
             }
             return true
+        }
+
+        /// The same UTF-8, compared as memory (`utf8.elementsEqual` walks it a byte at a time through a generic view).
+        private static func sameBytes(_ a: String, _ b: String) -> Bool {
+            guard a.utf8.count == b.utf8.count else { return false }
+            var a = a, b = b
+            return a.withUTF8 { a in
+                b.withUTF8 { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+            }
         }
 
         private static func combineBytes(_ text: String, into hasher: inout Hasher) {

@@ -3,6 +3,7 @@ import CaravanMatching
 import CaravanSearch
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// The published vacancies in the matcher's terms, built from the database on first use and kept current
@@ -21,6 +22,9 @@ actor VacancyIndex {
     private var loaded = false
     /// Moves on every change, so anything derived from the published vacancies knows when it is stale.
     private var generation = 0
+    /// The last `PublishedVacancies` a read made, for readers outside the actor; nil before the first load and
+    /// from any change until the next read makes it again.
+    private nonisolated let latest = NIOLockedValueBox<PublishedVacancies?>(nil)
 
     private func load(on database: any Database, taxonomy: SkillTaxonomy) async throws {
         guard !loaded else { return }
@@ -48,17 +52,19 @@ actor VacancyIndex {
         return fresh
     }
 
-    /// The published vacancies with the generation they belong to.
-    func publishedWithGeneration(on database: any Database, taxonomy: SkillTaxonomy) async throws
-        -> (prepared: [PreparedVacancy], generation: Int) {
+    /// The published vacancies with their cards and generation, loaded from the database on first use.
+    func publishedVacancies(on database: any Database, taxonomy: SkillTaxonomy) async throws -> PublishedVacancies {
         let prepared = try await published(on: database, taxonomy: taxonomy)
-        return (prepared, generation)
+        if let known = latest.withLockedValue({ $0 }), known.generation == generation { return known }
+        let current = PublishedVacancies(prepared: prepared, cards: cards, generation: generation)
+        latest.withLockedValue { $0 = current }
+        return current
     }
 
-    /// The cards of published vacancies by the matcher's ids, in the order of `ids`; an id that is no longer
-    /// published is nil.
-    func cards(_ ids: [String]) -> [VacancyCard?] {
-        ids.map { cards[$0] }
+    /// The published vacancies as the last read left them, without waiting for the actor: nil before the
+    /// first load and after a change until the next `publishedVacancies` (the caller then takes that path).
+    nonisolated var publishedInMemory: PublishedVacancies? {
+        latest.withLockedValue { $0 }
     }
 
     func search(_ criteria: TextSearch, on database: any Database, taxonomy: SkillTaxonomy) async throws -> TextSearch.Found {
@@ -69,6 +75,8 @@ actor VacancyIndex {
     /// Keeps the index current after `vacancy` was saved by a company called `companyName`.
     func update(_ vacancy: Vacancy, companyName: String, taxonomy: SkillTaxonomy) {
         guard let id = vacancy.id else { return }
+        // First, so readers outside the actor stop taking the old vacancies (and the cards are not copied).
+        latest.withLockedValue { $0 = nil }
         companyNames[vacancy.$company.id] = companyName
         let published = vacancy.vacancyStatus == .published
         profiles[id] = published ? PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy) : nil
@@ -81,6 +89,15 @@ actor VacancyIndex {
         // Updates leave dead documents behind; rebuilt once they outnumber the live ones (and a thousand).
         if text.documentCount > 2 * text.liveDocumentCount + 1_000 { text.compact() }
     }
+}
+
+/// The published vacancies of one generation: what the matcher ranks and the cards its results show, taken
+/// together so a ranking never shows a card of another version.
+struct PublishedVacancies: Sendable {
+    let prepared: [PreparedVacancy]
+    /// By the matcher's id (`VacancyCard.key`).
+    let cards: [String: VacancyCard]
+    let generation: Int
 }
 
 /// A published vacancy as a match result shows it, with those fields already written as JSON: they are the same
@@ -136,11 +153,17 @@ extension Application {
 /// The same profiles sit in the engine's `CandidatePool`, so "candidates for this vacancy" visits only those
 /// who can still make the list instead of scoring every specialist.
 actor CandidateIndex {
-    private var profiles: [UUID: CandidateProfile] = [:]
-    private var versions: [UUID: Int] = [:]
+    /// The profiles with their versions, behind a lock of their own so a request can read one without
+    /// waiting for the actor (`candidateInMemory`); only the actor writes them.
+    private struct Profiles {
+        var profiles: [UUID: CandidateProfile] = [:]
+        var versions: [UUID: Int] = [:]
+        var loaded = false
+    }
+
+    private nonisolated let known = NIOLockedValueBox(Profiles())
     private var text = InvertedIndex()
     private var pool: CandidatePool
-    private var loaded = false
     let taxonomy: SkillTaxonomy
 
     init(taxonomy: SkillTaxonomy) {
@@ -149,14 +172,18 @@ actor CandidateIndex {
     }
 
     private func load(on database: any Database) async throws {
-        guard !loaded else { return }
+        guard !known.withLockedValue({ $0.loaded }) else { return }
+        var loading: [UUID: CandidateProfile] = [:]
         for profile in try await SpecialistProfile.query(on: database).sort(\.$updatedAt, .ascending).all() {
             let candidate = MatchingAdapter.candidate(of: profile)
-            profiles[profile.$user.id] = candidate
+            loading[profile.$user.id] = candidate
             pool.add(candidate)
             text.add(SearchDocuments.specialist(profile, taxonomy: taxonomy))
         }
-        loaded = true
+        known.withLockedValue {
+            $0.profiles = loading
+            $0.loaded = true
+        }
     }
 
     /// The best `limit` specialists for `vacancy` (throws for skills the taxonomy does not know).
@@ -174,7 +201,15 @@ actor CandidateIndex {
     /// they have not saved one yet.
     func candidateWithVersion(_ userID: UUID, on database: any Database) async throws -> (CandidateProfile, Int)? {
         try await load(on: database)
-        return profiles[userID].map { ($0, versions[userID, default: 0]) }
+        return candidateInMemory(userID)
+    }
+
+    /// The same without waiting for the actor: nil also before the first load, when the caller takes the path above.
+    nonisolated func candidateInMemory(_ userID: UUID) -> (CandidateProfile, Int)? {
+        known.withLockedValue { known in
+            guard known.loaded else { return nil }
+            return known.profiles[userID].map { ($0, known.versions[userID, default: 0]) }
+        }
     }
 
     func search(_ criteria: TextSearch, on database: any Database) async throws -> TextSearch.Found {
@@ -183,10 +218,14 @@ actor CandidateIndex {
     }
 
     func update(_ profile: SpecialistProfile) {
-        versions[profile.$user.id, default: 0] += 1
-        guard loaded else { return }
         let candidate = MatchingAdapter.candidate(of: profile)
-        profiles[profile.$user.id] = candidate
+        // The profile and its version move together, under the lock, so no reader sees one without the other.
+        let loaded = known.withLockedValue { known in
+            known.versions[profile.$user.id, default: 0] += 1
+            if known.loaded { known.profiles[profile.$user.id] = candidate }
+            return known.loaded
+        }
+        guard loaded else { return }
         pool.add(candidate)
         text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
         compactIfWasteful()
@@ -204,16 +243,19 @@ actor CandidateIndex {
         if text.documentCount > 2 * text.liveDocumentCount + 1_000 { text.compact() }
         if pool.rowCount > 2 * pool.count + 1_000 {
             let fresh = CandidatePool(taxonomy: taxonomy)
-            for candidate in profiles.values { fresh.add(candidate) }
+            for candidate in known.withLockedValue({ Array($0.profiles.values) }) { fresh.add(candidate) }
             pool = fresh
         }
     }
 
     /// An erased profile leaves the rankings and the search at once.
     func remove(_ userID: UUID) {
-        versions[userID, default: 0] += 1
+        let loaded = known.withLockedValue { known in
+            known.versions[userID, default: 0] += 1
+            if known.loaded { known.profiles[userID] = nil }
+            return known.loaded
+        }
         guard loaded else { return }
-        profiles[userID] = nil
         _ = pool.remove(id: userID.uuidString.lowercased())
         _ = text.remove(key: userID.uuidString.lowercased())
         compactIfWasteful()

@@ -18,24 +18,61 @@ struct VacancyMatchesRoute: Sendable {
     static let pathComponents: [PathComponent] = ["api", "v1", "me", "vacancy-matches"]
 
     func register(on routes: any RoutesBuilder) {
-        routes.on(.GET, Self.pathComponents, use: respond)
+        routes.on(.GET, Self.pathComponents) { req -> EventLoopFuture<Response> in respond(req: req) }
     }
 
-    func respond(req: Request) async throws -> Response {
-        let account = try await req.bearerAccount()
-        let limit = try Self.limit(req)
-        guard let role = account.domainRole, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
+    /// Once the token is known and the indexes are warm, everything the answer needs is in memory: then it is
+    /// written on the request's event loop, without starting a task or waiting for an actor. Otherwise (a token not
+    /// seen yet, indexes not loaded, a specialist who never saved a profile) the same checks run again in a task
+    /// that may read the database. The checks come in the same order on both paths, so a mistake gets the same
+    /// error either way, and the memory path gives up only before any check has failed.
+    func respond(req: Request) -> EventLoopFuture<Response> {
+        do {
+            if let account = try req.cachedBearerAccount() {
+                let limit = try Self.limit(req, account: account)
+                if let (candidate, version) = req.application.candidateIndex.candidateInMemory(account.userID),
+                   let published = req.application.vacancyIndex.publishedInMemory {
+                    let answer = try Self.answer(req, account: account, limit: limit, candidate: candidate,
+                                                 profileVersion: version, published: published)
+                    return req.eventLoop.makeSucceededFuture(answer)
+                }
+            }
+        } catch {
+            return req.eventLoop.makeFailedFuture(error)
+        }
+        return req.eventLoop.makeFutureWithTask { try await respondLoading(req: req) }
+    }
 
+    /// The same answer, with the token, the profile and the published vacancies read from the database if need be.
+    func respondLoading(req: Request) async throws -> Response {
+        let account = try await req.bearerAccount()
+        let limit = try Self.limit(req, account: account)
+        let (candidate, version) = try await req.matching.candidate(ofSpecialist: account.userID)
+        let published = try await req.application.vacancyIndex.publishedVacancies(
+            on: req.database, taxonomy: req.application.skillTaxonomy)
+        return try Self.answer(req, account: account, limit: limit, candidate: candidate, profileVersion: version,
+                               published: published)
+    }
+
+    /// The requested `limit`, once the caller may be matched at all.
+    static func limit(_ req: Request, account: BearerAccount) throws -> Int {
+        let limit = try limit(req)
+        guard let role = account.domainRole, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
+        return limit
+    }
+
+    /// The answer from memory: the kept page if nothing it depends on changed, otherwise ranked and written now.
+    static func answer(_ req: Request, account: BearerAccount, limit: Int, candidate: CandidateProfile,
+                       profileVersion: Int, published: PublishedVacancies) throws -> Response {
         let app = req.application
-        let (candidate, profileVersion) = try await req.matching.candidate(ofSpecialist: account.userID)
-        let vacancies = try await app.vacancyIndex.publishedWithGeneration(on: req.database, taxonomy: app.skillTaxonomy)
         let key = MatchPageCache.Key(userID: account.userID, profileVersion: profileVersion,
-                                     vacancyGeneration: vacancies.generation, language: req.language, limit: limit)
+                                     vacancyGeneration: published.generation, language: req.language, limit: limit)
         let body: ByteBuffer
         if let cached = app.matchPageCache.page(for: key) {
             body = cached
         } else {
-            let matches = try await req.matching.vacancies(for: candidate, among: vacancies.prepared, limit: limit)
+            let matches = try MatchingService.vacancies(for: candidate, among: published, limit: limit,
+                                                        taxonomy: app.skillTaxonomy)
             let answer = VacancyMatchesAnswer(matches, writer: ReasonWriter(req, taxonomy: app.skillTaxonomy))
             body = answer.json(allocator: app.allocator)
             app.matchPageCache.store(body, for: key)
@@ -48,6 +85,8 @@ struct VacancyMatchesRoute: Sendable {
 
     /// `limit` as the schema has it: an integer 1…100, 20 when absent.
     static func limit(_ req: Request) throws -> Int {
+        // No query at all, the usual case: nothing to decode (the decoder costs more than writing a sentence).
+        guard let query = req.url.query, !query.isEmpty else { return 20 }
         guard let raw = req.query[String.self, at: "limit"] else { return 20 }
         guard let limit = Int(raw) else { throw AppError.malformedRequest }
         guard (1...100).contains(limit) else {
