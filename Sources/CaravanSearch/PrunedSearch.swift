@@ -15,12 +15,16 @@ struct PrunedSearch {
 
     /// Documents per window of the OR search (a multiple of 64).
     let window: Int
+    /// How the OR search probes a non-essential list: nil chooses by density; tests force each way.
+    let probeDensely: Bool?
 
-    init(constants: BM25Constants, allowed: Bitset, termCount: Int, window: Int = PrunedSearch.windowSize) {
+    init(constants: BM25Constants, allowed: Bitset, termCount: Int, window: Int = PrunedSearch.windowSize,
+         probeDensely: Bool? = nil) {
         precondition(window > 0 && window % 64 == 0, "windows of whole 64-document words")
         self.constants = constants
         self.allowed = allowed
         self.window = window
+        self.probeDensely = probeDensely
         partial = Array(repeating: 0, count: termCount)
     }
 
@@ -136,6 +140,48 @@ struct PrunedSearch {
                 }
             }
 
+            // (2+3 at once) Candidates sparser than every non-essential list: each candidate is probed in
+            // every list (strongest first) and, if it survives, scored at once through the same cursors,
+            // which stand on it with their frequencies undecoded: no second cursor decodes those lists
+            // again, and the threshold is the live one.
+            var sparse = firstEssential > 0 && found > 0
+            for index in 0..<firstEssential where sparse { sparse = !probesDensely(cursors[index].list, found: found) }
+            if sparse {
+                // Fixed for the window: the lists collected above are walked past it, whatever the
+                // threshold does meanwhile.
+                let nonEssential = firstEssential
+                for position in 0..<found {
+                    let doc = candidates[position]
+                    var bound = bounds[position]
+                    var index = nonEssential - 1
+                    while index >= 0 {
+                        if bound + prefix[index] <= top.threshold { break }
+                        if cursors[index].doc < doc || cursors[index].pending { cursors[index].advance(to: doc) }
+                        if cursors[index].doc == doc { bound += cursors[index].postingBound() }
+                        index -= 1
+                    }
+                    if index >= 0 || bound <= top.threshold { continue }
+                    for list in 0..<count {
+                        if list < nonEssential {
+                            if cursors[list].doc == doc {
+                                partial[cursors[list].termIndex] = cursors[list].score(constants: constants)
+                            }
+                            continue
+                        }
+                        if scorers[list].doc < doc || scorers[list].pending { scorers[list].advance(to: doc) }
+                        if scorers[list].doc == doc {
+                            partial[scorers[list].termIndex] = scorers[list].score(constants: constants)
+                        }
+                    }
+                    scoredDocuments += 1
+                    if top.offer(score: takeScore(), doc: doc) {
+                        let newThreshold = top.threshold
+                        while firstEssential < count, prefix[firstEssential] <= newThreshold { firstEssential += 1 }
+                    }
+                }
+                continue
+            }
+
             // (2) The non-essential lists, strongest first: a candidate is dropped as soon as it and the
             // lists not yet probed cannot beat the threshold.
             var index = firstEssential - 1
@@ -147,8 +193,7 @@ struct PrunedSearch {
                 // decoded in one go into a dense array of bounds (`sums`, all zero between uses), and a
                 // candidate reads its own; sparser ones move the cursor to each candidate, which skips
                 // the blocks between undecoded. Both add the same bound (0 where the list lacks it).
-                let expected = cursors[index].list.count * window / max(allowed.words.count << 6, 1)
-                if found * 4 >= expected {
+                if probesDensely(cursors[index].list, found: found) {
                     var listed = 0
                     cursors[index].skip(to: low)
                     cursors[index].collect(before: end, beating: -.infinity, rest: 0, allowed: allowed,
@@ -204,6 +249,13 @@ struct PrunedSearch {
             }
             // Every essential list is now at or past `end`; the non-essential ones catch up when probed.
         }
+    }
+
+    /// Whether `found` candidates in a window are as dense as `list`'s postings there (within a factor
+    /// of 4), so decoding all its postings in the window costs less than moving a cursor to each.
+    private func probesDensely(_ list: PostingList, found: Int) -> Bool {
+        if let probeDensely { return probeDensely }
+        return found * 4 >= list.count * window / max(allowed.words.count << 6, 1)
     }
 
     /// AND: the rarest list leads, the others are advanced to its document; before aligning, the block
