@@ -7,12 +7,20 @@ extension InvertedIndex {
     /// MaxScore with block-max bounds, AND queries a block-max conjunction. Results are exactly those of
     /// `searchExhaustively` (same scores, same order), only cheaper to find.
     public func search(_ query: SearchQuery) -> SearchResult {
+        search(query, window: PrunedSearch.windowSize)
+    }
+
+    /// `search` with OR windows of `window` documents (a multiple of 64), and the non-essential lists
+    /// probed one way only if `probeDensely` says so: tests cross many windows on a small corpus, and
+    /// take each path, with this.
+    func search(_ query: SearchQuery, window: Int, probeDensely: Bool? = nil) -> SearchResult {
         guard let prepared = prepare(query) else { return .empty }
         var cursors = prepared.lists.enumerated().map { termIndex, list in
             PostingCursor(list: list, termIndex: termIndex, constants: prepared.constants)
         }
         var top = TopK(k: query.limit)
-        var search = PrunedSearch(constants: prepared.constants, allowed: prepared.allowed, termCount: cursors.count)
+        var search = PrunedSearch(constants: prepared.constants, allowed: prepared.allowed, termCount: cursors.count,
+                                  window: window, probeDensely: probeDensely)
         switch query.mode {
         case .any: search.disjunction(&cursors, into: &top)
         case .all: search.conjunction(&cursors, into: &top)

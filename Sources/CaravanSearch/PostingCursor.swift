@@ -99,6 +99,86 @@ struct PostingCursor {
         if blockCount > 0 { load(0) }
     }
 
+    /// A second cursor over the same list, at its start, with buffers of its own: the windowed search
+    /// walks one cursor to find candidates and scores the few that survive with the other.
+    init(sharing other: PostingCursor) {
+        list = other.list
+        termIndex = other.termIndex
+        weights = other.weights
+        fieldBounds = other.fieldBounds
+        blockBounds = other.blockBounds
+        maxScore = other.maxScore
+        storage = CursorBuffers(fieldCount: list.fieldCount)
+        docs = storage.docs
+        masks = storage.masks
+        frequencies = storage.frequencies
+        codes = storage.codes
+        maskBounds = storage.maskBounds
+        if list.blockCount > 0 { load(0) }
+    }
+
+    /// Walks every posting before `end` from the current one on, appending to `out`/`bounds` (from
+    /// `count`) the allowed ones whose field-mask bound plus `rest` beats `threshold`, with that bound.
+    /// Blocks whose bound plus `rest` cannot beat it are passed without being decoded. Leaves the cursor
+    /// at its first posting at or after `end` (possibly `pending`, like `skip(to:)`).
+    mutating func collect(before end: DocID, beating threshold: Double, rest: Double, allowed: Bitset,
+                          into out: UnsafeMutablePointer<DocID>, bounds: UnsafeMutablePointer<Double>,
+                          count: inout Int) {
+        var found = count
+        defer { count = found }
+        allowed.words.withUnsafeBufferPointer { allowedWords in
+            let wordCount = allowedWords.count
+            while doc < end {
+                if blockBounds[block] + rest <= threshold {
+                    // Nothing in this block can reach the top k: step over it undecoded.
+                    guard block + 1 < list.blockCount else {
+                        doc = .exhausted
+                        pending = false
+                        return
+                    }
+                    doc = list.blockLastDoc[block] + 1
+                    block += 1
+                    pending = true
+                    continue
+                }
+                if pending {
+                    let target = doc
+                    load(block)
+                    index = firstPosting(atLeast: target, from: 0)
+                }
+                list.decodeDocuments(&decoding, upTo: postingsInBlock, stoppingAt: .exhausted, docs: docs, masks: masks)
+                var position = index
+                let postings = postingsInBlock
+                while position < postings {
+                    let candidate = docs[position]
+                    if candidate >= end { break }
+                    let bound = maskBounds[Int(masks[position])]
+                    let word = Int(candidate >> 6)
+                    if bound + rest > threshold && word < wordCount
+                        && allowedWords[word] & (1 << UInt64(candidate & 63)) != 0 {
+                        out[found] = candidate
+                        bounds[found] = bound
+                        found &+= 1
+                    }
+                    position &+= 1
+                }
+                if position < postings {
+                    index = position
+                    doc = docs[position]
+                    return
+                }
+                guard block + 1 < list.blockCount else {
+                    index = postings - 1
+                    doc = .exhausted
+                    return
+                }
+                doc = list.blockLastDoc[block] + 1
+                block += 1
+                pending = true
+            }
+        }
+    }
+
     private mutating func load(_ newBlock: Int) {
         block = newBlock
         pending = false
@@ -113,42 +193,6 @@ struct PostingCursor {
         maskBounds[0] = 0
         for mask in 1..<(1 << list.fieldCount) {
             maskBounds[mask] = maskBounds[mask & (mask - 1)] + fieldBounds[row + mask.trailingZeroBitCount]
-        }
-    }
-
-    /// Moves to the first posting, from the current one on, whose bound plus `rest` (what the other
-    /// lists can add) beats `threshold`; below `restFreeBelow` the other lists are known to have no
-    /// posting, so there the bound alone must beat it. Blocks whose bound cannot are passed without
-    /// being decoded; in the others, postings are tested by field mask alone. With one essential list,
-    /// this is the whole MaxScore loop for most postings.
-    mutating func seek(beating threshold: Double, rest: Double, restFreeBelow limit: DocID = 0) {
-        guard doc != .exhausted else { return }
-        while true {
-            if blockBounds[block] + (list.blockLastDoc[block] < limit ? 0 : rest) > threshold {
-                if pending {
-                    let target = doc
-                    load(block)
-                    index = firstPosting(atLeast: target, from: 0)
-                }
-                // Every posting from here on is looked at: decode the rest of the block in one go.
-                list.decodeDocuments(&decoding, upTo: postingsInBlock, stoppingAt: .exhausted, docs: docs, masks: masks)
-                while index < postingsInBlock {
-                    let candidate = docs[index]
-                    if maskBounds[Int(masks[index])] + (candidate < limit ? 0 : rest) > threshold {
-                        doc = candidate
-                        return
-                    }
-                    index += 1
-                }
-            }
-            guard block + 1 < list.blockCount else {
-                doc = .exhausted
-                pending = false
-                return
-            }
-            doc = list.blockLastDoc[block] + 1
-            block += 1
-            pending = true
         }
     }
 

@@ -2,7 +2,7 @@ import Testing
 @testable import CaravanSearch
 
 /// The bounds the pruned search skips by must never be below a real score, and the lazy moves (`skip`,
-/// `seek`) must land where decoding every posting would.
+/// `collect`) must land where decoding every posting would.
 @Suite struct PostingCursorBoundTests {
     let index = PrunedSearchEquivalenceTests.corpus
 
@@ -107,35 +107,42 @@ import Testing
         }
     }
 
-    @Test func seekFindsTheFirstPostingWhoseBoundBeatsTheThreshold() {
+    /// The windowed OR search's first step: `collect` over consecutive windows must find exactly the
+    /// allowed postings whose bound plus `rest` beats the threshold, whatever blocks it passes undecoded.
+    @Test func collectFindsEveryAllowedPostingWhoseBoundBeatsTheThreshold() {
+        var allowed = Bitset(capacity: index.documentCount, filled: true)
+        for doc in stride(from: DocID(3), to: DocID(index.documentCount), by: 5) { allowed.remove(doc) }
+        let buffer = UnsafeMutablePointer<DocID>.allocate(capacity: 4096)
+        let bounds = UnsafeMutablePointer<Double>.allocate(capacity: 4096)
+        defer { buffer.deallocate(); bounds.deallocate() }
+        var checked = 0
         for list in index.postings where list.blockCount >= 2 {
             let rows = walk(list)
-            let cursor = PostingCursor(list: list, termIndex: 0, constants: constants)
-            for threshold in [0, cursor.maxScore * 0.5, cursor.maxScore * 0.9] {
-                var seeking = PostingCursor(list: list, termIndex: 0, constants: constants)
-                var found: [DocID] = []
-                while true {
-                    seeking.seek(beating: threshold, rest: 0)
-                    guard seeking.doc != .exhausted else { break }
-                    found.append(seeking.doc)
-                    seeking.next()
+            let maxScore = PostingCursor(list: list, termIndex: 0, constants: constants).maxScore
+            for (threshold, rest) in [(-Double.infinity, 0), (maxScore * 0.5, 0), (maxScore * 0.9, maxScore * 0.2)] {
+                for window: DocID in [64, 300, 4096] {
+                    var cursor = PostingCursor(list: list, termIndex: 0, constants: constants)
+                    var found: [DocID] = []
+                    var foundBounds: [Double] = []
+                    var low: DocID = 0
+                    while cursor.doc != .exhausted {
+                        // Windows start where the cursor is, as the search's do, or at a fixed stride.
+                        low = max(low + window, cursor.doc)
+                        var count = 0
+                        cursor.collect(before: low, beating: threshold, rest: rest, allowed: allowed,
+                                       into: buffer, bounds: bounds, count: &count)
+                        #expect(cursor.doc >= low)
+                        found += (0..<count).map { buffer[$0] }
+                        foundBounds += (0..<count).map { bounds[$0] }
+                    }
+                    let expected = rows.filter { $0.posting + rest > threshold && allowed.contains($0.doc) }
+                    #expect(found == expected.map(\.doc), "threshold \(threshold), window \(window)")
+                    #expect(foundBounds == expected.map(\.posting))
+                    checked += found.count
                 }
-                #expect(found == rows.filter { $0.posting > threshold }.map(\.doc))
-
-                // With the others' postings known to start at `limit`: the bound alone counts below it.
-                let limit = rows[rows.count / 2].doc
-                let rest = cursor.maxScore * 0.3
-                var limited = PostingCursor(list: list, termIndex: 0, constants: constants)
-                var foundLimited: [DocID] = []
-                while true {
-                    limited.seek(beating: threshold, rest: rest, restFreeBelow: limit)
-                    guard limited.doc != .exhausted else { break }
-                    foundLimited.append(limited.doc)
-                    limited.next()
-                }
-                #expect(foundLimited == rows.filter { $0.posting + ($0.doc < limit ? 0 : rest) > threshold }.map(\.doc))
             }
         }
+        #expect(checked > 10_000)
     }
 }
 

@@ -57,6 +57,23 @@ import Testing
         if mode == .any && limit == 10 { #expect(prunedWork * 2 < exhaustiveWork, "\(prunedWork) vs \(exhaustiveWork)") }
     }
 
+    /// The corpus fits one default window; small windows make the OR search cross window boundaries
+    /// hundreds of times per query, with one and with several essential lists, filtered and not.
+    /// Non-essential lists are probed by decoding a window of them or by moving a cursor to each
+    /// candidate (then scored at once), chosen by density; each way is forced here too.
+    @Test(arguments: [64, 128, 1024], [1, 10, 50])
+    func prunedEqualsExhaustiveAcrossWindows(window: Int, limit: Int) {
+        let filter = SearchFilter.all([.not(.facet("country", "kz")), .atLeast("salary", 150_000)])
+        for (number, text) in Self.queries(seed: UInt64(limit * 7 + window), count: 120).enumerated() {
+            let query = SearchQuery(text, mode: .any, filter: number % 3 == 0 ? filter : nil, limit: limit)
+            let reference = Self.corpus.searchExhaustively(query).hits
+            for probeDensely in [nil, true, false] as [Bool?] {
+                #expect(Self.corpus.search(query, window: window, probeDensely: probeDensely).hits == reference,
+                        "\(text), window \(window), dense \(String(describing: probeDensely))")
+            }
+        }
+    }
+
     @Test(arguments: [SearchQuery.Mode.any, .all])
     func prunedEqualsExhaustiveWithFilters(mode: SearchQuery.Mode) {
         let filters: [SearchFilter] = [
