@@ -42,6 +42,7 @@ public struct MatchResult: Hashable, Sendable {
         set { values = ComponentValues(newValue) }
     }
 
+    /// A component the table leaves out scores 0 (and `components` then lists it with 0).
     public init(id: String, score: Double, components: [MatchComponent: Double], reasons: [MatchReason]) {
         self.init(id: id, score: score, values: ComponentValues(components), reasons: reasons)
     }

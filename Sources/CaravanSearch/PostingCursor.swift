@@ -119,17 +119,19 @@ struct PostingCursor {
 
     /// Walks every posting before `end` from the current one on, appending to `out`/`bounds` (from
     /// `count`) the allowed ones whose field-mask bound plus `rest` beats `threshold`, with that bound.
-    /// Blocks whose bound plus `rest` cannot beat it are passed without being decoded. Leaves the cursor
-    /// at its first posting at or after `end` (possibly `pending`, like `skip(to:)`).
-    mutating func collect(before end: DocID, beating threshold: Double, rest: Double, allowed: Bitset,
-                          into out: UnsafeMutablePointer<DocID>, bounds: UnsafeMutablePointer<Double>,
+    /// Blocks whose bound plus `rest` cannot beat it are passed without being decoded — but `rest` holds for
+    /// documents before `end` only, so a block that runs past `end` is passed only if its bound plus
+    /// `restBeyond` (what the other lists can add anywhere) cannot beat it either. Leaves the cursor at its
+    /// first posting at or after `end` (possibly `pending`, like `skip(to:)`).
+    mutating func collect(before end: DocID, beating threshold: Double, rest: Double, restBeyond: Double,
+                          allowed: Bitset, into out: UnsafeMutablePointer<DocID>, bounds: UnsafeMutablePointer<Double>,
                           count: inout Int) {
         var found = count
         defer { count = found }
         allowed.words.withUnsafeBufferPointer { allowedWords in
             let wordCount = allowedWords.count
             while doc < end {
-                if blockBounds[block] + rest <= threshold {
+                if blockBounds[block] + (list.blockLastDoc[block] < end ? rest : restBeyond) <= threshold {
                     // Nothing in this block can reach the top k: step over it undecoded.
                     guard block + 1 < list.blockCount else {
                         doc = .exhausted

@@ -104,11 +104,13 @@ struct PrunedSearch {
             // adds nothing (every document before its cursor was already probed or skipped).
             var rest = 0.0
             for index in 0..<firstEssential where cursors[index].doc < end { rest += cursors[index].maxScore }
+            // Past the window any of them may match again: what a block running past it is measured against.
+            let restBeyond = firstEssential > 0 ? prefix[firstEssential - 1] : 0
 
             // (1) Candidates from the essential lists, ascending, each with its bound so far.
             var found = 0
             if firstEssential == count - 1 {
-                cursors[firstEssential].collect(before: end, beating: threshold, rest: rest, allowed: allowed,
+                cursors[firstEssential].collect(before: end, beating: threshold, rest: rest, restBeyond: restBeyond, allowed: allowed,
                                                 into: candidates, bounds: bounds, count: &found)
             } else {
                 for index in firstEssential..<count {
@@ -116,9 +118,13 @@ struct PrunedSearch {
                     // beat the threshold; one that cannot leaves its document's sum short, which only
                     // prunes a document that could not make the top k anyway.
                     var others = rest
-                    for other in firstEssential..<count where other != index { others += cursors[other].maxScore }
+                    var othersBeyond = restBeyond
+                    for other in firstEssential..<count where other != index {
+                        others += cursors[other].maxScore
+                        othersBeyond += cursors[other].maxScore
+                    }
                     var gatheredCount = 0
-                    cursors[index].collect(before: end, beating: threshold, rest: others, allowed: allowed,
+                    cursors[index].collect(before: end, beating: threshold, rest: others, restBeyond: othersBeyond, allowed: allowed,
                                            into: gathered, bounds: gatheredBounds, count: &gatheredCount)
                     for position in 0..<gatheredCount {
                         let offset = Int(gathered[position] &- low)
@@ -196,7 +202,7 @@ struct PrunedSearch {
                 if probesDensely(cursors[index].list, found: found) {
                     var listed = 0
                     cursors[index].skip(to: low)
-                    cursors[index].collect(before: end, beating: -.infinity, rest: 0, allowed: allowed,
+                    cursors[index].collect(before: end, beating: -.infinity, rest: 0, restBeyond: 0, allowed: allowed,
                                            into: gathered, bounds: gatheredBounds, count: &listed)
                     for position in 0..<listed { sums[Int(gathered[position] &- low)] = gatheredBounds[position] }
                     for position in 0..<found {

@@ -129,7 +129,7 @@ import Testing
                         // Windows start where the cursor is, as the search's do, or at a fixed stride.
                         low = max(low + window, cursor.doc)
                         var count = 0
-                        cursor.collect(before: low, beating: threshold, rest: rest, allowed: allowed,
+                        cursor.collect(before: low, beating: threshold, rest: rest, restBeyond: rest, allowed: allowed,
                                        into: buffer, bounds: bounds, count: &count)
                         #expect(cursor.doc >= low)
                         found += (0..<count).map { buffer[$0] }
@@ -143,6 +143,47 @@ import Testing
             }
         }
         #expect(checked > 10_000)
+    }
+}
+
+extension PostingCursorBoundTests {
+    /// What the other lists can add differs between windows (a list with no posting in a window adds nothing
+    /// there), so a block that runs past the window must not be passed on this window's `rest`: the postings in
+    /// the next window are measured against that window's. Here `rest` is 0 in every other window and `restBeyond`
+    /// its largest value; every posting whose bound plus its own window's `rest` beats the threshold is found.
+    @Test func aBlockRunningPastTheWindowIsNotPassedOnThisWindowsRest() {
+        let allowed = Bitset(capacity: index.documentCount, filled: true)
+        let buffer = UnsafeMutablePointer<DocID>.allocate(capacity: 4096)
+        let bounds = UnsafeMutablePointer<Double>.allocate(capacity: 4096)
+        defer { buffer.deallocate(); bounds.deallocate() }
+        var checked = 0
+        for list in index.postings where list.blockCount >= 2 {
+            let rows = walk(list)
+            let maxScore = PostingCursor(list: list, termIndex: 0, constants: constants).maxScore
+            let threshold = maxScore * 0.95, extra = maxScore * 0.5
+            for window: DocID in [64, 100, 300] {
+                var cursor = PostingCursor(list: list, termIndex: 0, constants: constants)
+                var found: [DocID] = []
+                var windows: [(end: DocID, rest: Double)] = []
+                var low: DocID = 0
+                while cursor.doc != .exhausted {
+                    low = max(low + window, cursor.doc + 1)
+                    let rest = windows.count.isMultiple(of: 2) ? 0 : extra
+                    windows.append((low, rest))
+                    var count = 0
+                    cursor.collect(before: low, beating: threshold, rest: rest, restBeyond: extra, allowed: allowed,
+                                   into: buffer, bounds: bounds, count: &count)
+                    found += (0..<count).map { buffer[$0] }
+                }
+                let expected = rows.filter { row in
+                    let rest = windows.first { row.doc < $0.end }?.rest ?? 0
+                    return row.posting + rest > threshold
+                }
+                #expect(found == expected.map(\.doc), "window \(window)")
+                checked += expected.count
+            }
+        }
+        #expect(checked > 1_000)
     }
 }
 
