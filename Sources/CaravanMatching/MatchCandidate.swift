@@ -37,6 +37,19 @@ protocol MatchCandidate: MatchTraits {
     func sharedTitleWords(_ vacancy: PreparedVacancy) -> [String]
 }
 
+/// A candidate with the work that depends on nothing else done once: the summary's terms, which analysing
+/// (splitting, folding, stemming) costs more than ranking a few hundred vacancies. What a server keeps per profile.
+public struct PreparedCandidate: Sendable {
+    public let profile: CandidateProfile
+    let summaryTerms: Set<String>
+
+    public init(_ profile: CandidateProfile) {
+        self.profile = profile
+        // The analyser the titles go through (`PreparedVacancy`), so the same word gives the same term.
+        summaryTerms = Set(Analyzer().terms(profile.summary))
+    }
+}
+
 /// One candidate worked out once for a ranking, however many vacancies it is compared with: held skills
 /// in arrays indexed by skill (no hashing while scoring), the reasons for unknown skills, the summary's terms.
 struct CandidateContext: MatchCandidate {
@@ -50,11 +63,17 @@ struct CandidateContext: MatchCandidate {
     let citizenshipNumber: Int32
 
     init(_ candidate: CandidateProfile, matcher: Matcher) {
+        self.init(PreparedCandidate(candidate), matcher: matcher)
+    }
+
+    init(_ prepared: PreparedCandidate, matcher: Matcher) {
         var reasons: [MatchReason] = []
+        let candidate = prepared.profile
         profile = candidate
         skills = DenseHeldSkills(candidate.skills, taxonomy: matcher.taxonomy, unknown: &reasons)
         unknownSkillReasons = reasons
-        summaryTerms = Set(matcher.analyzer.terms(candidate.summary))
+        summaryTerms = prepared.summaryTerms
+        // Numbered on every ranking, not when prepared: a title published since may use one of the terms.
         summaryNumbers = TermNumbers.shared.numbers(of: summaryTerms)
         let cityKey = candidate.city.lowercased()
         cityNumber = cityKey.isEmpty ? nil : TermNumbers.shared.number(of: cityKey)

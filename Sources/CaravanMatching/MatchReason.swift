@@ -1,6 +1,6 @@
 /// One reason a match ranks where it does, for the server to show in the reader's language.
 ///
-/// `key` is a message-catalogue key ("match.skill.missing"); `arguments` fill its placeholders with
+/// `key` is a message-catalogue key ("match.skill.missing"); its arguments fill the message's placeholders with
 /// ids and numbers, never display text, so each language names the skill its own way.
 public struct MatchReason: Hashable, Sendable, Codable {
     public enum Effect: String, Hashable, Sendable, Codable {
@@ -14,16 +14,83 @@ public struct MatchReason: Hashable, Sendable, Codable {
         case excluding
     }
 
+    /// One placeholder's value.
+    public struct Argument: Hashable, Sendable {
+        public let name: String
+        public let value: String
+    }
+
     public var key: String
     public var component: MatchComponent?
     public var effect: Effect
-    public var arguments: [String: String]
+    /// The arguments sorted by name, one per name: the same arguments are the same list however they were
+    /// written, so a reason hashes and compares in one pass (no dictionary to build while explaining, none to
+    /// hash when its sentence is looked up).
+    public private(set) var argumentList: [Argument]
 
-    public init(_ key: String, _ component: MatchComponent?, _ effect: Effect, _ arguments: [String: String] = [:]) {
+    /// The arguments by name.
+    public var arguments: [String: String] {
+        get { Dictionary(argumentList.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
+        set { argumentList = Self.sorted(newValue.map { Argument(name: $0.key, value: $0.value) }) }
+    }
+
+    /// The matcher writes its arguments as a literal (`["skill": id, "level": code]`), taken here as the pairs
+    /// they are; a name given twice keeps its last value.
+    public init(_ key: String, _ component: MatchComponent?, _ effect: Effect, _ arguments: KeyValuePairs<String, String> = [:]) {
         self.key = key
         self.component = component
         self.effect = effect
+        argumentList = Self.sorted(arguments.map { Argument(name: $0.key, value: $0.value) })
+    }
+
+    public init(_ key: String, _ component: MatchComponent?, _ effect: Effect, arguments: [String: String]) {
+        self.init(key, component, effect)
         self.arguments = arguments
+    }
+
+    /// By name, the last of equal names kept: an insertion sort, since a reason has at most four arguments.
+    private static func sorted(_ list: [Argument]) -> [Argument] {
+        var list = list
+        var index = 1
+        while index < list.count {
+            var position = index
+            while position > 0, list[position - 1].name > list[position].name {
+                list.swapAt(position - 1, position)
+                position -= 1
+            }
+            index += 1
+        }
+        // A stable sort keeps equal names in the order given: drop all but the last of each.
+        var unique = 0
+        for index in list.indices {
+            if unique > 0, list[unique - 1].name == list[index].name { list[unique - 1] = list[index] } else {
+                list[unique] = list[index]
+                unique += 1
+            }
+        }
+        list.removeLast(list.count - unique)
+        return list
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case key, component, effect, arguments
+    }
+
+    /// Encoded with its arguments as an object by name, as before they were kept as a list.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try container.decode(String.self, forKey: .key),
+                  try container.decodeIfPresent(MatchComponent.self, forKey: .component),
+                  try container.decode(Effect.self, forKey: .effect),
+                  arguments: try container.decode([String: String].self, forKey: .arguments))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encodeIfPresent(component, forKey: .component)
+        try container.encode(effect, forKey: .effect)
+        try container.encode(arguments, forKey: .arguments)
     }
 }
 

@@ -12,7 +12,6 @@ import CaravanSearch
 public struct Matcher: Sendable {
     public let taxonomy: SkillTaxonomy
     public let weights: MatchingWeights
-    let analyzer = Analyzer()
 
     public init(taxonomy: SkillTaxonomy, weights: MatchingWeights = .standard) {
         self.taxonomy = taxonomy
@@ -48,7 +47,13 @@ public struct Matcher: Sendable {
     /// indexed, not on every request): what a server keeps in memory.
     public func vacancies(for candidate: CandidateProfile, among vacancies: [PreparedVacancy],
                           limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
-        let unknown = taxonomy.unknownIDs(in: candidate.skills.map(\.skill))
+        try self.vacancies(for: PreparedCandidate(candidate), among: vacancies, limit: limit)
+    }
+
+    /// The same for a candidate prepared once (its summary analysed when the profile was saved).
+    public func vacancies(for candidate: PreparedCandidate, among vacancies: [PreparedVacancy],
+                          limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
+        let unknown = taxonomy.unknownIDs(in: candidate.profile.skills.map(\.skill))
         guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
         // The candidate's side is worked out once, not once per vacancy.
         let context = CandidateContext(candidate, matcher: self)

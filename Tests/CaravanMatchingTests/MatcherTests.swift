@@ -157,4 +157,42 @@ import Testing
                                                     ["terms": "java», «backend», «developer"])))
         #expect(result.components[.text] == 1)
     }
+
+    /// A candidate prepared when the profile was saved ranks as one prepared for this ranking, even when a vacancy
+    /// published since then is the first to use a word of the summary (words are numbered as titles use them).
+    @Test func aCandidatePreparedBeforeAVacancyUsesItsWordsRanksTheSame() throws {
+        var letters = SystemRandomNumberGenerator()
+        let word = String((0..<12).map { _ in "абвгдежзиклмнопрст".randomElement(using: &letters)! })
+        let person = candidate("p", [SkillClaim("spring-boot", .advanced)], summary: "Пишу \(word) на Java")
+        let prepared = PreparedCandidate(person)
+        var later = vacancy
+        later.title = "Java \(word) developer"
+        let vacancies = [later, vacancy].map { PreparedVacancy($0, taxonomy: matcher.taxonomy) }
+        let ranked = try matcher.vacancies(for: prepared, among: vacancies)
+        #expect(ranked == (try matcher.vacancies(for: person, among: vacancies)))
+        #expect(ranked.first?.reasons.contains(MatchReason("match.text.overlap", .text, .positive,
+                                                           ["terms": "java», «\(word)"])) == true)
+    }
+
+    /// A reason's arguments are the same however they were written: in another order, or from a dictionary;
+    /// a name given twice keeps its last value. Encoded, they are an object by name as before.
+    @Test func reasonArgumentsAreTheSameInAnyOrder() throws {
+        let written = MatchReason("match.skill.level-gap", .requiredSkills, .partial, ["skill": "java", "have": "b", "need": "a"])
+        let reordered = MatchReason("match.skill.level-gap", .requiredSkills, .partial, ["need": "a", "skill": "java", "have": "b"])
+        let fromDictionary = MatchReason("match.skill.level-gap", .requiredSkills, .partial,
+                                         arguments: ["have": "b", "need": "a", "skill": "java"])
+        #expect(written == reordered && written == fromDictionary)
+        #expect(written.hashValue == reordered.hashValue && written.hashValue == fromDictionary.hashValue)
+        #expect(written.argumentList.map(\.name) == ["have", "need", "skill"])
+        #expect(written.arguments == ["have": "b", "need": "a", "skill": "java"])
+        #expect(MatchReason("k", nil, .positive, ["a": "1", "a": "2"]).arguments == ["a": "2"])
+        #expect(written != MatchReason("match.skill.level-gap", .requiredSkills, .partial, ["skill": "java", "have": "b"]))
+        var changed = written
+        changed.arguments["have"] = "c"
+        #expect(changed.arguments == ["have": "c", "need": "a", "skill": "java"] && changed != written)
+
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(written)) as? [String: Any]
+        #expect(json?["arguments"] as? [String: String] == ["have": "b", "need": "a", "skill": "java"])
+        #expect(try JSONDecoder().decode(MatchReason.self, from: JSONEncoder().encode(written)) == written)
+    }
 }

@@ -192,6 +192,55 @@ import VaporTesting
         }
     }
 
+    /// A save that lands while an index first reads the database (after its read, before it takes in what it
+    /// read) is in the index once the load ends; and people who ask while it loads wait for that one load, which
+    /// reads the database once. Each index's `afterReading` makes the save there, through the API.
+    @Test func aSaveWhileAnIndexFirstLoadsIsNotLostAndTheLoadRunsOnce() async throws {
+        try await withTestApp { app in
+            app.matchPageCache = MatchPageCache(budgetBytes: 0)
+            let (hr, vacancyID, aziz) = try await market(app)
+            let better = Self.profile.replacingOccurrences(of: #"{"skill":"java","level":4,"years":6}"#,
+                                                           with: #"{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":3}"#)
+            let title = "Java, сохранена во время чтения"
+            let edited = VacanciesTests.javaVacancy.replacingOccurrences(of: #""title":"Java-разработчик""#,
+                                                                        with: #""title":"# + Self.jsonString(title))
+            let reads = ReadCount()
+            app.vacancyIndex = VacancyIndex(afterReading: {
+                await reads.vacancies()
+                let saved = try? await app.api(.PUT, "/vacancies/\(vacancyID)", raw: edited, token: hr)
+                #expect(saved?.status == .ok)
+            })
+            app.candidateIndex = CandidateIndex(taxonomy: app.skillTaxonomy, afterReading: {
+                await reads.candidates()
+                let saved = try? await app.api(.PUT, "/profile", raw: better, token: aziz)
+                #expect(saved?.status == .ok)
+            })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        let read = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
+                        #expect(read.status == .ok, "\(read.text)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(await reads.counts == (1, 1))
+            let after = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
+            #expect(after.text.contains(title) && after.text.contains("Spring Boot: your level fits"), "\(after.text)")
+            // The text index holds the vacancy once, as last saved.
+            let found = try await app.api(.GET, "/search/vacancies?q=java", token: aziz).json(SearchTests.VacanciesFound.self)
+            #expect(found.vacancies.map(\.title) == [title])
+        }
+    }
+
+    private actor ReadCount {
+        private var vacancyReads = 0
+        private var candidateReads = 0
+        func vacancies() { vacancyReads += 1 }
+        func candidates() { candidateReads += 1 }
+        var counts: (Int, Int) { (vacancyReads, candidateReads) }
+    }
+
     @Test func theCacheKeepsWithinItsBudgetAndZeroTurnsItOff() {
         let key = MatchPageCache.Key(userID: UUID(), profileVersion: 1, vacancyGeneration: 1, language: .russian, limit: 20)
         let page = ByteBuffer(string: String(repeating: "x", count: 600))
@@ -255,7 +304,7 @@ import VaporTesting
         let kept = ReasonSentences()
         func key(_ arguments: [String: String], _ language: LanguageCode = .russian,
                  _ audience: MatchingService.Audience = .specialist, key: String = "match.location.same-city") -> ReasonSentences.Key {
-            .init(reason: MatchReason(key, .location, .positive, arguments), language: language, audience: audience)
+            .init(reason: MatchReason(key, .location, .positive, arguments: arguments), language: language, audience: audience)
         }
         let city = key(["city": "Казань", "x": "1"])
         _ = kept.sentence(for: city) { ReasonSentence(city.reason, text: "Казань") }

@@ -25,20 +25,20 @@ struct MatchingService: Sendable {
         guard let role, VacanciesPolicy.mayBeMatched(role) else { throw AppError.forbidden }
         let candidate = try await candidate(ofSpecialist: userID)
         let published = try await app.vacancyIndex.publishedVacancies(on: database, taxonomy: app.skillTaxonomy)
-        return try Self.vacancies(for: candidate.profile, among: published, limit: limit, taxonomy: app.skillTaxonomy)
+        return try Self.vacancies(for: candidate.candidate, among: published, limit: limit, taxonomy: app.skillTaxonomy)
     }
 
     /// A specialist's profile in the matcher's terms, from the candidate index, with its version (which moves
     /// on every save). A specialist who never saved a profile gets an empty one.
-    func candidate(ofSpecialist userID: UUID) async throws -> (profile: CandidateProfile, version: Int) {
+    func candidate(ofSpecialist userID: UUID) async throws -> (candidate: PreparedCandidate, version: Int) {
         if let known = try await app.candidateIndex.candidateWithVersion(userID, on: database) { return known }
         let stored = try await ProfileService(app: app, database: database).profile(ofSpecialist: userID)
         return try await app.candidateIndex.candidateWithVersion(userID, on: database)
-            ?? (MatchingAdapter.candidate(of: stored), 0)
+            ?? (PreparedCandidate(MatchingAdapter.candidate(of: stored)), 0)
     }
 
     /// The ranking and the cards of its results, from memory alone.
-    static func vacancies(for candidate: CandidateProfile, among published: PublishedVacancies, limit: Int,
+    static func vacancies(for candidate: PreparedCandidate, among published: PublishedVacancies, limit: Int,
                           taxonomy: SkillTaxonomy) throws -> [Match] {
         let results = try Matcher(taxonomy: taxonomy).vacancies(for: candidate, among: published.prepared, limit: limit)
         return results.compactMap { result in published.cards[result.id].map { Match(card: $0, result: result) } }
@@ -201,24 +201,19 @@ final class ReasonSentences: Sendable {
             hasher.combine(audience)
             hasher.combine(reason.effect)
             Self.combineBytes(reason.key, into: &hasher)
-            // The arguments in any order (a dictionary's order is its own): each pair hashed alone, then combined.
-            var arguments = 0
-            for (name, value) in reason.arguments {
-                var pair = Hasher()
-                Self.combineBytes(name, into: &pair)
-                Self.combineBytes(value, into: &pair)
-                arguments ^= pair.finalize()
+            // The arguments are kept sorted by name, so equal reasons list them in the same order.
+            for argument in reason.argumentList {
+                Self.combineBytes(argument.name, into: &hasher)
+                Self.combineBytes(argument.value, into: &hasher)
             }
-            hasher.combine(arguments)
-            hasher.combine(reason.arguments.count)
         }
 
         static func == (a: Key, b: Key) -> Bool {
             guard a.language == b.language, a.audience == b.audience, a.reason.effect == b.reason.effect,
-                  a.reason.component == b.reason.component, a.reason.arguments.count == b.reason.arguments.count,
+                  a.reason.component == b.reason.component, a.reason.argumentList.count == b.reason.argumentList.count,
                   sameBytes(a.reason.key, b.reason.key) else { return false }
-            for (name, value) in a.reason.arguments {
-                guard let other = b.reason.arguments[name], sameBytes(other, value) else { return false }
+            for (one, other) in zip(a.reason.argumentList, b.reason.argumentList) {
+                guard sameBytes(one.name, other.name), sameBytes(one.value, other.value) else { return false }
             }
             return true
         }

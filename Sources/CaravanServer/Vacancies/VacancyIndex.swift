@@ -15,24 +15,42 @@ actor VacancyIndex {
     /// by the matcher's id of the vacancy (its UUID in lower case), which is what a ranking returns.
     private var cards: [String: VacancyCard] = [:]
     private var companyNames: [UUID: String] = [:]
-    /// `profiles.values` as an array, made again only after a change: a request takes it without copying.
-    private var snapshot: [PreparedVacancy]?
     /// The same vacancies for text search (title, skills, description) with filters.
     private var text = InvertedIndex()
     private var loaded = false
+    /// The first load while it reads the database: every caller awaits this one, so it reads once.
+    private var loading: Task<Void, any Error>?
+    /// Changes saved while the load was reading, applied once it ends: its read may have missed them.
+    private var arrivedWhileLoading: [(vacancy: Vacancy, companyName: String)] = []
     /// Moves on every change, so anything derived from the published vacancies knows when it is stale.
     private var generation = 0
     /// The last `PublishedVacancies` a read made, for readers outside the actor; nil before the first load and
     /// from any change until the next read makes it again.
     private nonisolated let latest = NIOLockedValueBox<PublishedVacancies?>(nil)
+    /// Runs when the first load has read the database, before it takes in what it read: where a test puts a save.
+    private let afterReading: (@Sendable () async -> Void)?
+
+    init(afterReading: (@Sendable () async -> Void)? = nil) {
+        self.afterReading = afterReading
+    }
 
     private func load(on database: any Database, taxonomy: SkillTaxonomy) async throws {
-        guard !loaded else { return }
-        for company in try await Company.query(on: database).all() {
-            if let id = company.id { companyNames[id] = company.legalName }
-        }
+        if loaded { return }
+        if let loading { return try await loading.value }
+        let task = Task { try await read(on: database, taxonomy: taxonomy) }
+        loading = task
+        defer { loading = nil }
+        try await task.value
+    }
+
+    private func read(on database: any Database, taxonomy: SkillTaxonomy) async throws {
+        let companies = try await Company.query(on: database).all()
         let all = try await Vacancy.query(on: database).filter(\.$status == VacancyStatus.published.rawValue)
             .sort(\.$createdAt, .ascending).all()
+        await afterReading?()
+        for company in companies {
+            if let id = company.id { companyNames[id] = company.legalName }
+        }
         for vacancy in all {
             if let id = vacancy.id {
                 profiles[id] = PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy)
@@ -40,23 +58,17 @@ actor VacancyIndex {
                 text.add(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy))
             }
         }
-        snapshot = nil
         loaded = true
-    }
-
-    func published(on database: any Database, taxonomy: SkillTaxonomy) async throws -> [PreparedVacancy] {
-        try await load(on: database, taxonomy: taxonomy)
-        if let snapshot { return snapshot }
-        let fresh = Array(profiles.values)
-        snapshot = fresh
-        return fresh
+        let arrived = arrivedWhileLoading
+        arrivedWhileLoading = []
+        for change in arrived { update(change.vacancy, companyName: change.companyName, taxonomy: taxonomy) }
     }
 
     /// The published vacancies with their cards and generation, loaded from the database on first use.
     func publishedVacancies(on database: any Database, taxonomy: SkillTaxonomy) async throws -> PublishedVacancies {
-        let prepared = try await published(on: database, taxonomy: taxonomy)
+        try await load(on: database, taxonomy: taxonomy)
         if let known = latest.withLockedValue({ $0 }), known.generation == generation { return known }
-        let current = PublishedVacancies(prepared: prepared, cards: cards, generation: generation)
+        let current = PublishedVacancies(prepared: Array(profiles.values), cards: cards, generation: generation)
         latest.withLockedValue { $0 = current }
         return current
     }
@@ -75,16 +87,19 @@ actor VacancyIndex {
     /// Keeps the index current after `vacancy` was saved by a company called `companyName`.
     func update(_ vacancy: Vacancy, companyName: String, taxonomy: SkillTaxonomy) {
         guard let id = vacancy.id else { return }
-        // First, so readers outside the actor stop taking the old vacancies (and the cards are not copied).
+        // First, so readers outside the actor stop taking the old vacancies.
         latest.withLockedValue { $0 = nil }
+        generation += 1
+        // Before the first load there is nothing to keep current (the load reads the database); during it, the
+        // change waits for the load to end.
+        guard loaded else {
+            if loading != nil { arrivedWhileLoading.append((vacancy, companyName)) }
+            return
+        }
         companyNames[vacancy.$company.id] = companyName
         let published = vacancy.vacancyStatus == .published
         profiles[id] = published ? PreparedVacancy(MatchingAdapter.profile(of: vacancy), taxonomy: taxonomy) : nil
         cards[VacancyCard.key(id)] = published ? VacancyCard(vacancy, companyName: companyName) : nil
-        snapshot = nil
-        generation += 1
-        // Before the first load there is nothing to keep current: the load reads the database.
-        guard loaded else { return }
         if published { text.update(SearchDocuments.vacancy(vacancy, taxonomy: taxonomy)) } else { _ = text.remove(key: id.uuidString.lowercased()) }
         // Updates leave dead documents behind; rebuilt once they outnumber the live ones (and a thousand).
         if text.documentCount > 2 * text.liveDocumentCount + 1_000 { text.compact() }
@@ -135,7 +150,7 @@ extension Application {
     func warmIndexes() async throws {
         // First the newest change id, then the tables: a change committed in between is applied again, not lost.
         try await changeFeed.markStart(on: db)
-        _ = try await vacancyIndex.published(on: db, taxonomy: skillTaxonomy)
+        _ = try await vacancyIndex.publishedVacancies(on: db, taxonomy: skillTaxonomy)
         try await candidateIndex.warm(on: db)
     }
 
@@ -156,33 +171,64 @@ actor CandidateIndex {
     /// The profiles with their versions, behind a lock of their own so a request can read one without
     /// waiting for the actor (`candidateInMemory`); only the actor writes them.
     private struct Profiles {
-        var profiles: [UUID: CandidateProfile] = [:]
+        var profiles: [UUID: PreparedCandidate] = [:]
         var versions: [UUID: Int] = [:]
         var loaded = false
+    }
+
+    /// A save or an erasure that arrived while the first load was reading.
+    private enum Change {
+        case saved(SpecialistProfile)
+        case erased(UUID)
     }
 
     private nonisolated let known = NIOLockedValueBox(Profiles())
     private var text = InvertedIndex()
     private var pool: CandidatePool
+    /// The first load while it reads the database: every caller awaits this one, so it reads once.
+    private var loading: Task<Void, any Error>?
+    /// Changes that arrived while the load was reading, applied once it ends: its read may have missed them.
+    private var arrivedWhileLoading: [Change] = []
+    /// Runs when the first load has read the database, before it takes in what it read: where a test puts a save.
+    private let afterReading: (@Sendable () async -> Void)?
     let taxonomy: SkillTaxonomy
 
-    init(taxonomy: SkillTaxonomy) {
+    init(taxonomy: SkillTaxonomy, afterReading: (@Sendable () async -> Void)? = nil) {
         self.taxonomy = taxonomy
+        self.afterReading = afterReading
         pool = CandidatePool(taxonomy: taxonomy)
     }
 
     private func load(on database: any Database) async throws {
-        guard !known.withLockedValue({ $0.loaded }) else { return }
-        var loading: [UUID: CandidateProfile] = [:]
-        for profile in try await SpecialistProfile.query(on: database).sort(\.$updatedAt, .ascending).all() {
+        if known.withLockedValue({ $0.loaded }) { return }
+        if let loading { return try await loading.value }
+        let task = Task { try await read(on: database) }
+        loading = task
+        defer { loading = nil }
+        try await task.value
+    }
+
+    private func read(on database: any Database) async throws {
+        let stored = try await SpecialistProfile.query(on: database).sort(\.$updatedAt, .ascending).all()
+        await afterReading?()
+        var profiles: [UUID: PreparedCandidate] = [:]
+        for profile in stored {
             let candidate = MatchingAdapter.candidate(of: profile)
-            loading[profile.$user.id] = candidate
+            profiles[profile.$user.id] = PreparedCandidate(candidate)
             pool.add(candidate)
             text.add(SearchDocuments.specialist(profile, taxonomy: taxonomy))
         }
         known.withLockedValue {
-            $0.profiles = loading
+            $0.profiles = profiles
             $0.loaded = true
+        }
+        let arrived = arrivedWhileLoading
+        arrivedWhileLoading = []
+        for change in arrived {
+            switch change {
+            case .saved(let profile): update(profile)
+            case .erased(let userID): remove(userID)
+            }
         }
     }
 
@@ -199,13 +245,13 @@ actor CandidateIndex {
 
     /// One specialist's profile in the matcher's terms with its version (which moves on every save); nil if
     /// they have not saved one yet.
-    func candidateWithVersion(_ userID: UUID, on database: any Database) async throws -> (CandidateProfile, Int)? {
+    func candidateWithVersion(_ userID: UUID, on database: any Database) async throws -> (PreparedCandidate, Int)? {
         try await load(on: database)
         return candidateInMemory(userID)
     }
 
     /// The same without waiting for the actor: nil also before the first load, when the caller takes the path above.
-    nonisolated func candidateInMemory(_ userID: UUID) -> (CandidateProfile, Int)? {
+    nonisolated func candidateInMemory(_ userID: UUID) -> (PreparedCandidate, Int)? {
         known.withLockedValue { known in
             guard known.loaded else { return nil }
             return known.profiles[userID].map { ($0, known.versions[userID, default: 0]) }
@@ -219,13 +265,18 @@ actor CandidateIndex {
 
     func update(_ profile: SpecialistProfile) {
         let candidate = MatchingAdapter.candidate(of: profile)
+        // Prepared here, once per save, not on every ranking.
+        let prepared = PreparedCandidate(candidate)
         // The profile and its version move together, under the lock, so no reader sees one without the other.
         let loaded = known.withLockedValue { known in
             known.versions[profile.$user.id, default: 0] += 1
-            if known.loaded { known.profiles[profile.$user.id] = candidate }
+            if known.loaded { known.profiles[profile.$user.id] = prepared }
             return known.loaded
         }
-        guard loaded else { return }
+        guard loaded else {
+            if loading != nil { arrivedWhileLoading.append(.saved(profile)) }
+            return
+        }
         pool.add(candidate)
         text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
         compactIfWasteful()
@@ -243,7 +294,7 @@ actor CandidateIndex {
         if text.documentCount > 2 * text.liveDocumentCount + 1_000 { text.compact() }
         if pool.rowCount > 2 * pool.count + 1_000 {
             let fresh = CandidatePool(taxonomy: taxonomy)
-            for candidate in known.withLockedValue({ Array($0.profiles.values) }) { fresh.add(candidate) }
+            for candidate in known.withLockedValue({ Array($0.profiles.values) }) { fresh.add(candidate.profile) }
             pool = fresh
         }
     }
@@ -255,7 +306,10 @@ actor CandidateIndex {
             if known.loaded { known.profiles[userID] = nil }
             return known.loaded
         }
-        guard loaded else { return }
+        guard loaded else {
+            if loading != nil { arrivedWhileLoading.append(.erased(userID)) }
+            return
+        }
         _ = pool.remove(id: userID.uuidString.lowercased())
         _ = text.remove(key: userID.uuidString.lowercased())
         compactIfWasteful()

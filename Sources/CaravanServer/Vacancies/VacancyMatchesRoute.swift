@@ -73,7 +73,7 @@ struct VacancyMatchesRoute: Sendable {
     }
 
     /// The answer from memory: the kept page if nothing it depends on changed, otherwise ranked and written now.
-    static func answer(_ req: Request, account: BearerAccount, limit: Int, candidate: CandidateProfile,
+    static func answer(_ req: Request, account: BearerAccount, limit: Int, candidate: PreparedCandidate,
                        profileVersion: Int, published: PublishedVacancies) throws -> Response {
         let app = req.application
         let key = MatchPageCache.Key(userID: account.userID, profileVersion: profileVersion,
