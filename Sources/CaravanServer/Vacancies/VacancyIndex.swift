@@ -27,16 +27,20 @@ actor VacancyIndex {
     /// The last `PublishedVacancies` a read made, for readers outside the actor; nil before the first load and
     /// from any change until the next read makes it again.
     private nonisolated let latest = NIOLockedValueBox<PublishedVacancies?>(nil)
-    /// Runs when the first load has read the database, before it takes in what it read: where a test puts a save.
-    private let afterReading: (@Sendable () async -> Void)?
+    /// Runs when the first load has read the database, before it takes in what it read: where a test puts a save
+    /// (or a failure).
+    private let afterReading: (@Sendable () async throws -> Void)?
 
-    init(afterReading: (@Sendable () async -> Void)? = nil) {
+    init(afterReading: (@Sendable () async throws -> Void)? = nil) {
         self.afterReading = afterReading
     }
 
     private func load(on database: any Database, taxonomy: SkillTaxonomy) async throws {
         if loaded { return }
         if let loading { return try await loading.value }
+        // Anything queued before was saved before this read begins (a save is queued after its commit), so the
+        // read sees it; a queue left by a failed load must not be replayed over what this one reads.
+        arrivedWhileLoading.removeAll()
         let task = Task { try await read(on: database, taxonomy: taxonomy) }
         loading = task
         defer { loading = nil }
@@ -47,7 +51,7 @@ actor VacancyIndex {
         let companies = try await Company.query(on: database).all()
         let all = try await Vacancy.query(on: database).filter(\.$status == VacancyStatus.published.rawValue)
             .sort(\.$createdAt, .ascending).all()
-        await afterReading?()
+        try await afterReading?()
         for company in companies {
             if let id = company.id { companyNames[id] = company.legalName }
         }
@@ -189,11 +193,12 @@ actor CandidateIndex {
     private var loading: Task<Void, any Error>?
     /// Changes that arrived while the load was reading, applied once it ends: its read may have missed them.
     private var arrivedWhileLoading: [Change] = []
-    /// Runs when the first load has read the database, before it takes in what it read: where a test puts a save.
-    private let afterReading: (@Sendable () async -> Void)?
+    /// Runs when the first load has read the database, before it takes in what it read: where a test puts a save
+    /// (or a failure).
+    private let afterReading: (@Sendable () async throws -> Void)?
     let taxonomy: SkillTaxonomy
 
-    init(taxonomy: SkillTaxonomy, afterReading: (@Sendable () async -> Void)? = nil) {
+    init(taxonomy: SkillTaxonomy, afterReading: (@Sendable () async throws -> Void)? = nil) {
         self.taxonomy = taxonomy
         self.afterReading = afterReading
         pool = CandidatePool(taxonomy: taxonomy)
@@ -202,6 +207,8 @@ actor CandidateIndex {
     private func load(on database: any Database) async throws {
         if known.withLockedValue({ $0.loaded }) { return }
         if let loading { return try await loading.value }
+        // As in `VacancyIndex.load`: a queue left by a failed load is already in the database this one reads.
+        arrivedWhileLoading.removeAll()
         let task = Task { try await read(on: database) }
         loading = task
         defer { loading = nil }
@@ -210,7 +217,7 @@ actor CandidateIndex {
 
     private func read(on database: any Database) async throws {
         let stored = try await SpecialistProfile.query(on: database).sort(\.$updatedAt, .ascending).all()
-        await afterReading?()
+        try await afterReading?()
         var profiles: [UUID: PreparedCandidate] = [:]
         for profile in stored {
             let candidate = MatchingAdapter.candidate(of: profile)
