@@ -31,7 +31,7 @@ public struct MatchReason: Hashable, Sendable, Codable {
     /// The arguments by name.
     public var arguments: [String: String] {
         get { Dictionary(argumentList.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
-        set { argumentList = Self.sorted(newValue.map { Argument(name: $0.key, value: $0.value) }) }
+        set { argumentList = Self.sorted(newValue.lazy.map { Argument(name: $0.key, value: $0.value) }) }
     }
 
     /// The matcher writes its arguments as a literal (`["skill": id, "level": code]`), taken here as the pairs
@@ -40,7 +40,11 @@ public struct MatchReason: Hashable, Sendable, Codable {
         self.key = key
         self.component = component
         self.effect = effect
-        argumentList = Self.sorted(arguments.map { Argument(name: $0.key, value: $0.value) })
+        // Each pair put in its place as it comes: a reason has at most four, and this makes one array, no more.
+        var list: [Argument] = []
+        list.reserveCapacity(arguments.count)
+        for (name, value) in arguments { Self.place(Argument(name: name, value: value), in: &list) }
+        argumentList = list
     }
 
     public init(_ key: String, _ component: MatchComponent?, _ effect: Effect, arguments: [String: String]) {
@@ -48,28 +52,21 @@ public struct MatchReason: Hashable, Sendable, Codable {
         self.arguments = arguments
     }
 
-    /// By name, the last of equal names kept: an insertion sort, since a reason has at most four arguments.
-    private static func sorted(_ list: [Argument]) -> [Argument] {
-        var list = list
-        var index = 1
-        while index < list.count {
-            var position = index
-            while position > 0, list[position - 1].name > list[position].name {
-                list.swapAt(position - 1, position)
-                position -= 1
-            }
-            index += 1
-        }
-        // A stable sort keeps equal names in the order given: drop all but the last of each.
-        var unique = 0
-        for index in list.indices {
-            if unique > 0, list[unique - 1].name == list[index].name { list[unique - 1] = list[index] } else {
-                list[unique] = list[index]
-                unique += 1
-            }
-        }
-        list.removeLast(list.count - unique)
+    private static func sorted(_ arguments: some Sequence<Argument>) -> [Argument] {
+        var list: [Argument] = []
+        for argument in arguments { place(argument, in: &list) }
         return list
+    }
+
+    /// Into a list sorted by name: after those named before it, or over the one of the same name.
+    private static func place(_ argument: Argument, in list: inout [Argument]) {
+        var position = list.endIndex
+        while position > 0, list[position - 1].name > argument.name { position -= 1 }
+        if position > 0, list[position - 1].name == argument.name {
+            list[position - 1] = argument
+        } else {
+            list.insert(argument, at: position)
+        }
     }
 
     private enum CodingKeys: String, CodingKey {
