@@ -12,10 +12,18 @@ import VaporTesting
 @Suite struct VacancyMatchesRouteTests {
     static let profile = #"{"citizenship":"UZ","city":"Ташкент","russianLevel":"B2","expectedSalary":250000,"relocation":true,"remote":"any","skills":[{"skill":"java","level":4,"years":6}]}"#
 
+    /// Aziz's profile with Spring Boot learnt: answers then say "Spring Boot: your level fits".
+    static let withSpringBoot = profile.replacingOccurrences(of: #"{"skill":"java","level":4,"years":6}"#,
+                                                             with: #"{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":3}"#)
+
+    /// The Java vacancy under another title.
+    static func javaVacancy(titled title: String) -> String {
+        VacanciesTests.javaVacancy.replacingOccurrences(of: #""title":"Java-разработчик""#, with: #""title":"# + jsonString(title))
+    }
+
     func market(_ app: Application, title: String = "Java-разработчик") async throws -> (hr: String, vacancyID: String, aziz: String) {
         let hr = try await VacanciesTests().employer(app)
-        let vacancy = VacanciesTests.javaVacancy.replacingOccurrences(of: #""title":"Java-разработчик""#,
-                                                                      with: #""title":"# + Self.jsonString(title))
+        let vacancy = Self.javaVacancy(titled: title)
         let created = try await app.api(.POST, "/vacancies", raw: vacancy, token: hr)
         #expect(created.status == .created, "\(created.text)")
         try await app.signUp(email: "aziz@example.uz")
@@ -63,9 +71,7 @@ import VaporTesting
             #expect(!first.text.contains("Spring Boot: your level fits"))
 
             // Aziz learns Spring Boot: the next answer says so.
-            let better = Self.profile.replacingOccurrences(of: #"{"skill":"java","level":4,"years":6}"#,
-                                                           with: #"{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":3}"#)
-            #expect(try await app.api(.PUT, "/profile", raw: better, token: aziz).status == .ok)
+            #expect(try await app.api(.PUT, "/profile", raw: Self.withSpringBoot, token: aziz).status == .ok)
             let changed = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
             #expect(changed.text.contains("Spring Boot: your level fits"), "\(changed.text)")
 
@@ -158,20 +164,14 @@ import VaporTesting
         try await withTestApp { app in
             app.matchPageCache = MatchPageCache(budgetBytes: 0)
             let (hr, vacancyID, aziz) = try await market(app)
-            let better = Self.profile.replacingOccurrences(of: #"{"skill":"java","level":4,"years":6}"#,
-                                                           with: #"{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":3}"#)
-            func vacancy(_ title: String) -> String {
-                VacanciesTests.javaVacancy.replacingOccurrences(of: #""title":"Java-разработчик""#,
-                                                                with: #""title":"# + Self.jsonString(title))
-            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for round in 0..<6 {
                     group.addTask {
-                        let saved = try await app.api(.PUT, "/profile", raw: round.isMultiple(of: 2) ? better : Self.profile, token: aziz)
+                        let saved = try await app.api(.PUT, "/profile", raw: round.isMultiple(of: 2) ? Self.withSpringBoot : Self.profile, token: aziz)
                         #expect(saved.status == .ok)
                     }
                     group.addTask {
-                        let saved = try await app.api(.PUT, "/vacancies/\(vacancyID)", raw: vacancy("Java, раунд \(round)"), token: hr)
+                        let saved = try await app.api(.PUT, "/vacancies/\(vacancyID)", raw: Self.javaVacancy(titled: "Java, раунд \(round)"), token: hr)
                         #expect(saved.status == .ok)
                     }
                     for _ in 0..<4 {
@@ -185,8 +185,8 @@ import VaporTesting
                 }
                 try await group.waitForAll()
             }
-            #expect(try await app.api(.PUT, "/profile", raw: better, token: aziz).status == .ok)
-            #expect(try await app.api(.PUT, "/vacancies/\(vacancyID)", raw: vacancy("Java, последний раунд"), token: hr).status == .ok)
+            #expect(try await app.api(.PUT, "/profile", raw: Self.withSpringBoot, token: aziz).status == .ok)
+            #expect(try await app.api(.PUT, "/vacancies/\(vacancyID)", raw: Self.javaVacancy(titled: "Java, последний раунд"), token: hr).status == .ok)
             let after = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
             #expect(after.text.contains("Java, последний раунд") && after.text.contains("Spring Boot: your level fits"), "\(after.text)")
         }
@@ -199,11 +199,8 @@ import VaporTesting
         try await withTestApp { app in
             app.matchPageCache = MatchPageCache(budgetBytes: 0)
             let (hr, vacancyID, aziz) = try await market(app)
-            let better = Self.profile.replacingOccurrences(of: #"{"skill":"java","level":4,"years":6}"#,
-                                                           with: #"{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":3}"#)
             let title = "Java, сохранена во время чтения"
-            let edited = VacanciesTests.javaVacancy.replacingOccurrences(of: #""title":"Java-разработчик""#,
-                                                                        with: #""title":"# + Self.jsonString(title))
+            let edited = Self.javaVacancy(titled: title)
             let reads = ReadCount()
             app.vacancyIndex = VacancyIndex(afterReading: {
                 await reads.vacancies()
@@ -212,7 +209,7 @@ import VaporTesting
             })
             app.candidateIndex = CandidateIndex(taxonomy: app.skillTaxonomy, afterReading: {
                 await reads.candidates()
-                let saved = try? await app.api(.PUT, "/profile", raw: better, token: aziz)
+                let saved = try? await app.api(.PUT, "/profile", raw: Self.withSpringBoot, token: aziz)
                 #expect(saved?.status == .ok)
             })
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -240,12 +237,10 @@ import VaporTesting
         try await withTestApp { app in
             app.matchPageCache = MatchPageCache(budgetBytes: 0)
             let (_, _, aziz) = try await market(app)
-            let better = Self.profile.replacingOccurrences(of: #"{"skill":"java","level":4,"years":6}"#,
-                                                           with: #"{"skill":"java","level":4,"years":6},{"skill":"spring-boot","level":4,"years":3}"#)
             let reads = ReadCount()
             app.candidateIndex = CandidateIndex(taxonomy: app.skillTaxonomy, afterReading: {
                 guard await reads.candidates() == 1 else { return }
-                let saved = try await app.api(.PUT, "/profile", raw: better, token: aziz)
+                let saved = try await app.api(.PUT, "/profile", raw: Self.withSpringBoot, token: aziz)
                 #expect(saved.status == .ok)
                 throw LoadFailure()
             })
