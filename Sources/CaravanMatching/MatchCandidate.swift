@@ -37,8 +37,9 @@ protocol MatchCandidate: MatchTraits {
     func sharedTitleWords(_ vacancy: PreparedVacancy) -> [String]
 }
 
-/// A candidate with the work that depends on nothing else done once: the summary's terms, which analysing
-/// (splitting, folding, stemming) costs more than ranking a few hundred vacancies. What a server keeps per profile.
+/// A candidate with the work that depends on nothing else done once: the summary's terms (split, folded,
+/// stemmed), which every ranking repeated before — 3.8 % of the computed match page's server samples. What a
+/// server keeps per profile.
 public struct PreparedCandidate: Sendable {
     public let profile: CandidateProfile
     let summaryTerms: Set<String>
