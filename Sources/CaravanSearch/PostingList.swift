@@ -135,12 +135,13 @@ struct PostingList: Sendable {
         let fields = UInt64(fieldCount)
         let fieldMask = UInt64(1) << fields - 1
         bytes.withUnsafeBufferPointer { buffer in
+            let last = buffer.count &- 1
             var offset = position.offset
             var doc = position.lastDoc
             var index = position.decoded
             while index < end {
-                let head = VarInt.read(buffer, at: &offset)
-                doc &+= DocID(truncatingIfNeeded: head >> fields)
+                let head = VarInt.readShort(buffer, at: &offset, last: last)
+                doc &+= DocID(truncatingIfNeeded: head &>> fields)
                 docs[index] = doc
                 masks[index] = UInt8(truncatingIfNeeded: head & fieldMask)
                 index &+= 1

@@ -152,6 +152,57 @@ import Testing
         #expect(list.fieldDocumentFrequency[1] == 300)
     }
 
+    /// Gaps of one byte, of two and now and then of three, in a given share (decoded without a branch on
+    /// each one's length, `VarInt.readShort`): whole blocks, blocks decoded up to a target, and each value
+    /// read both ways must give back exactly what was appended, up to the list's last byte.
+    @Test(arguments: [0.0, 0.1, 0.5, 0.97])
+    func postingListDecodesGapsOfEveryLength(longShare: Double) {
+        var generator = SeededGenerator(seed: 11)
+        var list = PostingList(fieldCount: 3)
+        var docs: [DocID] = []
+        var masks: [UInt8] = []
+        var doc: DocID = 0
+        for number in 0..<1000 {
+            let long = Double.random(in: 0..<1, using: &generator) < longShare
+            doc += !long ? DocID.random(in: 1...15, using: &generator)
+                : number % 40 == 0 ? DocID.random(in: 2048...100_000, using: &generator)
+                : DocID.random(in: 16...2047, using: &generator)
+            let frequencies = SIMD8<UInt32>(UInt32(number % 3), 1, UInt32(number % 2), 0, 0, 0, 0, 0)
+            list.append(doc, frequencies: frequencies, lengths: SIMD8(4, 4, 4, 0, 0, 0, 0, 0))
+            docs.append(doc)
+            masks.append((number % 3 == 0 ? 0 : 1) | 2 | (number % 2 == 0 ? 0 : 4))
+        }
+        let buffer = UnsafeMutablePointer<DocID>.allocate(capacity: PostingList.blockSize)
+        let maskBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: PostingList.blockSize)
+        defer { buffer.deallocate(); maskBuffer.deallocate() }
+        var decoded: [DocID] = []
+        var decodedMasks: [UInt8] = []
+        for block in 0..<list.blockCount {
+            let count = list.decodeDocuments(block: block, docs: buffer, masks: maskBuffer)
+            decoded += (0..<count).map { buffer[$0] }
+            decodedMasks += (0..<count).map { maskBuffer[$0] }
+            // Up to a target inside the block: stops right at the first document at or past it.
+            let first = block * PostingList.blockSize
+            let wanted = first + Int.random(in: 0..<count, using: &generator)
+            var position = PostingList.BlockPosition(list: list, block: block)
+            list.decodeDocuments(&position, upTo: count, stoppingAt: docs[wanted], docs: buffer, masks: maskBuffer)
+            #expect(position.decoded == wanted - first + 1)
+            #expect(buffer[position.decoded - 1] == docs[wanted])
+        }
+        #expect(decoded == docs)
+        #expect(decodedMasks == masks)
+
+        list.bytes.withUnsafeBufferPointer { bytes in
+            var plain = 0
+            var short = 0
+            while plain < bytes.count {
+                let value = VarInt.read(bytes, at: &plain)
+                #expect(VarInt.readShort(bytes, at: &short, last: bytes.count - 1) == value)
+                #expect(short == plain)
+            }
+        }
+    }
+
     @Test func topKKeepsTheBestAndBreaksTiesById() {
         var top = TopK(k: 3)
         for (score, doc) in [(1.0, 9), (5.0, 4), (5.0, 2), (3.0, 1), (0.5, 0), (5.0, 3)] as [(Double, DocID)] {
