@@ -140,12 +140,49 @@ struct PostingList: Sendable {
             var doc = position.lastDoc
             var index = position.decoded
             while index < end {
-                let head = VarInt.readShort(buffer, at: &offset, last: last)
-                doc &+= DocID(truncatingIfNeeded: head &>> fields)
-                docs[index] = doc
-                masks[index] = UInt8(truncatingIfNeeded: head & fieldMask)
-                index &+= 1
-                if doc >= target { break }
+                // Eight postings at once where the next eight bytes are eight one-byte values, as a common
+                // term's gaps nearly always are: no posting's length has to be found before the next one's
+                // byte can be read.
+                if end &- index >= 8 && offset < buffer.count &- 8 {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + offset)
+                        .loadUnaligned(as: UInt64.self))
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        for lane in 0..<8 {
+                            let head = word &>> UInt64(lane &* 8) & 0xFF
+                            doc &+= DocID(truncatingIfNeeded: head &>> fields)
+                            docs[index &+ lane] = doc
+                            masks[index &+ lane] = UInt8(truncatingIfNeeded: head & fieldMask)
+                        }
+                        if doc < target {
+                            index &+= 8
+                            offset &+= 8
+                            continue
+                        }
+                        // Stop right after the first at or past the target, as one at a time would.
+                        var lane = 0
+                        while docs[index &+ lane] < target { lane &+= 1 }
+                        index &+= lane &+ 1
+                        offset &+= lane &+ 1
+                        doc = docs[index &- 1]
+                        break
+                    }
+                }
+                // Otherwise up to eight one at a time before looking again: in a list of mixed lengths the
+                // look would fail at nearly every posting.
+                let stop = min(end, index &+ 8)
+                var reached = false
+                while index < stop {
+                    let head = VarInt.readShort(buffer, at: &offset, last: last)
+                    doc &+= DocID(truncatingIfNeeded: head &>> fields)
+                    docs[index] = doc
+                    masks[index] = UInt8(truncatingIfNeeded: head & fieldMask)
+                    index &+= 1
+                    if doc >= target {
+                        reached = true
+                        break
+                    }
+                }
+                if reached { break }
             }
             position.offset = offset
             position.lastDoc = doc

@@ -188,6 +188,9 @@ import Testing
             list.decodeDocuments(&position, upTo: count, stoppingAt: docs[wanted], docs: buffer, masks: maskBuffer)
             #expect(position.decoded == wanted - first + 1)
             #expect(buffer[position.decoded - 1] == docs[wanted])
+            // And on from there to the block's end, as a cursor looking further does.
+            list.decodeDocuments(&position, upTo: count, stoppingAt: .exhausted, docs: buffer, masks: maskBuffer)
+            #expect((0..<count).map { buffer[$0] } == Array(docs[first..<(first + count)]))
         }
         #expect(decoded == docs)
         #expect(decodedMasks == masks)
