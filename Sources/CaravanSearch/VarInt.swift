@@ -16,9 +16,9 @@ enum VarInt {
         bytes.append(UInt8(rest))
     }
 
-    /// Reads one value at `offset` and moves past it. One- and two-byte values (every frequency, and the
-    /// gaps of all but the rarest terms) take the inlined fast path; longer ones a loop kept out of line
-    /// so the hot decoding loops stay small.
+    /// Reads one value at `offset` and moves past it. One- and two-byte values (nearly every frequency)
+    /// take the inlined fast path; longer ones a loop kept out of line so the hot decoding loops stay
+    /// small. Posting gaps are read with `readShort` instead.
     @inline(__always)
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> UInt64 {
         let first = bytes[offset]
@@ -36,10 +36,11 @@ enum VarInt {
     }
 
     /// `read` without a branch on the value's length when it takes one or two bytes: both bytes are
-    /// loaded and the second is masked in only if the first says so. A posting's gap takes one byte or
-    /// two at random in most lists, so `read`'s branch on it is mispredicted on a good share of postings;
-    /// only a value of three or more bytes (a rare term's long gap) goes through the loop. `last` is the
-    /// buffer's last index, so the look-ahead never reads past it.
+    /// loaded and the second is masked in only if the first says so. In a list of a term held by a few
+    /// percent of the documents a gap takes one byte or two at random, so `read`'s branch on it is
+    /// mispredicted on a good share of postings (a common term's nearly all one-byte gaps are decoded eight
+    /// at once, see `PostingList.decodeDocuments`). Only a value of three or more bytes (a rare term's long
+    /// gap) goes through the loop. `last` is the buffer's last index, so the look-ahead never reads past it.
     @inline(__always)
     static func readShort(_ bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int, last: Int) -> UInt64 {
         let first = UInt64(bytes[offset])

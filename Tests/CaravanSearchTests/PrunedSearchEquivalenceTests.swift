@@ -162,7 +162,8 @@ import Testing
         var docs: [DocID] = []
         var masks: [UInt8] = []
         var doc: DocID = 0
-        for number in 0..<1000 {
+        // 1003: the last block's 107 postings are not a multiple of the eight decoded at once.
+        for number in 0..<1003 {
             let long = Double.random(in: 0..<1, using: &generator) < longShare
             doc += !long ? DocID.random(in: 1...15, using: &generator)
                 : number % 40 == 0 ? DocID.random(in: 2048...100_000, using: &generator)
@@ -181,16 +182,33 @@ import Testing
             let count = list.decodeDocuments(block: block, docs: buffer, masks: maskBuffer)
             decoded += (0..<count).map { buffer[$0] }
             decodedMasks += (0..<count).map { maskBuffer[$0] }
-            // Up to a target inside the block: stops right at the first document at or past it.
+
+            // Stopped at targets, as a cursor looks: each stop lands right on the first document at or past
+            // its target (a target between two documents, as cursors mostly ask), from wherever the last one
+            // left off; a target already passed decodes one posting more.
             let first = block * PostingList.blockSize
-            let wanted = first + Int.random(in: 0..<count, using: &generator)
             var position = PostingList.BlockPosition(list: list, block: block)
-            list.decodeDocuments(&position, upTo: count, stoppingAt: docs[wanted], docs: buffer, masks: maskBuffer)
-            #expect(position.decoded == wanted - first + 1)
-            #expect(buffer[position.decoded - 1] == docs[wanted])
-            // And on from there to the block's end, as a cursor looking further does.
+            var wanted = first + Int.random(in: 0..<count, using: &generator)
+            for _ in 0..<3 {
+                let target = wanted == first ? docs[wanted] : docs[wanted - 1] + 1
+                list.decodeDocuments(&position, upTo: count, stoppingAt: target, docs: buffer, masks: maskBuffer)
+                #expect(position.decoded == wanted - first + 1)
+                #expect(position.lastDoc == docs[wanted])
+                guard wanted + 1 < first + count else { break }
+                wanted += Int.random(in: 1..<(first + count - wanted), using: &generator)
+            }
+            if position.decoded < count {
+                let before = position.decoded
+                list.decodeDocuments(&position, upTo: count, stoppingAt: 0, docs: buffer, masks: maskBuffer)
+                #expect(position.decoded == before + 1)
+            }
+            // And on to the block's end: no further, and the next block's bytes start where it stopped.
             list.decodeDocuments(&position, upTo: count, stoppingAt: .exhausted, docs: buffer, masks: maskBuffer)
+            #expect(position.decoded == count)
+            #expect(position.lastDoc == docs[first + count - 1])
+            #expect(position.offset == (block + 1 < list.blockCount ? Int(list.blockStart[block + 1]) : list.bytes.count))
             #expect((0..<count).map { buffer[$0] } == Array(docs[first..<(first + count)]))
+            #expect((0..<count).map { maskBuffer[$0] } == Array(masks[first..<(first + count)]))
         }
         #expect(decoded == docs)
         #expect(decodedMasks == masks)
