@@ -139,7 +139,7 @@ struct PostingList: Sendable {
             var offset = position.offset
             var doc = position.lastDoc
             var index = position.decoded
-            while index < end {
+            decoding: while index < end {
                 // Eight postings at once where the next eight bytes are eight one-byte values, as a common
                 // term's gaps nearly always are: no posting's length has to be found before the next one's
                 // byte can be read.
@@ -164,25 +164,20 @@ struct PostingList: Sendable {
                         index &+= lane &+ 1
                         offset &+= lane &+ 1
                         doc = docs[index &- 1]
-                        break
+                        break decoding
                     }
                 }
                 // Otherwise up to eight one at a time before looking again: in a list of mixed lengths the
                 // look would fail at nearly every posting.
                 let stop = min(end, index &+ 8)
-                var reached = false
                 while index < stop {
                     let head = VarInt.readShort(buffer, at: &offset, last: last)
                     doc &+= DocID(truncatingIfNeeded: head &>> fields)
                     docs[index] = doc
                     masks[index] = UInt8(truncatingIfNeeded: head & fieldMask)
                     index &+= 1
-                    if doc >= target {
-                        reached = true
-                        break
-                    }
+                    if doc >= target { break decoding }
                 }
-                if reached { break }
             }
             position.offset = offset
             position.lastDoc = doc
