@@ -20,8 +20,8 @@ extension Matcher {
         }
         let routes = SkillRoutes(prepared, pool: pool, matcher: self)
         let query = pool.query(prepared)
-        let filter = TraitsFilter(prepared, matcher: self)
         let signatures = SignatureBounds(prepared, descendants: pool.descendants, weights: weights)
+        let filter = TraitsFilter(prepared, signatures: signatures, matcher: self)
 
         let top = pool.withColumns { columns -> TopMatches in
             var ranking = PoolRanking(matcher: self, prepared: prepared, routes: routes, columns: columns,
@@ -35,26 +35,29 @@ extension Matcher {
                 // Nobody in this list earns more on a required skill than its ceiling, nor more than their skill
                 // signature allows; that and their traits, read in order with the list, rule most of them out
                 // before their rows are read.
+                let tiers = ceilings.withUnsafeBufferPointer { signatures.tiers(cappedAt: $0.baseAddress!) }
+                let skillCeiling = filter.skillsPart(ceiling: tiers)
                 pool.postings[list].withUnsafeBufferPointer { positions in
                 pool.postingTraits[list].withUnsafeBufferPointer { traits in
                 pool.postingSkills[list].withUnsafeBufferPointer { skills in
                 pool.orderKeys.withUnsafeBufferPointer { orderKeys in
-                ceilings.withUnsafeBufferPointer { ceilings in
+                tiers.withUnsafeBufferPointer { tiers in
                     for at in positions.indices {
                         let position = Int(positions[at])
                         if let threshold = ranking.top.threshold {
-                            let signature = skills[at]
-                            let required = signatures.requiredSkills(signature, ceilings: ceilings.baseAddress!)
-                            switch filter.reach(threshold, traits[at], skills: required,
-                                                niceToHave: signatures.niceToHave(signature), vacancyCity: query.cityKey) {
+                            switch filter.reach(threshold, traits[at], signature: skills[at], tiers: tiers.baseAddress!,
+                                                skillsCeiling: skillCeiling, vacancyCity: query.cityKey) {
                             case .below: continue
                             // Equal scores rank by id: one that can at best tie enters only with a lower id.
-                            case .tie: if orderKeys[position] > ranking.lowestKeptOrder { continue }
+                            case .tie:
+                                ranking.enqueueTie(position, orderKeys: orderKeys)
+                                continue
                             case .above: break
                             }
                         }
                         ranking.enqueue(position)
                     }
+                    ranking.flushTies(orderKeys: orderKeys)
                     ranking.flush()
                 }
                 }
@@ -123,6 +126,9 @@ private struct PoolRanking {
     /// Candidates that passed the filters, waiting to be looked at together (`flush`).
     private let pending: UnsafeMutablePointer<Int>
     private var pendingCount = 0
+    /// Candidates that can at best tie, waiting for their ids' order to be read together (`flushTies`).
+    private let ties: UnsafeMutablePointer<Int>
+    private var tieCount = 0
     /// How many candidates `flush` looks at together: enough for a dozen cache misses to overlap.
     static let batchSize = 16
 
@@ -140,12 +146,35 @@ private struct PoolRanking {
         best = .allocate(capacity: max(1, routes.needCount))
         best.initialize(repeating: 0)
         pending = .allocate(capacity: Self.batchSize)
+        ties = .allocate(capacity: Self.batchSize)
     }
 
     func release() {
         visited.deallocate()
         best.deallocate()
         pending.deallocate()
+        ties.deallocate()
+    }
+
+    /// Queues a candidate who can at best tie the lowest kept score, for the next `flushTies`.
+    @inline(__always)
+    mutating func enqueueTie(_ position: Int, orderKeys: UnsafeBufferPointer<UInt64>) {
+        ties[tieCount] = position
+        tieCount += 1
+        if tieCount == Self.batchSize { flushTies(orderKeys: orderKeys) }
+    }
+
+    /// Queues the waiting ties whose id comes before the lowest kept one (`enqueue`). Their order keys are a
+    /// cache miss each, read one after another here so the misses overlap, as `flush` does for rows. The lowest
+    /// kept id is the one now: if the threshold rose since a candidate was found to tie it, the candidate is
+    /// below it and `visit` rules it out either way.
+    mutating func flushTies(orderKeys: UnsafeBufferPointer<UInt64>) {
+        let count = tieCount
+        tieCount = 0
+        var touched: UInt64 = 0
+        for index in 0..<count { touched ^= orderKeys[ties[index]] }
+        keep(touched)
+        for index in 0..<count where orderKeys[ties[index]] <= lowestKeptOrder { enqueue(ties[index]) }
     }
 
     /// Queues the candidate at `position` to be looked at by the next `flush`, which happens when the batch is full.
@@ -347,26 +376,39 @@ struct SkillRoutes {
 }
 
 /// The scalar rules for one vacancy tabulated over the few values packed traits take (years, Russian level,
-/// remote / relocation / same city), by running the rules themselves on made-up traits: a posting is ruled
-/// out with three table reads, and only what passes is checked with the rules in full on its traits.
+/// remote / relocation / same city), by running the rules themselves on made-up traits, with the salary rule
+/// and the citizenship constraint worked out on the packed values: a posting is ruled out with a few table reads
+/// and multiplications, and only what passes is checked with the rules in full on its traits.
 struct TraitsFilter {
     private let matcher: Matcher
     private let prepared: PreparedVacancy
+    private let signatures: SignatureBounds
     /// Weighted component values; −∞ where a hard constraint excludes.
     private let experience: [Double]
     private let russian: [Double]
     private let place: [Double]
-    /// The weighted components neither the traits nor the skill signature decide, at full marks.
+    /// Per word of 64 citizenship numbers, the eligible ones; nil when the vacancy is open to all.
+    private let eligible: [UInt64]?
+    /// The budget, and 2 / the budget (so 1 % over costs 2 % with a multiplication); nil when there is none.
+    private let budget: Double?
+    private let twiceInverseBudget: Double
+    /// The weighted salary component when either side's figure is unknown.
+    private let unknownSalary: Double
+    private let salaryWeight: Double
+    /// The text component at full marks, and the nice-to-have one when the vacancy names none: neither the traits
+    /// nor the skill signature decides them.
     private let rest: Double
-    private let skillsWeight: Double
-    private let niceWeight: Double
-    /// 1 / the sum of the weights: a multiplication per posting instead of a division. It differs from dividing by
-    /// an ulp or so, far inside the 1e-9 this first check already allows for summing in another order than `combine`.
+    /// The weights of a unit of required credit and of one nice-to-have skill covered, divided by how many there are.
+    private let creditWeight: Double
+    private let coveredWeight: Double
+    /// 1 / the sum of the weights: a multiplication per posting instead of a division. Together with the weights
+    /// divided in advance, the first check differs from `combine` by a few ulps, far inside the 1e-9 it allows for.
     private let inverseWeightSum: Double
 
-    init(_ prepared: PreparedVacancy, matcher: Matcher) {
+    init(_ prepared: PreparedVacancy, signatures: SignatureBounds, matcher: Matcher) {
         self.matcher = matcher
         self.prepared = prepared
+        self.signatures = signatures
         let weights = matcher.weights
         var sink = NoReasons()
         typealias Traits = CandidatePool.Traits
@@ -384,9 +426,20 @@ struct TraitsFilter {
             guard matcher.passesHardConstraints(traits, prepared, &sink) else { return -.infinity }
             return weights.location * matcher.location(traits, prepared, &sink)
         }
-        rest = weights.salary + weights.text
-        skillsWeight = weights.requiredSkills
-        niceWeight = weights.niceToHaveSkills
+        // Numbers past 16 bits are packed as unnumbered, which passes here and is checked in full.
+        eligible = prepared.eligibleCitizenships.map { numbers in
+            let packable = numbers.filter { $0 >= 0 && $0 < Traits.unnumbered }
+            var words = [UInt64](repeating: 0, count: (Int(packable.max() ?? 0) >> 6) + 1)
+            for number in packable { words[Int(number) >> 6] |= 1 << UInt64(number & 63) }
+            return words
+        }
+        budget = prepared.salaryMax.flatMap { $0 > 0 ? Double($0) : nil }
+        twiceInverseBudget = budget.map { 2 / $0 } ?? 0
+        unknownSalary = weights.salary * matcher.salary(Traits(), prepared, &sink)
+        salaryWeight = weights.salary
+        creditWeight = weights.requiredSkills / Double(signatures.needCount)
+        coveredWeight = signatures.niceCount == 0 ? 0 : weights.niceToHaveSkills / Double(signatures.niceCount)
+        rest = weights.text + (signatures.niceCount == 0 ? weights.niceToHaveSkills : 0)
         inverseWeightSum = 1 / MatchComponent.allCases.reduce(0) { $0 + weights.weight(of: $1) }
     }
 
@@ -399,28 +452,79 @@ struct TraitsFilter {
         case above
     }
 
-    /// How close a candidate with these packed traits, at most `skills` of the required-skills component and at
-    /// most `niceToHave` of the nice-to-have one can come to `threshold`: first from the tables, then with the
-    /// rules in full on the unpacked traits.
+    /// The most the parts `reach` works out from the skill signature (required and nice-to-have skills, with the
+    /// text at full marks) can add up to for anyone in a list read with these capped `tiers`: every bit set.
+    func skillsPart(ceiling tiers: [SignatureBounds.Tier]) -> Double {
+        tiers.withUnsafeBufferPointer { skillsPart(.max, tiers: $0.baseAddress!) }
+    }
+
+    @inline(__always)
+    private func skillsPart(_ signature: UInt64, tiers: UnsafePointer<SignatureBounds.Tier>) -> Double {
+        creditWeight * signatures.requiredCredit(signature, tiers: tiers)
+            + coveredWeight * Double(signatures.niceCovered(signature)) + rest
+    }
+
+    /// How close a candidate with these packed traits and skill `signature`, earning at most what the capped
+    /// `tiers` allow on each required skill (`SignatureBounds.tiers(cappedAt:)`), can come to `threshold`: first
+    /// from the tables — the traits alone with the most anyone in the list can earn on skills (`skillsCeiling`,
+    /// from `skillsPart(ceiling:)`), then with the signature too — then with the rules in full on the unpacked
+    /// traits. Most postings fail on their traits, and those cost a few table reads and no work on the signature.
     ///
     /// `.tie` rests on `combine` of those component bounds being at least the score itself: each bound is at least
     /// its component and `combine` adds nonnegative weights times components in a fixed order, and rounding to
     /// nearest is monotonic, so the sum of larger terms is never smaller.
     @inline(__always)
-    func reach(_ threshold: Double, _ bits: UInt64, skills: Double, niceToHave: Double, vacancyCity: Int32?) -> Reach {
-        typealias Traits = CandidatePool.Traits
-        let tabled = skillsWeight * skills + niceWeight * niceToHave + rest + experience[Int(Traits.years(bits))]
-            + russian[Traits.russianLevel(bits)] + place[Traits.placeIndex(bits, vacancyCity: vacancyCity)]
-        guard tabled * inverseWeightSum + 1e-9 >= threshold else { return .below }
-        let traits = Traits(bits, vacancyCity: vacancyCity)
+    func reach(_ threshold: Double, _ bits: UInt64, signature: UInt64, tiers: UnsafePointer<SignatureBounds.Tier>,
+               skillsCeiling: Double, vacancyCity: Int32?) -> Reach {
+        guard eligible(bits) else { return .below }
+        let traitsPart = traitsPart(bits, vacancyCity: vacancyCity)
+        guard (traitsPart + skillsCeiling) * inverseWeightSum + 1e-9 >= threshold,
+              (traitsPart + skillsPart(signature, tiers: tiers)) * inverseWeightSum + 1e-9 >= threshold
+        else { return .below }
+        let traits = CandidatePool.Traits(bits, vacancyCity: vacancyCity)
         var sink = NoReasons()
         guard matcher.passesHardConstraints(traits, prepared, &sink) else { return .below }
         var values = ComponentValues.fullMarks
-        values.requiredSkills = skills
-        values.niceToHaveSkills = niceToHave
+        values.requiredSkills = signatures.requiredSkills(credit: signatures.requiredCredit(signature, tiers: tiers))
+        values.niceToHaveSkills = signatures.niceToHave(covered: signatures.niceCovered(signature))
         matcher.scalarComponents(traits, prepared, &values)
         guard matcher.ceiling(values) >= threshold else { return .below }
         return matcher.combine(values) > threshold ? .above : .tie
+    }
+
+    /// The first bound `reach` compares, before its 1e-9: the tables' best score for these traits and signature;
+    /// −∞ for a candidate the tables exclude.
+    func tabledBound(_ bits: UInt64, signature: UInt64, tiers: UnsafePointer<SignatureBounds.Tier>,
+                     vacancyCity: Int32?) -> Double {
+        guard eligible(bits) else { return -.infinity }
+        return (traitsPart(bits, vacancyCity: vacancyCity) + skillsPart(signature, tiers: tiers)) * inverseWeightSum
+    }
+
+    /// Whether the packed citizenship may be one the vacancy is open to.
+    @inline(__always)
+    private func eligible(_ bits: UInt64) -> Bool {
+        guard let eligible else { return true }
+        let citizenship = Int(CandidatePool.Traits.citizenship(bits))
+        let word = citizenship >> 6
+        return citizenship == Int(CandidatePool.Traits.unnumbered)
+            || (word < eligible.count && eligible[word] & (1 << UInt64(citizenship & 63)) != 0)
+    }
+
+    /// The weighted components the traits decide: salary, experience, Russian and place (−∞ where one excludes).
+    @inline(__always)
+    private func traitsPart(_ bits: UInt64, vacancyCity: Int32?) -> Double {
+        typealias Traits = CandidatePool.Traits
+        return salary(bits) + experience[Int(Traits.years(bits))] + russian[Traits.russianLevel(bits)]
+            + place[Traits.placeIndex(bits, vacancyCity: vacancyCity)]
+    }
+
+    /// The weighted salary component of the packed salary, as `Matcher.salary` computes it on the unpacked one
+    /// but multiplying by 2 / the budget where it divides.
+    @inline(__always)
+    private func salary(_ bits: UInt64) -> Double {
+        guard let budget, let expected = CandidatePool.Traits.salary(bits) else { return unknownSalary }
+        let over = Double(expected) - budget
+        return over <= 0 ? salaryWeight : salaryWeight * max(0, 1 - over * twiceInverseBudget)
     }
 }
 

@@ -26,71 +26,106 @@ extension CandidatePool {
 /// the routes whose bits are set bounds it: a route whose bit is clear is not held. Every route's credit here is a
 /// factor times a level ratio of at most 1, so it is never below what scoring computes.
 struct SignatureBounds {
-    /// Per required skill, its tiers `tierStart[need]..<tierStart[need + 1]`: a mask of route bits and the most
-    /// those routes earn, best credit first.
-    private let tierStart: [Int]
-    private let tierMasks: [UInt64]
-    private let tierCredits: [Double]
+    /// One route tier of a required skill: the bits of its skills and the most it earns.
+    struct Tier {
+        var mask: UInt64
+        var credit: Double
+    }
+
+    /// Route tiers per required skill: the skill itself, those below it, those above it. A tier with no bits or no
+    /// credit has mask 0, so it never applies.
+    static let tiersPerNeed = 3
+
+    /// Per required skill, its `tiersPerNeed` tiers.
+    private let tiers: [Tier]
     /// Per nice-to-have skill, the bits of the skill and every skill below it (scoring counts either).
     private let niceMasks: [UInt64]
     let needCount: Int
 
     init(_ prepared: PreparedVacancy, descendants: [[Int]], weights: MatchingWeights) {
         typealias Signature = CandidatePool.SkillSignature
-        var tierStart = [0]
-        var tierMasks: [UInt64] = []
-        var tierCredits: [Double] = []
+        var tiers: [Tier] = []
         for requirement in prepared.required {
-            if requirement.skill >= 0 {
-                let tiers = [
-                    (Signature.bit(requirement.skill), 1.0),
-                    (Signature.of(descendants[requirement.skill]), weights.childSkillCredit),
-                    (Signature.of(requirement.ancestors), weights.parentSkillCredit),
-                ].filter { $0.0 != 0 && $0.1 > 0 }.sorted { $0.1 > $1.1 }
-                for (mask, credit) in tiers {
-                    tierMasks.append(mask)
-                    tierCredits.append(credit)
-                }
+            let routes = requirement.skill < 0 ? [] : [
+                Tier(mask: Signature.bit(requirement.skill), credit: 1),
+                Tier(mask: Signature.of(descendants[requirement.skill]), credit: weights.childSkillCredit),
+                Tier(mask: Signature.of(requirement.ancestors), credit: weights.parentSkillCredit),
+            ]
+            for tier in 0..<Self.tiersPerNeed {
+                let route = tier < routes.count ? routes[tier] : Tier(mask: 0, credit: 0)
+                tiers.append(route.credit > 0 ? route : Tier(mask: 0, credit: 0))
             }
-            tierStart.append(tierMasks.count)
         }
-        self.tierStart = tierStart
-        self.tierMasks = tierMasks
-        self.tierCredits = tierCredits
+        self.tiers = tiers
         niceMasks = prepared.niceToHave.map { skill, _ in
             skill >= 0 ? Signature.bit(skill) | Signature.of(descendants[skill]) : 0
         }
         needCount = prepared.required.count
     }
 
+    /// The tiers with each credit capped at `ceilings[need]`, what the posting lists not yet visited allow on that
+    /// required skill: made once per list, read for every posting in it (`requiredCredit`).
+    func tiers(cappedAt ceilings: UnsafePointer<Double>) -> [Tier] {
+        tiers.enumerated().map { index, tier in
+            Tier(mask: tier.mask, credit: min(tier.credit, ceilings[index / Self.tiersPerNeed]))
+        }
+    }
+
     /// The highest required-skills component a candidate with `signature` can have when, on each required skill,
-    /// they earn at most `ceilings[need]` (what the posting lists not yet visited allow): the mean, summed in
-    /// need order as scoring sums it.
-    @inline(__always)
+    /// they earn at most `ceilings[need]`.
     func requiredSkills(_ signature: UInt64, ceilings: UnsafePointer<Double>) -> Double {
+        tiers(cappedAt: ceilings).withUnsafeBufferPointer {
+            requiredSkills(credit: requiredCredit(signature, tiers: $0.baseAddress!))
+        }
+    }
+
+    /// The same before the mean, from capped tiers: per required skill the best credit among the tiers whose bits
+    /// the signature has (scoring takes one route by priority, never more than the best), summed in need order as
+    /// scoring sums them. The most a route earns capped at a ceiling is the cap of the most, so this equals taking
+    /// the first tier that applies and capping it. Without a branch on the bits, which no predictor could guess.
+    @inline(__always)
+    func requiredCredit(_ signature: UInt64, tiers: UnsafePointer<Tier>) -> Double {
         var total = 0.0
-        for need in 0..<needCount {
+        var tier = tiers
+        for _ in 0..<needCount {
             var credit = 0.0
-            var tier = tierStart[need]
-            let end = tierStart[need + 1]
-            while tier < end {
-                if signature & tierMasks[tier] != 0 {
-                    credit = tierCredits[tier]
-                    break
-                }
+            for _ in 0..<Self.tiersPerNeed {
+                let applies = signature & tier.pointee.mask != 0
+                // All ones when it applies, zero otherwise: the credit or +0.0.
+                let keep = 0 &- UInt64(applies ? 1 : 0)
+                credit = max(credit, Double(bitPattern: tier.pointee.credit.bitPattern & keep))
                 tier += 1
             }
-            total += min(credit, ceilings[need])
+            total += credit
         }
-        return total / Double(needCount)
+        return total
+    }
+
+    /// The mean of a `requiredCredit`, divided as scoring divides.
+    @inline(__always)
+    func requiredSkills(credit: Double) -> Double {
+        credit / Double(needCount)
     }
 
     /// The highest nice-to-have component a candidate with `signature` can have.
     @inline(__always)
     func niceToHave(_ signature: UInt64) -> Double {
-        guard !niceMasks.isEmpty else { return 1 }
+        niceToHave(covered: niceCovered(signature))
+    }
+
+    /// How many nice-to-have skills a candidate with `signature` can cover at most.
+    @inline(__always)
+    func niceCovered(_ signature: UInt64) -> Int {
         var covered = 0
         for mask in niceMasks where signature & mask != 0 { covered += 1 }
-        return Double(covered) / Double(niceMasks.count)
+        return covered
     }
+
+    /// The nice-to-have component of covering `covered` of them, as scoring computes it (1 when none are asked).
+    @inline(__always)
+    func niceToHave(covered: Int) -> Double {
+        niceMasks.isEmpty ? 1 : Double(covered) / Double(niceMasks.count)
+    }
+
+    var niceCount: Int { niceMasks.count }
 }

@@ -51,11 +51,11 @@ extension CandidatePool {
             let wholeYears = Self.years(bits)
             yearsOfExperience = wholeYears == Self.manyYears ? .infinity : Double(wholeYears)
             russian = LanguageLevel(rawValue: Int(bits & 7))
-            expectedSalary = bits & (1 << 5) != 0 ? Int((bits >> 14) & 0xFFFF) * 1000 : nil
+            expectedSalary = Self.salary(bits)
             openToRemote = bits & (1 << 3) != 0
             willingToRelocate = bits & (1 << 4) != 0
             livesInVacancyCity = Self.livesIn(bits, vacancyCity: cityKey)
-            let citizenship = (bits >> 46) & Self.unnumbered
+            let citizenship = Self.citizenship(bits)
             citizenshipNumber = citizenship == Self.unnumbered ? nil : Int32(citizenship)
         }
 
@@ -73,6 +73,12 @@ extension CandidatePool {
 
         @inline(__always) static func years(_ bits: UInt64) -> UInt64 { (bits >> 6) & manyYears }
         @inline(__always) static func russianLevel(_ bits: UInt64) -> Int { Int(bits & 7) }
+        /// The expected salary rounded down to a thousand; nil when the candidate gave none.
+        @inline(__always) static func salary(_ bits: UInt64) -> Int? {
+            bits & (1 << 5) != 0 ? Int((bits >> 14) & 0xFFFF) * 1000 : nil
+        }
+        /// The citizenship's number, `unnumbered` when it did not fit.
+        @inline(__always) static func citizenship(_ bits: UInt64) -> UInt64 { (bits >> 46) & unnumbered }
 
         /// Remote, relocation and same city as three bits: the index of a location table.
         @inline(__always) static func placeIndex(_ bits: UInt64, vacancyCity cityKey: Int32?) -> Int {

@@ -17,6 +17,8 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "Timed runs of every vacancy (after one warm-up run); a vacancy's time is their median.")
     var repeats = 3
     @Option(help: "Where to write the figures.") var output = "bench-results/match.json"
+    @Option(help: "Also write one line per vacancy, slowest first: its median time and what it asks for.")
+    var explain: String?
 
     func run() throws {
         let usedIDs = Set(Roles.all.flatMap { $0.slots.flatMap(\.options.items) })
@@ -87,7 +89,24 @@ struct MatchCommand: ParsableCommand {
         }
         try Figures.write(json, to: output)
         log("wrote \(output)")
+        if let explain {
+            let lines = zip(openings, medians).sorted { $0.1 > $1.1 }.map { vacancy, median in
+                String(format: "%.3f ms\t", Double(median) / 1e6) + Self.describe(vacancy)
+            }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: explain, atomically: true, encoding: .utf8)
+            log("wrote \(explain)")
+        }
         if identical != openings.count { throw BenchError("the pruned ranking differs from the exhaustive one") }
+    }
+
+    /// What a vacancy asks for, on one line: required skills with levels, nice-to-have ones and the constraints.
+    static func describe(_ vacancy: VacancyProfile) -> String {
+        let required = vacancy.required.map { "\($0.skill.rawValue):\($0.level.rawValue)" }.joined(separator: ",")
+        let nice = vacancy.niceToHave.map(\.rawValue).joined(separator: ",")
+        return "\(vacancy.id)\trequired \(required)\tnice \(nice)\tyears \(vacancy.minimumYears)"
+            + "\trussian \(vacancy.minimumRussian?.code ?? "-")\tcity \(vacancy.city)"
+            + "\t\(vacancy.workPlace.rawValue)\trelocation \(vacancy.relocationSupport)"
+            + "\tcitizenships \(vacancy.eligibleCitizenships.map { $0.sorted().joined(separator: ",") } ?? "any")"
     }
 
     /// A generated specialist in the matcher's terms, as the server's adapter makes one from a profile
