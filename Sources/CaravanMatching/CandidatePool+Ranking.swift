@@ -129,7 +129,7 @@ private struct PoolRanking {
     /// Candidates that can at best tie, waiting for their ids' order to be read together (`flushTies`).
     private let ties: UnsafeMutablePointer<Int>
     private var tieCount = 0
-    /// How many candidates `flush` looks at together: enough for a dozen cache misses to overlap.
+    /// How many candidates `flush` looks at together, and `flushTies` ties: enough for a dozen cache misses to overlap.
     static let batchSize = 16
 
     init(matcher: Matcher, prepared: PreparedVacancy, routes: SkillRoutes, columns: UnsafePointer<CandidatePool.Columns>,
@@ -164,10 +164,11 @@ private struct PoolRanking {
         if tieCount == Self.batchSize { flushTies(orderKeys: orderKeys) }
     }
 
-    /// Queues the waiting ties whose id comes before the lowest kept one (`enqueue`). Their order keys are a
-    /// cache miss each, read one after another here so the misses overlap, as `flush` does for rows. The lowest
-    /// kept id is the one now: if the threshold rose since a candidate was found to tie it, the candidate is
-    /// below it and `visit` rules it out either way.
+    /// Queues (`enqueue`) the waiting ties whose key does not prove their id comes after the lowest kept one (an
+    /// equal key proves nothing; `visit` and `offer` then decide). Their order keys are a cache miss each, read one
+    /// after another here so the misses overlap, as `flush` does for rows. The comparison is with the lowest kept
+    /// id now, not when the candidate was queued: the kept list only improves (a higher score, or the same with a
+    /// lower id), so the one now rules out at least what the earlier one did, and never a candidate that can enter.
     mutating func flushTies(orderKeys: UnsafeBufferPointer<UInt64>) {
         let count = tieCount
         tieCount = 0
@@ -437,6 +438,7 @@ struct TraitsFilter {
         twiceInverseBudget = budget.map { 2 / $0 } ?? 0
         unknownSalary = weights.salary * matcher.salary(Traits(), prepared, &sink)
         salaryWeight = weights.salary
+        precondition(signatures.needCount > 0, "the pruned ranking needs a required skill")
         creditWeight = weights.requiredSkills / Double(signatures.needCount)
         coveredWeight = signatures.niceCount == 0 ? 0 : weights.niceToHaveSkills / Double(signatures.niceCount)
         rest = weights.text + (signatures.niceCount == 0 ? weights.niceToHaveSkills : 0)
@@ -460,8 +462,12 @@ struct TraitsFilter {
 
     @inline(__always)
     private func skillsPart(_ signature: UInt64, tiers: UnsafePointer<SignatureBounds.Tier>) -> Double {
-        creditWeight * signatures.requiredCredit(signature, tiers: tiers)
-            + coveredWeight * Double(signatures.niceCovered(signature)) + rest
+        skillsPart(credit: signatures.requiredCredit(signature, tiers: tiers), covered: signatures.niceCovered(signature))
+    }
+
+    @inline(__always)
+    private func skillsPart(credit: Double, covered: Int) -> Double {
+        creditWeight * credit + coveredWeight * Double(covered) + rest
     }
 
     /// How close a candidate with these packed traits and skill `signature`, earning at most what the capped
@@ -478,15 +484,18 @@ struct TraitsFilter {
                skillsCeiling: Double, vacancyCity: Int32?) -> Reach {
         guard eligible(bits) else { return .below }
         let traitsPart = traitsPart(bits, vacancyCity: vacancyCity)
-        guard (traitsPart + skillsCeiling) * inverseWeightSum + 1e-9 >= threshold,
-              (traitsPart + skillsPart(signature, tiers: tiers)) * inverseWeightSum + 1e-9 >= threshold
-        else { return .below }
+        guard (traitsPart + skillsCeiling) * inverseWeightSum + 1e-9 >= threshold else { return .below }
+        let credit = signatures.requiredCredit(signature, tiers: tiers)
+        let covered = signatures.niceCovered(signature)
+        guard (traitsPart + skillsPart(credit: credit, covered: covered)) * inverseWeightSum + 1e-9 >= threshold else {
+            return .below
+        }
         let traits = CandidatePool.Traits(bits, vacancyCity: vacancyCity)
         var sink = NoReasons()
         guard matcher.passesHardConstraints(traits, prepared, &sink) else { return .below }
         var values = ComponentValues.fullMarks
-        values.requiredSkills = signatures.requiredSkills(credit: signatures.requiredCredit(signature, tiers: tiers))
-        values.niceToHaveSkills = signatures.niceToHave(covered: signatures.niceCovered(signature))
+        values.requiredSkills = signatures.requiredSkills(credit: credit)
+        values.niceToHaveSkills = signatures.niceToHave(covered: covered)
         matcher.scalarComponents(traits, prepared, &values)
         guard matcher.ceiling(values) >= threshold else { return .below }
         return matcher.combine(values) > threshold ? .above : .tie

@@ -72,7 +72,7 @@ struct SignatureBounds {
     }
 
     /// The highest required-skills component a candidate with `signature` can have when, on each required skill,
-    /// they earn at most `ceilings[need]`.
+    /// they earn at most `ceilings[need]`. Caps the tiers on every call: for tests; the ranking caps once per list.
     func requiredSkills(_ signature: UInt64, ceilings: UnsafePointer<Double>) -> Double {
         tiers(cappedAt: ceilings).withUnsafeBufferPointer {
             requiredSkills(credit: requiredCredit(signature, tiers: $0.baseAddress!))
@@ -81,8 +81,8 @@ struct SignatureBounds {
 
     /// The same before the mean, from capped tiers: per required skill the best credit among the tiers whose bits
     /// the signature has (scoring takes one route by priority, never more than the best), summed in need order as
-    /// scoring sums them. The most a route earns capped at a ceiling is the cap of the most, so this equals taking
-    /// the first tier that applies and capping it. Without a branch on the bits, which no predictor could guess.
+    /// scoring sums them. The best of capped credits is the cap of the best, so this equals capping the best credit
+    /// among the tiers that apply. Without a branch on the bits, which no predictor could guess.
     @inline(__always)
     func requiredCredit(_ signature: UInt64, tiers: UnsafePointer<Tier>) -> Double {
         var total = 0.0

@@ -62,11 +62,11 @@ public struct MatchingWeights: Hashable, Sendable, Codable {
 
     /// Whether a pair's score is bounded by counting its unknown components at full marks, which is what lets a
     /// ranking stop scoring a pair that cannot reach its lowest kept score: every component must count for
-    /// something between nothing and its full weight (some for something), and every partial credit stay within
-    /// 0…1. Weights are data; a misconfiguration makes the rankings score every pair in full.
+    /// something between nothing and its full weight (some for something, none infinite), and every partial
+    /// credit stay within 0…1. Weights are data; a misconfiguration makes the rankings score every pair in full.
     public var boundByFullMarks: Bool {
         let credits = [childSkillCredit, parentSkillCredit, relocationWithSupport, relocationWithoutSupport]
-        return MatchComponent.allCases.allSatisfy { weight(of: $0) >= 0 }
+        return MatchComponent.allCases.allSatisfy { weight(of: $0) >= 0 && weight(of: $0).isFinite }
             && MatchComponent.allCases.contains { weight(of: $0) > 0 }
             && credits.allSatisfy { (0...1).contains($0) }
     }

@@ -114,6 +114,32 @@ import Testing
         }
     }
 
+    /// Weights are data: the pruned ranking's bounds must hold for any that pass `boundByFullMarks`, also where a
+    /// parent's credit is above a child's (the best route is then not the first by priority), a component counts
+    /// for nothing, or budgets fall off the thousand.
+    @Test(arguments: [
+        MatchingWeights(parentSkillCredit: 0.95, childSkillCredit: 0.3),
+        MatchingWeights(niceToHaveSkills: 0, salary: 0),
+        MatchingWeights(requiredSkills: 0.2, experience: 0, russian: 0.3, location: 0.3, relocationWithSupport: 1),
+    ])
+    func denseMarketsRankAsEvaluatingEveryPairWithOtherWeights(weights: MatchingWeights) throws {
+        #expect(weights.boundByFullMarks)
+        let matcher = Matcher(taxonomy: taxonomy, weights: weights)
+        var random = Random(state: 23)
+        let people = candidates(1_500, &random, skills: denseSkills)
+        let pool = CandidatePool(taxonomy: taxonomy)
+        for person in people { pool.add(person) }
+        for var vacancy in vacancies(20, &random, skills: denseSkills) {
+            if random.chance(50) { vacancy.salaryMax = 100_000 + random.below(400_000) }
+            let expected = people.compactMap { candidate -> MatchResult? in
+                guard case .scored(let score, let components, let reasons) = matcher.evaluate(candidate, for: vacancy) else { return nil }
+                return MatchResult(id: candidate.id, score: score, components: components, reasons: reasons)
+            }
+            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(20).map { $0 }
+            #expect(try matcher.candidates(for: vacancy, in: pool, limit: 20) == expected, "pruned pool, \(vacancy.id)")
+        }
+    }
+
     /// Thousands of candidates reach the highest score a vacancy gives, so the lowest kept score is that maximum
     /// and everyone else can at best tie it: the ranking then rules candidates out by comparing ids' keys. Ids of
     /// every shape — different lengths, the lowest ones sharing their first eight bytes, some a prefix of another,
@@ -152,6 +178,12 @@ import Testing
     /// With the standard weights the ranking stops scoring a vacancy that cannot reach the lowest kept score; with a
     /// credit above 1 the weights no longer pass `boundByFullMarks` and every vacancy is scored in full. Either way
     /// the ranking is the one every pair's evaluation gives.
+    @Test func anInfiniteWeightIsAMisconfiguration() {
+        var weights = MatchingWeights.standard
+        weights.salary = .infinity
+        #expect(!weights.boundByFullMarks)
+    }
+
     @Test(arguments: [false, true])
     func vacancyRankingsEqualEvaluatingEveryPair(misconfigured: Bool) throws {
         var weights = MatchingWeights.standard

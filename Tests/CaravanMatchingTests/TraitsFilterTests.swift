@@ -57,10 +57,35 @@ import Testing
             #expect((filter(vacancy, bits).reach(0.5) != .below) == eligible, "citizenship number \(citizenship)")
             #expect(filter(vacancy, bits).bound.isFinite == eligible, "citizenship number \(citizenship)")
         }
-        // Numbers in other words of the table than the eligible ones.
+        // Numbers in other words of the bitmap than the eligible ones.
         for number: Int32 in [0, 63, 64, 127, 128, 1_000, 65_534] where number != uz && number != TermNumbers.shared.number(of: "kz") {
             let bits = Traits.pack(candidate, cityKey: -1, citizenship: number)
             #expect(filter(vacancy, bits).bound == -.infinity, "citizenship number \(number)")
+        }
+    }
+
+    /// Eligible numbers past the bitmap's first word, with their neighbours and the same bit a word below ruled out;
+    /// and a vacancy open to no citizenship at all, where only a number past 16 bits goes on to the rules.
+    @Test func citizenshipBitmapSpansWords() {
+        let padding = (0..<140).map { TermNumbers.shared.number(adding: "traits-filter-padding-\($0)") }
+        let late = ["traits-filter-citizenship-a", "traits-filter-citizenship-b"]
+        let numbers = late.map(TermNumbers.shared.number(adding:))
+        #expect(numbers.allSatisfy { $0 >= 64 } && padding.count == 140)
+        let candidate = CandidateProfile(id: "a", skills: [], russian: .c2, openToRemote: true)
+        let vacancy = PreparedVacancy(VacancyProfile(
+            id: "v", required: [SkillClaim("java")], workPlace: .remote, eligibleCitizenships: Set(late)), taxonomy: taxonomy)
+        for number in numbers {
+            for (probe, eligible) in [(number, true), (number - 1, false), (number + 1, false), (number - 64, false)]
+            where probe >= 0 && (probe == number || !numbers.contains(probe)) {
+                let bits = Traits.pack(candidate, cityKey: -1, citizenship: probe)
+                #expect(filter(vacancy, bits).bound.isFinite == eligible, "citizenship number \(probe)")
+            }
+        }
+        let closed = PreparedVacancy(VacancyProfile(
+            id: "v", required: [SkillClaim("java")], workPlace: .remote, eligibleCitizenships: []), taxonomy: taxonomy)
+        for (probe, passes) in [(numbers[0], false), (0, false), (70_000, true)] {
+            let bits = Traits.pack(candidate, cityKey: -1, citizenship: Int32(probe))
+            #expect(filter(closed, bits).bound.isFinite == passes, "closed vacancy, citizenship number \(probe)")
         }
     }
 
