@@ -10,7 +10,9 @@ import Vapor
 /// The SMTP client against servers that misbehave, made here on NIO: nothing listening, silence, garbage, a refusal.
 /// These need no sink and always run.
 @Suite struct SMTPClientTests {
-    static func sender(port: Int, timeout: Duration = .seconds(5), clock: TestClock = TestClock()) throws -> SMTPMailSender {
+    /// Long by default, so only the test of the timeout sees one: under the whole suite a test's task can wait a minute
+    /// for a thread while the step's timer, on the event loop, keeps time (see `SMTPSink.sender`).
+    static func sender(port: Int, timeout: Duration = .seconds(300), clock: TestClock = TestClock()) throws -> SMTPMailSender {
         try SMTPSink.sender(port: port, clock: clock, timeout: timeout)
     }
 
