@@ -81,8 +81,10 @@ import Testing
     }
 
     /// Every pair evaluated with reasons, sorted by score then id: the definition of the right answer.
-    func reference(_ vacancy: VacancyProfile, _ candidates: [CandidateProfile], limit: Int) -> [MatchResult] {
-        candidates.compactMap { candidate -> MatchResult? in
+    func reference(_ vacancy: VacancyProfile, _ candidates: [CandidateProfile], limit: Int,
+                   by matcher: Matcher? = nil) -> [MatchResult] {
+        let matcher = matcher ?? self.matcher
+        return candidates.compactMap { candidate -> MatchResult? in
             guard case .scored(let score, let components, let reasons) = matcher.evaluate(candidate, for: vacancy) else { return nil }
             return MatchResult(id: candidate.id, score: score, components: components, reasons: reasons)
         }
@@ -131,11 +133,7 @@ import Testing
         for person in people { pool.add(person) }
         for var vacancy in vacancies(20, &random, skills: denseSkills) {
             if random.chance(50) { vacancy.salaryMax = 100_000 + random.below(400_000) }
-            let expected = people.compactMap { candidate -> MatchResult? in
-                guard case .scored(let score, let components, let reasons) = matcher.evaluate(candidate, for: vacancy) else { return nil }
-                return MatchResult(id: candidate.id, score: score, components: components, reasons: reasons)
-            }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(20).map { $0 }
+            let expected = reference(vacancy, people, limit: 20, by: matcher)
             #expect(try matcher.candidates(for: vacancy, in: pool, limit: 20) == expected, "pruned pool, \(vacancy.id)")
         }
     }
