@@ -327,22 +327,56 @@ import VaporTesting
 
     @Test func aKeptSentenceIsFoundOnlyForTheSameReasonLanguageAndAudience() {
         let kept = ReasonSentences()
-        func key(_ arguments: [String: String], _ language: LanguageCode = .russian,
-                 _ audience: MatchingService.Audience = .specialist, key: String = "match.location.same-city") -> ReasonSentences.Key {
-            .init(reason: MatchReason(key, .location, .positive, arguments: arguments), language: language, audience: audience)
+        func reason(_ arguments: [String: String], key: String = "match.location.same-city",
+                    _ component: MatchComponent? = .location, _ effect: MatchReason.Effect = .positive) -> MatchReason {
+            MatchReason(key, component, effect, arguments: arguments)
         }
-        let city = key(["city": "Казань", "x": "1"])
-        _ = kept.sentence(for: city) { ReasonSentence(city.reason, text: "Казань") }
+        func key(_ reason: MatchReason, _ language: LanguageCode = .russian,
+                 _ audience: MatchingService.Audience = .specialist) -> ReasonSentences.Key {
+            .init(reason: reason, language: language, audience: audience)
+        }
+        let city = reason(["city": "Казань", "x": "1"])
+        _ = kept.sentence(for: key(city)) { ReasonSentence(city, text: "Казань") }
         // The same arguments built in another order are the same reason.
         var reordered: [String: String] = [:]
         reordered["x"] = "1"
         reordered["city"] = "Казань"
-        #expect(kept.sentence(for: key(reordered)) { ReasonSentence(city.reason, text: "again") }.text == "Казань")
-        // Any other argument, language, audience, key or split of the same bytes is another sentence.
-        for other in [key(["city": "Казан", "x": "1"]), key(["city": "Казань"]), key(["city": "Казань", "x": "1"], .english),
-                      key(["city": "Казань", "x": "1"], .russian, .employer), key(["city": "Казань", "x": "1"], key: "match.location.relocation"),
-                      key(["cit": "yКазань", "x": "1"])] {
-            #expect(kept.sentence(for: other) { ReasonSentence(other.reason, text: "other") }.text == "other")
+        #expect(key(reason(reordered)) == key(city) && key(reason(reordered)).digest == key(city).digest)
+        #expect(kept.sentence(for: key(reason(reordered))) { ReasonSentence(city, text: "again") }.text == "Казань")
+        // Any other argument, language, audience, key, component, effect or split of the same bytes is another sentence.
+        let others = [key(reason(["city": "Казан", "x": "1"])), key(reason(["city": "Казань"])), key(city, .english),
+                      key(city, .russian, .employer), key(reason(["city": "Казань", "x": "1"], key: "match.location.relocation")),
+                      key(reason(["cit": "yКазань", "x": "1"])), key(reason(["city": "Казань", "x": "1"], nil)),
+                      key(reason(["city": "Казань", "x": "1"], .text)), key(reason(["city": "Казань", "x": "1"], .location, .partial)),
+                      key(reason(["city": "Казань", "x": "1", "y": ""]))]
+        for other in others {
+            #expect(other != key(city))
+            #expect(kept.sentence(for: other) { ReasonSentence(city, text: "other") }.text == "other")
+        }
+        // A digest decides nothing alone: other bytes under the same digest are another key, the same bytes the same.
+        let one = ReasonSentences.Key(bytes: Array("ru\u{FF}a".utf8), digest: 7)
+        #expect(one != ReasonSentences.Key(bytes: Array("ru\u{FF}b".utf8), digest: 7))
+        #expect(one == ReasonSentences.Key(bytes: Array("ru\u{FF}a".utf8), digest: 7))
+        #expect(ReasonSentences.Key.digest(of: Array("ru\u{FF}a".utf8)) != ReasonSentences.Key.digest(of: Array("ru\u{FF}b".utf8)))
+    }
+
+    /// A page's sentences looked up together are the ones looked up one by one, in the same order.
+    @Test func sentencesOfAListAreItsReasonsSentencesInOrder() async throws {
+        try await withTestApp { app in
+            let request = Request(application: app, method: .GET, url: URI(path: "/"),
+                                  headers: ["Accept-Language": "ru"], on: app.eventLoopGroup.next())
+            let writer = ReasonWriter(request, taxonomy: app.skillTaxonomy)
+            let reasons = [MatchReason("match.skill.matched", .requiredSkills, .positive, ["skill": "java", "level": "senior"]),
+                           MatchReason("match.skill.missing", .requiredSkills, .negative, ["skill": "go"]),
+                           MatchReason("match.skill.matched", .requiredSkills, .positive, ["skill": "java", "level": "senior"]),
+                           MatchReason("match.skill.matched", .requiredSkills, .positive, ["skill": "python", "level": "middle"])]
+            let together = writer.sentences(reasons)
+            #expect(together.count == reasons.count)
+            for (sentence, reason) in zip(together, reasons) {
+                let fresh = ReasonSentence(reason, text: writer.write(reason))
+                #expect(sentence.text == fresh.text && sentence.json == fresh.json && sentence.key == reason.key)
+            }
+            #expect(together[0].text != together[3].text)
         }
     }
 

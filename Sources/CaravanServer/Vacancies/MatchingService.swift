@@ -118,6 +118,17 @@ struct ReasonWriter {
         return written.sentence(for: key) { ReasonSentence(reason, text: write(reason)) }
     }
 
+    /// A reason list's sentences, with one look for the calling thread's table.
+    func sentences(_ reasons: [MatchReason]) -> [ReasonSentence] {
+        guard let written else { return reasons.map { ReasonSentence($0, text: write($0)) } }
+        return written.withTable { table in
+            reasons.map { reason in
+                table.sentence(for: ReasonSentences.Key(reason: reason, language: language, audience: audience),
+                               capacity: written.capacity) { ReasonSentence(reason, text: write(reason)) }
+            }
+        }
+    }
+
     func text(_ reason: MatchReason) -> String {
         sentence(reason).text
     }
@@ -188,55 +199,99 @@ struct ReasonSentence: Sendable {
 /// Each thread keeps its own (a few event loops, so a few copies of a small table): looking one up takes no
 /// lock, so requests on different loops never wait for each other. Bounded per thread: past `capacity` it starts over.
 final class ReasonSentences: Sendable {
+    /// A reason, language and audience as one run of bytes, with a digest of them.
+    ///
+    /// Each string is copied as UTF-8 and ended by 0xFF (never a UTF-8 byte, so "ab"+"c" differs from "a"+"bc"):
+    /// the language, the audience, the effect, the component, the key, then each argument's name and value in
+    /// the reason's sorted order. Equal reasons give equal bytes however their arguments were written. The
+    /// dictionary hashes only the digest, and two keys are equal when their bytes are. Hashing each string with
+    /// `Hasher`, and `String`'s own hash (which normalises Unicode first), cost more than the lookup saved.
     struct Key: Hashable, Sendable {
-        let reason: MatchReason
-        let language: LanguageCode
-        let audience: MatchingService.Audience
+        let bytes: [UInt8]
+        let digest: UInt64
 
-        /// Hashed and compared as UTF-8 bytes: a `String`'s own hash normalises Unicode first, which for Cyrillic
-        /// arguments (a city, title words) cost more than the lookup saved. Byte-equal is stricter than canonically
-        /// equal, which at worst writes a sentence twice.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(language)
-            hasher.combine(audience)
-            hasher.combine(reason.effect)
-            Self.combineBytes(reason.key, into: &hasher)
-            // The arguments are kept sorted by name, so equal reasons list them in the same order.
+        init(reason: MatchReason, language: LanguageCode, audience: MatchingService.Audience) {
+            var length = 8 + language.rawValue.utf8.count + reason.effect.rawValue.utf8.count + reason.key.utf8.count
+            for argument in reason.argumentList { length += 2 + argument.name.utf8.count + argument.value.utf8.count }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(length)
+            Self.append(language.rawValue, to: &bytes)
+            bytes.append(audience == .specialist ? 0 : 1)
+            Self.append(reason.effect.rawValue, to: &bytes)
+            Self.append(reason.component?.rawValue ?? "", to: &bytes)
+            bytes.append(reason.component == nil ? 0 : 1)
+            Self.append(reason.key, to: &bytes)
             for argument in reason.argumentList {
-                Self.combineBytes(argument.name, into: &hasher)
-                Self.combineBytes(argument.value, into: &hasher)
+                Self.append(argument.name, to: &bytes)
+                Self.append(argument.value, to: &bytes)
             }
+            self.init(bytes: bytes, digest: Self.digest(of: bytes))
+        }
+
+        /// For tests: any bytes with any digest, so that equal digests of other bytes can be tried.
+        init(bytes: [UInt8], digest: UInt64) {
+            self.bytes = bytes
+            self.digest = digest
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(digest)
         }
 
         static func == (a: Key, b: Key) -> Bool {
-            guard a.language == b.language, a.audience == b.audience, a.reason.effect == b.reason.effect,
-                  a.reason.component == b.reason.component, a.reason.argumentList.count == b.reason.argumentList.count,
-                  sameBytes(a.reason.key, b.reason.key) else { return false }
-            for (one, other) in zip(a.reason.argumentList, b.reason.argumentList) {
-                guard sameBytes(one.name, other.name), sameBytes(one.value, other.value) else { return false }
-            }
-            return true
-        }
-
-        /// The same UTF-8, compared as memory (`utf8.elementsEqual` walks it a byte at a time through a generic view).
-        private static func sameBytes(_ a: String, _ b: String) -> Bool {
-            guard a.utf8.count == b.utf8.count else { return false }
-            var a = a, b = b
-            return a.withUTF8 { a in
-                b.withUTF8 { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+            guard a.digest == b.digest, a.bytes.count == b.bytes.count else { return false }
+            return a.bytes.withUnsafeBytes { one in
+                b.bytes.withUnsafeBytes { other in one.count == 0 || memcmp(one.baseAddress!, other.baseAddress!, one.count) == 0 }
             }
         }
 
-        private static func combineBytes(_ text: String, into hasher: inout Hasher) {
+        private static func append(_ text: String, to bytes: inout [UInt8]) {
             var text = text
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            hasher.combine(UInt8(0xFF))   // not a UTF-8 byte: ends the string, so "ab"+"c" differs from "a"+"bc"
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+            bytes.append(0xFF)
+        }
+
+        /// Chosen when the server starts, so nobody outside can pick arguments whose digests collide.
+        private static let seed = UInt64.random(in: .min ... .max)
+
+        /// Eight bytes at a time, each word mixed in by a multiply and a shift, then the final mix of MurmurHash3.
+        /// A digest for a table, not a checksum: equal keys are still compared byte for byte.
+        static func digest(of bytes: [UInt8]) -> UInt64 {
+            bytes.withUnsafeBytes { raw in
+                var hash = seed ^ (UInt64(raw.count) &* 0x9E37_79B9_7F4A_7C15)
+                var offset = 0
+                while offset + 8 <= raw.count {
+                    hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                    hash ^= hash >> 32
+                    offset += 8
+                }
+                var tail: UInt64 = 0
+                var shift: UInt64 = 0
+                while offset < raw.count {
+                    tail |= UInt64(raw[offset]) << shift
+                    shift += 8
+                    offset += 1
+                }
+                hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+                hash ^= hash >> 33
+                hash &*= 0xFF51_AFD7_ED55_8CCD
+                hash ^= hash >> 33
+                return hash
+            }
         }
     }
 
     /// One thread's sentences: only that thread reads or writes it.
-    private final class Table: @unchecked Sendable {
-        var sentences: [Key: ReasonSentence] = [:]
+    final class Table: @unchecked Sendable {
+        fileprivate var sentences: [Key: ReasonSentence] = [:]
+
+        func sentence(for key: Key, capacity: Int, orWrite write: () -> ReasonSentence) -> ReasonSentence {
+            if let known = sentences[key] { return known }
+            let fresh = write()
+            if sentences.count >= capacity { sentences.removeAll(keepingCapacity: true) }
+            sentences[key] = fresh
+            return fresh
+        }
     }
 
     let capacity: Int
@@ -254,12 +309,12 @@ final class ReasonSentences: Sendable {
     }
 
     func sentence(for key: Key, orWrite write: () -> ReasonSentence) -> ReasonSentence {
-        let table = table
-        if let known = table.sentences[key] { return known }
-        let fresh = write()
-        if table.sentences.count >= capacity { table.sentences.removeAll(keepingCapacity: true) }
-        table.sentences[key] = fresh
-        return fresh
+        table.sentence(for: key, capacity: capacity, orWrite: write)
+    }
+
+    /// The calling thread's table, for several lookups in a row; `body` must not leave the thread (no `await`).
+    func withTable<Result>(_ body: (Table) -> Result) -> Result {
+        body(table)
     }
 
     /// The sentences the calling thread keeps.

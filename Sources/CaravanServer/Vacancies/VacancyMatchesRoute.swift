@@ -126,7 +126,7 @@ struct VacancyMatchesAnswer {
         items = matches.map { match in
             Item(vacancyID: match.result.id, title: match.card.title, companyName: match.card.companyName,
                  city: match.card.city, score: (match.result.score * 1000).rounded() / 1000,
-                 reasons: match.result.reasons.map(writer.sentence), jsonHead: match.card.jsonHead)
+                 reasons: writer.sentences(match.result.reasons), jsonHead: match.card.jsonHead)
         }
     }
 
