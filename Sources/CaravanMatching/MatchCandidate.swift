@@ -109,6 +109,8 @@ struct CandidateContext: MatchCandidate {
 /// A candidate's skills as arrays over the whole taxonomy: a level per skill held directly, and per skill
 /// implied through a held child the best such level with the child.
 struct DenseHeldSkills: HeldSkills {
+    /// The skills held directly, each once, in the order claimed.
+    private(set) var held: [Int] = []
     private var directLevels: [UInt8]
     private var childLevels: [UInt8]
     private var childVia: [Int32]
@@ -143,6 +145,7 @@ struct DenseHeldSkills: HeldSkills {
                 ancestor = taxonomy.parentIndex(of: ancestor)
             }
         }
+        self.held = held
     }
 
     @inline(__always) func direct(_ skill: Int) -> SkillLevel? {

@@ -50,24 +50,78 @@ public struct Matcher: Sendable {
         try self.vacancies(for: PreparedCandidate(candidate), among: vacancies, limit: limit)
     }
 
-    /// The same for a candidate prepared once (its summary analysed when the profile was saved).
+    /// The same for a candidate prepared once (its summary analysed when the profile was saved): every vacancy
+    /// is looked at.
     public func vacancies(for candidate: PreparedCandidate, among vacancies: [PreparedVacancy],
                           limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
-        let unknown = taxonomy.unknownIDs(in: candidate.profile.skills.map(\.skill))
-        guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
-        // The candidate's side is worked out once, not once per vacancy.
-        let context = CandidateContext(candidate, matcher: self)
+        let context = try context(of: candidate)
         var top = TopMatches(limit: limit)
-        // Once `limit` are kept, a vacancy is scored only as far as it can still reach the lowest kept score, under
-        // the same condition on the weights as the pool's ranking (the score of one that can is the same either way).
         let mayStopEarly = weights.boundByFullMarks
-        for (position, vacancy) in vacancies.enumerated() {
-            let prepared = fitted(vacancy)
-            if let score = score(context, prepared, reaching: mayStopEarly ? top.threshold : nil) {
-                top.offer(score: score, id: prepared.profile.id, position: position)
+        for position in vacancies.indices {
+            offer(vacancies[position], at: position, to: &top, context, stoppingEarly: mayStopEarly)
+        }
+        return explained(top, context, vacancies)
+    }
+
+    /// The same ranking over vacancies indexed by skill: those where the candidate's skills can earn credit are
+    /// scored first, and the others only while one of them could still enter the kept `limit` (see
+    /// `PreparedVacancies`). The result is the one every vacancy would give; with weights that may be negative,
+    /// every vacancy is scored.
+    public func vacancies(for candidate: PreparedCandidate, among vacancies: PreparedVacancies,
+                          limit: Int = 20) throws(UnknownSkillsError) -> [MatchResult] {
+        guard weights.boundByFullMarks, vacancies.indexes(taxonomySize: taxonomy.count) else {
+            return try self.vacancies(for: candidate, among: vacancies.all, limit: limit)
+        }
+        let context = try context(of: candidate)
+        var top = TopMatches(limit: limit)
+        let all = vacancies.all
+        let reachable = vacancies.reachable(byHolderOf: context.skills.held, taxonomy: taxonomy)
+        for (word, bits) in reachable.enumerated() {
+            var bits = bits
+            while bits != 0 {
+                let position = word << 6 | bits.trailingZeroBitCount
+                bits &= bits - 1
+                offer(all[position], at: position, to: &top, context, stoppingEarly: true)
             }
         }
-        return top.ranked.map {
+        // The rest score 0 on required skills: none can reach a threshold above the best such a score can be.
+        if let threshold = top.threshold, bestScore(requiredSkills: 0) < threshold {
+            return explained(top, context, all)
+        }
+        for (word, bits) in reachable.enumerated() {
+            var missing = ~bits
+            if word == reachable.count - 1, all.count & 63 != 0 { missing &= (1 << UInt64(all.count & 63)) - 1 }
+            while missing != 0 {
+                let position = word << 6 | missing.trailingZeroBitCount
+                missing &= missing - 1
+                offer(all[position], at: position, to: &top, context, stoppingEarly: true)
+            }
+        }
+        return explained(top, context, all)
+    }
+
+    /// The candidate's side, worked out once per ranking, not once per vacancy; throws if their skills are unknown.
+    private func context(of candidate: PreparedCandidate) throws(UnknownSkillsError) -> CandidateContext {
+        let unknown = taxonomy.unknownIDs(in: candidate.profile.skills.map(\.skill))
+        guard unknown.isEmpty else { throw UnknownSkillsError(ids: unknown) }
+        return CandidateContext(candidate, matcher: self)
+    }
+
+    /// One vacancy offered to the kept matches. Once `limit` are kept, it is scored only as far as it can still
+    /// reach the lowest kept score, under the same condition on the weights as the pool's ranking (the score of
+    /// one that can is the same either way).
+    @inline(__always)
+    private func offer(_ vacancy: PreparedVacancy, at position: Int, to top: inout TopMatches, _ context: CandidateContext,
+                       stoppingEarly: Bool) {
+        let prepared = fitted(vacancy)
+        if let score = score(context, prepared, reaching: stoppingEarly ? top.threshold : nil) {
+            top.offer(score: score, id: prepared.profile.id, position: position)
+        }
+    }
+
+    /// The kept matches, best first, each scored again with its reasons.
+    private func explained(_ top: TopMatches, _ context: CandidateContext, _ vacancies: [PreparedVacancy]) -> [MatchResult] {
+        top.ranked.map {
             explain(context, fitted(vacancies[$0.position]), id: $0.id, unknownSkillReasons: context.unknownSkillReasons)
         }
     }

@@ -72,7 +72,8 @@ actor VacancyIndex {
     func publishedVacancies(on database: any Database, taxonomy: SkillTaxonomy) async throws -> PublishedVacancies {
         try await load(on: database, taxonomy: taxonomy)
         if let known = latest.withLockedValue({ $0 }), known.generation == generation { return known }
-        let current = PublishedVacancies(prepared: Array(profiles.values), cards: cards, generation: generation)
+        let current = PublishedVacancies(prepared: PreparedVacancies(Array(profiles.values), taxonomy: taxonomy), cards: cards,
+                                         generation: generation)
         latest.withLockedValue { $0 = current }
         return current
     }
@@ -113,7 +114,9 @@ actor VacancyIndex {
 /// The published vacancies of one generation: what the matcher ranks and the cards its results show, taken
 /// together so a ranking never shows a card of another version.
 struct PublishedVacancies: Sendable {
-    let prepared: [PreparedVacancy]
+    /// Indexed by skill once per generation, so a ranking looks first (and often only) at the vacancies where the
+    /// candidate's skills count.
+    let prepared: PreparedVacancies
     /// By the matcher's id (`VacancyCard.key`).
     let cards: [String: VacancyCard]
     let generation: Int
