@@ -341,7 +341,7 @@ import VaporTesting
         var reordered: [String: String] = [:]
         reordered["x"] = "1"
         reordered["city"] = "Казань"
-        #expect(key(reason(reordered)) == key(city) && key(reason(reordered)).digest == key(city).digest)
+        #expect(key(reason(reordered)).matches(key(city).bytes) && key(reason(reordered)).digest(seed: 5) == key(city).digest(seed: 5))
         #expect(kept.sentence(for: key(reason(reordered))) { ReasonSentence(city, text: "again") }.text == "Казань")
         // Any other argument, language, audience, key, component, effect or split of the same bytes is another sentence.
         let others = [key(reason(["city": "Казан", "x": "1"])), key(reason(["city": "Казань"])), key(city, .english),
@@ -350,14 +350,38 @@ import VaporTesting
                       key(reason(["city": "Казань", "x": "1"], .text)), key(reason(["city": "Казань", "x": "1"], .location, .partial)),
                       key(reason(["city": "Казань", "x": "1", "y": ""]))]
         for other in others {
-            #expect(other != key(city))
+            #expect(!other.matches(key(city).bytes) && !key(city).matches(other.bytes))
+            #expect(other.digest(seed: 5) != key(city).digest(seed: 5))
             #expect(kept.sentence(for: other) { ReasonSentence(city, text: "other") }.text == "other")
         }
-        // A digest decides nothing alone: other bytes under the same digest are another key, the same bytes the same.
-        let one = ReasonSentences.Key(bytes: Array("ru\u{FF}a".utf8), digest: 7)
-        #expect(one != ReasonSentences.Key(bytes: Array("ru\u{FF}b".utf8), digest: 7))
-        #expect(one == ReasonSentences.Key(bytes: Array("ru\u{FF}a".utf8), digest: 7))
-        #expect(ReasonSentences.Key.digest(of: Array("ru\u{FF}a".utf8)) != ReasonSentences.Key.digest(of: Array("ru\u{FF}b".utf8)))
+        // A digest decides nothing alone: other keys under the same digest are other sentences, in any number.
+        let table = ReasonSentences.Table()
+        for (index, other) in ([key(city)] + others).enumerated() {
+            _ = table.sentence(for: other, digest: 42, capacity: 100) { ReasonSentence(city, text: "\(index)") }
+        }
+        for (index, other) in ([key(city)] + others).enumerated() {
+            #expect(table.sentence(for: other, digest: 42, capacity: 100) { ReasonSentence(city, text: "again") }.text == "\(index)")
+        }
+        #expect(table.count == others.count + 1)
+    }
+
+    /// The table grows past its first slots and keeps every sentence it was given.
+    @Test func keptSentencesSurviveTheTableGrowing() {
+        let table = ReasonSentences.Table()
+        func reason(_ number: Int) -> MatchReason {
+            MatchReason("match.salary.fit", .salary, .positive, ["budget": "\(number)", "expected": "Казань \(number % 7)"])
+        }
+        for number in 0..<5_000 {
+            _ = table.sentence(for: .init(reason: reason(number), language: .russian, audience: .specialist), capacity: 50_000) {
+                ReasonSentence(reason(number), text: "\(number)")
+            }
+        }
+        #expect(table.count == 5_000)
+        for number in 0..<5_000 {
+            let found = table.sentence(for: .init(reason: reason(number), language: .russian, audience: .specialist),
+                                       capacity: 50_000) { ReasonSentence(reason(number), text: "written again") }
+            #expect(found.text == "\(number)")
+        }
     }
 
     /// A page's sentences looked up together are the ones looked up one by one, in the same order.

@@ -199,98 +199,142 @@ struct ReasonSentence: Sendable {
 /// Each thread keeps its own (a few event loops, so a few copies of a small table): looking one up takes no
 /// lock, so requests on different loops never wait for each other. Bounded per thread: past `capacity` it starts over.
 final class ReasonSentences: Sendable {
-    /// A reason, language and audience as one run of bytes, with a digest of them.
+    /// A reason with the language and audience it is written for, read in place: a lookup copies nothing.
     ///
-    /// Each string is copied as UTF-8 and ended by 0xFF (never a UTF-8 byte, so "ab"+"c" differs from "a"+"bc"):
-    /// the language, the audience, the effect, the component, the key, then each argument's name and value in
-    /// the reason's sorted order. Equal reasons give equal bytes however their arguments were written. The
-    /// dictionary hashes only the digest, and two keys are equal when their bytes are. Hashing each string with
-    /// `Hasher`, and `String`'s own hash (which normalises Unicode first), cost more than the lookup saved.
-    struct Key: Hashable, Sendable {
-        let bytes: [UInt8]
-        let digest: UInt64
+    /// Its fields are the language, the audience, the effect, the component, the key, then each argument's name
+    /// and value in the reason's sorted order, so equal reasons have equal fields however their arguments were
+    /// written. They are read as UTF-8: `String`'s own hash and comparison normalise Unicode first, which for
+    /// Cyrillic arguments (a city, title words) cost more than the lookup saved; byte-equal is stricter than
+    /// canonically equal, which at worst writes a sentence twice.
+    struct Key {
+        let reason: MatchReason
+        let language: LanguageCode
+        let audience: MatchingService.Audience
 
-        init(reason: MatchReason, language: LanguageCode, audience: MatchingService.Audience) {
-            var length = 8 + language.rawValue.utf8.count + reason.effect.rawValue.utf8.count + reason.key.utf8.count
-            for argument in reason.argumentList { length += 2 + argument.name.utf8.count + argument.value.utf8.count }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(length)
-            Self.append(language.rawValue, to: &bytes)
-            bytes.append(audience == .specialist ? 0 : 1)
-            Self.append(reason.effect.rawValue, to: &bytes)
-            Self.append(reason.component?.rawValue ?? "", to: &bytes)
-            bytes.append(reason.component == nil ? 0 : 1)
-            Self.append(reason.key, to: &bytes)
+        /// Each field's UTF-8 in order, until `body` says stop; false if it did.
+        @inline(__always)
+        func fields(_ body: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+            func field(_ text: String) -> Bool {
+                var text = text
+                return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+            }
+            guard field(language.rawValue), field(audience == .specialist ? "s" : "e"), field(reason.effect.rawValue),
+                  field(reason.component?.rawValue ?? ""), field(reason.key) else { return false }
             for argument in reason.argumentList {
-                Self.append(argument.name, to: &bytes)
-                Self.append(argument.value, to: &bytes)
+                guard field(argument.name), field(argument.value) else { return false }
             }
-            self.init(bytes: bytes, digest: Self.digest(of: bytes))
+            return true
         }
 
-        /// For tests: any bytes with any digest, so that equal digests of other bytes can be tried.
-        init(bytes: [UInt8], digest: UInt64) {
-            self.bytes = bytes
-            self.digest = digest
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(digest)
-        }
-
-        static func == (a: Key, b: Key) -> Bool {
-            guard a.digest == b.digest, a.bytes.count == b.bytes.count else { return false }
-            return a.bytes.withUnsafeBytes { one in
-                b.bytes.withUnsafeBytes { other in one.count == 0 || memcmp(one.baseAddress!, other.baseAddress!, one.count) == 0 }
+        /// The fields as one run of bytes, each ended by 0xFF (never a UTF-8 byte, so "ab"+"c" differs from
+        /// "a"+"bc"): what a table keeps to compare later keys with.
+        var bytes: [UInt8] {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(128)
+            _ = fields { field in
+                bytes.append(contentsOf: field)
+                bytes.append(0xFF)
+                return true
             }
+            return bytes
         }
 
-        private static func append(_ text: String, to bytes: inout [UInt8]) {
-            var text = text
-            text.withUTF8 { bytes.append(contentsOf: $0) }
-            bytes.append(0xFF)
-        }
-
-        /// Chosen when the server starts, so nobody outside can pick arguments whose digests collide.
-        private static let seed = UInt64.random(in: .min ... .max)
-
-        /// Eight bytes at a time, each word mixed in by a multiply and a shift, then the final mix of MurmurHash3.
-        /// A digest for a table, not a checksum: equal keys are still compared byte for byte.
-        static func digest(of bytes: [UInt8]) -> UInt64 {
-            bytes.withUnsafeBytes { raw in
-                var hash = seed ^ (UInt64(raw.count) &* 0x9E37_79B9_7F4A_7C15)
+        /// Whether `stored` holds exactly this key's fields.
+        func matches(_ stored: [UInt8]) -> Bool {
+            stored.withUnsafeBytes { stored in
                 var offset = 0
-                while offset + 8 <= raw.count {
-                    hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                let same = fields { field in
+                    guard offset + field.count < stored.count, stored[offset + field.count] == 0xFF,
+                          field.count == 0 || memcmp(stored.baseAddress! + offset, field.baseAddress!, field.count) == 0
+                    else { return false }
+                    offset += field.count + 1
+                    return true
+                }
+                return same && offset == stored.count
+            }
+        }
+
+        /// Eight bytes at a time, each word mixed in by a multiply and a shift, each field's tail with its length,
+        /// then the final mix of MurmurHash3. A digest for a table, not a checksum: a hit is still compared byte
+        /// for byte. The seed is chosen when the server starts, so nobody outside can pick colliding arguments.
+        func digest(seed: UInt64) -> UInt64 {
+            var hash = seed
+            _ = fields { field in
+                var offset = 0
+                while offset + 8 <= field.count {
+                    hash = (hash ^ field.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
                     hash ^= hash >> 32
                     offset += 8
                 }
-                var tail: UInt64 = 0
+                var tail = UInt64(truncatingIfNeeded: field.count) << 56
                 var shift: UInt64 = 0
-                while offset < raw.count {
-                    tail |= UInt64(raw[offset]) << shift
+                while offset < field.count {
+                    tail |= UInt64(field[offset]) << shift
                     shift += 8
                     offset += 1
                 }
                 hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-                hash ^= hash >> 33
-                hash &*= 0xFF51_AFD7_ED55_8CCD
-                hash ^= hash >> 33
-                return hash
+                hash ^= hash >> 29
+                return true
             }
+            hash ^= hash >> 33
+            hash &*= 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 33
+            return hash
         }
     }
 
-    /// One thread's sentences: only that thread reads or writes it.
+    /// One thread's sentences: only that thread reads or writes it. An open-addressed table of digests, with each
+    /// key's bytes kept beside its sentence, so a lookup builds no key and a hit allocates nothing.
     final class Table: @unchecked Sendable {
-        fileprivate var sentences: [Key: ReasonSentence] = [:]
+        private static let seed = UInt64.random(in: .min ... .max)
+        private static let initialSlots = 1_024
+
+        /// 0 for an empty slot (a digest always has its lowest bit set).
+        private var digests = [UInt64](repeating: 0, count: initialSlots)
+        private var keys = [[UInt8]](repeating: [], count: initialSlots)
+        private var sentences = [ReasonSentence?](repeating: nil, count: initialSlots)
+        private(set) var count = 0
 
         func sentence(for key: Key, capacity: Int, orWrite write: () -> ReasonSentence) -> ReasonSentence {
-            if let known = sentences[key] { return known }
+            sentence(for: key, digest: key.digest(seed: Self.seed), capacity: capacity, orWrite: write)
+        }
+
+        /// With the digest given: tests give different keys the same one.
+        func sentence(for key: Key, digest: UInt64, capacity: Int, orWrite write: () -> ReasonSentence) -> ReasonSentence {
+            let digest = digest | 1
+            var slot = Int(truncatingIfNeeded: digest) & (digests.count - 1)
+            while digests[slot] != 0 {
+                if digests[slot] == digest, key.matches(keys[slot]) { return sentences[slot]! }
+                slot = (slot + 1) & (digests.count - 1)
+            }
             let fresh = write()
-            if sentences.count >= capacity { sentences.removeAll(keepingCapacity: true) }
-            sentences[key] = fresh
+            if count >= capacity {
+                digests = [UInt64](repeating: 0, count: Self.initialSlots)
+                keys = [[UInt8]](repeating: [], count: Self.initialSlots)
+                sentences = [ReasonSentence?](repeating: nil, count: Self.initialSlots)
+                count = 0
+            }
+            if (count + 1) * 2 > digests.count { grow() }
+            place(digest, key.bytes, fresh)
+            count += 1
             return fresh
+        }
+
+        private func place(_ digest: UInt64, _ key: [UInt8], _ sentence: ReasonSentence) {
+            var slot = Int(truncatingIfNeeded: digest) & (digests.count - 1)
+            while digests[slot] != 0 { slot = (slot + 1) & (digests.count - 1) }
+            digests[slot] = digest
+            keys[slot] = key
+            sentences[slot] = sentence
+        }
+
+        private func grow() {
+            let old = (digests, keys, sentences)
+            digests = [UInt64](repeating: 0, count: old.0.count * 2)
+            keys = [[UInt8]](repeating: [], count: old.0.count * 2)
+            sentences = [ReasonSentence?](repeating: nil, count: old.0.count * 2)
+            for slot in old.0.indices where old.0[slot] != 0 { place(old.0[slot], old.1[slot], old.2[slot]!) }
         }
     }
 
@@ -318,7 +362,7 @@ final class ReasonSentences: Sendable {
     }
 
     /// The sentences the calling thread keeps.
-    var count: Int { table.sentences.count }
+    var count: Int { table.count }
 }
 
 extension Application {
