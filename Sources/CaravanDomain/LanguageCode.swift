@@ -35,6 +35,8 @@ public enum LanguageNegotiation {
     /// The supported language the header prefers most, by quality then by order; `nil` when none matches.
     /// Region subtags are ignored ("ru-RU" is "ru"); `q=0` means "not this one".
     public static func preferred(acceptLanguage header: String, supported: Set<LanguageCode>) -> LanguageCode? {
+        // A header of one bare code ("ru"), what most clients send, is that code.
+        if let code = LanguageCode(rawValue: header), supported.contains(code) { return code }
         var best: (quality: Double, order: Int, code: LanguageCode)?
         for (order, item) in header.split(separator: ",").prefix(32).enumerated() {
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -107,10 +107,13 @@ public struct MessageCatalog: Sendable {
 public struct MessageCatalogs: Sendable {
     public let catalogs: [LanguageCode: MessageCatalog]
     public let fallback: LanguageCode
+    /// The languages there is a catalogue for (every request asks, to choose its language).
+    public let languages: Set<LanguageCode>
 
     public init(catalogs: [LanguageCode: MessageCatalog], fallback: LanguageCode) {
         self.catalogs = catalogs
         self.fallback = fallback
+        languages = Set(catalogs.keys)
     }
 
     public enum LoadError: Error, CustomStringConvertible {
@@ -143,8 +146,6 @@ public struct MessageCatalogs: Sendable {
         guard catalogs[fallback] != nil else { throw LoadError.missingFallback(fallback) }
         return MessageCatalogs(catalogs: catalogs, fallback: fallback)
     }
-
-    public var languages: Set<LanguageCode> { Set(catalogs.keys) }
 
     public func text(_ key: String, in language: LanguageCode, _ arguments: [String: String] = [:]) -> String {
         catalogs[language]?.text(key, arguments)

@@ -16,6 +16,8 @@ public struct PreparedVacancies: Sendable {
     /// Positions of the vacancies that require no skill (full marks on required skills for everyone).
     let withoutNeeds: [Int32]
     let taxonomySize: Int
+    /// Whether every vacancy was prepared against the taxonomy the index was built with.
+    private let allPreparedAlike: Bool
 
     public init(_ vacancies: [PreparedVacancy], taxonomy: SkillTaxonomy) {
         all = vacancies
@@ -40,13 +42,14 @@ public struct PreparedVacancies: Sendable {
         self.byNeed = byNeed
         self.byNeedAncestor = byNeedAncestor
         self.withoutNeeds = withoutNeeds
+        allPreparedAlike = vacancies.allSatisfy { $0.taxonomySize == taxonomy.count }
     }
 
     public var count: Int { all.count }
 
     /// Whether every vacancy was prepared against a taxonomy of `size` skills, so the index holds them all.
     func indexes(taxonomySize size: Int) -> Bool {
-        size == taxonomySize && all.allSatisfy { $0.taxonomySize == size }
+        size == taxonomySize && allPreparedAlike
     }
 
     /// The vacancies where a candidate holding `held` (taxonomy indexes) may earn required-skills credit, and those
