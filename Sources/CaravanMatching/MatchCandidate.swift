@@ -57,7 +57,6 @@ struct CandidateContext: MatchCandidate {
     let profile: CandidateProfile
     let skills: DenseHeldSkills
     let unknownSkillReasons: [MatchReason]
-    let summaryTerms: Set<String>
     /// The summary's terms that some vacancy title uses, and the city, as `TermNumbers` (nil: no vacancy names it).
     let summaryNumbers: Set<Int32>
     let cityNumber: Int32?
@@ -73,9 +72,8 @@ struct CandidateContext: MatchCandidate {
         profile = candidate
         skills = DenseHeldSkills(candidate.skills, taxonomy: matcher.taxonomy, unknown: &reasons)
         unknownSkillReasons = reasons
-        summaryTerms = prepared.summaryTerms
         // Numbered on every ranking, not when prepared: a title published since may use one of the terms.
-        summaryNumbers = TermNumbers.shared.numbers(of: summaryTerms)
+        summaryNumbers = TermNumbers.shared.numbers(of: prepared.summaryTerms)
         let cityKey = candidate.city.lowercased()
         cityNumber = cityKey.isEmpty ? nil : TermNumbers.shared.number(of: cityKey)
         citizenshipNumber = TermNumbers.shared.number(adding: candidate.citizenship)
@@ -101,8 +99,10 @@ struct CandidateContext: MatchCandidate {
         return shared
     }
 
+    /// By number, as `sharedTitleTerms` counts them: a term's number stands for the term (a set of Cyrillic strings
+    /// hashes each with Unicode normalisation).
     func sharedTitleWords(_ vacancy: PreparedVacancy) -> [String] {
-        vacancy.title.terms.filter { summaryTerms.contains($0.term) }.map(\.word)
+        zip(vacancy.title.terms, vacancy.titleNumbers).filter { summaryNumbers.contains($0.1) }.map(\.0.word)
     }
 }
 
