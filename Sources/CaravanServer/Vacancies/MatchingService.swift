@@ -95,7 +95,8 @@ struct MatchingService: Sendable {
 
 /// Turns reasons into sentences in one request's language. Made once per answer: the language, the
 /// catalogues and the taxonomy are looked up once, not once for each of the hundred-odd reasons of a page.
-struct ReasonWriter {
+/// A class, so the closures that write a missing sentence hold one reference, not a copy of every field.
+final class ReasonWriter: Sendable {
     let catalogs: MessageCatalogs
     let language: LanguageCode
     let taxonomy: SkillTaxonomy
@@ -121,12 +122,16 @@ struct ReasonWriter {
     /// A reason list's sentences, with one look for the calling thread's table.
     func sentences(_ reasons: [MatchReason]) -> [ReasonSentence] {
         guard let written else { return reasons.map { ReasonSentence($0, text: write($0)) } }
-        return written.withTable { table in
-            reasons.map { reason in
-                table.sentence(for: ReasonSentences.Key(reason: reason, language: language, audience: audience),
-                               capacity: written.capacity) { ReasonSentence(reason, text: write(reason)) }
+        let language = language, audience = audience, capacity = written.capacity
+        var sentences: [ReasonSentence] = []
+        sentences.reserveCapacity(reasons.count)
+        written.withTable { table in
+            for reason in reasons {
+                sentences.append(table.sentence(for: ReasonSentences.Key(reason: reason, language: language, audience: audience),
+                                                capacity: capacity) { ReasonSentence(reason, text: self.write(reason)) })
             }
         }
+        return sentences
     }
 
     func text(_ reason: MatchReason) -> String {
