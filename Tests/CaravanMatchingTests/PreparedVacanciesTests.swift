@@ -52,8 +52,9 @@ import Testing
             (self.markets.skillPool, self.markets.skillPool), (everySkill, self.markets.skillPool),
             (everySkill, everySkill), (self.markets.denseSkills, self.markets.denseSkills),
         ]
-        for (vacancySkills, candidateSkills) in markets {
-            let openings = openings(400, &random, skills: vacancySkills)
+        for (index, (vacancySkills, candidateSkills)) in markets.enumerated() {
+            // A count that fills its last word of the bitmap, and one that does not.
+            let openings = openings(index.isMultiple(of: 2) ? 384 : 401, &random, skills: vacancySkills)
             let indexed = PreparedVacancies(openings.map { PreparedVacancy($0, taxonomy: taxonomy) }, taxonomy: taxonomy)
             let people = self.markets.candidates(30, &random, skills: candidateSkills)
                 + [CandidateProfile(id: "nobody", skills: [], russian: .c2, openToRemote: true, willingToRelocate: true)]

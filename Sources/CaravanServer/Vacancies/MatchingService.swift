@@ -261,7 +261,8 @@ final class ReasonSentences: Sendable {
 
         /// Eight bytes at a time, each word mixed in by a multiply and a shift, each field's tail with its length,
         /// then the final mix of MurmurHash3. A digest for a table, not a checksum: a hit is still compared byte
-        /// for byte. The seed is chosen when the server starts, so nobody outside can pick colliding arguments.
+        /// for byte, so a collision costs a longer probe, never a wrong sentence. The seed is drawn at random once
+        /// per process, so the digests differ from one run to the next.
         func digest(seed: UInt64) -> UInt64 {
             var hash = seed
             _ = fields { field in
@@ -295,7 +296,7 @@ final class ReasonSentences: Sendable {
         private static let seed = UInt64.random(in: .min ... .max)
         private static let initialSlots = 1_024
 
-        /// 0 for an empty slot (a digest always has its lowest bit set).
+        /// 0 for an empty slot (a kept digest always has its highest bit set; the slot comes from the lowest bits).
         private var digests = [UInt64](repeating: 0, count: initialSlots)
         private var keys = [[UInt8]](repeating: [], count: initialSlots)
         private var sentences = [ReasonSentence?](repeating: nil, count: initialSlots)
@@ -307,7 +308,7 @@ final class ReasonSentences: Sendable {
 
         /// With the digest given: tests give different keys the same one.
         func sentence(for key: Key, digest: UInt64, capacity: Int, orWrite write: () -> ReasonSentence) -> ReasonSentence {
-            let digest = digest | 1
+            let digest = digest | 1 << 63
             var slot = Int(truncatingIfNeeded: digest) & (digests.count - 1)
             while digests[slot] != 0 {
                 if digests[slot] == digest, key.matches(keys[slot]) { return sentences[slot]! }
