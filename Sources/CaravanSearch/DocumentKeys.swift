@@ -110,23 +110,7 @@ struct DocumentKeys: Sendable {
     static func hash(_ key: String) -> UInt32 {
         var key = key
         return key.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-            var offset = 0
-            while offset + 8 <= raw.count {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 32
-                offset += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < raw.count {
-                tail |= UInt64(raw[offset]) << shift
-                shift += 8
-                offset += 1
-            }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-            h ^= h >> 29
+            var h = ByteMix.mix(0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count), UnsafeRawBufferPointer(bytes))
             h = h &* 0x94D0_49BB_1331_11EB
             return UInt32(truncatingIfNeeded: h ^ (h >> 32))
         }

@@ -1,5 +1,6 @@
 import CaravanDomain
 import CaravanMatching
+import CaravanSearch
 import Fluent
 import Foundation
 import NIOPosix
@@ -259,28 +260,13 @@ final class ReasonSentences: Sendable {
             }
         }
 
-        /// Eight bytes at a time, each word mixed in by a multiply and a shift, each field's tail with its length,
-        /// then the final mix of MurmurHash3. A digest for a table, not a checksum: a hit is still compared byte
+        /// Each field through `ByteMix` with its length in its last word, then the final mix of MurmurHash3. A digest for a table, not a checksum: a hit is still compared byte
         /// for byte, so a collision costs a longer probe, never a wrong sentence. The seed is drawn at random once
         /// per process, so the digests differ from one run to the next.
         func digest(seed: UInt64) -> UInt64 {
             var hash = seed
             _ = fields { field in
-                var offset = 0
-                while offset + 8 <= field.count {
-                    hash = (hash ^ field.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                    hash ^= hash >> 32
-                    offset += 8
-                }
-                var tail = UInt64(truncatingIfNeeded: field.count) << 56
-                var shift: UInt64 = 0
-                while offset < field.count {
-                    tail |= UInt64(field[offset]) << shift
-                    shift += 8
-                    offset += 1
-                }
-                hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-                hash ^= hash >> 29
+                hash = ByteMix.mix(hash, field, tail: UInt64(truncatingIfNeeded: field.count) << 56)
                 return true
             }
             hash ^= hash >> 33

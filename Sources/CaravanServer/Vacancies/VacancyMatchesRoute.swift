@@ -209,12 +209,8 @@ struct JSONText {
         }
     }
 
-    /// A finite number in Swift's shortest round-tripping form; whole numbers without a fraction.
-    mutating func number(_ value: Double) {
-        bytes.append(contentsOf: Self.numberText(value).utf8)
-    }
-
-    /// The same as text: "0" for what is not finite.
+    /// A finite number in Swift's shortest round-tripping form; whole numbers without a fraction; "0" for what is
+    /// not finite.
     static func numberText(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : value.description
