@@ -2,6 +2,7 @@ import CaravanDomain
 import CaravanMatching
 @testable import CaravanServer
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import Testing
 import Vapor
@@ -227,6 +228,29 @@ import VaporTesting
             // The text index holds the vacancy once, as last saved.
             let found = try await app.api(.GET, "/search/vacancies?q=java", token: aziz).json(SearchTests.VacanciesFound.self)
             #expect(found.vacancies.map(\.title) == [title])
+        }
+    }
+
+    /// The moment the first load shows the profiles to readers outside the actor (the route's memory path), a save
+    /// that arrived while it read is in them with its version: never the profile read beside the version that save
+    /// gave it, which the page cache would then keep as the answer for the new version.
+    @Test func whatTheFirstLoadShowsHoldsTheSaveThatArrivedWhileItRead() async throws {
+        try await withTestApp { app in
+            let (_, _, aziz) = try await market(app)
+            let azizID = try #require(try await User.query(on: app.db).filter(\.$email == "aziz@example.uz").first()?.requireID())
+            let shown = NIOLockedValueBox<(skills: [String], version: Int)?>(nil)
+            app.candidateIndex = CandidateIndex(taxonomy: app.skillTaxonomy, afterReading: {
+                let saved = try? await app.api(.PUT, "/profile", raw: Self.withSpringBoot, token: aziz)
+                #expect(saved?.status == .ok)
+            }, whenShown: {
+                let seen = app.candidateIndex.candidateInMemory(azizID)
+                shown.withLockedValue { $0 = seen.map { ($0.0.profile.skills.map(\.skill.rawValue), $0.1) } }
+            })
+            let read = try await app.api(.GET, "/me/vacancy-matches", token: aziz, language: "en")
+            #expect(read.status == .ok && read.text.contains("Spring Boot: your level fits"), "\(read.text)")
+            let seen = try #require(shown.withLockedValue { $0 })
+            #expect(seen.skills.contains("spring-boot"), "\(seen.skills)")
+            #expect(seen.version == 1)
         }
     }
 

@@ -199,11 +199,15 @@ actor CandidateIndex {
     /// Runs when the first load has read the database, before it takes in what it read: where a test puts a save
     /// (or a failure).
     private let afterReading: (@Sendable () async throws -> Void)?
+    /// Runs the moment the first load shows what it read to readers outside the actor: where a test looks.
+    private let whenShown: (@Sendable () -> Void)?
     let taxonomy: SkillTaxonomy
 
-    init(taxonomy: SkillTaxonomy, afterReading: (@Sendable () async throws -> Void)? = nil) {
+    init(taxonomy: SkillTaxonomy, afterReading: (@Sendable () async throws -> Void)? = nil,
+         whenShown: (@Sendable () -> Void)? = nil) {
         self.taxonomy = taxonomy
         self.afterReading = afterReading
+        self.whenShown = whenShown
         pool = CandidatePool(taxonomy: taxonomy)
     }
 
@@ -228,18 +232,21 @@ actor CandidateIndex {
             pool.add(candidate)
             text.add(SearchDocuments.specialist(profile, taxonomy: taxonomy))
         }
+        // What arrived while reading goes in before anything is shown: a reader outside the actor
+        // (`candidateInMemory`) must never see the profile read here beside the version a later save gave it.
+        for change in arrivedWhileLoading {
+            switch change {
+            case .saved(let profile): profiles[profile.$user.id] = index(profile)
+            case .erased(let userID): profiles[userID] = nil; unindex(userID)
+            }
+        }
+        arrivedWhileLoading = []
         known.withLockedValue {
             $0.profiles = profiles
             $0.loaded = true
         }
-        let arrived = arrivedWhileLoading
-        arrivedWhileLoading = []
-        for change in arrived {
-            switch change {
-            case .saved(let profile): update(profile)
-            case .erased(let userID): remove(userID)
-            }
-        }
+        whenShown?()
+        compactIfWasteful()
     }
 
     /// The best `limit` specialists for `vacancy` (throws for skills the taxonomy does not know).
@@ -274,9 +281,8 @@ actor CandidateIndex {
     }
 
     func update(_ profile: SpecialistProfile) {
-        let candidate = MatchingAdapter.candidate(of: profile)
         // Prepared here, once per save, not on every ranking.
-        let prepared = PreparedCandidate(candidate)
+        let prepared = PreparedCandidate(MatchingAdapter.candidate(of: profile))
         // The profile and its version move together, under the lock, so no reader sees one without the other.
         let loaded = known.withLockedValue { known in
             known.versions[profile.$user.id, default: 0] += 1
@@ -287,9 +293,23 @@ actor CandidateIndex {
             if loading != nil { arrivedWhileLoading.append(.saved(profile)) }
             return
         }
-        pool.add(candidate)
+        pool.add(prepared.profile)
         text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
         compactIfWasteful()
+    }
+
+    /// A saved profile into the pool and the text index, and prepared for the table.
+    private func index(_ profile: SpecialistProfile) -> PreparedCandidate {
+        let candidate = MatchingAdapter.candidate(of: profile)
+        pool.add(candidate)
+        text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
+        return PreparedCandidate(candidate)
+    }
+
+    /// An erased profile out of the pool and the text index.
+    private func unindex(_ userID: UUID) {
+        _ = pool.remove(id: userID.uuidString.lowercased())
+        _ = text.remove(key: userID.uuidString.lowercased())
     }
 
     /// Live profiles, rows in the pool and documents in the text index (dead ones included): what memory follows.
@@ -320,8 +340,7 @@ actor CandidateIndex {
             if loading != nil { arrivedWhileLoading.append(.erased(userID)) }
             return
         }
-        _ = pool.remove(id: userID.uuidString.lowercased())
-        _ = text.remove(key: userID.uuidString.lowercased())
+        unindex(userID)
         compactIfWasteful()
     }
 }
