@@ -177,8 +177,9 @@ final class ReasonWriter: Sendable {
 }
 
 /// A reason in the reader's words, and the same as an item of an answer's `reasons` in JSON
-/// (`{"key":…,"effect":…,"text":…}`), written when the sentence is.
-struct ReasonSentence: Sendable {
+/// (`{"key":…,"effect":…,"text":…}`), written when the sentence is. A class: an answer holds a couple of hundred,
+/// each taken from the kept table, and a reference is one count to move where the fields were four.
+final class ReasonSentence: Sendable {
     let key: String
     let effect: String
     let text: String
@@ -250,9 +251,13 @@ final class ReasonSentences: Sendable {
             stored.withUnsafeBytes { stored in
                 var offset = 0
                 let same = fields { field in
-                    guard offset + field.count < stored.count, stored[offset + field.count] == 0xFF,
-                          field.count == 0 || memcmp(stored.baseAddress! + offset, field.baseAddress!, field.count) == 0
-                    else { return false }
+                    guard offset + field.count < stored.count, stored[offset + field.count] == 0xFF else { return false }
+                    // Most fields are a few bytes (a level, a skill id): compared in place, a call to memcmp costs more.
+                    if field.count > 32 {
+                        guard memcmp(stored.baseAddress! + offset, field.baseAddress!, field.count) == 0 else { return false }
+                    } else {
+                        for at in 0..<field.count where stored[offset + at] != field[at] { return false }
+                    }
                     offset += field.count + 1
                     return true
                 }
@@ -283,9 +288,11 @@ final class ReasonSentences: Sendable {
         private static let initialSlots = 1_024
 
         /// 0 for an empty slot (a kept digest always has its highest bit set; the slot comes from the lowest bits).
-        private var digests = [UInt64](repeating: 0, count: initialSlots)
-        private var keys = [[UInt8]](repeating: [], count: initialSlots)
-        private var sentences = [ReasonSentence?](repeating: nil, count: initialSlots)
+        /// Unchecked for exclusivity: one thread reads and writes a table, one access at a time, and the run-time
+        /// check on every probe cost as much as the probe.
+        @exclusivity(unchecked) private var digests = [UInt64](repeating: 0, count: initialSlots)
+        @exclusivity(unchecked) private var keys = [[UInt8]](repeating: [], count: initialSlots)
+        @exclusivity(unchecked) private var sentences = [ReasonSentence?](repeating: nil, count: initialSlots)
         private(set) var count = 0
 
         func sentence(for key: Key, capacity: Int, orWrite write: () -> ReasonSentence) -> ReasonSentence {

@@ -124,7 +124,7 @@ struct PublishedVacancies: Sendable {
 
 /// A published vacancy as a match result shows it, with those fields already written as JSON: they are the same
 /// in every answer that ranks the vacancy, so an answer copies them instead of escaping them again.
-struct VacancyCard: Sendable {
+final class VacancyCard: Sendable {
     let id: UUID
     let title: String
     let companyName: String

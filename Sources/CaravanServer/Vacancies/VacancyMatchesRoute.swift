@@ -111,22 +111,22 @@ struct VacancyMatchesRoute: Sendable {
 struct VacancyMatchesAnswer {
     struct Item {
         let vacancyID: String
-        let title: String
-        let companyName: String
-        let city: String
+        /// The vacancy's title, company and city, and its fields as JSON up to the score (`VacancyCard.jsonHead`).
+        let card: VacancyCard
         let score: Double
         let reasons: [ReasonSentence]
-        /// The card's fields as JSON, up to the score (`VacancyCard.jsonHead`).
-        let jsonHead: [UInt8]
+
+        var title: String { card.title }
+        var companyName: String { card.companyName }
+        var city: String { card.city }
     }
 
     let items: [Item]
 
     init(_ matches: [MatchingService.Match], writer: ReasonWriter) {
         items = matches.map { match in
-            Item(vacancyID: match.result.id, title: match.card.title, companyName: match.card.companyName,
-                 city: match.card.city, score: (match.result.score * 1000).rounded() / 1000,
-                 reasons: writer.sentences(match.result.reasons), jsonHead: match.card.jsonHead)
+            Item(vacancyID: match.result.id, card: match.card, score: (match.result.score * 1000).rounded() / 1000,
+                 reasons: writer.sentences(match.result.reasons))
         }
     }
 
@@ -135,7 +135,7 @@ struct VacancyMatchesAnswer {
     func json(allocator: ByteBufferAllocator) -> ByteBuffer {
         var size = 16
         for item in items {
-            size += item.jsonHead.count + 40
+            size += item.card.jsonHead.count + 40
             for reason in item.reasons { size += reason.json.count + 1 }
         }
         // Straight into the buffer the response sends, sized once.
@@ -143,7 +143,7 @@ struct VacancyMatchesAnswer {
         buffer.writeStaticString(#"{"matches":["#)
         for (index, item) in items.enumerated() {
             if index > 0 { buffer.writeStaticString(",") }
-            buffer.writeBytes(item.jsonHead)
+            buffer.writeBytes(item.card.jsonHead)
             buffer.writeString(JSONText.numberText(item.score))
             buffer.writeStaticString(#","reasons":["#)
             for (position, reason) in item.reasons.enumerated() {
