@@ -44,7 +44,7 @@ struct AccountService: Sendable {
             email: valid.email, passwordHash: hash, displayName: valid.displayName, role: valid.role, language: valid.language
         )
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await user.create(on: db)
                 if let version = valid.consent {
                     try await ProcessingConsent(userID: user.requireID(), version: version, givenAt: now).create(on: db)
@@ -185,7 +185,7 @@ struct AccountService: Sendable {
         }
         let previous = target.role
         guard previous != role.rawValue else { return }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             target.role = role.rawValue
             try await target.update(on: db)
             try await audit.append(
@@ -231,7 +231,7 @@ struct AccountService: Sendable {
 extension AuditLog {
     /// Appends in a transaction of its own (for events that change nothing else, like a sign-in).
     func appendAlone(_ entry: AuditEntry, on database: any Database) async throws {
-        try await database.transaction { db in try await append(entry, on: db) }
+        try await database.writeTransaction { db in try await append(entry, on: db) }
     }
 }
 

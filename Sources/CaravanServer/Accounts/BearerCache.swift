@@ -105,7 +105,7 @@ struct BearerCacheInvalidation: AsyncModelMiddleware {
 
     func update(model: APIToken, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         cache.forget(tokenHash: model.tokenHash)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await next.update(model, on: db)
             if let id = model.id { try await feed.publish(.token, id, on: db, at: now()) }
         }
@@ -114,7 +114,7 @@ struct BearerCacheInvalidation: AsyncModelMiddleware {
 
     func delete(model: APIToken, force: Bool, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         cache.forget(tokenHash: model.tokenHash)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await next.delete(model, force: force, on: db)
             if let id = model.id { try await feed.publish(.token, id, on: db, at: now()) }
         }
@@ -132,7 +132,7 @@ struct BearerCacheUserInvalidation: AsyncModelMiddleware {
 
     func update(model: User, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         if let id = model.id { cache.forget(userID: id) }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await next.update(model, on: db)
             if let id = model.id { try await feed.publish(.account, id, on: db, at: now()) }
         }
@@ -141,7 +141,7 @@ struct BearerCacheUserInvalidation: AsyncModelMiddleware {
 
     func delete(model: User, force: Bool, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         if let id = model.id { cache.forget(userID: id) }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await next.delete(model, force: force, on: db)
             if let id = model.id { try await feed.publish(.account, id, on: db, at: now()) }
         }

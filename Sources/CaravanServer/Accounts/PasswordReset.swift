@@ -74,7 +74,7 @@ struct PasswordResetService: Sendable {
         // hold the connections the one holding it needs. Across processes PostgreSQL's locks below decide.
         await app.idempotencyTurns.enter(Self.turn)
         defer { Task { await app.idempotencyTurns.leave(Self.turn) } }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             // One asker at a time per key: on PostgreSQL a transaction-scoped advisory lock (taken in a fixed order),
             // so requests sent at once are counted one after another; SQLite's single writer does the same already.
             if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
@@ -127,7 +127,7 @@ struct PasswordResetService: Sendable {
         let passwordHash = try await accounts.hashPassword(password)
         await app.idempotencyTurns.enter(Self.turn)
         defer { Task { await app.idempotencyTurns.leave(Self.turn) } }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             // Claim the reset first, in one statement: of two tries at once (on PostgreSQL the second waits for the
             // first's row lock, then finds `used_at` set), exactly one gets the row back.
             guard let sql = db as? any SQLDatabase else { throw AppError.gone(code: "password-reset-expired") }

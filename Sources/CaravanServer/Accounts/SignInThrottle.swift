@@ -35,7 +35,7 @@ struct SignInThrottle: Sendable {
     func recordFailure(account: String, address: String) async throws {
         let date = now()
         let keys = [Self.key("account", account), Self.key("address", address)]
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             for key in keys { try await SignInFailure(key: key, at: date).create(on: db) }
             // What has left the window counts no more: the table follows the attacks, not history.
             try await SignInFailure.query(on: db).filter(\.$key ~~ keys)

@@ -59,7 +59,7 @@ struct ApplicationService: Sendable {
     /// Saves the application and tells the other party, in one transaction; then sends the mail that waits.
     private func record(_ application: JobApplication, entering stage: ApplicationStage, by party: ApplicationParty, isNew: Bool) async throws {
         do {
-            try await database.transaction { database in
+            try await database.writeTransaction { database in
                 if isNew { try await application.create(on: database) } else { try await application.save(on: database) }
                 try await NotificationService(app: app, database: database).applicationMoved(application, to: stage, by: party)
                 // An accepted offer from an accredited company is a new contract: it stops a running grace period.

@@ -39,7 +39,7 @@ extension CentreBookingService {
         guard let staff = try await User.find(staffID, on: database), staff.domainRole == .centreStaff else {
             throw AppError.validation(ValidationFailure(field: "user", code: "centre.staffRoleRequired"))
         }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await CentreStaffMember.query(on: db).filter(\.$user.$id == staffID).delete()
             try await CentreStaffMember(userID: staffID, centre: centreID).create(on: db)
             try await AuditLog(now: app.dependencies.now).append(AuditEntry(
@@ -148,7 +148,7 @@ extension CentreBookingService {
             made?.passed = true
         }
         let result = made
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "centre-concurrent") }
             let claimed = try await sql.update(CentreBooking.schema).set("status", to: next.rawValue).set("updated_at", to: now)
                 .where("id", .equal, bookingID).where("status", .equal, from).returning("id").all()

@@ -113,7 +113,7 @@ struct CentreBookingService: Sendable {
         let userID = try user.requireID()
         let made: [CentreBooking]
         do {
-            made = try await database.transaction { db in
+            made = try await database.writeTransaction { db in
                 try await lockAccount(userID, on: db)
                 try await checkLimits(of: userID, adding: persons.count, at: centre, on: slots[0].localDay, db)
                 for (slot, person) in zip(slots, persons) {
@@ -162,7 +162,7 @@ struct CentreBookingService: Sendable {
     func cancel(_ id: UUID, by user: User) async throws -> CentreBooking {
         let booking = try await booking(id, of: user)
         try checkChangeable(booking)
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await release(booking, on: db)
             booking.status = BookingStatus.cancelled.rawValue
             booking.updatedAt = now
@@ -184,7 +184,7 @@ struct CentreBookingService: Sendable {
         let slot = try rule(BookingRules(generator: generator).slots(for: 1, booking.centreService, at: centre.id, startingAt: start, now: now))[0]
         if slot.start == booking.startsAt { return booking }
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await lockAccount(booking.$user.id, on: db)
                 try await requireFree(booking.personKey, booking.personName, slot, of: booking.$user.id, except: booking.id, on: db)
                 let seat = try await takeSeat(slot, on: db)

@@ -131,7 +131,7 @@ struct CourseService: Sendable {
         course.sponsored = valid.sponsored
         course.teacherID = try user.requireID()
         course.createdAt = now
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await course.create(on: db)
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "course.created", subject: Self.subject(course.id),
                                               payload: ["capacity": String(valid.capacity), "level": valid.level.rawValue]), on: db)
@@ -154,7 +154,7 @@ struct CourseService: Sendable {
         let userID = try user.requireID()
         let enrolment = CourseEnrolment()
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 let locked = try await lock(courseID, on: db)
                 let mine = try await CourseEnrolment.query(on: db).filter(\.$courseID == courseID).filter(\.$user.$id == userID)
                     .filter(\.$status ~~ [EnrolmentStatus.enrolled.rawValue, EnrolmentStatus.waiting.rawValue]).first()
@@ -184,7 +184,7 @@ struct CourseService: Sendable {
     /// Leaves a course (or its queue); a freed seat goes to the first person waiting, in the same transaction.
     func withdraw(from courseID: UUID, by user: User) async throws {
         let userID = try user.requireID()
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             _ = try await lock(courseID, on: db)
             guard let mine = try await CourseEnrolment.query(on: db).filter(\.$courseID == courseID).filter(\.$user.$id == userID)
                 .filter(\.$status ~~ [EnrolmentStatus.enrolled.rawValue, EnrolmentStatus.waiting.rawValue]).first() else { throw AppError.notFound }
@@ -222,7 +222,7 @@ struct CourseService: Sendable {
         }
         do { try validator.check() } catch { throw AppError.validation(error) }
         let day = date
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             if let date = day, !enrolment.attended.contains(date.description) { enrolment.attended = (enrolment.attended + [date.description]).sorted() }
             if completed {
                 _ = try await lock(course.requireID(), on: db)

@@ -38,7 +38,7 @@ actor ChangeFeed {
     /// once it commits.
     nonisolated func publish(_ kind: IndexChangeKind, _ subject: UUID, on database: any Database, at date: Date) async throws {
         let origin = self.origin
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             let sql = db as? any SQLDatabase
             if let sql, sql.dialect.name == "postgresql" {
                 try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.orderLock))").run()

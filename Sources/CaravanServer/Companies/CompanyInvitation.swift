@@ -68,7 +68,7 @@ extension CompanyService {
         let invitation = CompanyInvitation(companyID: companyID, email: email, invitedBy: try user.requireID(), at: app.dependencies.now())
         let arguments = ["company": company.legalName, "person": user.displayName]
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await invitation.create(on: db)
                 try await AuditLog(now: app.dependencies.now).append(AuditEntry(
                     actor: AuditEntry.user(user.id), action: "company.member-invited", subject: AuditEntry.company(companyID),
@@ -104,7 +104,7 @@ extension CompanyService {
         if try await company(of: user) != nil { throw AppError.conflict(code: "member-elsewhere") }
         let company = invitation.company
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 invitation.acceptedAt = app.dependencies.now()
                 try await invitation.save(on: db)
                 try await CompanyMember(companyID: company.requireID(), userID: user.requireID()).create(on: db)

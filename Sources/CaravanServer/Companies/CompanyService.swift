@@ -67,7 +67,7 @@ struct CompanyService: Sendable {
         if registered != nil { throw AppError.conflict(code: "company-exists") }
         let company = Company(valid)
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await company.create(on: db)
                 try await CompanyMember(companyID: company.requireID(), userID: user.requireID()).create(on: db)
                 try await audit.append(
@@ -94,7 +94,7 @@ struct CompanyService: Sendable {
             throw AppError.validation(error)
         }
         let wasAccredited = company.accredited
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             company.accredited = valid.accredited
             company.accreditationNumber = valid.registryNumber
             company.accreditationDate = valid.date

@@ -57,7 +57,7 @@ extension CompanyRegistryService {
         filing.rulebook = registry.rulebook.id
         filing.submittedBy = try user.requireID()
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await filing.create(on: db)
                 try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "company.accreditation-applied",
                                                   subject: Self.companySubject(company.ogrn), payload: ["filing": filing.id?.uuidString.lowercased() ?? "",
@@ -122,7 +122,7 @@ extension CompanyRegistryService {
         let company = filing.company
         let results = ITAccreditationRules.judge(try facts(of: filing, company: company, findings: findings), rulebook: registry.rulebook)
         if accredit, !ITAccreditationRules.isAccreditable(results) { throw AppError.conflict(code: "accreditation-criteria-not-met") }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
             let rows = try await sql.update(ITAccreditationFiling.schema).set("status", to: accredit ? "accredited" : "refused")
                 .set("open_key", to: SQLLiteral.null).set("decided_at", to: now).set("decided_by", to: user.requireID())
@@ -188,7 +188,7 @@ extension CompanyRegistryService {
                 let stage: String? = days < 0 ? "overdue" : days <= 30 ? "soon" : nil
                 if let stage, company.capitalReminded != stage {
                     company.capitalReminded = stage
-                    try await database.transaction { db in
+                    try await database.writeTransaction { db in
                         try await company.update(on: db)
                         try await NotificationService(app: app, database: db).notify(
                             [company.directorID], kind: "notice.company.capital-\(stage)",
@@ -210,7 +210,7 @@ extension CompanyRegistryService {
     /// lapsed: a reconfirmation at the same moment wins); false when it had changed meanwhile.
     @discardableResult
     private func removeAccreditation(_ company: RegisteredCompany, actor: String, action: String, reconfirmBy: String? = nil) async throws -> Bool {
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
             let id = try company.requireID()
             var update = sql.update(RegisteredCompany.schema).set("accreditation", to: "withdrawn").set("reconfirm_by", to: SQLLiteral.null)
@@ -252,7 +252,7 @@ extension CompanyRegistryService {
             throw AppError.conflict(code: "invitation-exists")
         }
         let invitation = CompanyInvitation(companyID: employerID, email: email, invitedBy: try user.requireID(), at: now)
-        do { try await database.transaction { db in
+        do { try await database.writeTransaction { db in
             try await invitation.create(on: db)
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "company.member-invited", subject: AuditEntry.company(employerID),
                                               payload: ["invitation": invitation.id?.uuidString.lowercased() ?? ""]), on: db)

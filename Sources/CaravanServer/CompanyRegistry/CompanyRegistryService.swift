@@ -50,7 +50,7 @@ struct CompanyRegistryService: Sendable {
         filing.updatedAt = now
         try filing.store(application)
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await filing.create(on: db)
                 try await audit.append(AuditEntry(actor: AuditEntry.user(userID), action: "company.filing-started", subject: Self.subject(id),
                                                   payload: ["kind": filing.kind]), on: db)
@@ -81,7 +81,7 @@ struct CompanyRegistryService: Sendable {
         filing.updatedAt = now
         try filing.store(application)
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await filing.create(on: db)
                 try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "company.filing-started", subject: Self.subject(id),
                                                   payload: ["kind": "change", "ogrn": company.ogrn]), on: db)
@@ -273,7 +273,7 @@ struct CompanyRegistryService: Sendable {
         try filing.store(application)
         filing.updatedAt = now
         guard let sql = database as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
             // Written only over the revision it was read at, and only while a draft: two saves at once cannot lose one.
             let rows = try await sql.update(CompanyFiling.schema).set("application", to: filing.applicationJSON).set("revision", to: filing.revision)
@@ -374,7 +374,7 @@ struct CompanyRegistryService: Sendable {
         signing.documentID = documentID
         signing.revision = filing.revision
         signing.createdAt = now
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await document.create(on: db)
             try await signing.create(on: db)
             try await audit.append(AuditEntry(actor: AuditEntry.user(userID), action: "company.signing-document-made", subject: Self.subject(id),
@@ -446,7 +446,7 @@ struct CompanyRegistryService: Sendable {
             // The production calendar for the decision's year is not published yet.
             throw AppError.validation(ValidationFailure(field: "decideBy", code: "calendar.notCovered"))
         }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
             let rows = try await sql.update(CompanyFiling.schema).set("status", to: CompanyApplicationStatus.submitted.rawValue)
                 .set("submitted_at", to: now).set("submitted_on", to: today.description).set("decide_by", to: decideBy.description)
@@ -468,7 +468,7 @@ struct CompanyRegistryService: Sendable {
         let filing = try await filing(id, for: user)
         guard filing.$creator.id == (try user.requireID()) else { throw AppError.forbidden }
         guard [.draft, .submitted].contains(filing.filingStatus) else { throw AppError.conflict(code: "company-decided") }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
             let rows = try await sql.update(CompanyFiling.schema).set("status", to: CompanyApplicationStatus.withdrawn.rawValue)
                 .set("open_key", to: SQLLiteral.null).set("decided_at", to: now)
@@ -565,7 +565,7 @@ struct CompanyRegistryService: Sendable {
             } catch {
                 throw error == .groundUnknown ? AppError.validation(ValidationFailure(field: "ground", code: "company.groundUnknown")) : AppError.conflict(code: error.code)
             }
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await claim(found, to: .refused, by: officerID, ground: ground, on: db)
                 try await audit.append(AuditEntry(actor: AuditEntry.user(officerID), action: "company.filing-refused", subject: Self.subject(id),
                                                   payload: ["ground": ground, "revision": found.revision]), on: db)
@@ -575,7 +575,7 @@ struct CompanyRegistryService: Sendable {
             }
             return nil
         case .register:
-            let company: RegisteredCompany = try await database.transaction { db in
+            let company: RegisteredCompany = try await database.writeTransaction { db in
                 let filing = found
                 // Claimed first (a write opens the transaction, so SQLite serialises deciders), then every check
                 // re-run on the claimed filing; a failed check rolls the claim back.
@@ -769,7 +769,7 @@ struct CompanyRegistryService: Sendable {
             throw AppError.validation(ValidationFailure(field: "paidOn", code: "company.capitalPaidOutOfRange"))
         }
         company.capitalPaidOn = day.description
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "company-concurrent") }
             // Recorded once: of two at the same moment, the second finds it paid.
             let rows = try await sql.update(RegisteredCompany.schema).set("capital_paid_on", to: day.description)

@@ -16,7 +16,9 @@ enum DatabaseSetup {
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            // Writers take turns (`writeTransaction`): under a burst a request may wait for a connection longer
+            // than the pool's default 10 s, and would then fail.
+            app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil), as: .sqlite)
             app.lifecycle.use(WriteAheadLog())
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)

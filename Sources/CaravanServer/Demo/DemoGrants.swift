@@ -125,7 +125,7 @@ enum DemoGrants {
     /// own, from his account, aiming high.
     static func takeIn(_ sample: AllocationInput, codes: [String: String], round: UUID, on app: Application) async throws {
         let aziz = try await User.query(on: app.db).filter(\.$email == "aziz.karimov@demo.caravan.test").first()
-        try await app.db.transaction { db in
+        try await app.db.writeTransaction { db in
             let last = try await CentreCounter.reserve("grant-application", count: sample.applicants.count, on: db)
             let first = last - sample.applicants.count + 1
             var batch: [GrantApplication] = []

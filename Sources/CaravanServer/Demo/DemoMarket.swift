@@ -107,7 +107,7 @@ enum DemoMarket {
         let today = CalendarDay.today(app.dependencies.now())
         let audit = AuditLog(now: app.dependencies.now)
 
-        try await app.db.transaction { db in
+        try await app.db.writeTransaction { db in
             var random = Random(state: 20_220_901)
             // Companies, each with one HR account; four in five accredited.
             var companyIDs: [UUID] = []

@@ -108,7 +108,7 @@ struct EntryBanService: EntryBanRegistry {
             throw AppError.validation(error)
         }
         let ban = EntryBan(valid, createdBy: EntryBanActor.officer(user).auditActor)
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await ban.create(on: db)
             try await audit.append(
                 AuditEntry(actor: AuditEntry.user(user.id), action: "entry-ban.added", subject: AuditEntry.entryBan(ban.id),
@@ -125,7 +125,7 @@ struct EntryBanService: EntryBanRegistry {
         guard let ban = try await EntryBan.find(id, on: database) else { throw AppError.notFound }
         guard !ban.isLifted else { throw AppError.conflict(code: "entry-ban-lifted") }
         let now = app.dependencies.now()
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             // Of two officers lifting at once, only the first update matches; the other is told it is lifted.
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "entry-ban-lifted") }
             let claimed = try await sql.update(EntryBan.schema).set("lifted_at", to: now)
@@ -151,7 +151,7 @@ struct EntryBanService: EntryBanRegistry {
         )
         guard report.isClean else { return .refused(report) }
         let bans = report.taken.map { EntryBan($0.ban, createdBy: actor.auditActor) }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             // 500 rows of 13 columns stay under every database's limit on bound values in one statement.
             for start in stride(from: 0, to: bans.count, by: 500) {
                 try await Array(bans[start..<min(start + 500, bans.count)]).create(on: db)

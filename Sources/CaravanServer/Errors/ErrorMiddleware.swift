@@ -27,6 +27,12 @@ struct CaravanErrorMiddleware: Middleware {
             var metadata: Logger.Metadata = ["error.type": "\(type(of: unwrap(error)))"]
             // A template error names a template and a line, never a person's data: worth logging whole.
             if let leaf = unwrap(error) as? LeafError { metadata["error.reason"] = "\(leaf)" }
+            // A database error's result code ("busyInSnapshot", "constraint") without its message, which can
+            // quote a refused row's values; and the route it failed on.
+            if let code = Mirror(reflecting: unwrap(error)).children.first(where: { $0.label == "reason" || $0.label == "code" }) {
+                metadata["error.code"] = "\(code.value)"
+            }
+            metadata["request.route"] = "\(request.route?.description ?? "?")"
             request.logger.critical("unhandled error", metadata: metadata)
         }
         do {

@@ -56,7 +56,7 @@ struct GrantService: Sendable {
         guard errors.isEmpty else { throw AppError.validation(ValidationFailure(errors)) }
         let university = University(name: name, city: city, districtGroup: districtGroup)
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await university.create(on: db)
                 try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.university-added",
                                                   subject: "university:\(university.id?.uuidString.lowercased() ?? "")",
@@ -84,7 +84,7 @@ struct GrantService: Sendable {
         }
         guard staff.domainRole == .universityAdmissions else { throw AppError.validation(ValidationFailure(field: "email", code: "grant.staffNotAdmissions")) }
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await UniversityStaffMember.query(on: db).filter(\.$userID == staffID).delete()
                 try await UniversityStaffMember(userID: staffID, universityID: try university.requireID()).create(on: db)
                 try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.staff-assigned", subject: AuditEntry.user(staffID),
@@ -132,7 +132,7 @@ struct GrantService: Sendable {
         programme.language = input.language
         programme.seats = input.seats
         programme.weights = input.weights.filter { $0.value > 0 }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             programme.code = String(format: "GP-%04d", try await CentreCounter.next("grant-programme", on: db))
             try await programme.create(on: db)
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.programme-added",
@@ -161,7 +161,7 @@ struct GrantService: Sendable {
         let before = programme.seats
         programme.seats = seats
         programme.weights = weights.filter { $0.value > 0 }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await programme.update(on: db)
             try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.programme-changed", subject: "grant-programme:\(code)",
                                               payload: ["seats": "\(seats)", "seatsBefore": "\(before)",
@@ -229,7 +229,7 @@ struct GrantService: Sendable {
         round.seats = seats
         round.revision = 1
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await round.create(on: db)
                 try await audit.append(AuditEntry(actor: AuditEntry.user(user.id), action: "grant.round-opened", subject: Self.roundSubject(round.id),
                                                   payload: ["seed": round.seed, "opensOn": round.opensOn, "closesOn": round.closesOn,
@@ -307,7 +307,7 @@ struct GrantService: Sendable {
         ).map { FieldError(field: $0.field, code: $0.code, arguments: $0.arguments) }
         guard errors.isEmpty else { throw AppError.validation(ValidationFailure(errors)) }
         let records = try rows.map { GrantCeiling(roundID: roundID, programmeID: try programmes[$0.programme]!.requireID(), country: $0.country, ceiling: $0.ceiling) }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await touch(roundID, whileOpen: true, on: db)
             try await GrantCeiling.query(on: db).filter(\.$roundID == roundID).delete()
             for start in stride(from: 0, to: records.count, by: 500) {
@@ -388,7 +388,7 @@ struct GrantService: Sendable {
         // A verified Russian test from a centre counts: its level, and its marks' mean as the Russian score.
         let verified = try await verifiedRussian(of: userID)
         do {
-            return try await database.transaction { db -> GrantApplication in
+            return try await database.writeTransaction { db -> GrantApplication in
                 try await touch(roundID, whileOpen: true, on: db)
                 // Read again once the round is taken: scores recorded meanwhile are kept, not overwritten.
                 let existing = try await GrantApplication.query(on: db).filter(\.$roundID == roundID).filter(\.$userID == userID).first()
@@ -459,7 +459,7 @@ struct GrantService: Sendable {
         if scores.isEmpty { problems.append(.init("scores", "field.required")) }
         if scores["russian"] != nil, application.scoreSources["russian"] == "test" { problems.append(.init("scores.russian", "grant.scoreVerified")) }
         guard problems.isEmpty else { throw Self.failure(problems) }
-        return try await database.transaction { db -> GrantApplication in
+        return try await database.writeTransaction { db -> GrantApplication in
             try await touch(application.roundID, whileOpen: true, on: db)
             // Read again once the round is taken: another desk's scores recorded meanwhile are kept.
             guard let fresh = try await GrantApplication.find(applicationID, on: db) else { throw AppError.notFound }
@@ -517,7 +517,7 @@ struct GrantService: Sendable {
         try require(user, [.admin])
         let round = try await round(roundID)
         guard round.status == .open else { throw AppError.conflict(code: "grant-round-frozen") }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             // Taken first: a save in progress finishes before, and none after sees the window open.
             try await touch(roundID, whileOpen: true, on: db)
             let service = GrantService(app: app, database: db)
@@ -562,7 +562,7 @@ struct GrantService: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let resultText = String(decoding: try encoder.encode(result), as: UTF8.self)
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "grant-round-published") }
             let claimed = try await sql.update(GrantRound.schema).set("status", to: GrantRound.Status.published.rawValue)
                 .where("id", .equal, roundID).where("status", .equal, GrantRound.Status.frozen.rawValue).returning("id").all()
@@ -659,7 +659,7 @@ struct GrantService: Sendable {
     /// One move, if nobody moved it first.
     private func move(_ application: GrantApplication, from: GrantStatus, to: GrantStatus, actor: String) async throws {
         let id = try application.requireID()
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "grant-status") }
             let claimed = try await sql.update(GrantApplication.schema).set("status", to: to.rawValue)
                 .where("id", .equal, id).where("status", .equal, from.rawValue).returning("id").all()

@@ -128,7 +128,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         let door = door
         let context = APIRequestContext.request
         do {
-            return try await request.db.transaction { database in
+            return try await request.db.writeTransaction { database in
                 request.storage[ScopedDatabaseKey.self] = database
                 defer { request.storage[ScopedDatabaseKey.self] = nil }
                 // The claim comes first: on SQLite it takes the write lock before anything is read, so the

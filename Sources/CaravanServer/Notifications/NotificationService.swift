@@ -118,7 +118,7 @@ actor OutboxDelivery {
                 // The row locks live as long as a transaction; SQLite has one process and the guard above, so it
                 // sends outside one (a transaction would hold its write lock across every send).
                 if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                    delivered += try await database.transaction { db in try await self.deliver(app: app, on: db) }
+                    delivered += try await database.writeTransaction { db in try await self.deliver(app: app, on: db) }
                 } else {
                     delivered += try await deliver(app: app, on: database)
                 }

@@ -75,7 +75,7 @@ extension ObservatoryService {
         guard !estimate.source.trimmingCharacters(in: .whitespaces).isEmpty, estimate.source.count <= FlowEstimate.sourceMaximum else {
             throw AppError.validation(ValidationFailure([FieldError(field: "source", code: "field.required")]))
         }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await estimate.create(on: db)
             try await AuditLog(now: app.dependencies.now).append(AuditEntry(
                 actor: actor, action: "observatory.flows-published", subject: "flow-estimate:\(estimate.id?.uuidString.lowercased() ?? "")",

@@ -35,7 +35,7 @@ struct ObservatoryService: Sendable {
         defer { Task { await turns.leave("observatory.export") } }
         for attempt in 1... {
             do {
-                try await database.transaction { db in try await audit.append(entry, on: db) }
+                try await database.writeTransaction { db in try await audit.append(entry, on: db) }
                 return
             } catch where attempt < 5 {
                 try await Task.sleep(nanoseconds: UInt64(attempt) * 25_000_000)

@@ -107,7 +107,7 @@ extension PermitService {
                     )
                 }
             case .lapsed:
-                try await database.transaction { db in
+                try await database.writeTransaction { db in
                     try await PermitService(app: app, database: db).cancel(permitCase, reason: .graceLapsed)
                 }
             case .running, .covered:

@@ -15,7 +15,7 @@ extension PermitService {
         let caseID = try permitCase.requireID()
         permitCase.revision = expected + 1
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "permit-concurrent") }
                 let claimed = try await sql.update(PermitCase.schema).set("revision", to: expected + 1)
                     .where("id", .equal, caseID).where("revision", .equal, expected).returning("id").all()

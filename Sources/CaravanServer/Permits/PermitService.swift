@@ -64,7 +64,7 @@ struct PermitService: Sendable {
         permitCase.pauses = []
         permitCase.revision = 0
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await permitCase.create(on: db)
                 try await AuditLog(now: app.dependencies.now).append(AuditEntry(
                     actor: AuditEntry.user(user.id), action: "permit.opened", subject: Self.subject(permitCase.id),

@@ -50,7 +50,7 @@ struct AccountErasure: Sendable {
         let userID = try user.requireID()
         let now = app.dependencies.now()
         let oldEmail = user.email
-        let outcome = try await database.transaction { db in
+        let outcome = try await database.writeTransaction { db in
             var outcome = Outcome(profileErased: false, applicationsErased: 0, applicationsKept: 0, noticesErased: 0, casesKept: 0)
             let cases = try await PermitCase.query(on: db).filter(\.$principal.$id == userID).all()
             outcome.casesKept = cases.count

@@ -104,7 +104,7 @@ struct PersonalDataSweep: Sendable {
                 return false
             }
             let start = after
-            let batch = try await database.transaction { db in
+            let batch = try await database.writeTransaction { db in
                 try await self.batch(of: table, after: start, on: db)
             }
             report.batches += 1

@@ -37,7 +37,7 @@ struct ProfileService: Sendable {
     /// Saves and keeps the candidate index current, so employers' rankings see the change at once (on other
     /// instances, as soon as `ChangeFeed` hears of it).
     func store(_ profile: SpecialistProfile) async throws {
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await profile.save(on: db)
             try await app.changeFeed.publish(.profile, profile.$user.id, on: db, at: app.dependencies.now())
         }

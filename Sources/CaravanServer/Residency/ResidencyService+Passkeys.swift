@@ -78,7 +78,7 @@ extension ResidencyService {
         passkey.label = label
         passkey.createdAt = now
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await passkey.create(on: db)
                 // Options pages opened side by side cannot take a resident past the limit.
                 guard try await Passkey.query(on: db).filter(\.$user.$id == userID).count() <= Self.maximumPasskeys else {
@@ -106,7 +106,7 @@ extension ResidencyService {
             throw AppError.notFound
         }
         let resident = try await overview(of: user).resident
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await passkey.delete(on: db)
             if let resident, resident.isActive { try await resignCard(resident, on: db) }
             try await audit.append(AuditEntry(
@@ -188,13 +188,13 @@ extension ResidencyService {
         var fields = ["reason": code]
         if let document { fields["document"] = document.uuidString.lowercased() }
         let payload = fields
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await audit.append(AuditEntry(actor: AuditEntry.user(userID), action: action, subject: AuditEntry.user(userID), payload: payload), on: db)
         }
     }
 
     private func refusedChallenge(of userID: UUID, code: String) async throws {
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await audit.append(AuditEntry(
                 actor: AuditEntry.user(userID), action: "residency.challenge-refused", subject: AuditEntry.user(userID), payload: ["reason": code]
             ), on: db)

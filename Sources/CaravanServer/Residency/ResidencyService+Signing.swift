@@ -38,7 +38,7 @@ extension ResidencyService {
         row.canonical = document.canonicalText
         row.sha256 = document.sha256Hex
         row.createdAt = now
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await row.create(on: db)
             try await audit.append(AuditEntry(
                 actor: AuditEntry.user(user.id), action: "residency.document-created", subject: "residency-document:\(document.id)",
@@ -141,7 +141,7 @@ extension ResidencyService {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(file), as: UTF8.self)
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "residency-concurrent") }
             let moved = try await sql.update(Passkey.schema).set("sign_count", to: Int(count)).set("last_used_at", to: now)
                 .where("id", .equal, passkey.requireID()).where("sign_count", .equal, passkey.signCount).returning("id").all()

@@ -97,7 +97,7 @@ struct ResidencyService: Sendable {
         application.submittedOn = today.description
         application.decideBy = valid.decideBy.description
         do {
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 try await application.create(on: db)
                 try await audit.append(AuditEntry(
                     actor: AuditEntry.user(userID), action: "residency.applied", subject: Self.subject(application.id),
@@ -120,7 +120,7 @@ struct ResidencyService: Sendable {
         guard let application = try await overview(of: user).application, application.applicationStatus.isOpen else {
             throw AppError.conflict(code: "residency-decided")
         }
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await claim(application, from: .submitted, to: .withdrawn, on: db)
             try await audit.append(AuditEntry(actor: AuditEntry.user(userID), action: "residency.withdrawn", subject: Self.subject(application.id)), on: db)
         }
@@ -241,7 +241,7 @@ struct ResidencyService: Sendable {
             } catch {
                 throw AppError.conflict(code: error.code)
             }
-            try await database.transaction { db in
+            try await database.writeTransaction { db in
                 application.ground = ground
                 try await claim(application, from: .submitted, to: .refused, by: officerID, on: db)
                 try await audit.append(AuditEntry(
@@ -255,7 +255,7 @@ struct ResidencyService: Sendable {
             await app.outbox.sweep(app: app, on: database)
             return nil
         case .approve:
-            let resident = try await database.transaction { db -> Resident in
+            let resident = try await database.writeTransaction { db -> Resident in
                 let checks = try await checks(for: application, on: db)
                 do throws(ResidencyDecisionError) {
                     try ResidencyDecisionRules.checkApproval(
@@ -312,7 +312,7 @@ struct ResidencyService: Sendable {
             throw AppError.conflict(code: error.code)
         }
         let officerID = try officer.requireID()
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw AppError.conflict(code: "residency-concurrent") }
             let claimed = try await sql.update(Resident.schema).set("status", to: "revoked").set("revoked_at", to: now)
                 .set("revoked_ground", to: ground).set("revoked_by", to: officerID)

@@ -91,7 +91,7 @@ struct VacancyService: Sendable {
 
     /// Saves and tells the other instances, in one transaction.
     private func saveAndPublish(_ vacancy: Vacancy) async throws {
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await vacancy.save(on: db)
             try await app.changeFeed.publish(.vacancy, vacancy.requireID(), on: db, at: app.dependencies.now())
         }
