@@ -1,3 +1,4 @@
+import AsyncKit
 @testable import CaravanServer
 import Fluent
 import FluentSQL
@@ -37,6 +38,28 @@ import VaporTesting
             let events = try await AuditEvent.query(on: app.db).count()
             #expect(events - before >= 48, "\(events - before)")
             #expect(try await AuditLog(now: { Date() }).verify(on: app.db) == .intact(count: events))
+        }
+    }
+
+    /// Past the pool's wait for a connection the request is answered 503 with Retry-After and the reason in the
+    /// reader's language: the server is busy, nothing is wrong with the request (before, an unhandled 500).
+    @Test func noConnectionInTimeIsA503WithRetryAfterInTheReadersLanguage() async throws {
+        struct NoConnection: Responder {
+            func respond(to request: Request) -> EventLoopFuture<Response> {
+                request.eventLoop.makeFailedFuture(ConnectionPoolTimeoutError.connectionRequestTimeout)
+            }
+        }
+        try await withTestApp { app in
+            for (language, title) in [("ru", "Сервис перегружен"), ("en", "The service is busy")] {
+                let request = Request(application: app, method: .POST, url: "/api/v1/sessions",
+                                      headers: ["Accept-Language": language], on: app.eventLoopGroup.next())
+                let response = try await CaravanErrorMiddleware().respond(to: request, chainingTo: NoConnection()).get()
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers.first(name: "Retry-After") == "5")
+                let problem = try JSONDecoder().decode(ProblemBody.self, from: Data((response.body.buffer ?? ByteBuffer()).readableBytesView))
+                #expect(problem.type == "urn:caravan:problem:busy" && problem.status == 503)
+                #expect(problem.title == title)
+            }
         }
     }
 }

@@ -32,6 +32,9 @@ enum AppError: Error, Sendable {
     case unsupportedMediaType
     /// 429: too many failed attempts; try again after `retryAfter` seconds.
     case throttled(retryAfter: Int)
+    /// 503: the server could not get to the database in time (every connection busy under a burst); try again
+    /// after `retryAfter` seconds.
+    case busy(retryAfter: Int)
     /// 409: an approval of a person whose rules have not all passed, with each person and rule in the way.
     case approvalBlocked([BlockedRule])
     /// 409: the slot (or one of a family's consecutive slots) has no free desk; the next starts that fit.
@@ -63,6 +66,7 @@ enum AppError: Error, Sendable {
         case .payloadTooLarge: .payloadTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .throttled: .tooManyRequests
+        case .busy: .serviceUnavailable
         }
     }
 
@@ -83,6 +87,7 @@ enum AppError: Error, Sendable {
         case .payloadTooLarge: "payload-too-large"
         case .unsupportedMediaType: "unsupported-media-type"
         case .throttled: "throttled"
+        case .busy: "busy"
         case .approvalBlocked: "permit-approval-blocked"
         case .slotFull: "centre-slot-full"
         case .assertionRejected(let code): code
@@ -91,7 +96,7 @@ enum AppError: Error, Sendable {
 
     var headers: HTTPHeaders {
         switch self {
-        case .throttled(let seconds): ["Retry-After": "\(seconds)"]
+        case .throttled(let seconds), .busy(let seconds): ["Retry-After": "\(seconds)"]
         case .methodNotAllowed(let allowed): ["Allow": allowed.map(\.rawValue).joined(separator: ", ")]
         case .unauthorized: ["WWW-Authenticate": "Bearer"]
         default: [:]

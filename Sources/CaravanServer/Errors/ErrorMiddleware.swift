@@ -79,6 +79,8 @@ struct CaravanErrorMiddleware: Middleware {
             // they are client errors whatever their name.
             let name = String(describing: type(of: error))
             if name.contains("DecodingError") || name.contains("RuntimeError") { return .malformedRequest }
+            // No database connection came free in time (the pool's timeout): the server is busy, not broken.
+            if name == "ConnectionPoolTimeoutError" { return .busy(retryAfter: 5) }
             return nil
         }
     }
