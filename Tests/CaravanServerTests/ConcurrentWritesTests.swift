@@ -62,4 +62,19 @@ import VaporTesting
             }
         }
     }
+
+    /// A SQLite error is logged and judged by its result code alone, never its message (which can quote a row).
+    @Test func aSQLiteErrorIsKnownByItsCodeAlone() async throws {
+        try await withTestApp(database: .sqliteMemory) { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            do {
+                try await sql.raw("INSERT INTO audit_events (sequence) VALUES ('passport 1234567')").run()
+                Issue.record("the insert was taken")
+            } catch {
+                let code = CaravanErrorMiddleware.sqliteCode(of: error)
+                #expect(code == "constraintNotNullFailed", "\(String(describing: code))")
+            }
+            #expect(CaravanErrorMiddleware.sqliteCode(of: ConnectionPoolTimeoutError.connectionRequestTimeout) == nil)
+        }
+    }
 }

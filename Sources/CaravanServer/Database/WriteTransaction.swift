@@ -11,9 +11,10 @@ extension Database {
         try await transaction { db in
             if let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" {
                 // While another holds the lock, SQLite's own handler sleeps between tries (1 ms, 2, 5, … up to
-                // 100), for 30 s at most. The driver's handler retried at once, forever: a waiting connection
-                // kept a core busy until the lock came free. Set on the connection, so once is enough; it is cheap.
-                try await sql.raw("PRAGMA busy_timeout = 30000").run()
+                // 100), for 5 s at most, then the request is answered 503 `busy`. The driver's handler retried at
+                // once, forever: a waiting connection kept a core busy until the lock came free. Set on the
+                // connection, so once is enough; it is cheap.
+                try await sql.raw("PRAGMA busy_timeout = 5000").run()
                 // Writes no row (WHERE 0) but begins the write: the lock is held from here to the commit.
                 try await sql.raw("UPDATE _fluent_migrations SET batch = batch WHERE 0").run()
             }

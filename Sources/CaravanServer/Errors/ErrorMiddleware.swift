@@ -27,11 +27,9 @@ struct CaravanErrorMiddleware: Middleware {
             var metadata: Logger.Metadata = ["error.type": "\(type(of: unwrap(error)))"]
             // A template error names a template and a line, never a person's data: worth logging whole.
             if let leaf = unwrap(error) as? LeafError { metadata["error.reason"] = "\(leaf)" }
-            // A database error's result code ("busyInSnapshot", "constraint") without its message, which can
-            // quote a refused row's values; and the route it failed on.
-            if let code = Mirror(reflecting: unwrap(error)).children.first(where: { $0.label == "reason" || $0.label == "code" }) {
-                metadata["error.code"] = "\(code.value)"
-            }
+            // SQLite's result code ("constraint") without its message, which can quote a refused row's values; and
+            // the route it failed on (its pattern, never the values in the path).
+            if let code = Self.sqliteCode(of: unwrap(error)) { metadata["error.code"] = "\(code)" }
             metadata["request.route"] = "\(request.route?.description ?? "?")"
             request.logger.critical("unhandled error", metadata: metadata)
         }
@@ -81,8 +79,23 @@ struct CaravanErrorMiddleware: Middleware {
             if name.contains("DecodingError") || name.contains("RuntimeError") { return .malformedRequest }
             // No database connection came free in time (the pool's timeout): the server is busy, not broken.
             if name == "ConnectionPoolTimeoutError" { return .busy(retryAfter: 5) }
+            // Nor did the database's lock within its wait (`writeTransaction`'s busy timeout).
+            if let code = Self.sqliteCode(of: error), code.hasPrefix("busy") || code.hasPrefix("locked") {
+                return .busy(retryAfter: 5)
+            }
             return nil
         }
+    }
+
+    /// A `SQLiteError`'s result code ("busy", "busyInSnapshot", "constraint"): an enum case without its message.
+    /// Read by name, so this module needs no import of SQLiteNIO.
+    static func sqliteCode(of error: any Error) -> String? {
+        guard String(describing: type(of: error)) == "SQLiteError",
+              let reason = Mirror(reflecting: error).children.first(where: { $0.label == "reason" })?.value,
+              Mirror(reflecting: reason).displayStyle == .enum else { return nil }
+        let code = String(describing: reason)
+        // A case with a payload would print it; SQLite's codes have none.
+        return code.contains("(") ? nil : code
     }
 
     /// A missing or mistyped JSON field is a field error the client can show, not just "bad request".

@@ -26,21 +26,13 @@ struct ObservatoryService: Sendable {
     func recordExport(table: String, format: String, by user: User) async throws {
         guard ObservatoryPolicy.mayReadExact(user.domainRole) else { throw AppError.forbidden }
         // In a transaction of its own, as every append, and one export at a time in this process: exports at the same
-        // moment each take the next link. The transaction reads the last link before it writes; on SQLite another
-        // writer may hold the table for that moment, so a refused attempt (rolled back whole) is tried again.
+        // moment each take the next link (on SQLite `writeTransaction` waits for the write lock first).
         let audit = AuditLog(now: app.dependencies.now)
         let entry = AuditEntry(actor: AuditEntry.user(user.id), action: "observatory.export", subject: "observatory:\(table)", payload: ["format": format])
         let turns = app.idempotencyTurns
         await turns.enter("observatory.export")
         defer { Task { await turns.leave("observatory.export") } }
-        for attempt in 1... {
-            do {
-                try await database.writeTransaction { db in try await audit.append(entry, on: db) }
-                return
-            } catch where attempt < 5 {
-                try await Task.sleep(nanoseconds: UInt64(attempt) * 25_000_000)
-            }
-        }
+        try await database.writeTransaction { db in try await audit.append(entry, on: db) }
     }
 
     /// The steps of the specialists' funnel, in order.
