@@ -32,8 +32,8 @@ enum AppError: Error, Sendable {
     case unsupportedMediaType
     /// 429: too many failed attempts; try again after `retryAfter` seconds.
     case throttled(retryAfter: Int)
-    /// 503: the server could not get to the database in time (every connection busy under a burst); try again
-    /// after `retryAfter` seconds.
+    /// 503: the server could not get to the database in time (no connection free, or SQLite's write lock not
+    /// within its wait, under a burst); try again after `retryAfter` seconds.
     case busy(retryAfter: Int)
     /// 409: an approval of a person whose rules have not all passed, with each person and rule in the way.
     case approvalBlocked([BlockedRule])

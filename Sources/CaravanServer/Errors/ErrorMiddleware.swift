@@ -29,8 +29,8 @@ struct CaravanErrorMiddleware: Middleware {
             if let leaf = unwrap(error) as? LeafError { metadata["error.reason"] = "\(leaf)" }
             // SQLite's result code ("constraint") without its message, which can quote a refused row's values; and
             // the route it failed on (its pattern, never the values in the path).
-            if let code = Self.sqliteCode(of: unwrap(error)) { metadata["error.code"] = "\(code)" }
-            metadata["request.route"] = "\(request.route?.description ?? "?")"
+            if let code = Self.sqliteCode(of: unwrap(error)) { metadata["error.code"] = .string(code) }
+            metadata["request.route"] = .string(request.route?.description ?? "?")
             request.logger.critical("unhandled error", metadata: metadata)
         }
         do {

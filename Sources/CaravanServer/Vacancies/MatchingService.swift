@@ -265,9 +265,10 @@ final class ReasonSentences: Sendable {
             }
         }
 
-        /// Each field through `ByteMix` with its length in its last word, then the final mix of MurmurHash3. A digest for a table, not a checksum: a hit is still compared byte
-        /// for byte, so a collision costs a longer probe, never a wrong sentence. The seed is drawn at random once
-        /// per process, so the digests differ from one run to the next.
+        /// Each field through `ByteMix` with its length in its last word, then the final mix of MurmurHash3. A
+        /// digest for a table, not a checksum: a hit is still compared byte for byte, so a collision costs a longer
+        /// probe, never a wrong sentence. The seed is drawn at random once per process, so the digests differ from
+        /// one run to the next.
         func digest(seed: UInt64) -> UInt64 {
             var hash = seed
             _ = fields { field in

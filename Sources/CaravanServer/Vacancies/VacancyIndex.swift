@@ -236,7 +236,10 @@ actor CandidateIndex {
         // (`candidateInMemory`) must never see the profile read here beside the version a later save gave it.
         for change in arrivedWhileLoading {
             switch change {
-            case .saved(let profile): profiles[profile.$user.id] = index(profile)
+            case .saved(let profile):
+                let prepared = PreparedCandidate(MatchingAdapter.candidate(of: profile))
+                profiles[profile.$user.id] = prepared
+                index(prepared, of: profile)
             case .erased(let userID): profiles[userID] = nil; unindex(userID)
             }
         }
@@ -293,17 +296,14 @@ actor CandidateIndex {
             if loading != nil { arrivedWhileLoading.append(.saved(profile)) }
             return
         }
-        pool.add(prepared.profile)
-        text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
+        index(prepared, of: profile)
         compactIfWasteful()
     }
 
-    /// A saved profile into the pool and the text index, and prepared for the table.
-    private func index(_ profile: SpecialistProfile) -> PreparedCandidate {
-        let candidate = MatchingAdapter.candidate(of: profile)
-        pool.add(candidate)
+    /// A saved profile into the pool and the text index.
+    private func index(_ prepared: PreparedCandidate, of profile: SpecialistProfile) {
+        pool.add(prepared.profile)
         text.update(SearchDocuments.specialist(profile, taxonomy: taxonomy))
-        return PreparedCandidate(candidate)
     }
 
     /// An erased profile out of the pool and the text index.
